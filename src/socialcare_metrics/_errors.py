@@ -1,0 +1,72 @@
+"""The library's exception types.
+
+Every error the library raises on bad input derives from :class:`SocialCareError`, so a caller can
+catch all of them at once. The concrete types also derive from :class:`ValueError`, which is what
+they are: a value the library was given does not fit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SocialCareError(Exception):
+    """Base class of every error raised by socialcare_metrics."""
+
+
+class InvalidRecordError(SocialCareError, ValueError):
+    """A record (Message, Conversation, SurveyResponse, Task) was built with a bad value.
+
+    The message names the record, the field, what was expected and what was given.
+    """
+
+    def __init__(self, record: str, field: str, expected: str, got: Any) -> None:
+        self.record = record
+        self.field = field
+        self.expected = expected
+        self.got = got
+        super().__init__(f"{record}: {field!r} must be {expected} (got {_describe(got)})")
+
+
+class InvalidParameterError(SocialCareError, ValueError):
+    """A function was called with an argument it cannot use."""
+
+    def __init__(self, function: str, parameter: str, expected: str, got: Any) -> None:
+        self.function = function
+        self.parameter = parameter
+        self.expected = expected
+        self.got = got
+        super().__init__(
+            f"{function}(): {parameter!r} must be {expected} (got {_describe(got)})"
+        )
+
+
+class InvalidDataError(SocialCareError, ValueError):
+    """Tabular input (columns, files) holds a value the library cannot use.
+
+    ``column`` names the column and ``row`` the 0-based row (or, for files, the line number) where
+    the first problem was found, when there is one.
+    """
+
+    def __init__(
+        self, source: str, column: str | None, row: int | None, expected: str, got: Any
+    ) -> None:
+        self.source = source
+        self.column = column
+        self.row = row
+        self.expected = expected
+        self.got = got
+        where = source
+        if column is not None:
+            where += f", column {column!r}"
+        if row is not None:
+            where += f", row {row}"
+        super().__init__(f"{where}: expected {expected} (got {_describe(got)})")
+
+
+def _describe(value: Any) -> str:
+    """Render a bad value the way attrs does: its repr and its type."""
+    text = repr(value)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return f"{text} that is a {type(value).__name__}"
