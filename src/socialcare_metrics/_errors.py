@@ -20,12 +20,17 @@ class InvalidRecordError(SocialCareError, ValueError):
     The message names the record, the field, what was expected and what was given.
     """
 
-    def __init__(self, record: str, field: str, expected: str, got: Any) -> None:
+    def __init__(
+        self, record: str, field: str, expected: str, got: Any, *, note: str | None = None
+    ) -> None:
         self.record = record
         self.field = field
         self.expected = expected
         self.got = got
-        super().__init__(f"{record}: {field!r} must be {expected} (got {_describe(got)})")
+        text = f"{record}: {field!r} must be {expected} (got {_describe(got)})"
+        if note:
+            text += f": {note}"
+        super().__init__(text)
 
 
 class InvalidParameterError(SocialCareError, ValueError):
@@ -36,9 +41,7 @@ class InvalidParameterError(SocialCareError, ValueError):
         self.parameter = parameter
         self.expected = expected
         self.got = got
-        super().__init__(
-            f"{function}(): {parameter!r} must be {expected} (got {_describe(got)})"
-        )
+        super().__init__(f"{function}(): {parameter!r} must be {expected} (got {_describe(got)})")
 
 
 class InvalidDataError(SocialCareError, ValueError):

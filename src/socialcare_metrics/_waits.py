@@ -1,0 +1,177 @@
+"""The waits engine: the one mechanism under every speed metric (SPEC section 2).
+
+Walk each conversation in time order. A wait opens at a customer message when no wait is open and
+closes at the next brand reply. Customer messages that arrive while a wait is open do not move its
+start. Brand replies while no wait is open close nothing. A wait still open at the end of the data
+is pending, and its age is measured up to ``as_of``.
+
+The walk is done for all conversations at once with array operations: keep only the rows that
+matter (public customer messages and brand replies), then a wait starts at every customer row
+whose previous kept row in the same conversation is not a customer row, and it closes at the row
+right after its run of customer rows when that row is in the same conversation.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ._errors import InvalidParameterError
+from ._table import (
+    AUTHOR_AGENT,
+    AUTHOR_BOT,
+    AUTHOR_CUSTOMER,
+    MessageTable,
+    datetime_to_ns,
+    ns_to_datetime,
+)
+
+Int64Array = npt.NDArray[np.int64]
+Int32Array = npt.NDArray[np.int32]
+BoolArray = npt.NDArray[np.bool_]
+FloatArray = npt.NDArray[np.float64]
+
+
+class BusinessTime(Protocol):
+    """What the waits engine needs of a calendar: open seconds between pairs of instants."""
+
+    def business_seconds(
+        self, starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.float64]: ...  # pragma: no cover
+
+
+@attrs.frozen(eq=False)
+class Waits:
+    """Every wait of a table, one entry per wait, in table order (conversation, then time)."""
+
+    table: MessageTable
+    conversation: Int64Array  # conversation code
+    start: Int64Array  # epoch ns of the opening customer message
+    end: Int64Array  # epoch ns of the closing reply; as_of for a pending wait
+    closed: BoolArray
+    first: BoolArray  # the first wait of its conversation
+    agent: Int32Array  # agent of the closing reply; -1 for pending or no agent
+    channel: Int32Array  # channel of the opening message
+    n_messages: Int64Array  # customer messages inside the wait
+    open_row: Int64Array  # table row of the opening message
+    close_row: Int64Array  # table row of the closing reply; -1 for pending
+    seconds: FloatArray  # duration (closed) or age at as_of (pending); wall or business
+    replied: BoolArray  # per table row: a customer message inside a closed wait
+    customer: BoolArray  # per table row: a public customer message
+    as_of: int  # epoch ns
+
+    def __len__(self) -> int:
+        return int(self.start.shape[0])
+
+
+def default_as_of(table: MessageTable) -> int:
+    """The latest timestamp in the data (0 for an empty table)."""
+    return int(table.sent_at.max()) if len(table) else 0
+
+
+def compute_waits(
+    table: MessageTable,
+    *,
+    bot_replies: bool = False,
+    as_of: int | None = None,
+    calendar: BusinessTime | None = None,
+    function: str = "compute_waits",
+) -> Waits:
+    """Compute every wait of ``table`` in one vectorised pass."""
+    author = table.author
+    public = ~table.private
+    customer = (author == AUTHOR_CUSTOMER) & public
+    brand = author == AUTHOR_AGENT
+    if bot_replies:
+        brand = brand | (author == AUTHOR_BOT)
+    reply = brand & public
+
+    kept = np.flatnonzero(customer | reply)
+    is_c = customer[kept]
+    conv = table.conversation[kept]
+    n = kept.shape[0]
+
+    same_prev = np.zeros(n, dtype=bool)
+    np.equal(conv[1:], conv[:-1], out=same_prev[1:])
+    same_next = np.zeros(n, dtype=bool)
+    same_next[:-1] = same_prev[1:]
+    prev_c = np.zeros(n, dtype=bool)
+    prev_c[1:] = is_c[:-1]
+    next_c = np.zeros(n, dtype=bool)
+    next_c[:-1] = is_c[1:]
+
+    start_mask = is_c & ~(prev_c & same_prev)
+    starts = np.flatnonzero(start_mask)
+    ends = np.flatnonzero(is_c & ~(next_c & same_next))
+    # The row after a run's last customer message closes it when it is in the same conversation
+    # (it is then a reply, since it is a kept row that is not a customer message).
+    closed = same_next[ends]
+    closer = np.where(closed, ends + 1, 0)
+
+    w_conv = conv[starts]
+    first = np.ones(starts.shape[0], dtype=bool)
+    first[1:] = w_conv[1:] != w_conv[:-1]
+
+    open_row = kept[starts].astype(np.int64)
+    close_row = np.where(closed, kept[closer], -1).astype(np.int64)
+    start = table.sent_at[open_row]
+
+    if as_of is None:
+        as_of = default_as_of(table)
+    pending_start = start[~closed]
+    if pending_start.size and int(pending_start.max()) > as_of:
+        late = int(pending_start.max())
+        raise InvalidParameterError(
+            function,
+            "as_of",
+            f"a time at or after every pending wait's start (the latest opens at "
+            f"{ns_to_datetime(late).isoformat()})",
+            ns_to_datetime(as_of),
+        )
+    end = np.where(closed, table.sent_at[np.where(closed, close_row, 0)], as_of).astype(np.int64)
+
+    if calendar is None:
+        seconds = (end - start).astype(np.float64) / 1e9
+    else:
+        seconds = np.asarray(calendar.business_seconds(start, end), dtype=np.float64)
+
+    # Customer rows inside closed waits: number the runs, then look up whether each closed.
+    if starts.size:
+        run_of_kept = np.cumsum(start_mask) - 1
+        replied_kept = is_c & closed[np.maximum(run_of_kept, 0)]
+    else:
+        replied_kept = np.zeros(n, dtype=bool)
+    replied = np.zeros(len(table), dtype=bool)
+    replied[kept] = replied_kept
+
+    agent = np.where(closed, table.agent[close_row], -1).astype(np.int32)
+    return Waits(
+        table=table,
+        conversation=w_conv.astype(np.int64, copy=False),
+        start=start,
+        end=end,
+        closed=closed,
+        first=first,
+        agent=agent,
+        channel=table.channel[open_row],
+        n_messages=(ends - starts + 1).astype(np.int64),
+        open_row=open_row,
+        close_row=close_row,
+        seconds=seconds,
+        replied=replied,
+        customer=customer,
+        as_of=as_of,
+    )
+
+
+def as_of_ns(value: datetime | None, function: str) -> int | None:
+    """Validate a caller's ``as_of`` and return it in epoch ns."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidParameterError(function, "as_of", "a timezone-aware datetime or None", value)
+    return datetime_to_ns(value)
