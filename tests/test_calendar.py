@@ -1,0 +1,771 @@
+"""BusinessCalendar: SPEC section 6, pinned by examples and by laws against a slow reference."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import holidays
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from calendar_reference import ReferenceCalendar
+from socialcare_metrics._calendar import BusinessCalendar
+from socialcare_metrics._errors import InvalidParameterError
+
+NEW_YORK = ZoneInfo("America/New_York")
+BERLIN = ZoneInfo("Europe/Berlin")
+HOUR = timedelta(hours=1)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def ns(moment: datetime) -> int:
+    return (moment - EPOCH) // timedelta(microseconds=1) * 1000
+
+
+def business(calendar: BusinessCalendar, start: datetime, end: datetime) -> timedelta:
+    """The scalar answer, checked against the vectorised one on the way."""
+    scalar = calendar.business_time(start, end)
+    vectorised = calendar.business_nanoseconds([ns(start)], [ns(end)])
+    assert int(vectorised[0]) == scalar // timedelta(microseconds=1) * 1000
+    return scalar
+
+
+# --- examples: DST ------------------------------------------------------------------------------
+
+
+def test_new_york_spring_forward_inside_open_hours_is_an_hour_shorter() -> None:
+    calendar = BusinessCalendar("America/New_York", {"sun": "01:00-05:00"})
+    day_start = datetime(2024, 3, 10, tzinfo=NEW_YORK)  # clocks go 02:00 -> 03:00
+    assert business(calendar, day_start, day_start + timedelta(days=1)) == 3 * HOUR
+    # A week earlier the same hours are four hours long.
+    week_before = day_start - timedelta(days=7)
+    assert business(calendar, week_before, week_before + timedelta(days=1)) == 4 * HOUR
+
+
+def test_new_york_fall_back_inside_open_hours_is_an_hour_longer() -> None:
+    calendar = BusinessCalendar("America/New_York", {"sun": "01:00-03:00"})
+    day_start = datetime(2024, 11, 3, tzinfo=NEW_YORK)  # clocks go 02:00 -> 01:00
+    assert business(calendar, day_start, day_start + timedelta(days=1)) == 3 * HOUR
+
+
+def test_dst_outside_open_hours_changes_nothing() -> None:
+    calendar = BusinessCalendar("America/New_York", "mon-sun 09:00-17:00")
+    for day in (date(2024, 3, 10), date(2024, 11, 3)):
+        start = datetime(day.year, day.month, day.day, tzinfo=NEW_YORK)
+        assert business(calendar, start, start + timedelta(days=1)) == 8 * HOUR
+    # Saturday noon to Sunday 20:00 across the spring change: 5 h + 8 h.
+    assert (
+        business(
+            calendar,
+            datetime(2024, 3, 9, 12, tzinfo=NEW_YORK),
+            datetime(2024, 3, 10, 20, tzinfo=NEW_YORK),
+        )
+        == 13 * HOUR
+    )
+
+
+def test_opening_time_in_the_spring_gap_moves_forward_by_the_gap() -> None:
+    calendar = BusinessCalendar("America/New_York", {"sun": "02:30-05:00"})
+    start = datetime(2024, 3, 10, tzinfo=NEW_YORK)
+    # 02:30 does not exist; it becomes 03:30 EDT.
+    assert business(calendar, start, start + timedelta(days=1)) == timedelta(hours=1.5)
+    assert calendar.next_open(start) == datetime(2024, 3, 10, 3, 30, tzinfo=NEW_YORK)
+    assert calendar.next_open(start).utcoffset() == timedelta(hours=-4)
+
+
+def test_interval_wholly_inside_the_spring_gap_is_empty() -> None:
+    calendar = BusinessCalendar("America/New_York", {"sun": "02:10-02:50, 06:00-07:00"})
+    start = datetime(2024, 3, 10, tzinfo=NEW_YORK)
+    # 02:10 -> 03:10 EDT and 02:50 -> 03:50 EDT: the gap rule keeps the 40 minutes.
+    assert business(calendar, start, start + timedelta(days=1)) == timedelta(minutes=100)
+
+
+def test_ambiguous_opening_time_takes_its_first_occurrence() -> None:
+    calendar = BusinessCalendar("America/New_York", {"sun": "01:30-02:00"})
+    start = datetime(2024, 11, 3, tzinfo=NEW_YORK)
+    # 01:30 EDT (05:30 UTC) to 02:00 EST (07:00 UTC).
+    assert business(calendar, start, start + timedelta(days=1)) == timedelta(hours=1.5)
+    first = calendar.next_open(start)
+    assert first.astimezone(UTC) == datetime(2024, 11, 3, 5, 30, tzinfo=UTC)
+
+
+def test_berlin_spring_forward_and_fall_back() -> None:
+    calendar = BusinessCalendar("Europe/Berlin", {"sun": "01:00-04:00"})
+    spring = datetime(2024, 3, 31, tzinfo=BERLIN)  # 02:00 -> 03:00
+    autumn = datetime(2024, 10, 27, tzinfo=BERLIN)  # 03:00 -> 02:00
+    assert business(calendar, spring, spring + timedelta(days=1)) == 2 * HOUR
+    assert business(calendar, autumn, autumn + timedelta(days=1)) == 4 * HOUR
+    # Outside the open hours of those days nothing counts, DST or not.
+    assert business(calendar, spring + 5 * HOUR, spring + timedelta(days=1)) == timedelta(0)
+
+
+def test_berlin_opening_in_the_repeated_hour() -> None:
+    calendar = BusinessCalendar("Europe/Berlin", {"sun": "02:30-03:30"})
+    autumn = datetime(2024, 10, 27, tzinfo=BERLIN)
+    # 02:30 CEST (00:30 UTC) to 03:30 CET (02:30 UTC).
+    assert business(calendar, autumn, autumn + timedelta(days=1)) == 2 * HOUR
+
+
+# --- examples: night shifts ---------------------------------------------------------------------
+
+
+def test_night_shift_belongs_to_the_day_it_starts_on() -> None:
+    calendar = BusinessCalendar("Europe/Berlin", {"fri": "22:00-06:00"})
+    friday = datetime(2024, 6, 7, tzinfo=BERLIN)
+    saturday = friday + timedelta(days=1)
+    assert business(calendar, friday, friday + timedelta(days=3)) == 8 * HOUR
+    assert business(calendar, saturday, saturday + timedelta(days=1)) == 6 * HOUR
+    assert calendar.is_open(saturday + 3 * HOUR)
+    assert not calendar.is_open(saturday + 6 * HOUR)
+    assert calendar.is_open(friday + 22 * HOUR)
+    assert not calendar.is_open(friday + 21 * HOUR)
+
+
+def test_night_shift_across_dst_changes() -> None:
+    new_york = BusinessCalendar("America/New_York", {"sat": "22:00-06:00"})
+    saturday = datetime(2024, 3, 9, tzinfo=NEW_YORK)
+    assert business(new_york, saturday, saturday + timedelta(days=2)) == 7 * HOUR
+    berlin = BusinessCalendar("Europe/Berlin", {"sat": "22:00-06:00"})
+    saturday = datetime(2024, 10, 26, tzinfo=BERLIN)
+    assert business(berlin, saturday, saturday + timedelta(days=2)) == 9 * HOUR
+
+
+def test_night_shift_on_sunday_runs_into_monday() -> None:
+    calendar = BusinessCalendar("UTC", {"sun": "23:00-01:00", "mon": "01:00-02:00"})
+    sunday = datetime(2024, 6, 9, tzinfo=UTC)
+    assert business(calendar, sunday, sunday + timedelta(days=2)) == 3 * HOUR
+    assert calendar.is_open(sunday + timedelta(hours=24, minutes=30))
+
+
+# --- examples: holidays, closed dates, special hours --------------------------------------------
+
+
+def test_us_thanksgiving_is_closed() -> None:
+    calendar = BusinessCalendar("America/New_York", "mon-fri 09:00-17:00", country="US")
+    wednesday_close = datetime(2024, 11, 27, 17, tzinfo=NEW_YORK)
+    friday_open = datetime(2024, 11, 29, 9, tzinfo=NEW_YORK)
+    assert business(calendar, wednesday_close, friday_open) == timedelta(0)
+    assert (
+        business(
+            calendar,
+            datetime(2024, 11, 27, 12, tzinfo=NEW_YORK),
+            datetime(2024, 11, 29, 12, tzinfo=NEW_YORK),
+        )
+        == 8 * HOUR
+    )
+    assert calendar.next_open(datetime(2024, 11, 28, 10, tzinfo=NEW_YORK)) == friday_open
+    plain = BusinessCalendar("America/New_York", "mon-fri 09:00-17:00")
+    assert business(plain, wednesday_close, friday_open) == 8 * HOUR
+
+
+def test_german_unity_day_is_closed() -> None:
+    calendar = BusinessCalendar("Europe/Berlin", "mon-fri 09:00-17:00", country="DE")
+    thursday = datetime(2024, 10, 3, tzinfo=BERLIN)
+    assert business(calendar, thursday, thursday + timedelta(days=1)) == timedelta(0)
+    assert (
+        business(
+            calendar,
+            datetime(2024, 10, 2, 12, tzinfo=BERLIN),
+            datetime(2024, 10, 4, 12, tzinfo=BERLIN),
+        )
+        == 8 * HOUR
+    )
+
+
+def test_indian_state_holiday_needs_the_subdivision() -> None:
+    kolkata = ZoneInfo("Asia/Kolkata")
+    may_day = datetime(2024, 5, 1, tzinfo=kolkata)  # Maharashtra Day, a Wednesday
+    national = BusinessCalendar("Asia/Kolkata", "mon-sat 10:00-18:00", country="IN")
+    maharashtra = BusinessCalendar(
+        "Asia/Kolkata", "mon-sat 10:00-18:00", country="IN", subdivision="MH"
+    )
+    assert business(national, may_day, may_day + timedelta(days=1)) == 8 * HOUR
+    assert business(maharashtra, may_day, may_day + timedelta(days=1)) == timedelta(0)
+
+
+def test_holiday_categories_and_a_holidays_object() -> None:
+    # Assumption Day is in Bavaria's "catholic" category, not its public holidays.
+    assumption = datetime(2024, 8, 15, tzinfo=BERLIN)  # a Thursday
+    public = BusinessCalendar(
+        "Europe/Berlin", "mon-fri 09:00-17:00", country="DE", subdivision="BY"
+    )
+    catholic = BusinessCalendar(
+        "Europe/Berlin",
+        "mon-fri 09:00-17:00",
+        country="DE",
+        subdivision="BY",
+        categories=("public", "catholic"),
+    )
+    assert business(public, assumption, assumption + timedelta(days=1)) == 8 * HOUR
+    assert business(catholic, assumption, assumption + timedelta(days=1)) == timedelta(0)
+    own = holidays.country_holidays("US", subdiv="CA")
+    from_object = BusinessCalendar("America/Los_Angeles", "mon-fri 09:00-17:00", holidays=own)
+    los_angeles = ZoneInfo("America/Los_Angeles")
+    cesar_chavez = datetime(2025, 3, 31, tzinfo=los_angeles)  # a California holiday, Monday
+    assert business(from_object, cesar_chavez, cesar_chavez + timedelta(days=1)) == timedelta(0)
+
+
+def test_holiday_closes_the_night_shift_that_started_the_evening_before() -> None:
+    calendar = BusinessCalendar("Europe/Berlin", "mon-sun 22:00-06:00", country="DE")
+    christmas_eve_night = datetime(2024, 12, 24, 22, tzinfo=BERLIN)
+    # 22:00-24:00 on the 24th only; the 25th is a holiday from midnight.
+    assert business(calendar, christmas_eve_night, christmas_eve_night + 12 * HOUR) == 2 * HOUR
+    assert not calendar.is_open(datetime(2024, 12, 25, 1, tzinfo=BERLIN))
+    # The 26th is a holiday too, so the first open instant after is the 27th's night shift.
+    assert calendar.next_open(datetime(2024, 12, 25, 1, tzinfo=BERLIN)) == datetime(
+        2024, 12, 27, 22, tzinfo=BERLIN
+    )
+
+
+def test_closed_dates_close_the_whole_local_day() -> None:
+    calendar = BusinessCalendar(
+        "UTC", "mon-sun 20:00-04:00", closed_dates=[date(2024, 7, 2), "2024-07-04"]
+    )
+    july_1 = datetime(2024, 7, 1, tzinfo=UTC)
+    # 1st: 00-04 (the shift of 30 June), 20-24 (the 2nd is closed); 2nd: none; 3rd: 20-24
+    # (the 4th is closed); 4th: none; 5th: 20-04 on the 6th. Up to the 6th at 06:00:
+    # 4 + 4 + 4 + 8 hours.
+    assert business(calendar, july_1, july_1 + timedelta(days=5, hours=6)) == 20 * HOUR
+
+
+def test_half_day_special_hours() -> None:
+    calendar = BusinessCalendar(
+        "Europe/Berlin", "mon-fri 09:00-17:00", special_hours={date(2024, 12, 24): "09:00-13:00"}
+    )
+    eve = datetime(2024, 12, 24, tzinfo=BERLIN)
+    assert business(calendar, eve, eve + timedelta(days=1)) == 4 * HOUR
+    assert not calendar.is_open(eve + 14 * HOUR)
+
+
+def test_extra_open_sunday_and_open_holiday() -> None:
+    calendar = BusinessCalendar(
+        "Europe/Berlin",
+        "mon-fri 09:00-17:00",
+        country="DE",
+        special_hours={"2024-12-22": [("10:00", "16:00")], "2024-10-03": "10:00-12:00"},
+    )
+    sunday = datetime(2024, 12, 22, tzinfo=BERLIN)
+    unity_day = datetime(2024, 10, 3, tzinfo=BERLIN)
+    assert business(calendar, sunday, sunday + timedelta(days=1)) == 6 * HOUR
+    assert business(calendar, unity_day, unity_day + timedelta(days=1)) == 2 * HOUR
+
+
+def test_special_hours_replace_the_night_shift_running_into_them() -> None:
+    calendar = BusinessCalendar(
+        "UTC", "mon-sun 22:00-06:00", special_hours={"2024-12-24": "09:00-13:00"}
+    )
+    start = datetime(2024, 12, 23, 12, tzinfo=UTC)
+    # The 24th has exactly its special hours: the 23rd's shift stops at midnight and the 24th
+    # has no night shift of its own. 23rd 22-24, 24th 09-13: 2 + 4 hours up to the 25th noon.
+    assert business(calendar, start, start + timedelta(days=2)) == 6 * HOUR
+    assert not calendar.is_open(datetime(2024, 12, 24, 23, tzinfo=UTC))
+    assert calendar.is_open(datetime(2024, 12, 25, 23, tzinfo=UTC))
+    closed = BusinessCalendar("UTC", "mon-sun 22:00-06:00", special_hours={"2024-12-24": "closed"})
+    assert business(closed, start, start + timedelta(days=2)) == 2 * HOUR
+
+
+def test_saturday_message_answered_on_monday_counts_only_monday() -> None:
+    calendar = BusinessCalendar("America/New_York", "mon-fri 09:00-17:00")
+    saturday = datetime(2024, 6, 8, 10, tzinfo=NEW_YORK)
+    assert business(calendar, saturday, datetime(2024, 6, 10, 10, 30, tzinfo=NEW_YORK)) == (
+        timedelta(minutes=90)
+    )
+    assert business(calendar, saturday, datetime(2024, 6, 10, 8, tzinfo=NEW_YORK)) == timedelta(0)
+    assert calendar.next_open(saturday) == datetime(2024, 6, 10, 9, tzinfo=NEW_YORK)
+    assert not calendar.is_open(saturday)
+
+
+def test_always_open_equals_wall_time_across_dst() -> None:
+    calendar = BusinessCalendar.always_open("America/New_York")
+    start = datetime(2024, 3, 9, 12, tzinfo=NEW_YORK)
+    end = datetime(2024, 3, 10, 12, tzinfo=NEW_YORK)
+    # (Python subtracts two datetimes of one zone in wall-clock time, hence the UTC.)
+    assert business(calendar, start, end) == end.astimezone(UTC) - start.astimezone(UTC)
+    assert business(calendar, start, end) == 23 * HOUR
+    assert calendar.next_open(start) == start
+
+
+def test_whole_range_of_int64_instants() -> None:
+    calendar = BusinessCalendar.always_open()
+    lowest, highest = -(2**63) + 1, 2**63 - 1
+    seconds = calendar.business_seconds([lowest, lowest, 0], [highest, 0, highest])
+    assert seconds.tolist() == [(2**64 - 2) / 1e9, (2**63 - 1) / 1e9, (2**63 - 1) / 1e9]
+    # The exact count is right in seconds, but no longer fits int64 nanoseconds.
+    with pytest.raises(InvalidParameterError, match="292 years"):
+        calendar.business_nanoseconds([lowest], [highest])
+
+
+# --- inputs and outputs ---------------------------------------------------------------------------
+
+
+def test_datetime64_and_int64_inputs_agree_and_keep_their_shape() -> None:
+    calendar = BusinessCalendar("Europe/Berlin", "mon-fri 09:00-17:00")
+    starts = np.array(
+        [["2024-06-07T06:00", "2024-06-08T00:00"], ["2024-06-10T07:00", "2024-06-10T07:00"]],
+        dtype="datetime64[m]",
+    )
+    ends = starts + np.array([[240, 3 * 1440], [60, 0]], dtype="timedelta64[m]")
+    seconds = calendar.business_seconds(starts, ends)
+    assert seconds.shape == (2, 2)
+    assert seconds.dtype == np.float64
+    # 06:00-10:00 UTC is 08:00-12:00 in Berlin: 3 open hours; Saturday to Tuesday 00:00 UTC
+    # holds Monday; 07:00-08:00 UTC is 09:00-10:00 in Berlin; an empty span is worth nothing.
+    assert seconds.tolist() == [[3 * 3600.0, 8 * 3600.0], [3600.0, 0.0]]
+    as_ints = calendar.business_seconds(
+        starts.astype("datetime64[ns]").view(np.int64), ends.astype("datetime64[ns]").view(np.int64)
+    )
+    assert as_ints.tolist() == seconds.tolist()
+    assert calendar.business_seconds(np.array([], dtype=np.int64), []).shape == (0,)
+
+
+def test_results_are_exact_nanoseconds() -> None:
+    calendar = BusinessCalendar("UTC", "mon-fri 09:00-17:00:00.000001")
+    monday = ns(datetime(2024, 6, 10, 9, tzinfo=UTC))
+    result = calendar.business_nanoseconds([monday + 1], [monday + 8 * 3600 * 10**9 + 999])
+    # Open until 17:00:00.000001, so the whole span counts: 8 h + 999 ns - 1 ns.
+    assert result.tolist() == [8 * 3600 * 10**9 + 998]
+    assert result.dtype == np.int64
+
+
+def test_end_before_start_is_an_error_naming_the_index() -> None:
+    calendar = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+    starts = np.arange(5, dtype=np.int64) * 10**12
+    ends = starts + 10
+    ends[3] = starts[3] - 1
+    with pytest.raises(InvalidParameterError, match="index 3") as caught:
+        calendar.business_seconds(starts, ends)
+    assert caught.value.parameter == "ends"
+    moment = datetime(2024, 6, 10, 12, tzinfo=UTC)
+    with pytest.raises(InvalidParameterError, match="index 0"):
+        calendar.business_time(moment, moment - timedelta(microseconds=1))
+
+
+@pytest.mark.parametrize(
+    ("call", "parameter"),
+    [
+        (lambda c: c.business_time(datetime(2024, 1, 1), datetime.now(UTC)), "start"),
+        (lambda c: c.business_time(datetime.now(UTC), datetime(2024, 1, 1)), "end"),
+        (lambda c: c.is_open(datetime(2024, 1, 1)), "t"),
+        (lambda c: c.next_open("2024-01-01"), "t"),
+        (lambda c: c.business_seconds(np.array(["NaT"], "datetime64[ns]"), [0]), "starts"),
+        (lambda c: c.business_seconds([0.5], [1.5]), "starts"),
+        (lambda c: c.business_seconds([0, 1], [2]), "ends"),
+        (
+            lambda c: c.business_seconds(
+                np.array(["2300-01-01"], "datetime64[D]"), np.array(["2300-01-02"], "datetime64[D]")
+            ),
+            "starts",
+        ),
+    ],
+)
+def test_bad_call_arguments_name_the_parameter(
+    call: Callable[[BusinessCalendar], Any], parameter: str
+) -> None:
+    calendar = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+    with pytest.raises(InvalidParameterError) as caught:
+        call(calendar)
+    assert caught.value.parameter == parameter
+
+
+# --- construction -------------------------------------------------------------------------------
+
+
+def test_ways_of_writing_hours_agree() -> None:
+    written = [
+        BusinessCalendar("UTC", "mon-fri 09:00-12:00, 13:00-17:00; sat 10:00-14:00"),
+        BusinessCalendar(
+            "UTC",
+            {
+                "mon-fri": [("09:00", "12:00"), ("13:00", "17:00")],
+                "saturday": "10:00-14:00",
+                "sun": "closed",
+            },
+        ),
+        BusinessCalendar(
+            ZoneInfo("UTC"),
+            {
+                **{day: [(time(9), time(12)), (time(13), "17:00")] for day in range(5)},
+                5: [("10:00:00", "14:00")],
+            },
+        ),
+    ]
+    assert written[0] == written[1] == written[2]
+    assert len({hash(calendar) for calendar in written}) == 1
+    assert written[0].weekly_hours["mon"] == (("09:00", "12:00"), ("13:00", "17:00"))
+    assert written[0].weekly_hours["sun"] == ()
+    assert repr(written[0]) == (
+        "BusinessCalendar('UTC', 'mon-fri 09:00-12:00, 13:00-17:00; sat 10:00-14:00')"
+    )
+
+
+def test_repr_round_trips_and_shows_everything() -> None:
+    calendar = BusinessCalendar(
+        "Europe/Berlin",
+        "fri-mon 22:00-06:00",
+        country="DE",
+        subdivision="BY",
+        closed_dates=["2024-12-31"],
+        special_hours={"2024-12-24": "09:00-13:00", "2024-12-23": "closed"},
+    )
+    text = repr(calendar)
+    assert text == (
+        "BusinessCalendar('Europe/Berlin', 'mon 22:00-06:00; fri-sun 22:00-06:00', country='DE', "
+        "subdivision='BY', closed_dates=['2024-12-31'], "
+        "special_hours={'2024-12-23': 'closed', '2024-12-24': '09:00-13:00'})"
+    )
+    assert eval(text, {"BusinessCalendar": BusinessCalendar}) == calendar
+    assert calendar.timezone == BERLIN
+    assert calendar.country == "DE"
+    assert calendar.subdivision == "BY"
+    assert calendar.closed_dates == frozenset({date(2024, 12, 31)})
+    assert calendar.special_hours[date(2024, 12, 23)] == ()
+
+
+def test_calendar_is_immutable_hashable_and_pickles() -> None:
+    calendar = BusinessCalendar("Europe/Berlin", "mon-fri 09:00-17:00", country="DE")
+    with pytest.raises(AttributeError):
+        calendar._timezone = ZoneInfo("UTC")  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        del calendar._weekly
+    monday = datetime(2024, 10, 7, tzinfo=BERLIN)
+    before = business(calendar, monday - timedelta(days=7), monday)
+    copy = pickle.loads(pickle.dumps(calendar))
+    assert copy == calendar
+    assert hash(copy) == hash(calendar)
+    assert business(copy, monday - timedelta(days=7), monday) == before == 32 * HOUR
+    assert {calendar: 1}[copy] == 1
+    assert calendar != BusinessCalendar("Europe/Berlin", "mon-fri 09:00-17:00")
+    assert calendar != "Europe/Berlin"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "parameter", "message"),
+    [
+        ({"hours": "mon 09:00-12:00, 11:00-13:00"}, "hours", "overlap"),
+        ({"hours": "sun 22:00-06:00; mon 05:00-09:00"}, "hours", "sun 22:00-06:00 and mon"),
+        ({"hours": "mon 09:00-09:00"}, "hours", "non-zero length"),
+        ({"hours": "mon 09:00-25:00"}, "hours", "HH:MM"),
+        ({"hours": "mon 9am-5pm"}, "hours", "HH:MM"),
+        ({"hours": "mon 24:00-05:00"}, "hours", "23:59:59"),
+        ({"hours": "mon 09:60-10:00"}, "hours", "HH:MM"),
+        ({"hours": "mon 09:00"}, "hours", "HH:MM-HH:MM"),
+        ({"hours": "funday 09:00-17:00"}, "hours", "weekdays"),
+        ({"hours": {7: "09:00-17:00"}}, "hours", "weekday keys"),
+        ({"hours": "mon-fri 09:00-17:00; fri 18:00-20:00"}, "hours", "once"),
+        ({"hours": {"mon": [("09:00",)]}}, "hours", "pairs"),
+        ({"hours": ""}, "hours", "some open time"),
+        ({"hours": {}}, "hours", "some open time"),
+        ({"hours": 9}, "hours", "mapping"),
+        ({"timezone": "Mars/Olympus_Mons"}, "timezone", "IANA"),
+        ({"timezone": "../../etc/passwd"}, "timezone", "IANA"),
+        ({"timezone": 5}, "timezone", "IANA"),
+        ({"country": "XX"}, "country", "holidays package"),
+        ({"country": "US", "subdivision": "ZZ"}, "subdivision", "subdivision of US"),
+        ({"country": "US", "categories": ["nope"]}, "categories", "categories of US"),
+        ({"subdivision": "CA"}, "country", "country code"),
+        ({"holidays": {date(2024, 1, 1)}}, "holidays", "HolidayBase"),
+        ({"holidays": holidays.US(), "country": "US"}, "holidays", "None"),
+        ({"closed_dates": ["2024-13-01"]}, "closed_dates", "ISO date"),
+        ({"closed_dates": [datetime(2024, 1, 1)]}, "closed_dates", "date"),
+        (
+            {"special_hours": {"2024-12-24": "13:00-12:00, 12:30-14:00"}},
+            "special_hours[2024-12-24]",
+            "overlap",
+        ),
+        (
+            {"closed_dates": ["2024-12-24"], "special_hours": {"2024-12-24": "09:00-13:00"}},
+            "special_hours",
+            "closed_dates",
+        ),
+        ({"special_hours": {"2024-12-24": "9-13"}}, "special_hours[2024-12-24]", "HH:MM"),
+    ],
+)
+def test_bad_construction_is_a_clear_error(
+    arguments: dict[str, Any], parameter: str, message: str
+) -> None:
+    arguments = {"timezone": "UTC", "hours": "mon-fri 09:00-17:00", **arguments}
+    with pytest.raises(InvalidParameterError, match=message) as caught:
+        BusinessCalendar(**arguments)
+    assert caught.value.parameter == parameter
+    assert caught.value.function == "BusinessCalendar"
+
+
+def test_special_hours_alone_are_enough_and_end() -> None:
+    calendar = BusinessCalendar("UTC", {}, special_hours={"2024-06-09": "10:00-12:00"})
+    assert business(
+        calendar, datetime(2024, 1, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC)
+    ) == (2 * HOUR)
+    assert calendar.next_open(datetime(2024, 1, 1, tzinfo=UTC)) == datetime(
+        2024, 6, 9, 10, tzinfo=UTC
+    )
+    with pytest.raises(InvalidParameterError, match="last open interval"):
+        calendar.next_open(datetime(2024, 6, 9, 12, tzinfo=UTC))
+
+
+def test_lookups_are_cached_and_widening_the_span_changes_nothing() -> None:
+    calendar = BusinessCalendar("Europe/Berlin", "mon-fri 09:00-17:00", country="DE")
+    rng = np.random.default_rng(7)
+    starts = ns(datetime(2024, 1, 1, tzinfo=UTC)) + rng.integers(0, 365 * 86_400 * 10**9, 1000)
+    ends = starts + rng.integers(0, 10 * 86_400 * 10**9, 1000)
+    first = calendar.business_nanoseconds(starts, ends)
+    far = ns(datetime(1990, 1, 1, tzinfo=UTC))
+    calendar.business_nanoseconds([far], [far + 10**15])
+    again = calendar.business_nanoseconds(starts, ends)
+    fresh = BusinessCalendar("Europe/Berlin", "mon-fri 09:00-17:00", country="DE")
+    assert first.tolist() == again.tolist() == fresh.business_nanoseconds(starts, ends).tolist()
+    assert int(first.sum()) > 0
+
+
+def test_short_gaps_between_intervals_use_the_exact_fallback() -> None:
+    # One-second gaps put several open segments in one lookup bucket; answers must not change.
+    hours = [(f"{h:02d}:00:00", f"{h:02d}:59:59") for h in range(23)] + [("23:00", "24:00")]
+    calendar = BusinessCalendar("UTC", {"mon": hours})
+    monday = ns(datetime(2024, 6, 10, tzinfo=UTC))
+    second = 10**9
+    offsets = [*range(0, 86_400 * second, 7_777_777_777), 3599 * second, 3600 * second]
+    result = calendar.business_nanoseconds([monday] * len(offsets), [monday + o for o in offsets])
+    open_spans = [(h * 3600 * second, ((h + 1) * 3600 - 1) * second) for h in range(23)]
+    open_spans.append((23 * 3600 * second, 24 * 3600 * second))
+    expected = [sum(max(0, min(o, b) - a) for a, b in open_spans) for o in offsets]
+    assert result.tolist() == expected
+    assert expected[-2:] == [3599 * second, 3599 * second]
+
+
+# --- laws against the reference -----------------------------------------------------------------
+
+ZONES = [
+    "UTC",
+    "America/New_York",
+    "Europe/Berlin",
+    "Australia/Lord_Howe",  # a 30-minute DST shift
+    "Asia/Kolkata",
+    "America/Santiago",  # changes at midnight
+    "Pacific/Apia",  # skipped 30 December 2011 entirely
+    "America/St_Johns",
+]
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Dates with a DST change or a skipped day in one of the zones above, and a few holidays.
+INTERESTING_DATES = [
+    date(2024, 3, 10),
+    date(2024, 11, 3),
+    date(2024, 3, 31),
+    date(2024, 10, 27),
+    date(2024, 4, 7),
+    date(2024, 10, 6),
+    date(2024, 4, 6),
+    date(2024, 9, 8),
+    date(2011, 12, 30),
+    date(2021, 4, 4),
+    date(2024, 11, 28),
+    date(2024, 12, 25),
+    date(2024, 10, 3),
+    date(2023, 12, 31),
+]
+INTERESTING_MINUTES = [0, 60, 90, 120, 150, 180, 210, 1380, 1410]
+
+
+def _format(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _wall_pair(start: int, length: int) -> tuple[str, str]:
+    end = start + length
+    return _format(start), "24:00" if end == 1440 else _format(end % 1440)
+
+
+@st.composite
+def calendars(draw: st.DrawFn) -> tuple[BusinessCalendar, ReferenceCalendar, date]:
+    zone_name = draw(st.sampled_from(ZONES))
+    base = draw(
+        st.one_of(
+            st.sampled_from(INTERESTING_DATES),
+            st.dates(min_value=date(1995, 1, 1), max_value=date(2040, 12, 31)),
+        )
+    )
+    minute = st.one_of(st.sampled_from(INTERESTING_MINUTES), st.integers(0, 1439))
+    length = st.one_of(st.sampled_from([30, 60, 90, 480, 600, 1440]), st.integers(1, 1440))
+    week_minutes = 7 * 1440
+    taken: list[tuple[int, int]] = []  # pieces on the week circle
+    weekly: dict[int, list[tuple[int, int]]] = {}
+    for day, start, size in draw(
+        st.lists(st.tuples(st.integers(0, 6), minute, length), max_size=8)
+    ):
+        if size == 1440 and start != 0:
+            size = 1439
+        begin = day * 1440 + start
+        pieces = [(begin, min(begin + size, week_minutes))]
+        if begin + size > week_minutes:
+            pieces.append((0, begin + size - week_minutes))
+        if any(a < d and c < b for a, b in pieces for c, d in taken):
+            continue
+        taken += pieces
+        weekly.setdefault(day, []).append((start, size))
+
+    nearby = st.integers(-3, 12).map(lambda shift: base + timedelta(days=shift))
+    special: dict[date, list[tuple[int, int]]] = {}
+    for day, intervals in draw(
+        st.dictionaries(nearby, st.lists(st.tuples(minute, length), max_size=2), max_size=3)
+    ).items():
+        kept: list[tuple[int, int]] = []
+        for start, size in intervals:
+            if size == 1440 and start != 0:
+                size = 1439
+            if all(start + size <= s or s + z <= start for s, z in kept):
+                kept.append((start, size))
+        special[day] = kept
+    closed = draw(st.sets(nearby, max_size=3)) - special.keys()
+    country = draw(st.sampled_from([None, None, "US", "DE"]))
+    if not weekly and not any(special.values()):
+        weekly[0] = [(540, 480)]
+
+    calendar = BusinessCalendar(
+        zone_name,
+        {
+            DAY_NAMES[day]: [_wall_pair(start, size) for start, size in intervals]
+            for day, intervals in weekly.items()
+        },
+        country=country,
+        closed_dates=closed,
+        special_hours={
+            day: [_wall_pair(start, size) for start, size in intervals]
+            for day, intervals in special.items()
+        },
+    )
+    holiday_table = holidays.country_holidays(country) if country else None
+    reference = ReferenceCalendar(
+        zone=ZoneInfo(zone_name),
+        weekly={
+            day: [(start * 60, (start + size) * 60) for start, size in intervals]
+            for day, intervals in weekly.items()
+        },
+        special={
+            day: [(start * 60, (start + size) * 60) for start, size in intervals]
+            for day, intervals in special.items()
+        },
+        closed=frozenset(closed),
+        holiday=(lambda day: day in holiday_table) if holiday_table is not None else _never,
+    )
+    return calendar, reference, base
+
+
+def _never(day: date) -> bool:
+    return False
+
+
+def instants_near(base: date) -> st.SearchStrategy[int]:
+    origin = ns(datetime(base.year, base.month, base.day, tzinfo=UTC))
+    minutes = st.integers(-3 * 1440, 12 * 1440).map(lambda m: origin + m * 60 * 10**9)
+    anything = st.integers(-3 * 86_400 * 10**9, 12 * 86_400 * 10**9).map(lambda n: origin + n)
+    return st.one_of(minutes, anything)
+
+
+def ordered_pairs(base: date) -> st.SearchStrategy[list[tuple[int, int]]]:
+    pair = st.tuples(instants_near(base), instants_near(base)).map(lambda p: (min(p), max(p)))
+    return st.lists(pair, min_size=1, max_size=6)
+
+
+@settings(deadline=None)
+@given(data=st.data(), drawn=calendars())
+def test_vectorised_equals_reference(
+    data: st.DataObject, drawn: tuple[BusinessCalendar, ReferenceCalendar, date]
+) -> None:
+    calendar, reference, base = drawn
+    pairs = data.draw(ordered_pairs(base))
+    starts = np.array([a for a, _ in pairs], dtype=np.int64)
+    ends = np.array([b for _, b in pairs], dtype=np.int64)
+    fast = calendar.business_nanoseconds(starts, ends).tolist()
+    assert fast == [reference.business_ns(a, b) for a, b in pairs]
+    assert calendar.business_seconds(starts, ends).tolist() == [value / 1e9 for value in fast]
+
+
+@settings(deadline=None)
+@given(data=st.data(), drawn=calendars())
+def test_bounded_by_wall_time_and_additive(
+    data: st.DataObject, drawn: tuple[BusinessCalendar, ReferenceCalendar, date]
+) -> None:
+    calendar, _, base = drawn
+    a, b, c = sorted(data.draw(st.lists(instants_near(base), min_size=3, max_size=3)))
+    ab, bc, ac = calendar.business_nanoseconds([a, b, a], [b, c, c]).tolist()
+    assert 0 <= ab <= b - a
+    assert 0 <= bc <= c - b
+    assert ac == ab + bc
+
+
+@settings(deadline=None)
+@given(data=st.data(), drawn=calendars())
+def test_open_and_next_open_agree_with_the_reference(
+    data: st.DataObject, drawn: tuple[BusinessCalendar, ReferenceCalendar, date]
+) -> None:
+    calendar, reference, base = drawn
+    instant = data.draw(instants_near(base))
+    moment = EPOCH + timedelta(microseconds=instant // 1000)
+    instant = ns(moment)
+    assert calendar.is_open(moment) == reference.is_open(instant)
+    try:
+        opening = calendar.next_open(moment)
+    except InvalidParameterError:
+        # Only a calendar without weekly hours runs out of open time.
+        assert not any(calendar.weekly_hours.values())
+        assert all(
+            day <= reference.local_date(instant) or not hours
+            for day, hours in calendar.special_hours.items()
+        )
+        return
+    assert opening.tzinfo == calendar.timezone
+    assert opening >= moment
+    assert reference.is_open(ns(opening))
+    # Nothing is open before it: any span inside [moment, opening] is worth nothing.
+    assert reference.business_ns(instant, ns(opening)) == 0
+    inside = sorted(data.draw(st.lists(st.integers(instant, ns(opening)), min_size=2, max_size=2)))
+    assert calendar.business_nanoseconds([inside[0]], [inside[1]]).tolist() == [0]
+
+
+@settings(deadline=None)
+@given(data=st.data(), drawn=calendars())
+def test_closed_dates_are_worth_nothing(
+    data: st.DataObject, drawn: tuple[BusinessCalendar, ReferenceCalendar, date]
+) -> None:
+    calendar, reference, base = drawn
+    day = data.draw(st.integers(-3, 12).map(lambda shift: base + timedelta(days=shift)))
+    if day in calendar.special_hours:
+        return
+    closed = BusinessCalendar(
+        calendar.timezone,
+        dict(calendar.weekly_hours) if any(calendar.weekly_hours.values()) else "mon 09:00-17:00",
+        closed_dates=[day],
+    )
+    zone = calendar.timezone
+    midnight = ns(datetime(day.year, day.month, day.day, tzinfo=zone))
+    next_midnight = ns(datetime.combine(day + timedelta(days=1), time(), tzinfo=zone))
+    a, b = sorted(data.draw(st.lists(st.integers(midnight, next_midnight), min_size=2, max_size=2)))
+    if reference.local_date(a) == day == reference.local_date(max(a, b - 1)):
+        assert closed.business_nanoseconds([a], [b]).tolist() == [0]
+
+
+@given(
+    zone=st.sampled_from(ZONES),
+    start=st.integers(ns(datetime(1678, 1, 1, tzinfo=UTC)), ns(datetime(2261, 1, 1, tzinfo=UTC))),
+    length=st.one_of(st.integers(0, 40 * 86_400 * 10**9), st.integers(0, 10**9)),
+)
+def test_always_open_equals_wall_time(zone: str, start: int, length: int) -> None:
+    calendar = BusinessCalendar.always_open(zone)
+    assert calendar.business_nanoseconds([start], [start + length]).tolist() == [length]
+
+
+@given(data=st.data(), drawn=calendars())
+def test_end_before_start_is_always_an_error(
+    data: st.DataObject, drawn: tuple[BusinessCalendar, ReferenceCalendar, date]
+) -> None:
+    calendar, _, base = drawn
+    pairs = data.draw(ordered_pairs(base).filter(lambda p: any(a < b for a, b in p)))
+    flip = data.draw(st.sampled_from([i for i, (a, b) in enumerate(pairs) if a < b]))
+    starts = [b if i == flip else a for i, (a, b) in enumerate(pairs)]
+    ends = [a if i == flip else b for i, (a, b) in enumerate(pairs)]
+    with pytest.raises(InvalidParameterError, match=f"index {flip}"):
+        calendar.business_seconds(starts, ends)
