@@ -1,0 +1,198 @@
+"""The columnar table: built from records or from columns, the same either way."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from socialcare_metrics import (
+    Conversation,
+    InvalidDataError,
+    InvalidParameterError,
+    Message,
+    MessageTable,
+    first_reply_time,
+    reply_wait_time,
+)
+from socialcare_metrics._table import NAT, datetime_to_ns, ns_to_datetime
+from socialcare_metrics.testing import conversation_lists
+
+T0 = datetime(2024, 5, 6, 10, 0, tzinfo=UTC)
+
+
+def columns_of(convs: list[Conversation]) -> dict[str, list[object]]:
+    cols: dict[str, list[object]] = {
+        k: []
+        for k in (
+            "conversation_id",
+            "message_id",
+            "sent_at",
+            "author",
+            "agent_id",
+            "channel",
+            "private",
+            "assignee",
+            "resolved_at",
+        )
+    }
+    for c in convs:
+        for m in c.messages:
+            cols["conversation_id"].append(c.id)
+            cols["message_id"].append(m.id)
+            cols["sent_at"].append(m.sent_at)
+            cols["author"].append(m.author.value)
+            cols["agent_id"].append(m.agent_id)
+            cols["channel"].append(m.channel or c.channel)
+            cols["private"].append(m.private)
+            cols["assignee"].append(c.assignee)
+            cols["resolved_at"].append(c.resolved_at)
+    return cols
+
+
+@given(conversation_lists(), st.randoms(use_true_random=False))
+def test_from_columns_in_any_row_order_equals_from_conversations(
+    convs: list[Conversation], rnd: random.Random
+) -> None:
+    cols = columns_of(convs)
+    n = len(cols["sent_at"])
+    # Interleave the conversations' rows at random, keeping each conversation's own row order
+    # (equal timestamps inside a conversation must stay in their given order).
+    blocks: dict[object, list[int]] = {}
+    for i, cid in enumerate(cols["conversation_id"]):
+        blocks.setdefault(cid, []).append(i)
+    labels = [cid for cid, rows in blocks.items() for _ in rows]
+    rnd.shuffle(labels)
+    cursors = {k: iter(v) for k, v in blocks.items()}
+    interleaved = [next(cursors[cid]) for cid in labels]
+    assert sorted(interleaved) == list(range(n))
+    shuffled = {k: [v[i] for i in interleaved] for k, v in cols.items()}
+    from_cols = MessageTable.from_columns(**shuffled)  # type: ignore[arg-type]
+    # A conversation without messages has no row to stand on in columns.
+    from_recs = MessageTable.from_conversations([c for c in convs if c.messages])
+    assert len(from_cols) == len(from_recs) == n
+    assert from_cols.n_conversations == from_recs.n_conversations
+    for metric in (first_reply_time, reply_wait_time):
+        a, b = metric(from_cols), metric(from_recs)
+        assert a.to_dict() == b.to_dict()
+        assert {k: v.count for k, v in a.by("agent").items()} == {
+            k: v.count for k, v in b.by("agent").items()
+        }
+        assert {k: v.count for k, v in a.by("channel").items()} == {
+            k: v.count for k, v in b.by("channel").items()
+        }
+    # Rows keep a pointer to their input position.
+    assert sorted(from_cols.row.tolist()) == list(range(n))
+    assert from_cols.message_id is not None
+    for r in range(n):
+        original = from_cols.row[r]
+        assert from_cols.message_id[r] == shuffled["message_id"][original]
+
+
+def test_from_columns_with_arrays_and_codes() -> None:
+    sent = np.array(
+        ["2024-05-06T10:00", "2024-05-06T10:05", "2024-05-06T10:06", "2024-05-06T10:16"],
+        dtype="datetime64[ns]",
+    )
+    table = MessageTable.from_columns(
+        conversation_id=np.array([7, 7, 7, 7]),
+        sent_at=sent,
+        author=np.array([0, 1, 0, 1], dtype=np.int8),
+        agent_id=np.array([-1, 3, -1, 3]),
+        channel=np.array(["twitter"] * 4),
+    )
+    assert table.agent_names == ("3",)
+    assert table.channel_names == ("twitter",)
+    result = reply_wait_time(table)
+    assert str(result) == "7 min"
+    assert list(result.by("agent")) == ["3"]
+    assert table.conversation_label(0) == "7"
+    # int64 epoch nanoseconds are accepted as they are.
+    same = MessageTable.from_columns(
+        conversation_id=["a"] * 4, sent_at=sent.view(np.int64), author=["customer", "agent"] * 2
+    )
+    assert reply_wait_time(same).mean == timedelta(minutes=7, seconds=30)
+
+
+def test_table_is_read_only() -> None:
+    table = MessageTable.from_columns(conversation_id=["a"], sent_at=[T0], author=["customer"])
+    with pytest.raises(AttributeError):
+        table.sent_at = np.zeros(1, dtype=np.int64)  # type: ignore[misc]
+    with pytest.raises(ValueError, match="read-only"):
+        table.sent_at[0] = 0
+    assert "1 messages in 1 conversations" in repr(table)
+
+
+def test_resolved_at_and_assignee_per_conversation() -> None:
+    table = MessageTable.from_columns(
+        conversation_id=["a", "a", "b"],
+        sent_at=[T0, T0 + timedelta(minutes=1), T0],
+        author=["customer", "agent", "customer"],
+        assignee=[None, "ana", "bo"],
+        resolved_at=[None, T0 + timedelta(hours=1), None],
+    )
+    assert [table.agent_names[c] for c in table.assignee] == ["ana", "bo"]
+    assert table.resolved_at[0] == datetime_to_ns(T0 + timedelta(hours=1))
+    assert table.resolved_at[1] == NAT
+
+
+def test_ns_conversions_are_exact() -> None:
+    t = datetime(2024, 5, 6, 10, 0, 0, 123456, tzinfo=UTC)
+    assert ns_to_datetime(datetime_to_ns(t)) == t
+    assert datetime_to_ns(datetime(1970, 1, 1, tzinfo=UTC)) == 0
+
+
+@pytest.mark.parametrize(
+    ("columns", "column", "row", "fragment"),
+    [
+        ({"sent_at": [T0, datetime(2024, 1, 1)]}, "sent_at", 1, "naive"),
+        ({"sent_at": [T0, None]}, "sent_at", 1, "a timestamp"),
+        ({"sent_at": [T0, "yesterday"]}, "sent_at", 1, "timezone-aware"),
+        ({"author": ["customer", "robot"]}, "author", 1, "'customer', 'agent', 'bot'"),
+        ({"author": np.array([0, 5])}, "author", 1, "0, 1 or 2"),
+        ({"author": ["customer"]}, "author", None, "2 values"),
+        ({"conversation_id": ["a", ""]}, "conversation_id", 1, "non-empty"),
+        ({"message_id": ["m", "m"]}, "message_id", 1, "once per conversation"),
+        ({"message_id": ["m", None]}, "message_id", 1, "non-empty"),
+        ({"sentiment": [0.5, 3.0]}, "sentiment", 1, "[-1, 1]"),
+        ({"private": [False, "yes"]}, "private", 1, "a bool"),
+        ({"channel": ["twitter", 3.5]}, "channel", 1, "a str"),
+        ({"resolved_at": [T0 - timedelta(days=1), None]}, "resolved_at", None, "first message"),
+    ],
+)
+def test_bad_columns_name_column_and_row(
+    columns: dict[str, object], column: str, row: int | None, fragment: str
+) -> None:
+    base: dict[str, object] = {
+        "conversation_id": ["a", "a"],
+        "sent_at": [T0, T0 + timedelta(minutes=1)],
+        "author": ["customer", "agent"],
+    }
+    base.update(columns)
+    with pytest.raises(InvalidDataError) as info:
+        MessageTable.from_columns(**base)  # type: ignore[arg-type]
+    assert info.value.column == column
+    assert info.value.row == row
+    assert fragment in str(info.value)
+
+
+def test_duplicate_message_id_in_other_conversation_is_fine() -> None:
+    table = MessageTable.from_columns(
+        conversation_id=["a", "b"],
+        sent_at=[T0, T0],
+        author=["customer", "customer"],
+        message_id=["m1", "m1"],
+    )
+    assert table.n_conversations == 2
+
+
+def test_from_conversations_rejects_repeated_ids_and_non_records() -> None:
+    conv = Conversation("c", [Message("m", T0, "customer")])
+    with pytest.raises(InvalidParameterError, match=r"conversations\[1\]\.id"):
+        MessageTable.from_conversations([conv, conv])
+    with pytest.raises(InvalidParameterError, match=r"conversations\[0\]"):
+        MessageTable.from_conversations(["c"])  # type: ignore[list-item]
