@@ -1,0 +1,698 @@
+"""Volume and productivity metrics (SPEC section 4), and the count and rate result types.
+
+Messages received, total replies, unique messages replied, reply rate, resolution rate, action
+rate and time to action. Every one of them reads the waits engine's per-row masks (which customer
+messages are public, which sit inside a wait that got a reply), so they agree with the speed
+metrics by construction: a message is "replied" here exactly when its wait is closed there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, Literal, Self, TypeAlias, overload
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ._errors import InvalidDataError, InvalidParameterError
+from ._periods import (
+    PERIOD_UNITS,
+    TimeZone,
+    bucket_instants,
+    check_period_unit,
+    resolve_timezone,
+)
+from ._records import Conversation
+from ._results import DurationResult
+from ._speed import as_table
+from ._table import AUTHOR_AGENT, AUTHOR_BOT, NAT, MessageTable, ns_to_datetime
+from ._waits import BusinessTime, Waits, as_of_ns, compute_waits, default_as_of
+
+__all__ = [
+    "CountResult",
+    "RateResult",
+    "ReplyVolumeResult",
+    "action_rate",
+    "messages_received",
+    "reply_rate",
+    "resolution_rate",
+    "time_to_action",
+    "total_replies",
+    "unique_messages_replied",
+]
+
+Data: TypeAlias = MessageTable | Conversation | Iterable[Conversation]
+GroupKey: TypeAlias = Literal["agent", "channel", "hour", "day", "week", "month"]
+Int64Array: TypeAlias = npt.NDArray[np.int64]
+Int32Array: TypeAlias = npt.NDArray[np.int32]
+BoolArray: TypeAlias = npt.NDArray[np.bool_]
+
+_GROUP_KEYS = "'agent', 'channel', 'hour', 'day', 'week' or 'month'"
+
+
+# --- grouping ---------------------------------------------------------------------------------
+
+
+@attrs.frozen(eq=False)
+class GroupKeys:
+    """What each item of a result can be grouped by: an agent, a channel and an instant.
+
+    ``agent`` and ``channel`` are int32 codes into the name tuples, -1 for none; ``time`` is
+    epoch ns (UTC), :data:`NAT` for an item without a time.
+    """
+
+    agent: Int32Array
+    agent_names: tuple[str, ...]
+    channel: Int32Array
+    channel_names: tuple[str, ...]
+    time: Int64Array
+
+    def subset(self, index: npt.NDArray[np.intp]) -> GroupKeys:
+        return attrs.evolve(
+            self, agent=self.agent[index], channel=self.channel[index], time=self.time[index]
+        )
+
+    def split(
+        self, key: object, tz: TimeZone | None
+    ) -> list[tuple[str | datetime | None, npt.NDArray[np.intp]]]:
+        """The groups of ``key``, in order, each with the indices of its items.
+
+        Agents and channels: the named groups that have items, sorted by name, then ``None``
+        for items without one. Periods: every period from the first item's to the last item's,
+        empty ones included, then ``None`` for items without a time.
+        """
+        if key in ("agent", "channel"):
+            if tz is not None:
+                raise InvalidParameterError(
+                    "by", "tz", "None when grouping by agent or channel", tz
+                )
+            codes, names = (
+                (self.agent, self.agent_names)
+                if key == "agent"
+                else (self.channel, self.channel_names)
+            )
+            order = np.argsort(codes, kind="stable")
+            bounds = np.flatnonzero(np.diff(codes[order])) + 1
+            named: list[tuple[str | datetime | None, npt.NDArray[np.intp]]] = []
+            unnamed: list[tuple[str | datetime | None, npt.NDArray[np.intp]]] = []
+            for chunk in np.split(order, bounds):
+                if chunk.size == 0:
+                    continue
+                code = int(codes[chunk[0]])
+                if code < 0:
+                    unnamed.append((None, chunk))
+                else:
+                    named.append((names[code], chunk))
+            return named + unnamed
+        if isinstance(key, str) and key in PERIOD_UNITS:
+            unit = check_period_unit(key, "by", "key")
+            zone = resolve_timezone(tz, "by")
+            timed = np.flatnonzero(self.time != NAT)
+            index = bucket_instants(self.time[timed], unit, zone)
+            order = np.argsort(index.codes, kind="stable")
+            bounds = np.searchsorted(index.codes[order], np.arange(1, len(index)))
+            groups: list[tuple[str | datetime | None, npt.NDArray[np.intp]]] = [
+                (label, timed[chunk])
+                for label, chunk in zip(
+                    index.labels(), np.split(order, bounds) if len(index) else [], strict=True
+                )
+            ]
+            untimed = np.flatnonzero(self.time == NAT)
+            if untimed.size:
+                groups.append((None, untimed))
+            return groups
+        raise InvalidParameterError("by", "key", f"one of {_GROUP_KEYS}", key)
+
+
+class _Grouped:
+    """Grouping for result types that hold a :class:`GroupKeys` per item."""
+
+    __slots__ = ()
+
+    def _group_keys(self) -> GroupKeys:  # pragma: no cover - every subclass overrides it
+        raise NotImplementedError
+
+    def _subset(self, index: npt.NDArray[np.intp]) -> Self:  # pragma: no cover
+        raise NotImplementedError
+
+    @overload
+    def by(
+        self, key: Literal["agent", "channel"], *, tz: None = None
+    ) -> dict[str | None, Self]: ...
+
+    @overload
+    def by(
+        self, key: Literal["hour", "day", "week", "month"], *, tz: TimeZone | None = None
+    ) -> dict[datetime | None, Self]: ...
+
+    def by(self, key: GroupKey, *, tz: TimeZone | None = None) -> dict[Any, Self]:
+        """Split the result into one result per agent, channel or calendar period.
+
+        Args:
+            key: ``"agent"`` or ``"channel"`` (named groups sorted by name, then ``None`` for
+                items without one), or a period: ``"hour"``, ``"day"``, ``"week"`` (ISO, from
+                Monday) or ``"month"``, local to ``tz``; every period from the first item's to
+                the last item's is present, empty ones included, keyed by its start as an aware
+                datetime.
+            tz: The time zone of the periods (an IANA name, a ``ZoneInfo`` or a fixed
+                ``timezone``); default UTC. Only for periods.
+
+        Returns:
+            A dict from group to that group's result.
+        """
+        return {label: self._subset(index) for label, index in self._group_keys().split(key, tz)}
+
+
+# --- result types -----------------------------------------------------------------------------
+
+
+@attrs.frozen(eq=False, repr=False)
+class CountResult(_Grouped):
+    """A count of items (messages, conversations), groupable by agent, channel and period.
+
+    ``int(result)`` and :attr:`count` are the count.
+    """
+
+    name: str
+    _keys: GroupKeys
+
+    def _group_keys(self) -> GroupKeys:
+        return self._keys
+
+    def _subset(self, index: npt.NDArray[np.intp]) -> Self:
+        return attrs.evolve(self, keys=self._keys.subset(index))
+
+    @property
+    def count(self) -> int:
+        """How many items were counted."""
+        return int(self._keys.time.shape[0])
+
+    def __int__(self) -> int:
+        return self.count
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain Python values."""
+        return {"name": self.name, "count": self.count}
+
+    def __str__(self) -> str:
+        return f"{self.count:,}"
+
+    def __repr__(self) -> str:
+        return f"<CountResult {self.name}: {self.count:,}>"
+
+
+@attrs.frozen(eq=False, repr=False)
+class RateResult(_Grouped):
+    """A share: how many of the items (the denominator) count in the numerator.
+
+    :attr:`value` is ``numerator / denominator`` in [0, 1], or ``None`` over no items (SPEC
+    section 7: undefined, never NaN). ``str(result)`` is the percentage with one decimal.
+    """
+
+    name: str
+    _hit: BoolArray
+    _keys: GroupKeys
+
+    def _group_keys(self) -> GroupKeys:
+        return self._keys
+
+    def _subset(self, index: npt.NDArray[np.intp]) -> Self:
+        return attrs.evolve(self, hit=self._hit[index], keys=self._keys.subset(index))
+
+    @property
+    def numerator(self) -> int:
+        """How many items count (e.g. replied messages)."""
+        return int(np.count_nonzero(self._hit))
+
+    @property
+    def denominator(self) -> int:
+        """How many items there are (e.g. messages received)."""
+        return int(self._hit.shape[0])
+
+    @property
+    def count(self) -> int:
+        """The count the rate is based on: the denominator."""
+        return self.denominator
+
+    @property
+    def value(self) -> float | None:
+        """``numerator / denominator``, or ``None`` when the denominator is 0."""
+        return self.numerator / self.denominator if self.denominator else None
+
+    @property
+    def percent(self) -> float | None:
+        """The value in percent (0 to 100), or ``None``."""
+        return None if self.value is None else 100.0 * self.value
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain Python values."""
+        return {
+            "name": self.name,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "value": self.value,
+        }
+
+    def __str__(self) -> str:
+        return "n/a" if self.value is None else f"{self.value:.1%}"
+
+    def __repr__(self) -> str:
+        return f"<RateResult {self.name}: {self} ({self.numerator:,} of {self.denominator:,})>"
+
+
+@attrs.frozen(eq=False, repr=False)
+class ReplyVolumeResult(_Grouped):
+    """Brand messages sent: replies by agents, with bot messages reported beside them.
+
+    :attr:`count` is the number of replies: public agent messages, plus bot messages when the
+    metric was asked to count bots as replies. :attr:`bot_messages` is always the number of
+    public bot messages, so a reader sees how much of the brand's side was automated.
+    """
+
+    name: str
+    _bot: BoolArray  # per item: a bot message (else an agent message)
+    bot_replies: bool
+    _keys: GroupKeys
+
+    def _group_keys(self) -> GroupKeys:
+        return self._keys
+
+    def _subset(self, index: npt.NDArray[np.intp]) -> Self:
+        return attrs.evolve(self, bot=self._bot[index], keys=self._keys.subset(index))
+
+    @property
+    def agent_replies(self) -> int:
+        """Public messages by agents (people)."""
+        return int(self._bot.shape[0] - self.bot_messages)
+
+    @property
+    def bot_messages(self) -> int:
+        """Public messages by bots."""
+        return int(np.count_nonzero(self._bot))
+
+    @property
+    def count(self) -> int:
+        """Replies: agent messages, plus bot messages if bots count as replies."""
+        return self.agent_replies + (self.bot_messages if self.bot_replies else 0)
+
+    def __int__(self) -> int:
+        return self.count
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain Python values."""
+        return {
+            "name": self.name,
+            "count": self.count,
+            "agent_replies": self.agent_replies,
+            "bot_messages": self.bot_messages,
+            "bot_replies": self.bot_replies,
+        }
+
+    def __str__(self) -> str:
+        return f"{self.count:,}"
+
+    def __repr__(self) -> str:
+        return (
+            f"<ReplyVolumeResult {self.name}: {self.count:,} "
+            f"(agents {self.agent_replies:,}, bots {self.bot_messages:,})>"
+        )
+
+
+# --- shared plumbing --------------------------------------------------------------------------
+
+
+def _check_bool(value: object, function: str, parameter: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidParameterError(function, parameter, "a bool", value)
+    return value
+
+
+def _check_calendar(calendar: object, function: str) -> None:
+    if calendar is not None and not hasattr(calendar, "business_seconds"):
+        raise InvalidParameterError(function, "calendar", "a BusinessCalendar or None", calendar)
+
+
+def _keys(table: MessageTable, rows: npt.NDArray[np.intp], agent: Int32Array) -> GroupKeys:
+    return GroupKeys(
+        agent=agent.astype(np.int32, copy=False),
+        agent_names=table.agent_names,
+        channel=table.channel[rows],
+        channel_names=table.channel_names,
+        time=table.sent_at[rows],
+    )
+
+
+def _wait_of_row(waits: Waits) -> Int64Array:
+    """For each table row, the index of the latest wait opened at or before it.
+
+    Every public customer message belongs to exactly one wait: the one opened by the first
+    customer message of its run, which is the latest wait opened at or before it.
+    """
+    opens = np.zeros(len(waits.table), dtype=np.int64)
+    opens[waits.open_row] = 1
+    wait_index: Int64Array = np.cumsum(opens) - 1
+    return wait_index
+
+
+def _closing_agent(waits: Waits, rows: npt.NDArray[np.intp]) -> Int32Array:
+    """The agent whose reply closed the wait of each customer row (-1 if none or pending)."""
+    if rows.size == 0:
+        return np.zeros(0, dtype=np.int32)
+    agent: Int32Array = waits.agent[_wait_of_row(waits)[rows]]
+    return agent
+
+
+# --- metrics ----------------------------------------------------------------------------------
+
+
+def messages_received(data: Data, /) -> CountResult:
+    """Total messages received: the public customer messages (private notes excluded).
+
+    Grouped by agent, a message belongs to its conversation's assignee; by channel, to its own
+    channel; by period, to the period in which the customer wrote.
+
+    Args:
+        data: Conversations, or a :class:`MessageTable`.
+
+    Returns:
+        A :class:`CountResult`.
+
+    Example:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from socialcare_metrics import Conversation, Message
+        >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
+        >>> conv = Conversation("c1", [
+        ...     Message("m1", t0, "customer"),
+        ...     Message("m2", t0 + timedelta(minutes=5), "agent", agent_id="ana"),
+        ...     Message("m3", t0 + timedelta(minutes=6), "customer"),
+        ... ])
+        >>> messages_received([conv]).count
+        2
+    """
+    table = as_table(data, "messages_received")
+    rows = np.flatnonzero((table.author == 0) & ~table.private)
+    assignee = table.assignee[table.conversation[rows]]
+    return CountResult(name="messages received", keys=_keys(table, rows, assignee))
+
+
+def total_replies(data: Data, /, *, bot_replies: bool = False) -> ReplyVolumeResult:
+    """Total replies (reply volume): public messages sent by the brand's agents.
+
+    Bot messages are reported beside them in :attr:`ReplyVolumeResult.bot_messages`; with
+    ``bot_replies=True`` they also count as replies, as in the waits engine. Private notes never
+    count. Grouped by agent, a message belongs to the agent who sent it.
+
+    Args:
+        data: Conversations, or a :class:`MessageTable`.
+        bot_replies: Count bot messages as replies.
+
+    Example:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from socialcare_metrics import Conversation, Message
+        >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
+        >>> conv = Conversation("c1", [
+        ...     Message("m1", t0, "customer"),
+        ...     Message("m2", t0 + timedelta(minutes=1), "bot"),
+        ...     Message("m3", t0 + timedelta(minutes=5), "agent", agent_id="ana"),
+        ...     Message("m4", t0 + timedelta(minutes=6), "agent", agent_id="ana", private=True),
+        ... ])
+        >>> result = total_replies([conv])
+        >>> result.count, result.bot_messages
+        (1, 1)
+    """
+    _check_bool(bot_replies, "total_replies", "bot_replies")
+    table = as_table(data, "total_replies")
+    author = table.author
+    rows = np.flatnonzero(((author == AUTHOR_AGENT) | (author == AUTHOR_BOT)) & ~table.private)
+    return ReplyVolumeResult(
+        name="total replies",
+        bot=author[rows] == AUTHOR_BOT,
+        bot_replies=bot_replies,
+        keys=_keys(table, rows, table.agent[rows]),
+    )
+
+
+def unique_messages_replied(data: Data, /, *, bot_replies: bool = False) -> CountResult:
+    """Unique messages replied: customer messages inside a wait that got a reply.
+
+    Three customer messages in a row answered by one reply are three messages replied (SPEC
+    section 2). Grouped by agent, a message belongs to the agent whose reply closed its wait.
+
+    Args:
+        data: Conversations, or a :class:`MessageTable`.
+        bot_replies: Count bot messages as replies.
+
+    Example:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from socialcare_metrics import Conversation, Message
+        >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
+        >>> conv = Conversation("c1", [
+        ...     Message("m1", t0, "customer"),
+        ...     Message("m2", t0 + timedelta(minutes=1), "customer"),
+        ...     Message("m3", t0 + timedelta(minutes=5), "agent", agent_id="ana"),
+        ...     Message("m4", t0 + timedelta(minutes=6), "customer"),
+        ... ])
+        >>> unique_messages_replied([conv]).count
+        2
+    """
+    _check_bool(bot_replies, "unique_messages_replied", "bot_replies")
+    table = as_table(data, "unique_messages_replied")
+    waits = compute_waits(table, bot_replies=bot_replies, function="unique_messages_replied")
+    rows = np.flatnonzero(waits.replied)
+    return CountResult(
+        name="unique messages replied", keys=_keys(table, rows, _closing_agent(waits, rows))
+    )
+
+
+def reply_rate(data: Data, /, *, bot_replies: bool = False) -> RateResult:
+    """Reply rate: unique messages replied / messages received.
+
+    The source articles give 34% as the average across industries. Grouped by agent, a replied
+    message belongs to the agent whose reply closed its wait and an unreplied one to its
+    conversation's assignee (who owes the reply); by period, to when the customer wrote.
+
+    Args:
+        data: Conversations, or a :class:`MessageTable`.
+        bot_replies: Count bot messages as replies.
+
+    Returns:
+        A :class:`RateResult`; its value is ``None`` when no customer message was received.
+
+    Example:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from socialcare_metrics import Conversation, Message
+        >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
+        >>> conv = Conversation("c1", [
+        ...     Message("m1", t0, "customer"),
+        ...     Message("m2", t0 + timedelta(minutes=5), "agent", agent_id="ana"),
+        ...     Message("m3", t0 + timedelta(minutes=6), "customer"),
+        ... ])
+        >>> result = reply_rate([conv])
+        >>> result.value, str(result)
+        (0.5, '50.0%')
+    """
+    _check_bool(bot_replies, "reply_rate", "bot_replies")
+    table = as_table(data, "reply_rate")
+    waits = compute_waits(table, bot_replies=bot_replies, function="reply_rate")
+    rows = np.flatnonzero(waits.customer)
+    hit = waits.replied[rows]
+    agent = np.where(hit, _closing_agent(waits, rows), table.assignee[table.conversation[rows]])
+    return RateResult(name="reply rate", hit=hit, keys=_keys(table, rows, agent))
+
+
+def resolution_rate(data: Data, /) -> RateResult:
+    """Resolution rate: resolved conversations / conversations.
+
+    A conversation is resolved when it has a ``resolved_at``. Grouped by agent, a conversation
+    belongs to its assignee; by channel and period, to the channel and time of its first
+    message (a conversation without messages is under ``None``).
+
+    Args:
+        data: Conversations, or a :class:`MessageTable`.
+
+    Example:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from socialcare_metrics import Conversation, Message
+        >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
+        >>> done = Conversation("c1", [Message("m1", t0, "customer")],
+        ...                     resolved_at=t0 + timedelta(hours=1))
+        >>> open_ = Conversation("c2", [Message("m2", t0, "customer")])
+        >>> resolution_rate([done, open_]).value
+        0.5
+    """
+    table = as_table(data, "resolution_rate")
+    n = table.n_conversations
+    first = table.offsets[:-1]
+    has_messages = table.offsets[1:] > first
+    first_row = np.where(has_messages, first, 0)
+    if len(table):
+        channel = np.where(has_messages, table.channel[first_row], -1).astype(np.int32)
+        time = np.where(has_messages, table.sent_at[first_row], NAT).astype(np.int64)
+    else:
+        channel = np.full(n, -1, dtype=np.int32)
+        time = np.full(n, NAT, dtype=np.int64)
+    keys = GroupKeys(
+        agent=table.assignee.astype(np.int32, copy=False),
+        agent_names=table.agent_names,
+        channel=channel,
+        channel_names=table.channel_names,
+        time=time,
+    )
+    return RateResult(name="resolution rate", hit=table.resolved_at != NAT, keys=keys)
+
+
+def _actioned_at(table: MessageTable, rows: npt.NDArray[np.intp], function: str) -> Int64Array:
+    """``actioned_at`` of the given rows (NAT for none), checked not to precede the message."""
+    if table.actioned_at is None:
+        return np.full(rows.shape[0], NAT, dtype=np.int64)
+    actioned = table.actioned_at[rows]
+    bad = np.flatnonzero((actioned != NAT) & (actioned < table.sent_at[rows]))
+    if bad.size:
+        row = int(rows[bad[0]])
+        conversation = table.conversation_label(int(table.conversation[row]))
+        label = (
+            f"message {table.message_id[row]!r} of conversation {conversation!r}"
+            if table.message_id is not None
+            else f"a message of conversation {conversation!r}"
+        )
+        raise InvalidDataError(
+            function,
+            "actioned_at",
+            int(table.row[row]),
+            f"a time at or after the message was sent ({ns_to_datetime(table.sent_at[row])}) "
+            f"for {label}",
+            ns_to_datetime(int(actioned[bad[0]])),
+        )
+    return actioned
+
+
+def action_rate(data: Data, /, *, bot_replies: bool = False) -> RateResult:
+    """Action rate: customer messages replied to or actioned / customer messages.
+
+    This is the source articles' "actioned messages divided by all messages". A message counts
+    as actioned when it got a reply (it sits inside a wait that closed) or has an
+    ``actioned_at`` (the brand marked it complete, or acted on it another way). Grouped by
+    agent, a replied message belongs to the agent whose reply closed its wait and any other to
+    the conversation's assignee.
+
+    Args:
+        data: Conversations, or a :class:`MessageTable`.
+        bot_replies: Count bot messages as replies.
+
+    Raises:
+        InvalidDataError: a message's ``actioned_at`` is before it was sent.
+
+    Example:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from socialcare_metrics import Conversation, Message
+        >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
+        >>> conv = Conversation("c1", [
+        ...     Message("m1", t0, "customer", actioned_at=t0 + timedelta(minutes=2)),
+        ...     Message("m2", t0 + timedelta(minutes=3), "customer"),
+        ... ])
+        >>> action_rate([conv]).value
+        0.5
+    """
+    _check_bool(bot_replies, "action_rate", "bot_replies")
+    table = as_table(data, "action_rate")
+    waits = compute_waits(table, bot_replies=bot_replies, function="action_rate")
+    rows = np.flatnonzero(waits.customer)
+    replied = waits.replied[rows]
+    hit = replied | (_actioned_at(table, rows, "action_rate") != NAT)
+    agent = np.where(replied, _closing_agent(waits, rows), table.assignee[table.conversation[rows]])
+    return RateResult(name="action rate", hit=hit, keys=_keys(table, rows, agent))
+
+
+def time_to_action(
+    data: Data,
+    /,
+    *,
+    calendar: BusinessTime | None = None,
+    bot_replies: bool = False,
+    as_of: datetime | None = None,
+) -> DurationResult:
+    """Time to action: from each customer message to the first thing the brand did about it.
+
+    Measured like a wait, per customer message: from when it was sent to the earlier of the
+    reply that closed its wait and its ``actioned_at``. A message with neither is pending, aged
+    to ``as_of``. Unlike reply wait time, every message is measured from its own time, not from
+    the start of its wait: the second of two messages answered by one reply waited less.
+
+    Grouped by agent, an item belongs to the agent whose reply came first, else (actioned
+    first, or pending) to the conversation's assignee.
+
+    Args:
+        data: Conversations, or a :class:`MessageTable`.
+        calendar: Measure business time in this calendar instead of wall-clock time.
+        bot_replies: Count bot messages as replies.
+        as_of: The time pending messages are aged to; default the latest timestamp in the data.
+
+    Returns:
+        A :class:`DurationResult`, one item per customer message.
+
+    Raises:
+        InvalidDataError: a message's ``actioned_at`` is before it was sent.
+        InvalidParameterError: ``as_of`` is before a pending message.
+
+    Example:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from socialcare_metrics import Conversation, Message
+        >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
+        >>> conv = Conversation("c1", [
+        ...     Message("m1", t0, "customer", actioned_at=t0 + timedelta(minutes=2)),
+        ...     Message("m2", t0 + timedelta(minutes=4), "customer"),
+        ...     Message("m3", t0 + timedelta(minutes=10), "agent", agent_id="ana"),
+        ... ])
+        >>> [d.total_seconds() for d in [time_to_action([conv]).min, time_to_action([conv]).max]]
+        [120.0, 360.0]
+    """
+    function = "time_to_action"
+    _check_bool(bot_replies, function, "bot_replies")
+    _check_calendar(calendar, function)
+    table = as_table(data, function)
+    as_of_value = as_of_ns(as_of, function)
+    waits = compute_waits(table, bot_replies=bot_replies, function=function)
+    rows = np.flatnonzero(waits.customer)
+    start = table.sent_at[rows]
+    replied = waits.replied[rows]
+    wait_index = _wait_of_row(waits)[rows]
+    reply_at = np.where(replied, waits.end[wait_index], NAT)
+    actioned = _actioned_at(table, rows, function)
+    has_action = actioned != NAT
+    closed = replied | has_action
+    # NAT is int64's minimum, so the earlier of two known times is a min over "known or max".
+    big = np.iinfo(np.int64).max
+    end_known = np.minimum(np.where(replied, reply_at, big), np.where(has_action, actioned, big))
+    reply_first = replied & (reply_at <= np.where(has_action, actioned, big))
+
+    if as_of_value is None:
+        as_of_value = default_as_of(table)
+    pending_start = start[~closed]
+    if pending_start.size and int(pending_start.max()) > as_of_value:
+        raise InvalidParameterError(
+            function,
+            "as_of",
+            "a time at or after every pending message (the latest was sent at "
+            f"{ns_to_datetime(int(pending_start.max())).isoformat()})",
+            ns_to_datetime(as_of_value),
+        )
+    end = np.where(closed, end_known, as_of_value).astype(np.int64)
+    if calendar is None:
+        seconds = (end - start).astype(np.float64) / 1e9
+    else:
+        seconds = np.asarray(calendar.business_seconds(start, end), dtype=np.float64)
+    conversation = table.conversation[rows]
+    agent = np.where(reply_first, waits.agent[wait_index], table.assignee[conversation])
+    return DurationResult(
+        name="time to action",
+        table=table,
+        seconds=seconds,
+        closed=closed,
+        conversation=conversation.astype(np.int64, copy=False),
+        agent=agent.astype(np.int32),
+        channel=table.channel[rows],
+        start=start,
+        as_of=ns_to_datetime(as_of_value),
+    )
