@@ -333,7 +333,7 @@ class MessageTable:
         assignee_values = _as_1d(check_len(assignee, "assignee")) if assignee is not None else None
         if agent_values is not None and assignee_values is not None:
             both, agent_names = _factorize(
-                np.concatenate([agent_values.astype(object), assignee_values.astype(object)]),
+                _concatenate_ids(agent_values, assignee_values),
                 column="agent_id/assignee",
                 source=source,
             )
@@ -475,6 +475,21 @@ def _as_1d(values: Any) -> npt.NDArray[Any]:
     return array
 
 
+def _concatenate_ids(first: npt.NDArray[Any], second: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Two id columns as one, keeping a numeric or str dtype when both have it.
+
+    Integer ids stay integers (negative means none, as for one column), and both kinds keep
+    the factorisation on its vectorised paths; anything else is compared as Python objects.
+    """
+    if first.dtype.kind in "iu" and second.dtype.kind in "iu":
+        return np.concatenate(
+            [first.astype(np.int64, copy=False), second.astype(np.int64, copy=False)]
+        )
+    if first.dtype.kind == "U" and second.dtype.kind == "U":
+        return np.concatenate([first, second])
+    return np.concatenate([first.astype(object), second.astype(object)])
+
+
 def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and value != value)
 
@@ -490,17 +505,32 @@ def _factorize(
     n = array.shape[0]
     if array.dtype.kind in "iu":
         # Integer ids: negative means none. Counting is linear where sorting is not.
-        ints = array.astype(np.int64, copy=False)
-        valid = ints >= 0
-        top = int(ints.max()) if n else -1
+        top = int(array.max()) if n else -1
         if top < 0:
             return np.full(n, -1, dtype=np.int32), ()
         if top <= 4 * n + 1024:
-            present = np.bincount(ints[valid], minlength=top + 1) > 0
+            # Shift by one so that every "none" lands on 0: one count and one lookup, in
+            # int32 where the ids allow it, without a copy per intermediate step.
+            work = np.int32 if top < np.iinfo(np.int32).max - 1 else np.int64
+            shifted: npt.NDArray[np.signedinteger[Any]] = (
+                np.maximum(array, -1) if array.dtype.kind == "i" else array
+            ).astype(work)
+            shifted += 1
+            present = np.bincount(shifted, minlength=top + 2)[1:] > 0
             labels = np.flatnonzero(present)
-            remap = np.cumsum(present, dtype=np.int64) - 1
-            codes = np.where(valid, remap[np.where(valid, ints, 0)], -1).astype(np.int32)
+            if labels.size == top + 1:  # the ids are the codes already: 0..top, all used
+                shifted -= 1
+                mapped = shifted
+            else:
+                remap = np.empty(top + 2, dtype=np.int32)
+                remap[0] = -1
+                np.cumsum(present, out=remap[1:])
+                remap[1:] -= 1
+                mapped = remap[shifted]
+            codes: Int32Array = mapped.astype(np.int32, copy=False)
         else:
+            ints = array.astype(np.int64, copy=False)
+            valid = ints >= 0
             labels, inverse = np.unique(ints[valid], return_inverse=True)
             codes = np.full(n, -1, dtype=np.int32)
             codes[valid] = inverse
