@@ -19,6 +19,7 @@ import doctest
 import re
 import sys
 import traceback
+import types
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,17 +149,27 @@ def _run_pycon(block: Block, label: str, namespace: dict[str, object]) -> int:
 
 
 def run_markdown(path: Path) -> int:
-    """Run the file's Python and pycon blocks in one namespace; return how many ran."""
+    """Run the file's Python and pycon blocks in one namespace; return how many ran.
+
+    The namespace is a fresh module, registered in ``sys.modules`` while the page runs, so that
+    code which looks its module up (dataclasses, attrs, pickle) works as it would in a script.
+    """
     label = _relative(path)
-    namespace: dict[str, object] = {"__name__": f"docs_example_{path.stem.replace('-', '_')}"}
+    module = types.ModuleType("docs_example_" + re.sub(r"\W", "_", label))
+    module.__file__ = str(path)
+    namespace = module.__dict__
     ran = 0
-    for block in fenced_blocks(path.read_text(encoding="utf-8"), label):
-        if block.language in PYTHON_LANGUAGES:
-            _run_python(block, label, namespace)
-            ran += 1
-        elif block.language in DOCTEST_LANGUAGES:
-            _run_pycon(block, label, namespace)
-            ran += 1
+    sys.modules[module.__name__] = module
+    try:
+        for block in fenced_blocks(path.read_text(encoding="utf-8"), label):
+            if block.language in PYTHON_LANGUAGES:
+                _run_python(block, label, namespace)
+                ran += 1
+            elif block.language in DOCTEST_LANGUAGES:
+                _run_pycon(block, label, namespace)
+                ran += 1
+    finally:
+        del sys.modules[module.__name__]
     return ran
 
 
@@ -266,9 +277,11 @@ def test_blocks_share_one_namespace_per_file_and_files_do_not_share(
     first = _write_page(
         tmp_path,
         "```python\nshared = 1\n```\n```pycon\n>>> from_doctest = shared + 1\n```\n"
-        "```python\nassert from_doctest == 2\n```\n",
+        "```python\nassert from_doctest == 2\n```\n"
+        "```python\nfrom dataclasses import dataclass\n\n@dataclass\nclass Point:\n"
+        "    x: 'int'\n\nassert Point(1).x == 1\n```\n",
     )
-    assert run_markdown(first) == 3
+    assert run_markdown(first) == 4
     second = tmp_path / "other.md"
     second.write_text("```python\nshared\n```\n", encoding="utf-8")
     with pytest.raises(pytest.fail.Exception, match="NameError: name 'shared' is not defined"):
