@@ -550,24 +550,33 @@ ZONES = [
     "America/St_Johns",
 ]
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-# Dates with a DST change or a skipped day in one of the zones above, and a few holidays.
-INTERESTING_DATES = [
-    date(2024, 3, 10),
-    date(2024, 11, 3),
-    date(2024, 3, 31),
-    date(2024, 10, 27),
-    date(2024, 4, 7),
-    date(2024, 10, 6),
-    date(2024, 4, 6),
-    date(2024, 9, 8),
-    date(2011, 12, 30),
-    date(2021, 4, 4),
-    date(2024, 11, 28),
-    date(2024, 12, 25),
-    date(2024, 10, 3),
-    date(2023, 12, 31),
-]
-INTERESTING_MINUTES = [0, 60, 90, 120, 150, 180, 210, 1380, 1410]
+
+
+def _days_with_offset_changes(zone_name: str, years: range) -> list[date]:
+    """Local days on which the zone's UTC offset changes, and the day before each."""
+    zone = ZoneInfo(zone_name)
+    found: list[date] = []
+    day = date(years.start, 1, 1)
+    while day.year < years.stop:
+        later = day + timedelta(days=1)
+        midnight = datetime(day.year, day.month, day.day, tzinfo=zone)
+        next_midnight = datetime(later.year, later.month, later.day, tzinfo=zone)
+        if midnight.utcoffset() != next_midnight.utcoffset():
+            found += [day - timedelta(days=1), day]
+        day = later
+    return found
+
+
+# Where each zone changes its offset (DST, or Apia skipping 30 December 2011), plus holidays.
+CHANGE_DATES = {
+    name: [*_days_with_offset_changes(name, range(2023, 2026)), date(2024, 12, 25)]
+    for name in ZONES
+}
+CHANGE_DATES["Pacific/Apia"] += _days_with_offset_changes("Pacific/Apia", range(2011, 2012))
+CHANGE_DATES["America/New_York"] += [date(2024, 11, 28)]
+CHANGE_DATES["Europe/Berlin"] += [date(2024, 10, 3)]
+# Times of day around the small hours, where the offset changes happen.
+INTERESTING_MINUTES = [0, 30, 60, 90, 120, 150, 180, 210, 240, 1380, 1410]
 
 
 def _format(minutes: int) -> str:
@@ -580,21 +589,36 @@ def _wall_pair(start: int, length: int) -> tuple[str, str]:
 
 
 @st.composite
-def calendars(draw: st.DrawFn) -> tuple[BusinessCalendar, ReferenceCalendar, date]:
+def calendars(
+    draw: st.DrawFn, *, around_offset_changes: bool = False
+) -> tuple[BusinessCalendar, ReferenceCalendar, date]:
+    """A random calendar, its reference twin, and a date to draw instants near.
+
+    With ``around_offset_changes`` the date is a day on which the zone's offset changes, and
+    the hours open and close in the small hours of that weekday.
+    """
     zone_name = draw(st.sampled_from(ZONES))
-    base = draw(
-        st.one_of(
-            st.sampled_from(INTERESTING_DATES),
-            st.dates(min_value=date(1995, 1, 1), max_value=date(2040, 12, 31)),
-        )
-    )
-    minute = st.one_of(st.sampled_from(INTERESTING_MINUTES), st.integers(0, 1439))
+    change_days = st.sampled_from(CHANGE_DATES[zone_name])
+    any_day = st.dates(min_value=date(1995, 1, 1), max_value=date(2040, 12, 31))
+    base = draw(change_days if around_offset_changes else st.one_of(change_days, any_day))
+    minute = st.sampled_from(INTERESTING_MINUTES)
+    if not around_offset_changes:
+        minute = st.one_of(minute, st.integers(0, 1439))
     length = st.one_of(st.sampled_from([30, 60, 90, 480, 600, 1440]), st.integers(1, 1440))
     week_minutes = 7 * 1440
     taken: list[tuple[int, int]] = []  # pieces on the week circle
     weekly: dict[int, list[tuple[int, int]]] = {}
     for day, start, size in draw(
-        st.lists(st.tuples(st.integers(0, 6), minute, length), max_size=8)
+        st.lists(
+            st.tuples(
+                st.just(base.weekday())
+                if around_offset_changes
+                else st.one_of(st.just(base.weekday()), st.integers(0, 6)),
+                minute,
+                length,
+            ),
+            max_size=8,
+        )
     ):
         if size == 1440 and start != 0:
             size = 1439
@@ -607,7 +631,9 @@ def calendars(draw: st.DrawFn) -> tuple[BusinessCalendar, ReferenceCalendar, dat
         taken += pieces
         weekly.setdefault(day, []).append((start, size))
 
-    nearby = st.integers(-3, 12).map(lambda shift: base + timedelta(days=shift))
+    nearby = st.one_of(st.integers(-1, 1), st.integers(-3, 12)).map(
+        lambda shift: base + timedelta(days=shift)
+    )
     special: dict[date, list[tuple[int, int]]] = {}
     for day, intervals in draw(
         st.dictionaries(nearby, st.lists(st.tuples(minute, length), max_size=2), max_size=3)
@@ -682,6 +708,21 @@ def test_vectorised_equals_reference(
     fast = calendar.business_nanoseconds(starts, ends).tolist()
     assert fast == [reference.business_ns(a, b) for a, b in pairs]
     assert calendar.business_seconds(starts, ends).tolist() == [value / 1e9 for value in fast]
+
+
+@settings(deadline=None)
+@given(data=st.data(), drawn=calendars(around_offset_changes=True))
+def test_days_with_offset_changes_equal_reference(
+    data: st.DataObject, drawn: tuple[BusinessCalendar, ReferenceCalendar, date]
+) -> None:
+    calendar, reference, base = drawn
+    day_before = ns(datetime(base.year, base.month, base.day, tzinfo=UTC)) - 86_400 * 10**9
+    pairs = [(day_before, day_before + 3 * 86_400 * 10**9), *data.draw(ordered_pairs(base))]
+    starts = [a for a, _ in pairs]
+    ends = [b for _, b in pairs]
+    assert calendar.business_nanoseconds(starts, ends).tolist() == [
+        reference.business_ns(a, b) for a, b in pairs
+    ]
 
 
 @settings(deadline=None)
