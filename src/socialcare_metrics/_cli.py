@@ -18,7 +18,7 @@ from ._errors import SocialCareError
 from ._results import DurationResult, format_duration
 from ._sample import sample_conversations
 from ._speed import first_reply_time, reply_wait_time
-from ._table import MessageTable
+from ._table import MessageTable, ns_to_datetime
 from ._version import __version__
 
 __all__ = ["main"]
@@ -165,7 +165,7 @@ def _demo_text(
         f"seed {args.seed}, {table.n_conversations} conversations, {len(table)} messages",
     ]
     if len(table):
-        first = _when(datetime.fromtimestamp(int(table.sent_at.min()) // 10**9, tz=UTC))
+        first = _when(ns_to_datetime(int(table.sent_at.min())))
         lines.append(f"messages from {first} to {_when(_any(results).as_of)}")
     lines += [
         "Durations are wall-clock time, truncated to whole units (7 min 30 s shows as 7 min).",
