@@ -57,7 +57,7 @@ _LAST_YEAR: Final = 2262
 # The bucket table that answers lookups in O(1) stays below this many buckets (24 bytes each).
 _MAX_BUCKETS: Final = 1 << 20
 # Pairs are answered in slices of this size so temporaries stay small and in cache.
-_SLICE: Final = 1 << 18
+_SLICE: Final = 1 << 16
 
 _DAY_NAMES: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_LOOKUP: Final = {
@@ -797,8 +797,10 @@ class BusinessCalendar:
             InvalidParameterError: If the shapes differ, a value is NaT or not an instant, or an
                 end is before its start (the message names the first such index).
         """
-        nanoseconds = self._business_uint64("BusinessCalendar.business_seconds", starts, ends)
-        return np.divide(nanoseconds, 1e9, dtype=np.float64)
+        seconds: npt.NDArray[np.float64] = self._business(
+            "BusinessCalendar.business_seconds", starts, ends, in_seconds=True
+        )
+        return seconds
 
     def business_nanoseconds(
         self, starts: npt.ArrayLike, ends: npt.ArrayLike
@@ -807,7 +809,9 @@ class BusinessCalendar:
 
         Takes the same arguments as :meth:`business_seconds`.
         """
-        nanoseconds = self._business_uint64("BusinessCalendar.business_nanoseconds", starts, ends)
+        nanoseconds: _UInt64Array = self._business(
+            "BusinessCalendar.business_nanoseconds", starts, ends, in_seconds=False
+        )
         if nanoseconds.size and nanoseconds.max() > _INT64_MAX:
             raise InvalidParameterError(
                 "BusinessCalendar.business_nanoseconds",
@@ -832,8 +836,11 @@ class BusinessCalendar:
         function = "BusinessCalendar.business_time"
         start_ns = _instant_ns(start, function=function, parameter="start")
         end_ns = _instant_ns(end, function=function, parameter="end")
-        result = self._business_uint64(
-            function, np.array([start_ns], dtype=np.int64), np.array([end_ns], dtype=np.int64)
+        result: _UInt64Array = self._business(
+            function,
+            np.array([start_ns], dtype=np.int64),
+            np.array([end_ns], dtype=np.int64),
+            in_seconds=False,
         )
         # Every boundary is a whole microsecond, as are datetimes, so this division is exact.
         return timedelta(microseconds=int(result[0]) // 1000)
@@ -877,9 +884,15 @@ class BusinessCalendar:
 
     # -- the machinery -----------------------------------------------------------------------
 
-    def _business_uint64(
-        self, function: str, starts: npt.ArrayLike, ends: npt.ArrayLike
-    ) -> _UInt64Array:
+    def _business(
+        self,
+        function: str,
+        starts: npt.ArrayLike,
+        ends: npt.ArrayLike,
+        *,
+        in_seconds: bool,
+    ) -> npt.NDArray[Any]:
+        """Open time per pair: exact nanoseconds as uint64, or those divided once into seconds."""
         starts_ns = _as_instants(starts, function=function, parameter="starts")
         ends_ns = _as_instants(ends, function=function, parameter="ends")
         if starts_ns.shape != ends_ns.shape:
@@ -891,12 +904,15 @@ class BusinessCalendar:
             )
         shape = starts_ns.shape
         flat_starts, flat_ends = starts_ns.reshape(-1), ends_ns.reshape(-1)
-        result = np.empty(flat_starts.shape, dtype=np.uint64)
+        result: npt.NDArray[Any] = np.empty(
+            flat_starts.shape, dtype=np.float64 if in_seconds else np.uint64
+        )
         if result.size == 0:
             return result.reshape(shape)
         table = self._table_for(int(flat_starts.min()), int(flat_ends.max()))
         size = min(_SLICE, result.size)
         start_cum = np.empty(size, dtype=np.uint64)
+        end_cum = np.empty(size if in_seconds else 0, dtype=np.uint64)
         buckets = np.empty(size, dtype=np.int64)
         gathered = np.empty(size, dtype=np.int64)
         for begin in range(0, result.size, size):
@@ -914,9 +930,12 @@ class BusinessCalendar:
                 )
             count = stop - begin
             table.cumulative(some_starts, start_cum[:count], buckets[:count], gathered[:count])
-            out = result[begin:stop]
+            # Nanoseconds go straight into the result; seconds pass through a buffer first.
+            out: _UInt64Array = end_cum[:count] if in_seconds else result[begin:stop]
             table.cumulative(some_ends, out, buckets[:count], gathered[:count])
             np.subtract(out, start_cum[:count], out=out)
+            if in_seconds:
+                np.divide(out, 1e9, out=result[begin:stop])
         return result.reshape(shape)
 
     def _years_for(self, low: int, high: int) -> tuple[int, int]:
