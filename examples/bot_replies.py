@@ -9,8 +9,7 @@ Run it with ``python examples/bot_replies.py``.
 
 from __future__ import annotations
 
-from socialcare_metrics import MessageTable, first_reply_time, format_duration
-from socialcare_metrics._sample import sample_conversations
+from socialcare_metrics import MessageTable, first_reply_time, format_duration, sample_conversations
 
 table = MessageTable.from_conversations(sample_conversations(seed=0))
 person = first_reply_time(table).by("channel")

@@ -13,8 +13,8 @@ from socialcare_metrics import (
     first_reply_time,
     format_duration,
     reply_wait_time,
+    sample_conversations,
 )
-from socialcare_metrics._sample import sample_conversations
 
 # "If you take 5 minutes to answer their first message and 10 minutes to answer the second,
 # the average reply wait time is 7 minutes."

@@ -7,8 +7,13 @@ from __future__ import annotations
 
 import sys
 
-from socialcare_metrics import MessageTable, first_reply_time, format_duration, reply_wait_time
-from socialcare_metrics._sample import sample_conversations
+from socialcare_metrics import (
+    MessageTable,
+    first_reply_time,
+    format_duration,
+    reply_wait_time,
+    sample_conversations,
+)
 
 seed = int(sys.argv[1]) if len(sys.argv) > 1 else 0
 
