@@ -341,6 +341,8 @@ def test_end_before_start_is_an_error_naming_the_index() -> None:
     with pytest.raises(InvalidParameterError, match="index 3") as caught:
         calendar.business_seconds(starts, ends)
     assert caught.value.parameter == "ends"
+    with pytest.raises(InvalidParameterError, match="index 0"):
+        calendar.business_seconds(ends[:2], starts[:2] - 10**15)
     moment = datetime(2024, 6, 10, 12, tzinfo=UTC)
     with pytest.raises(InvalidParameterError, match="index 0"):
         calendar.business_time(moment, moment - timedelta(microseconds=1))
@@ -506,6 +508,10 @@ def test_special_hours_alone_are_enough_and_end() -> None:
     )
     with pytest.raises(InvalidParameterError, match="last open interval"):
         calendar.next_open(datetime(2024, 6, 9, 12, tzinfo=UTC))
+    # Years without a single open interval answer too.
+    later = datetime(2030, 1, 1, tzinfo=UTC)
+    assert business(calendar, later, later + timedelta(days=400)) == timedelta(0)
+    assert not calendar.is_open(later)
 
 
 def test_lookups_are_cached_and_widening_the_span_changes_nothing() -> None:

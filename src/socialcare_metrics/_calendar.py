@@ -431,24 +431,26 @@ class _OpenTable:
         bucket_ends = np.where(
             bucket_starts > _INT64_MAX - width, _INT64_MAX, bucket_starts + width
         )
-        first = np.searchsorted(ends, bucket_starts, side="right")
-        present = first < len(starts)
-        clamped = np.minimum(first, max(len(starts) - 1, 0))
-        segment_start = starts[clamped] if len(starts) else bucket_starts
-        segment_end = ends[clamped] if len(starts) else bucket_starts
-        open_here = present & (segment_start < bucket_ends)
-        self.bucket_low = np.where(
-            open_here, np.maximum(segment_start, bucket_starts), bucket_starts
-        )
-        self.bucket_high = np.where(open_here, np.minimum(segment_end, bucket_ends), bucket_starts)
-        following = np.minimum(first + 1, max(len(starts) - 1, 0))
-        crowded = (
-            open_here
-            & (first + 1 < len(starts))
-            & (segment_end < bucket_ends)
-            & ((starts[following] if len(starts) else bucket_starts) < bucket_ends)
-        )
-        self.crowded = crowded if crowded.any() else None
+        count_open = len(starts)
+        if count_open == 0:
+            self.bucket_low = self.bucket_high = bucket_starts
+            self.crowded = None
+        else:
+            # The first interval ending after a bucket's start is the only one open in it, unless
+            # the next interval starts inside the bucket too: then the bucket is crowded.
+            first = np.searchsorted(ends, bucket_starts, side="right")
+            candidate = np.minimum(first, count_open - 1)
+            segment_start, segment_end = starts[candidate], ends[candidate]
+            open_here = (first < count_open) & (segment_start < bucket_ends)
+            self.bucket_low = np.where(
+                open_here, np.maximum(segment_start, bucket_starts), bucket_starts
+            )
+            self.bucket_high = np.where(
+                open_here, np.minimum(segment_end, bucket_ends), bucket_starts
+            )
+            next_start = starts[np.minimum(first + 1, count_open - 1)]
+            crowded = open_here & (first + 1 < count_open) & (next_start < bucket_ends)
+            self.crowded = crowded if crowded.any() else None
         self.bucket_base = self._cumulative_by_search(bucket_starts) - self.bucket_low.view(
             np.uint64
         )
@@ -709,6 +711,7 @@ class BusinessCalendar:
             self._country,
             self._subdivision,
             self._categories,
+            # A caller's HolidayBase is a mutable dict: it counts by identity.
             id(self._holidays) if self._holidays is not None else None,
             self._closed_dates,
             tuple(self._special_hours.items()),
@@ -717,7 +720,7 @@ class BusinessCalendar:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, BusinessCalendar):
             return NotImplemented
-        return self._key() == other._key() and self._holidays is other._holidays
+        return self._key() == other._key()
 
     def __hash__(self) -> int:
         return hash(self._key())
@@ -909,7 +912,9 @@ class BusinessCalendar:
         )
         if result.size == 0:
             return result.reshape(shape)
-        table = self._table_for(int(flat_starts.min()), int(flat_ends.max()))
+        low = int(flat_starts.min())
+        # If every end is before its start the loop below says so; the span just must not invert.
+        table = self._table_for(low, max(low, int(flat_ends.max())))
         size = min(_SLICE, result.size)
         start_cum = np.empty(size, dtype=np.uint64)
         end_cum = np.empty(size if in_seconds else 0, dtype=np.uint64)
