@@ -206,6 +206,19 @@ def test_action_rate_and_time_to_action_take_the_earlier_of_reply_and_action() -
     assert later.pending_ages.tolist() == [600.0]
 
 
+class HalfTime:
+    """A stand-in calendar in which half of every span is open."""
+
+    def business_seconds(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        return (ends - starts).astype(np.float64) / 2e9
+
+
+def test_time_to_action_measures_business_time_with_a_calendar() -> None:
+    conv = Conversation("c1", [customer("m1", 0), agent("m2", 10)])
+    assert time_to_action(conv).seconds.tolist() == [600.0]
+    assert time_to_action(conv, calendar=HalfTime()).seconds.tolist() == [300.0]
+
+
 def test_a_table_without_actioned_at_has_action_rate_equal_to_reply_rate() -> None:
     table = MessageTable.from_columns(
         conversation_id=["c1", "c1", "c1", "c2"],

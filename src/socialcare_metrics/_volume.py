@@ -27,7 +27,7 @@ from ._periods import (
 from ._records import Conversation
 from ._results import DurationResult
 from ._speed import as_table
-from ._table import AUTHOR_AGENT, AUTHOR_BOT, NAT, MessageTable, ns_to_datetime
+from ._table import AUTHOR_AGENT, AUTHOR_BOT, AUTHOR_CUSTOMER, NAT, MessageTable, ns_to_datetime
 from ._waits import BusinessTime, Waits, as_of_ns, compute_waits, default_as_of
 
 __all__ = [
@@ -162,6 +162,11 @@ class _Grouped:
     def by(
         self, key: Literal["hour", "day", "week", "month"], *, tz: TimeZone | None = None
     ) -> dict[datetime | None, Self]: ...
+
+    @overload
+    def by(
+        self, key: GroupKey, *, tz: TimeZone | None = None
+    ) -> dict[str | datetime | None, Self]: ...
 
     def by(self, key: GroupKey, *, tz: TimeZone | None = None) -> dict[Any, Self]:
         """Split the result into one result per agent, channel or calendar period.
@@ -408,7 +413,7 @@ def messages_received(data: Data, /) -> CountResult:
         2
     """
     table = as_table(data, "messages_received")
-    rows = np.flatnonzero((table.author == 0) & ~table.private)
+    rows = np.flatnonzero((table.author == AUTHOR_CUSTOMER) & ~table.private)
     assignee = table.assignee[table.conversation[rows]]
     return CountResult(name="messages received", keys=_keys(table, rows, assignee))
 
