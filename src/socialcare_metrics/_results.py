@@ -194,13 +194,13 @@ class DurationResult:
             or not math.isfinite(q)
             or not 0 <= q <= 100
         ):
-            raise InvalidParameterError("percentile", "q", "a number in [0, 100]", q)
+            raise InvalidParameterError("DurationResult.percentile", "q", "a number in [0, 100]", q)
         return self._stat(lambda values: np.percentile(values, q))
 
     def slowest(self, k: int = 5) -> list[SlowWait]:
         """The ``k`` longest closed items, longest first (ties: earlier in the table first)."""
         if isinstance(k, bool) or not isinstance(k, int) or k < 0:
-            raise InvalidParameterError("slowest", "k", "an int >= 0", k)
+            raise InvalidParameterError("DurationResult.slowest", "k", "an int >= 0", k)
         index = np.flatnonzero(self._closed)
         if k == 0 or index.size == 0:
             return []
@@ -234,7 +234,7 @@ class DurationResult:
         elif key == "channel":
             codes, names = self._channel, self._table.channel_names
         else:
-            raise InvalidParameterError("by", "key", "'agent' or 'channel'", key)
+            raise InvalidParameterError("DurationResult.by", "key", "'agent' or 'channel'", key)
         order = np.argsort(codes, kind="stable")
         sorted_codes = codes[order]
         bounds = np.flatnonzero(np.diff(sorted_codes)) + 1
