@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -427,6 +429,12 @@ def test_repr_round_trips_and_shows_everything() -> None:
     assert calendar.subdivision == "BY"
     assert calendar.closed_dates == frozenset({date(2024, 12, 31)})
     assert calendar.special_hours[date(2024, 12, 23)] == ()
+
+
+def test_importing_the_calendar_does_not_import_holidays() -> None:
+    code = "import sys, socialcare_metrics._calendar; print('holidays' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
 
 
 def test_calendar_is_immutable_hashable_and_pickles() -> None:

@@ -26,14 +26,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from types import MappingProxyType
-from typing import Any, Final, TypeAlias, cast, final
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, cast, final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays as holidays_package
 import numpy as np
 import numpy.typing as npt
 
 from ._errors import InvalidParameterError
+
+if TYPE_CHECKING:
+    # Imported where holidays are used: the package takes a tenth of a second to import, which
+    # every user of the library would otherwise pay, holidays or not.
+    import holidays as holidays_package
 
 __all__ = ["BusinessCalendar", "DayHours", "TimeOfDay", "WeeklyHours"]
 
@@ -581,6 +585,8 @@ class BusinessCalendar:
         weekly = _parse_weekly_hours(hours)
 
         if holidays is not None:
+            import holidays as holidays_package
+
             if not isinstance(holidays, holidays_package.HolidayBase):
                 raise InvalidParameterError(
                     function, "holidays", "a holidays.HolidayBase object", holidays
@@ -1020,6 +1026,8 @@ class BusinessCalendar:
         if day.year not in self._holiday_years:
             # Observed days can fall in a neighbouring year (1 January on a Saturday is observed
             # on 31 December before it), so the years either side are generated too.
+            import holidays as holidays_package
+
             for year in range(max(day.year - 1, 1), min(day.year + 1, 9999) + 1):
                 if year in self._holiday_years:
                     continue
@@ -1037,6 +1045,8 @@ class BusinessCalendar:
 def _check_country(
     country: object, subdivision: str | None, categories: tuple[str, ...] | None
 ) -> None:
+    import holidays as holidays_package
+
     function = "BusinessCalendar"
     supported = holidays_package.list_supported_countries()
     if not isinstance(country, str) or country not in supported:
