@@ -156,11 +156,19 @@ class CsvChunk:
             width = min(-width, int(lengths.max()) if lengths.size else 0)
         if width == 0 or s.shape[0] == 0:
             return np.zeros((s.shape[0], width), dtype=np.uint8), lengths
-        offsets = np.arange(width, dtype=np.int64)
-        index = s[:, None] + offsets
-        np.minimum(index, len(self.buf) - 1, out=index)
-        out = self.buf[index]
-        out[offsets[None, :] >= lengths[:, None]] = 0
+        buf = self.buf
+        if len(buf) < width:
+            buf = np.concatenate([buf, np.zeros(width - len(buf), dtype=np.uint8)])
+        # Rows of a sliding window over the block: one copy of `width` bytes per value.
+        windows = np.lib.stride_tricks.sliding_window_view(buf, width)
+        last = len(buf) - width
+        out = windows[np.minimum(s, last)]
+        for i in np.flatnonzero(s > last).tolist():  # values too near the block's end
+            tail = buf[s[i] :]
+            out[i, : tail.shape[0]] = tail
+            out[i, tail.shape[0] :] = 0
+        if bool((lengths < width).any()):
+            out[np.arange(width)[None, :] >= lengths[:, None]] = 0
         return out, lengths
 
 
@@ -216,8 +224,11 @@ class CsvScanner:
 
     # --- block reading ----------------------------------------------------------------------------
 
-    def _next_block(self) -> tuple[bytes, UInt8Array, npt.NDArray[np.uint8]] | None:
-        """The next run of whole records: bytes, the byte array and the quote parity."""
+    def _next_block(self) -> tuple[bytes, UInt8Array, Int64Array] | None:
+        """The next run of whole records: bytes, the byte array and the quotes' positions.
+
+        A line feed ends a record when an even number of quotes comes before it.
+        """
         block = self._carry
         while True:
             data = b"" if self._eof else self._file.read(self.chunk_size)
@@ -235,14 +246,15 @@ class CsvScanner:
                 if not block.endswith(b"\n"):
                     block += b"\n"
                 buf = np.frombuffer(block, dtype=np.uint8)
-                return block, buf, np.bitwise_xor.accumulate(buf == _QUOTE).view(np.uint8)
+                return block, buf, np.flatnonzero(buf == _QUOTE)
             buf = np.frombuffer(block, dtype=np.uint8)
-            parity = np.bitwise_xor.accumulate(buf == _QUOTE).view(np.uint8)
-            ends = np.flatnonzero((buf == _LF) & (parity == 0))
+            quotes = np.flatnonzero(buf == _QUOTE)
+            line_feeds = np.flatnonzero(buf == _LF)
+            ends = line_feeds[(np.searchsorted(quotes, line_feeds) & 1) == 0]
             if ends.size:
                 cut = int(ends[-1]) + 1
                 self._carry = block[cut:]
-                return block[:cut], buf[:cut], parity[:cut]
+                return block[:cut], buf[:cut], quotes[quotes < cut]
             # No record ends in this block (a very long quoted field): read more.
 
     def _read_header(self) -> None:
@@ -250,8 +262,8 @@ class CsvScanner:
             got = self._next_block()
             if got is None:
                 raise InvalidDataError(self.source, None, 1, "a header row", "an empty file")
-            block, buf, parity = got
-            records = self._split(block, buf, parity, n_fields=None)
+            block, buf, quotes = got
+            records = self._split(block, buf, quotes, n_fields=None)
             if records is not None:
                 return
             self._line_base += int(np.count_nonzero(buf == _LF))
@@ -262,20 +274,21 @@ class CsvScanner:
         self,
         block: bytes,
         buf: UInt8Array,
-        parity: npt.NDArray[np.uint8],
+        quotes: Int64Array,
         n_fields: int | None,
     ) -> CsvChunk | None:
         """Split a block into records; the first block's first record becomes the header.
 
         Returns None only while no header has been found (a block of blank lines).
         """
-        outside = parity == 0
         is_lf = buf == _LF
-        seps = np.flatnonzero(((buf == _COMMA) | is_lf) & outside)
+        candidates = np.flatnonzero((buf == _COMMA) | is_lf)
+        # Outside quotes: an even number of quote characters before it.
+        seps = candidates[(np.searchsorted(quotes, candidates) & 1) == 0]
         sep_is_lf = is_lf[seps]
         record_ends = seps[sep_is_lf]
         n_rec = record_ends.shape[0]
-        if n_rec == 0 or not bool(outside[-1]):
+        if n_rec == 0 or quotes.shape[0] % 2 == 1:
             # Only possible at the end of the file: a quoted field never closed.
             record_ends = np.append(record_ends, len(buf) - 1)
             seps = np.append(seps[seps < record_ends[-1]], len(buf) - 1)
@@ -302,11 +315,10 @@ class CsvScanner:
                 "a quoted field that runs to the end of the file",
             )
 
-        quotes = np.flatnonzero(buf == _QUOTE)
         if quotes.size:
             # An opening quote must start a field; a closing quote must end one (or be the first
             # half of an escaped pair). Anything else means a quote inside an unquoted field.
-            opening = parity[quotes] == 1
+            opening = np.arange(quotes.shape[0]) % 2 == 0
             before = np.where(quotes > 0, buf[np.maximum(quotes - 1, 0)], _LF)
             after = np.where(quotes + 1 < len(buf), buf[np.minimum(quotes + 1, len(buf) - 1)], _LF)
             ok_open = (before == _COMMA) | (before == _LF) | (before == _QUOTE)
@@ -420,8 +432,8 @@ class CsvScanner:
                 got = self._next_block()
                 if got is None:
                     return
-                block, buf, parity = got
-                following = self._split(block, buf, parity, n_fields=self._n_fields)
+                block, buf, quotes = got
+                following = self._split(block, buf, quotes, n_fields=self._n_fields)
                 self._pending = None
                 if following is not None:
                     yield following

@@ -74,6 +74,7 @@ class _Columns:
 
     def __init__(self) -> None:
         self.ids: list[Int64Array] = []
+        self.id_text: list[npt.NDArray[np.bytes_]] = []
         self.parents: list[Int64Array] = []
         self.inbound: list[BoolArray] = []
         self.sent: list[Int64Array] = []
@@ -193,9 +194,20 @@ def _read_chunk(chunk: CsvChunk, index: dict[str, int], log: ProblemLog, cols: _
             log.add(int(chunk.rows[i]), int(chunk.lines[i]), column, expected, value)
         ok[bad] = False
 
+    id_text: npt.NDArray[np.bytes_] = np.zeros(0, dtype="S1")
+
     def ids(column: str, allow_empty: bool) -> Int64Array:
+        nonlocal id_text
         matrix, lengths = chunk.matrix(index[column], -_ID_WIDTH)
         values, parsed = parse_uint(matrix, lengths)
+        if not allow_empty:
+            # The ids as text, for message ids: bytes to str in C, not one str() per int.
+            id_text = np.ascontiguousarray(matrix).view(f"S{max(matrix.shape[1], 1)}").ravel()
+            canonical = parsed & (lengths == np.char.str_len(id_text))
+            if not canonical.all():
+                id_text = id_text.astype(f"S{max(matrix.shape[1], 20)}")
+                for i in np.flatnonzero(~canonical).tolist():
+                    id_text[i] = str(int(values[i])).encode()
         if allow_empty:
             parsed |= lengths == 0
             values[lengths == 0] = -1
@@ -265,6 +277,7 @@ def _read_chunk(chunk: CsvChunk, index: dict[str, int], log: ProblemLog, cols: _
     inbound = true[keep]
     brand_rows = keep[~inbound]
     cols.ids.append(tweet_id[keep])
+    cols.id_text.append(id_text[keep])
     cols.parents.append(parent[keep])
     cols.inbound.append(inbound)
     cols.sent.append(sent[keep])
@@ -319,6 +332,7 @@ def _concat(parts: Sequence[npt.NDArray[Any]], dtype: Any) -> npt.NDArray[Any]:
 
 def _build_table(cols: _Columns, log: ProblemLog, channel: str) -> MessageTable:
     ids = np.asarray(_concat(cols.ids, np.int64), dtype=np.int64)
+    id_text = _concat(cols.id_text, "S1")
     parents = np.asarray(_concat(cols.parents, np.int64), dtype=np.int64)
     inbound: BoolArray = _concat(cols.inbound, np.bool_).astype(np.bool_)
     sent = np.asarray(_concat(cols.sent, np.int64), dtype=np.int64)
@@ -372,8 +386,9 @@ def _build_table(cols: _Columns, log: ProblemLog, channel: str) -> MessageTable:
 
     if not keep.all():
         sel = np.flatnonzero(keep)
-        ids, parents, inbound, sent, brand, text, rows = (
+        ids, id_text, parents, inbound, sent, brand, text, rows = (
             ids[sel],
+            id_text[sel],
             parents[sel],
             inbound[sel],
             sent[sel],
@@ -442,7 +457,7 @@ def _build_table(cols: _Columns, log: ProblemLog, channel: str) -> MessageTable:
         agent=brand[out_rows].astype(np.int32),
         agent_names=tuple(names),
         channel=channel,
-        message_id=ids[out_rows].astype(str).astype(object),
+        message_id=id_text[out_rows].astype("U").astype(object),
         text=text[out_rows],
         row=source_rows[out_rows],
     )
