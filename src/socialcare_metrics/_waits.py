@@ -110,45 +110,51 @@ def compute_waits(
     # The row after a run's last customer message closes it when it is in the same conversation
     # (it is then a reply, since it is a kept row that is not a customer message).
     closed = same_next[ends]
-    closer = np.where(closed, ends + 1, 0)
+    pending = ~closed
+    n_messages = ends - starts + 1
 
     w_conv = conv[starts]
     first = np.ones(starts.shape[0], dtype=bool)
-    first[1:] = w_conv[1:] != w_conv[:-1]
+    np.not_equal(w_conv[1:], w_conv[:-1], out=first[1:])
 
-    open_row = kept[starts].astype(np.int64)
-    close_row = np.where(closed, kept[closer], -1).astype(np.int64)
+    open_row = kept[starts].astype(np.int64, copy=False)
+    # kept[ends + 1] is the closing reply; a pending wait may end the data (ends + 1 == n), so
+    # look it up in kept with a sentinel appended, then mark pending waits with -1.
+    kept_next = np.empty(n + 1, dtype=np.int64)
+    kept_next[:n] = kept
+    kept_next[n] = -1
+    close_row = kept_next[ends + 1]
+    close_row[pending] = -1
     start = table.sent_at[open_row]
 
     if as_of is None:
         as_of = default_as_of(table)
-    pending_start = start[~closed]
-    if pending_start.size and int(pending_start.max()) > as_of:
-        late = int(pending_start.max())
-        raise InvalidParameterError(
-            function,
-            "as_of",
-            f"a time at or after every pending wait's start (the latest opens at "
-            f"{ns_to_datetime(late).isoformat()})",
-            ns_to_datetime(as_of),
-        )
-    end = np.where(closed, table.sent_at[np.where(closed, close_row, 0)], as_of).astype(np.int64)
+    if pending.any():
+        late = int(np.max(start, where=pending, initial=np.iinfo(np.int64).min))
+        if late > as_of:
+            raise InvalidParameterError(
+                function,
+                "as_of",
+                f"a time at or after every pending wait's start (the latest opens at "
+                f"{ns_to_datetime(late).isoformat()})",
+                ns_to_datetime(as_of),
+            )
+    end = table.sent_at[close_row]  # row -1 (pending) is a placeholder, overwritten next
+    end[pending] = as_of
 
     if calendar is None:
-        seconds = (end - start).astype(np.float64) / 1e9
+        seconds = np.subtract(end, start).astype(np.float64)
+        seconds /= 1e9
     else:
         seconds = np.asarray(calendar.business_seconds(start, end), dtype=np.float64)
 
-    # Customer rows inside closed waits: number the runs, then look up whether each closed.
-    if starts.size:
-        run_of_kept = np.cumsum(start_mask) - 1
-        replied_kept = is_c & closed[np.maximum(run_of_kept, 0)]
-    else:
-        replied_kept = np.zeros(n, dtype=bool)
+    # Customer rows inside closed waits: the public customer rows, in order, are the waits'
+    # runs one after another, so repeating each wait's "closed" over its messages labels them.
     replied = np.zeros(len(table), dtype=bool)
-    replied[kept] = replied_kept
+    replied[kept[is_c]] = np.repeat(closed, n_messages)
 
-    agent = np.where(closed, table.agent[close_row], -1).astype(np.int32)
+    agent = table.agent[close_row]
+    agent[pending] = -1
     return Waits(
         table=table,
         conversation=w_conv.astype(np.int64, copy=False),
@@ -158,7 +164,7 @@ def compute_waits(
         first=first,
         agent=agent,
         channel=table.channel[open_row],
-        n_messages=(ends - starts + 1).astype(np.int64),
+        n_messages=n_messages.astype(np.int64, copy=False),
         open_row=open_row,
         close_row=close_row,
         seconds=seconds,
