@@ -3,31 +3,83 @@
 The public API is re-exported here; the modules behind it are private.
 """
 
+from ._calendar import BusinessCalendar
+from ._deflection import (
+    ASSISTED_CONTACT_COST,
+    SOCIAL_CONTACT_COST,
+    DeflectionReport,
+    DeflectionResult,
+    call_deflection,
+)
 from ._errors import InvalidDataError, InvalidParameterError, InvalidRecordError, SocialCareError
+from ._inbound import HourOfWeekResult, VolumeSeries, hour_of_week, inbound_volume
 from ._records import Author, Conversation, Message, SurveyKind, SurveyResponse, Task
 from ._results import DurationResult, SlowWait, format_duration
 from ._sample import sample_conversations
+from ._satisfaction import CsatResult, FollowUp, NpsResult, SurveyTable, csat, nps
 from ._speed import first_reply_time, reply_wait_time
 from ._table import MessageTable
+from ._tasks import SlowTask, TaskPerformance, task_performance
 from ._version import __version__
+from ._volume import (
+    CountResult,
+    RateResult,
+    ReplyVolumeResult,
+    action_rate,
+    messages_received,
+    reply_rate,
+    resolution_rate,
+    time_to_action,
+    total_replies,
+    unique_messages_replied,
+)
 
 __all__ = [
+    "ASSISTED_CONTACT_COST",
+    "SOCIAL_CONTACT_COST",
     "Author",
+    "BusinessCalendar",
     "Conversation",
+    "CountResult",
+    "CsatResult",
+    "DeflectionReport",
+    "DeflectionResult",
     "DurationResult",
+    "FollowUp",
+    "HourOfWeekResult",
     "InvalidDataError",
     "InvalidParameterError",
     "InvalidRecordError",
     "Message",
     "MessageTable",
+    "NpsResult",
+    "RateResult",
+    "ReplyVolumeResult",
+    "SlowTask",
     "SlowWait",
     "SocialCareError",
     "SurveyKind",
     "SurveyResponse",
+    "SurveyTable",
     "Task",
+    "TaskPerformance",
+    "VolumeSeries",
     "__version__",
+    "action_rate",
+    "call_deflection",
+    "csat",
     "first_reply_time",
     "format_duration",
+    "hour_of_week",
+    "inbound_volume",
+    "messages_received",
+    "nps",
+    "reply_rate",
     "reply_wait_time",
+    "resolution_rate",
     "sample_conversations",
+    "task_performance",
+    "time_to_action",
+    "total_replies",
+    "unique_messages_replied",
 ]

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from ._calendar import BusinessCalendar
 from ._errors import InvalidParameterError
 from ._records import Conversation
 from ._results import DurationResult
 from ._table import MessageTable
-from ._waits import BusinessTime, Waits, as_of_ns, compute_waits
+from ._waits import Waits, as_of_ns, compute_waits
 
 __all__ = ["first_reply_time", "reply_wait_time"]
 
@@ -34,13 +35,13 @@ def _waits(
     data: Data,
     function: str,
     *,
-    calendar: BusinessTime | None,
+    calendar: BusinessCalendar | None,
     bot_replies: bool,
     as_of: datetime | None,
 ) -> Waits:
     if not isinstance(bot_replies, bool):
         raise InvalidParameterError(function, "bot_replies", "a bool", bot_replies)
-    if calendar is not None and not hasattr(calendar, "business_seconds"):
+    if calendar is not None and not isinstance(calendar, BusinessCalendar):
         raise InvalidParameterError(function, "calendar", "a BusinessCalendar or None", calendar)
     return compute_waits(
         as_table(data, function),
@@ -55,7 +56,7 @@ def first_reply_time(
     data: Data,
     /,
     *,
-    calendar: BusinessTime | None = None,
+    calendar: BusinessCalendar | None = None,
     bot_replies: bool = False,
     as_of: datetime | None = None,
 ) -> DurationResult:
@@ -96,7 +97,7 @@ def reply_wait_time(
     data: Data,
     /,
     *,
-    calendar: BusinessTime | None = None,
+    calendar: BusinessCalendar | None = None,
     bot_replies: bool = False,
     as_of: datetime | None = None,
 ) -> DurationResult:
