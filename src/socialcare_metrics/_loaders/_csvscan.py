@@ -43,13 +43,14 @@ class BadRecord:
     """A record the splitter could not use: its data row number, line, what was expected and
     what was found."""
 
-    __slots__ = ("expected", "found", "line", "row")
+    __slots__ = ("expected", "found", "line", "row", "text")
 
-    def __init__(self, row: int, line: int, expected: str, found: str) -> None:
+    def __init__(self, row: int, line: int, expected: str, found: str, text: str) -> None:
         self.row = row
         self.line = line
         self.expected = expected
         self.found = found
+        self.text = text  # the record as written
 
 
 class CsvChunk:
@@ -380,8 +381,10 @@ class CsvScanner:
             good[bad_index] = False
             for record in sorted(bad_index.tolist()):
                 expected, found = problems[record]
+                start, end = int(rec_start[record]), int(record_ends[record])
+                text = block[start:end].decode("utf-8", errors="replace").rstrip("\r")
                 self.bad.append(
-                    BadRecord(int(data_rows[record]), int(lines[record]), expected, found)
+                    BadRecord(int(data_rows[record]), int(lines[record]), expected, found, text)
                 )
 
         self._row_base += int(np.count_nonzero(usable))

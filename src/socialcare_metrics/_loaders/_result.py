@@ -96,10 +96,15 @@ class ProblemLog:
         *,
         found: str | None = None,
     ) -> None:
-        """Record that ``row`` is unusable: ``expected`` was wanted, ``got`` was there."""
+        """Record that ``row`` is unusable: ``expected`` was wanted, ``got`` was there.
+
+        ``found``, when given, describes what was there for the problem list (``got`` is then
+        shown only by the exception raised in ``errors="raise"`` mode).
+        """
         shown = found if found is not None else _describe(got)
         problem = RowProblem(row, line, column, f"expected {expected} (got {shown})")
-        self.items.append((problem, got, expected))
+        # The exception shows the value itself (a record's text, say) beside what was found.
+        self.items.append((problem, got, expected if found is None else f"{expected}, not {found}"))
 
     def check(self) -> None:
         """Raise the earliest problem so far, in ``errors="raise"`` mode."""

@@ -154,7 +154,7 @@ def load_messages(
     for chunk in chunks:
         rows_read = chunk.rows_read
         for bad in chunk.bad:
-            log.add(bad[0], bad[1], None, bad[2], bad[3], found=bad[3])
+            log.add(bad[0], bad[1], None, bad[2], bad[4], found=bad[3])
         converted, ok = _convert(chunk, mapping, zone, words, tags_separator, log)
         log.check()
         keep = np.flatnonzero(ok)
@@ -247,7 +247,7 @@ class _Chunk:
         rows: Int64Array,
         lines: Int64Array,
         rows_read: int,
-        bad: list[tuple[int, int | None, str, str]],
+        bad: list[tuple[int, int | None, str, str, str]],
         *,
         strings: bool,
     ) -> None:
@@ -275,14 +275,14 @@ def _csv_chunks(
                 ", ".join(scanner.header),
             )
     for chunk in scanner:
-        bad: list[tuple[int, int | None, str, str]] = [
-            (b.row, b.line, b.expected, b.found) for b in scanner.bad
+        bad: list[tuple[int, int | None, str, str, str]] = [
+            (b.row, b.line, b.expected, b.found, b.text) for b in scanner.bad
         ]
         scanner.bad.clear()
         values = {field: chunk.strings(index[column]) for field, column in mapping.items()}
         yield _Chunk(values, chunk.rows, chunk.lines, scanner.rows_read, bad, strings=True)
     if scanner.bad:
-        bad = [(b.row, b.line, b.expected, b.found) for b in scanner.bad]
+        bad = [(b.row, b.line, b.expected, b.found, b.text) for b in scanner.bad]
         empty = np.zeros(0, dtype=np.int64)
         yield _Chunk(
             {field: [] for field in mapping}, empty, empty, scanner.rows_read, bad, strings=True

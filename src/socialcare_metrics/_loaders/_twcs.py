@@ -170,12 +170,12 @@ def load_twcs(
     cols = _Columns()
     for chunk in scanner:
         for bad in scanner.bad:
-            log.add(bad.row, bad.line, None, bad.expected, bad.found, found=bad.found)
+            log.add(bad.row, bad.line, None, bad.expected, bad.text, found=bad.found)
         scanner.bad.clear()
         _read_chunk(chunk, index, log, cols)
         log.check()
     for bad in scanner.bad:
-        log.add(bad.row, bad.line, None, bad.expected, bad.found, found=bad.found)
+        log.add(bad.row, bad.line, None, bad.expected, bad.text, found=bad.found)
     log.check()
     rows_read = scanner.rows_read
     table = _build_table(cols, log, channel)
@@ -377,9 +377,8 @@ def _build_table(cols: _Columns, log: ProblemLog, channel: str) -> MessageTable:
                 int(rows[i]),
                 int(lines[i]),
                 "in_response_to_tweet_id",
-                "a chain of replies that starts at a tweet answering nothing",
+                "a reply chain that ends at a tweet answering nothing (this one loops back)",
                 str(int(parents[i])),
-                found=f"{int(parents[i])}, which loops back to this tweet",
             )
         keep &= ~looped
         parent_index = _link(ids, parents, keep)
