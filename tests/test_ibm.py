@@ -1,0 +1,112 @@
+"""load_ibm_cdp on IBM's Twitter customer-care set (the dev file is a fixture, Apache-2.0)."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from socialcare_metrics import InvalidDataError, first_reply_time, reply_wait_time
+from socialcare_metrics._loaders import load_ibm_cdp
+from socialcare_metrics._loaders._ibm import snowflake_ns
+from socialcare_metrics._table import datetime_to_ns
+
+DEV = Path(__file__).parent / "data" / "ibm_cdp_dev.json"
+
+
+@pytest.fixture(scope="module")
+def conversations() -> list[dict[str, Any]]:
+    return json.loads(DEV.read_text(encoding="utf-8"))
+
+
+def test_every_message_and_final_reply_is_loaded(conversations: list[dict[str, Any]]) -> None:
+    result = load_ibm_cdp(DEV)
+    table = result.table
+    assert result.problems == ()
+    assert result.rows_read == len(conversations) == 525
+    # The set's README: 686 messages in dialogContent, plus one agentURL reply each.
+    content = sum(len(c["dialogContent"]) for c in conversations)
+    assert content == 686
+    assert len(table) == content + len(conversations)
+    assert table.n_conversations == 525
+    assert set(table.conversation_ids.tolist()) == {
+        c["dialogHeader"]["sessionID"] for c in conversations
+    }
+    brands = {c["dialogHeader"]["company"] for c in conversations}
+    assert set(table.agent_names) == brands
+    customers = sum(1 for c in conversations for m in c["dialogContent"] if "agent" not in m)
+    assert int((table.author == 0).sum()) == customers
+
+
+def test_the_tweet_id_rule_gives_every_written_time_to_the_second(
+    conversations: list[dict[str, Any]],
+) -> None:
+    for conversation in conversations:
+        for message in conversation["dialogContent"]:
+            written = datetime_to_ns(datetime.fromisoformat(message["datetime"]))
+            derived = snowflake_ns(int(message["tweet_ID"]))
+            assert written <= derived < written + 1_000_000_000
+
+
+def test_first_reply_and_reply_wait_match_a_direct_computation(
+    conversations: list[dict[str, Any]],
+) -> None:
+    first: list[float] = []
+    waits: list[float] = []
+    for conversation in conversations:
+        events = [
+            (datetime.fromisoformat(m["datetime"]).timestamp(), "agent" not in m)
+            for m in conversation["dialogContent"]
+        ]
+        final = int(conversation["agentURL"]["tweet_ID"])
+        events.append((snowflake_ns(final) // 1_000_000_000, False))
+        opened = None
+        answered = False
+        for when, is_customer in sorted(events, key=lambda e: e[0]):
+            if is_customer:
+                opened = when if opened is None else opened
+            elif opened is not None:
+                waits.append(when - opened)
+                if not answered:
+                    first.append(when - opened)
+                    answered = True
+                opened = None
+    table = load_ibm_cdp(DEV).table
+    frt = first_reply_time(table)
+    rwt = reply_wait_time(table)
+    assert frt.count == len(first)
+    assert rwt.count == len(waits)
+    # Every conversation ends in the brand's reply: nothing is left pending.
+    assert rwt.pending == 0
+    assert frt.median.total_seconds() == statistics.median(first)
+    assert rwt.mean.total_seconds() == pytest.approx(statistics.fmean(waits))
+    # The README's figure: a median first reply of about 2 hours.
+    assert 1.5 * 3600 < statistics.median(first) < 2.5 * 3600
+
+
+def test_a_broken_conversation_is_reported(tmp_path: Path) -> None:
+    good = {
+        "dialogHeader": {"company": "Acme", "sessionID": "ok"},
+        "dialogContent": [
+            {"client": "a", "datetime": "2020-04-01T10:00:00.000Z", "tweet_ID": "1", "message": "x"}
+        ],
+        "agentURL": {"tweet_ID": str((1585735500000 - 1288834974657) << 22)},
+    }
+    bad = {
+        "dialogHeader": {"company": "Acme", "sessionID": "bad"},
+        "dialogContent": [{"someone": "a", "datetime": "2020-04-01T10:00:00Z", "tweet_ID": "2"}],
+    }
+    path = tmp_path / "set.json"
+    path.write_text(json.dumps([good, bad]))
+    with pytest.raises(InvalidDataError, match=r"dialogContent\[0\]") as info:
+        load_ibm_cdp(path)
+    assert info.value.row == 1
+    result = load_ibm_cdp(path, errors="collect")
+    assert [(p.row, p.line, p.column) for p in result.problems] == [(1, None, "dialogContent[0]")]
+    assert result.table.conversation_ids.tolist() == ["ok"]
+    # The final reply's time comes from its id: 10:05 that day.
+    assert str(first_reply_time(result.table)) == "5 min"
