@@ -331,7 +331,16 @@ class MessageTable:
         # assigned to them group together.
         agent_values = _as_1d(check_len(agent_id, "agent_id")) if agent_id is not None else None
         assignee_values = _as_1d(check_len(assignee, "assignee")) if assignee is not None else None
-        if agent_values is not None and assignee_values is not None:
+        if (
+            agent_values is not None
+            and assignee_values is not None
+            and agent_values.dtype.kind in "iu"
+            and assignee_values.dtype.kind in "iu"
+        ):
+            (agent_codes, assignee_rows), agent_names = _factorize_ints(
+                [agent_values, assignee_values]
+            )
+        elif agent_values is not None and assignee_values is not None:
             both, agent_names = _factorize(
                 _concatenate_ids(agent_values, assignee_values),
                 column="agent_id/assignee",
@@ -476,15 +485,11 @@ def _as_1d(values: Any) -> npt.NDArray[Any]:
 
 
 def _concatenate_ids(first: npt.NDArray[Any], second: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    """Two id columns as one, keeping a numeric or str dtype when both have it.
+    """Two id columns as one, keeping a str dtype when both have it.
 
-    Integer ids stay integers (negative means none, as for one column), and both kinds keep
-    the factorisation on its vectorised paths; anything else is compared as Python objects.
+    Two str columns stay on the factorisation's vectorised path; anything else is compared as
+    Python objects. (Two integer columns do not come here: see :func:`_factorize_ints`.)
     """
-    if first.dtype.kind in "iu" and second.dtype.kind in "iu":
-        return np.concatenate(
-            [first.astype(np.int64, copy=False), second.astype(np.int64, copy=False)]
-        )
     if first.dtype.kind == "U" and second.dtype.kind == "U":
         return np.concatenate([first, second])
     return np.concatenate([first.astype(object), second.astype(object)])
@@ -504,37 +509,8 @@ def _factorize(
     array = values if isinstance(values, np.ndarray) else _as_1d(values)
     n = array.shape[0]
     if array.dtype.kind in "iu":
-        # Integer ids: negative means none. Counting is linear where sorting is not.
-        top = int(array.max()) if n else -1
-        if top < 0:
-            return np.full(n, -1, dtype=np.int32), ()
-        if top <= 4 * n + 1024:
-            # Shift by one so that every "none" lands on 0: one count and one lookup, in
-            # int32 where the ids allow it, without a copy per intermediate step.
-            work = np.int32 if top < np.iinfo(np.int32).max - 1 else np.int64
-            shifted: npt.NDArray[np.signedinteger[Any]] = (
-                np.maximum(array, -1) if array.dtype.kind == "i" else array
-            ).astype(work)
-            shifted += 1
-            present = np.bincount(shifted, minlength=top + 2)[1:] > 0
-            labels = np.flatnonzero(present)
-            if labels.size == top + 1:  # the ids are the codes already: 0..top, all used
-                shifted -= 1
-                mapped = shifted
-            else:
-                remap = np.empty(top + 2, dtype=np.int32)
-                remap[0] = -1
-                np.cumsum(present, out=remap[1:])
-                remap[1:] -= 1
-                mapped = remap[shifted]
-            codes: Int32Array = mapped.astype(np.int32, copy=False)
-        else:
-            ints = array.astype(np.int64, copy=False)
-            valid = ints >= 0
-            labels, inverse = np.unique(ints[valid], return_inverse=True)
-            codes = np.full(n, -1, dtype=np.int32)
-            codes[valid] = inverse
-        return codes, tuple(str(v) for v in labels)
+        (codes,), labels = _factorize_ints([array])
+        return codes, labels
     if array.dtype.kind in "US":
         lookup: dict[Any, int] = {}
         raw = np.fromiter(
@@ -570,6 +546,53 @@ def _factorize(
     return codes.astype(np.int32, copy=False), tuple(name for name, _ in keyed)
 
 
+def _factorize_ints(
+    arrays: Sequence[npt.NDArray[np.integer[Any]]],
+) -> tuple[list[Int32Array], tuple[str, ...]]:
+    """Codes (int32, -1 for none) of integer id columns in one shared code space, and the names.
+
+    Negative ids mean none. Names are the ids present, in numeric order, as str.
+    """
+    top = max((int(a.max()) for a in arrays if a.shape[0]), default=-1)
+    if top < 0:
+        return [np.full(a.shape[0], -1, dtype=np.int32) for a in arrays], ()
+    total = sum(a.shape[0] for a in arrays)
+    if top > 4 * total + 1024:  # sparse ids: sorting costs less than counting
+        ints = np.concatenate([a.astype(np.int64, copy=False) for a in arrays])
+        valid = ints >= 0
+        unique, inverse = np.unique(ints[valid], return_inverse=True)
+        codes = np.full(total, -1, dtype=np.int32)
+        codes[valid] = inverse
+        bounds = np.cumsum([a.shape[0] for a in arrays])[:-1]
+        return list(np.split(codes, bounds)), tuple(str(v) for v in unique)
+    # Counting is linear where sorting is not. Shift by one so that every "none" lands on 0:
+    # one count and one lookup per column, in int32 where the ids allow it.
+    work = np.int32 if top < np.iinfo(np.int32).max - 1 else np.int64
+    shifted: list[npt.NDArray[np.signedinteger[Any]]] = []
+    present = np.zeros(top + 1, dtype=bool)
+    for array in arrays:
+        # Clip before narrowing, so that a large negative id cannot wrap round.
+        column: npt.NDArray[np.signedinteger[Any]] = (
+            np.maximum(array, -1) if array.dtype.kind == "i" else array
+        ).astype(work, copy=array.dtype.kind != "i")
+        column += 1
+        present |= np.bincount(column, minlength=top + 2)[1:] > 0
+        shifted.append(column)
+    labels = np.flatnonzero(present)
+    out: list[Int32Array] = []
+    if labels.size == top + 1:  # the ids are the codes already: 0..top, all used
+        for column in shifted:
+            column -= 1
+            out.append(column.astype(np.int32, copy=False))
+    else:
+        remap = np.empty(top + 2, dtype=np.int32)
+        remap[0] = -1
+        np.cumsum(present, out=remap[1:])
+        remap[1:] -= 1
+        out = [remap[column] for column in shifted]
+    return out, tuple(str(v) for v in labels)
+
+
 def _factorize_ids(values: npt.NDArray[Any], source: str) -> tuple[Int64Array, npt.NDArray[Any]]:
     """Codes for conversation ids, numbered in order of first appearance where that is cheap."""
     n = values.shape[0]
@@ -581,7 +604,8 @@ def _factorize_ids(values: npt.NDArray[Any], source: str) -> tuple[Int64Array, n
         starts[0] = True
         np.not_equal(ints[1:], ints[:-1], out=starts[1:])
         if n == 1 or bool(np.all(ints[1:] >= ints[:-1])):
-            codes = np.cumsum(starts, dtype=np.int64) - 1
+            codes = np.cumsum(starts, dtype=np.int64)
+            codes -= 1
             return codes, ints[starts]
         labels, inverse = np.unique(ints, return_inverse=True)
         return inverse.astype(np.int64), labels
