@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from socialcare_metrics import (
+    BusinessCalendar,
     Conversation,
     InvalidDataError,
     InvalidParameterError,
@@ -206,17 +207,14 @@ def test_action_rate_and_time_to_action_take_the_earlier_of_reply_and_action() -
     assert later.pending_ages.tolist() == [600.0]
 
 
-class HalfTime:
-    """A stand-in calendar in which half of every span is open."""
-
-    def business_seconds(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-        return (ends - starts).astype(np.float64) / 2e9
-
-
 def test_time_to_action_measures_business_time_with_a_calendar() -> None:
     conv = Conversation("c1", [customer("m1", 0), agent("m2", 10)])
     assert time_to_action(conv).seconds.tolist() == [600.0]
-    assert time_to_action(conv, calendar=HalfTime()).seconds.tolist() == [300.0]
+    # Monday 10:00-10:10 UTC, of which 10:00-10:04 and 10:07-10:10 are open: 7 minutes.
+    calendar = BusinessCalendar("UTC", "mon 10:00-10:04, 10:07-12:00")
+    assert time_to_action(conv, calendar=calendar).seconds.tolist() == [420.0]
+    with pytest.raises(InvalidParameterError, match="calendar"):
+        time_to_action(conv, calendar="UTC")  # type: ignore[arg-type]
 
 
 def test_a_table_without_actioned_at_has_action_rate_equal_to_reply_rate() -> None:

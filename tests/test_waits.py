@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -396,3 +397,49 @@ def test_data_must_be_conversations_or_a_table() -> None:
         reply_wait_time("c1")  # type: ignore[arg-type]
     with pytest.raises(InvalidParameterError, match=r"conversations\[0\]"):
         reply_wait_time([Message("m", T0, "customer")])  # type: ignore[list-item]
+
+
+def test_waits_group_by_the_local_period_they_opened_in() -> None:
+    # 23:30 UTC on Sunday 5 May is 01:30 on Monday 6 May in Berlin (UTC+2).
+    sunday_night = datetime(2024, 5, 5, 23, 30, tzinfo=UTC)
+    convs = [
+        Conversation(
+            "late",
+            [
+                Message("q", sunday_night, "customer"),
+                Message("a", sunday_night + timedelta(hours=9), "agent", agent_id="ana"),
+            ],
+        ),
+        Conversation(
+            "later",
+            [
+                Message("q", at(60 * 48), "customer"),  # Wednesday 8 May, 12:00 Berlin
+                Message("a", at(60 * 48 + 30), "agent", agent_id="bo"),
+            ],
+        ),
+    ]
+    result = reply_wait_time(convs)
+    utc_days = result.by("day")
+    assert [d.date().isoformat() for d in utc_days] == [
+        "2024-05-05",
+        "2024-05-06",
+        "2024-05-07",
+        "2024-05-08",
+    ]
+    assert [r.count for r in utc_days.values()] == [1, 0, 0, 1]
+    berlin = result.by("day", tz="Europe/Berlin")
+    assert [d.date().isoformat() for d in berlin] == ["2024-05-06", "2024-05-07", "2024-05-08"]
+    assert [str(r) for r in berlin.values()] == ["9 h", "n/a", "30 min"]
+    assert berlin[datetime(2024, 5, 6, tzinfo=ZoneInfo("Europe/Berlin"))].count == 1
+    with pytest.raises(InvalidParameterError, match="tz"):
+        result.by("agent", tz="Europe/Berlin")  # type: ignore[call-overload]
+
+
+@given(conversation_lists(), st.sampled_from(["hour", "day", "week", "month"]))
+def test_period_groups_add_up_to_the_whole(convs: list[Conversation], unit: str) -> None:
+    result = reply_wait_time(convs)
+    groups = result.by(unit, tz="America/New_York")  # type: ignore[call-overload]
+    assert sum(r.count for r in groups.values()) == result.count
+    assert sum(r.pending for r in groups.values()) == result.pending
+    starts = list(groups)
+    assert starts == sorted(starts)

@@ -5,19 +5,18 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Self
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from ._errors import InvalidParameterError
+from ._grouping import Grouped, GroupKeys
 from ._table import MessageTable, ns_to_datetime
 from ._waits import Waits
 
 __all__ = ["DurationResult", "SlowWait", "format_duration"]
-
-GroupKey = Literal["agent", "channel"]
 
 
 def format_duration(value: timedelta | float | None) -> str:
@@ -77,7 +76,7 @@ class SlowWait:
 
 
 @attrs.frozen(eq=False, repr=False)
-class DurationResult:
+class DurationResult(Grouped):
     """The summary of a duration metric (first reply time, reply wait time, ...).
 
     Every statistic is over the closed items (waits that got a reply); pending items are counted
@@ -85,6 +84,11 @@ class DurationResult:
     ``str(result)`` is the mean in the articles' whole-unit format (``"7 min"``).
 
     Percentiles use linear interpolation between closest ranks (numpy's default).
+
+    ``by(key)`` splits it: by ``"agent"`` (whose reply closed the wait; a pending item belongs
+    to the conversation's assignee), ``"channel"`` (of the message that opened it), or a local
+    period (``"hour"``, ``"day"``, ``"week"``, ``"month"``, with ``tz=``), the period in which the
+    wait opened.
     """
 
     name: str
@@ -92,9 +96,9 @@ class DurationResult:
     _seconds: npt.NDArray[np.float64]  # one per item (closed: duration; pending: age)
     _closed: npt.NDArray[np.bool_]
     _conversation: npt.NDArray[np.int64]
-    _agent: npt.NDArray[np.int32]  # closing agent; pending: the conversation's assignee
-    _channel: npt.NDArray[np.int32]
-    _start: npt.NDArray[np.int64]
+    # agent: who closed it (pending: the conversation's assignee); channel: of the opening
+    # message; time: when it opened (the customer wrote), which places it in a period.
+    _keys: GroupKeys
     as_of: datetime
 
     @classmethod
@@ -108,27 +112,34 @@ class DurationResult:
         conversation = pick(waits.conversation)
         assignee = waits.table.assignee[conversation]
         agent = np.where(closed, pick(waits.agent), assignee).astype(np.int32)
+        table = waits.table
+        keys = GroupKeys(
+            agent=agent,
+            agent_names=table.agent_names,
+            channel=pick(waits.channel),
+            channel_names=table.channel_names,
+            time=pick(waits.start),
+        )
         return cls(
             name=name,
-            table=waits.table,
+            table=table,
             seconds=pick(waits.seconds),
             closed=closed,
             conversation=conversation,
-            agent=agent,
-            channel=pick(waits.channel),
-            start=pick(waits.start),
+            keys=keys,
             as_of=ns_to_datetime(waits.as_of),
         )
 
-    def _subset(self, index: npt.NDArray[np.intp]) -> DurationResult:
+    def _group_keys(self) -> GroupKeys:
+        return self._keys
+
+    def _subset(self, index: npt.NDArray[np.intp]) -> Self:
         return attrs.evolve(
             self,
             seconds=self._seconds[index],
             closed=self._closed[index],
             conversation=self._conversation[index],
-            agent=self._agent[index],
-            channel=self._channel[index],
-            start=self._start[index],
+            keys=self._keys.subset(index),
         )
 
     # --- the numbers ----------------------------------------------------------------------------
@@ -210,48 +221,10 @@ class DurationResult:
             SlowWait(
                 conversation_id=self._table.conversation_label(int(self._conversation[i])),
                 duration=timedelta(seconds=float(self._seconds[i])),
-                opened_at=ns_to_datetime(int(self._start[i])),
+                opened_at=ns_to_datetime(int(self._keys.time[i])),
             )
             for i in index[order]
         ]
-
-    # --- grouping ---------------------------------------------------------------------------------
-
-    def by(self, key: GroupKey) -> dict[str | None, DurationResult]:
-        """Split the result into one result per group.
-
-        Args:
-            key: ``"agent"``: the agent whose reply closed the wait (a pending item belongs to
-                the conversation's assignee); ``"channel"``: the channel of the message that
-                opened it. Items with no agent or channel are under the key ``None``.
-
-        Returns:
-            A dict from group name to that group's result, named groups in sorted order, then
-            ``None``.
-        """
-        if key == "agent":
-            codes, names = self._agent, self._table.agent_names
-        elif key == "channel":
-            codes, names = self._channel, self._table.channel_names
-        else:
-            raise InvalidParameterError("DurationResult.by", "key", "'agent' or 'channel'", key)
-        order = np.argsort(codes, kind="stable")
-        sorted_codes = codes[order]
-        bounds = np.flatnonzero(np.diff(sorted_codes)) + 1
-        groups: dict[str | None, DurationResult] = {}
-        none_group: DurationResult | None = None
-        for chunk in np.split(order, bounds):
-            if chunk.size == 0:
-                continue
-            code = int(codes[chunk[0]])
-            part = self._subset(chunk)
-            if code < 0:
-                none_group = part
-            else:
-                groups[names[code]] = part
-        if none_group is not None:
-            groups[None] = none_group
-        return groups
 
     # --- output -----------------------------------------------------------------------------------
 

@@ -17,10 +17,10 @@ import numpy as np
 import numpy.typing as npt
 
 from ._errors import InvalidDataError, InvalidParameterError
+from ._grouping import GroupKeys
 from ._periods import TimeZone
 from ._records import SurveyKind, SurveyResponse
 from ._table import _as_1d, _factorize, _time_column, datetime_to_ns, ns_to_datetime
-from ._volume import GroupKeys
 
 __all__ = ["CsatResult", "FollowUp", "NpsResult", "SurveyTable", "csat", "nps"]
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from ._calendar import BusinessCalendar
+from ._durations import check_calendar
 from ._errors import InvalidParameterError
 from ._records import Conversation
 from ._results import DurationResult
@@ -41,8 +42,7 @@ def _waits(
 ) -> Waits:
     if not isinstance(bot_replies, bool):
         raise InvalidParameterError(function, "bot_replies", "a bool", bot_replies)
-    if calendar is not None and not isinstance(calendar, BusinessCalendar):
-        raise InvalidParameterError(function, "calendar", "a BusinessCalendar or None", calendar)
+    check_calendar(calendar, function)
     return compute_waits(
         as_table(data, function),
         bot_replies=bot_replies,

@@ -14,10 +14,10 @@ import numpy as np
 import numpy.typing as npt
 
 from ._errors import InvalidParameterError
+from ._grouping import GroupKeys
 from ._periods import TimeZone
 from ._records import Task
 from ._table import NAT, _factorize, datetime_to_ns
-from ._volume import GroupKeys
 
 __all__ = ["SlowTask", "TaskPerformance", "task_performance"]
 

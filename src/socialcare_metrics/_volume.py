@@ -10,25 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Literal, Self, TypeAlias, overload
+from typing import Any, Self, TypeAlias
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ._calendar import BusinessCalendar
+from ._durations import check_calendar, end_or_as_of, measure
 from ._errors import InvalidDataError, InvalidParameterError
-from ._periods import (
-    PERIOD_UNITS,
-    TimeZone,
-    bucket_instants,
-    check_period_unit,
-    resolve_timezone,
-)
+from ._grouping import Grouped, GroupKeys
 from ._records import Conversation
 from ._results import DurationResult
 from ._speed import as_table
 from ._table import AUTHOR_AGENT, AUTHOR_BOT, AUTHOR_CUSTOMER, NAT, MessageTable, ns_to_datetime
-from ._waits import BusinessTime, Waits, as_of_ns, compute_waits, default_as_of
+from ._waits import Waits, as_of_ns, compute_waits, default_as_of
 
 __all__ = [
     "CountResult",
@@ -44,153 +40,16 @@ __all__ = [
 ]
 
 Data: TypeAlias = MessageTable | Conversation | Iterable[Conversation]
-GroupKey: TypeAlias = Literal["agent", "channel", "hour", "day", "week", "month"]
 Int64Array: TypeAlias = npt.NDArray[np.int64]
 Int32Array: TypeAlias = npt.NDArray[np.int32]
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
-
-_GROUP_KEYS = "'agent', 'channel', 'hour', 'day', 'week' or 'month'"
-
-
-# --- grouping ---------------------------------------------------------------------------------
-
-
-@attrs.frozen(eq=False)
-class GroupKeys:
-    """What each item of a result can be grouped by: an agent, a channel and an instant.
-
-    ``agent`` and ``channel`` are int32 codes into the name tuples, -1 for none; ``time`` is
-    epoch ns (UTC), :data:`NAT` for an item without a time.
-    """
-
-    agent: Int32Array
-    agent_names: tuple[str, ...]
-    channel: Int32Array
-    channel_names: tuple[str, ...]
-    time: Int64Array
-
-    def subset(self, index: npt.NDArray[np.intp]) -> GroupKeys:
-        return attrs.evolve(
-            self, agent=self.agent[index], channel=self.channel[index], time=self.time[index]
-        )
-
-    def split(
-        self, key: object, tz: TimeZone | None
-    ) -> list[tuple[str | datetime | None, npt.NDArray[np.intp]]]:
-        """The groups of ``key``, in order, each with the indices of its items.
-
-        Agents and channels: the named groups that have items, sorted by name, then ``None``
-        for items without one. Periods: every period from the first item's to the last item's,
-        empty ones included, then ``None`` for items without a time.
-        """
-        if key in ("agent", "channel"):
-            if tz is not None:
-                raise InvalidParameterError(
-                    "by", "tz", "None when grouping by agent or channel", tz
-                )
-            codes, names = (
-                (self.agent, self.agent_names)
-                if key == "agent"
-                else (self.channel, self.channel_names)
-            )
-            # Shifted by one, so that "none" (-1) is group 0 and comes out first.
-            chunks = _group_indices(codes.astype(np.int64) + 1, len(names) + 1)
-            named: list[tuple[str | datetime | None, npt.NDArray[np.intp]]] = [
-                (names[code - 1], chunk)
-                for code, chunk in enumerate(chunks)
-                if code > 0 and chunk.size
-            ]
-            if chunks and chunks[0].size:
-                named.append((None, chunks[0]))
-            return named
-        if isinstance(key, str) and key in PERIOD_UNITS:
-            unit = check_period_unit(key, "by", "key")
-            zone = resolve_timezone(tz, "by")
-            untimed = np.flatnonzero(self.time == NAT)
-            if untimed.size:
-                timed = np.flatnonzero(self.time != NAT)
-                index = bucket_instants(self.time[timed], unit, zone)
-                chunks = [timed[c] for c in _group_indices(index.codes, len(index))]
-            else:
-                index = bucket_instants(self.time, unit, zone)
-                chunks = _group_indices(index.codes, len(index))
-            groups: list[tuple[str | datetime | None, npt.NDArray[np.intp]]] = list(
-                zip(index.labels(), chunks, strict=True)
-            )
-            if untimed.size:
-                groups.append((None, untimed))
-            return groups
-        raise InvalidParameterError("by", "key", f"one of {_GROUP_KEYS}", key)
-
-
-def _group_indices(codes: npt.NDArray[np.int64], n_groups: int) -> list[npt.NDArray[np.intp]]:
-    """The item indices of each group code in ``0 .. n_groups - 1``, in item order.
-
-    A stable sort of small unsigned codes is a radix sort in numpy: several times faster than
-    sorting the int32/int64 codes themselves, which matters on millions of items.
-    """
-    if n_groups == 0:
-        return []
-    if n_groups <= 1 << 8:
-        small: npt.NDArray[Any] = codes.astype(np.uint8)
-    elif n_groups <= 1 << 16:
-        small = codes.astype(np.uint16)
-    else:
-        small = codes
-    order = np.argsort(small, kind="stable")
-    bounds = np.cumsum(np.bincount(codes, minlength=n_groups))[:-1]
-    return list(np.split(order, bounds))
-
-
-class _Grouped:
-    """Grouping for result types that hold a :class:`GroupKeys` per item."""
-
-    __slots__ = ()
-
-    def _group_keys(self) -> GroupKeys:  # pragma: no cover - every subclass overrides it
-        raise NotImplementedError
-
-    def _subset(self, index: npt.NDArray[np.intp]) -> Self:  # pragma: no cover
-        raise NotImplementedError
-
-    @overload
-    def by(
-        self, key: Literal["agent", "channel"], *, tz: None = None
-    ) -> dict[str | None, Self]: ...
-
-    @overload
-    def by(
-        self, key: Literal["hour", "day", "week", "month"], *, tz: TimeZone | None = None
-    ) -> dict[datetime | None, Self]: ...
-
-    @overload
-    def by(
-        self, key: GroupKey, *, tz: TimeZone | None = None
-    ) -> dict[str | datetime | None, Self]: ...
-
-    def by(self, key: GroupKey, *, tz: TimeZone | None = None) -> dict[Any, Self]:
-        """Split the result into one result per agent, channel or calendar period.
-
-        Args:
-            key: ``"agent"`` or ``"channel"`` (named groups sorted by name, then ``None`` for
-                items without one), or a period: ``"hour"``, ``"day"``, ``"week"`` (ISO, from
-                Monday) or ``"month"``, local to ``tz``; every period from the first item's to
-                the last item's is present, empty ones included, keyed by its start as an aware
-                datetime.
-            tz: The time zone of the periods (an IANA name, a ``ZoneInfo`` or a fixed
-                ``timezone``); default UTC. Only for periods.
-
-        Returns:
-            A dict from group to that group's result.
-        """
-        return {label: self._subset(index) for label, index in self._group_keys().split(key, tz)}
 
 
 # --- result types -----------------------------------------------------------------------------
 
 
 @attrs.frozen(eq=False, repr=False)
-class CountResult(_Grouped):
+class CountResult(Grouped):
     """A count of items (messages, conversations), groupable by agent, channel and period.
 
     ``int(result)`` and :attr:`count` are the count.
@@ -225,7 +84,7 @@ class CountResult(_Grouped):
 
 
 @attrs.frozen(eq=False, repr=False)
-class RateResult(_Grouped):
+class RateResult(Grouped):
     """A share: how many of the items (the denominator) count in the numerator.
 
     :attr:`value` is ``numerator / denominator`` in [0, 1], or ``None`` over no items (SPEC
@@ -284,7 +143,7 @@ class RateResult(_Grouped):
 
 
 @attrs.frozen(eq=False, repr=False)
-class ReplyVolumeResult(_Grouped):
+class ReplyVolumeResult(Grouped):
     """Brand messages sent: replies by agents, with bot messages reported beside them.
 
     :attr:`count` is the number of replies: public agent messages, plus bot messages when the
@@ -348,11 +207,6 @@ def _check_bool(value: object, function: str, parameter: str) -> bool:
     if not isinstance(value, bool):
         raise InvalidParameterError(function, parameter, "a bool", value)
     return value
-
-
-def _check_calendar(calendar: object, function: str) -> None:
-    if calendar is not None and not hasattr(calendar, "business_seconds"):
-        raise InvalidParameterError(function, "calendar", "a BusinessCalendar or None", calendar)
 
 
 def _keys(table: MessageTable, rows: npt.NDArray[np.intp], agent: Int32Array) -> GroupKeys:
@@ -630,7 +484,7 @@ def time_to_action(
     data: Data,
     /,
     *,
-    calendar: BusinessTime | None = None,
+    calendar: BusinessCalendar | None = None,
     bot_replies: bool = False,
     as_of: datetime | None = None,
 ) -> DurationResult:
@@ -671,7 +525,7 @@ def time_to_action(
     """
     function = "time_to_action"
     _check_bool(bot_replies, function, "bot_replies")
-    _check_calendar(calendar, function)
+    check_calendar(calendar, function)
     table = as_table(data, function)
     as_of_value = as_of_ns(as_of, function)
     waits = compute_waits(table, bot_replies=bot_replies, function=function)
@@ -690,30 +544,15 @@ def time_to_action(
 
     if as_of_value is None:
         as_of_value = default_as_of(table)
-    pending_start = start[~closed]
-    if pending_start.size and int(pending_start.max()) > as_of_value:
-        raise InvalidParameterError(
-            function,
-            "as_of",
-            "a time at or after every pending message (the latest was sent at "
-            f"{ns_to_datetime(int(pending_start.max())).isoformat()})",
-            ns_to_datetime(as_of_value),
-        )
-    end = np.where(closed, end_known, as_of_value).astype(np.int64)
-    if calendar is None:
-        seconds = (end - start).astype(np.float64) / 1e9
-    else:
-        seconds = np.asarray(calendar.business_seconds(start, end), dtype=np.float64)
+    end = end_or_as_of(start, end_known, closed, as_of_value, function, "message")
     conversation = table.conversation[rows]
     agent = np.where(reply_first, waits.agent[wait_index], table.assignee[conversation])
     return DurationResult(
         name="time to action",
         table=table,
-        seconds=seconds,
+        seconds=measure(start, end, calendar),
         closed=closed,
         conversation=conversation.astype(np.int64, copy=False),
-        agent=agent.astype(np.int32),
-        channel=table.channel[rows],
-        start=start,
+        keys=_keys(table, rows, agent),
         as_of=ns_to_datetime(as_of_value),
     )
