@@ -150,8 +150,9 @@ def compute_waits(
 
     # Customer rows inside closed waits: the public customer rows, in order, are the waits'
     # runs one after another, so repeating each wait's "closed" over its messages labels them.
+    # (flatnonzero finds those rows several times faster than masking ``kept`` with ``is_c``.)
     replied = np.zeros(len(table), dtype=bool)
-    replied[kept[is_c]] = np.repeat(closed, n_messages)
+    replied[np.flatnonzero(customer)] = np.repeat(closed, n_messages)
 
     agent = table.agent[close_row]
     agent[pending] = -1
