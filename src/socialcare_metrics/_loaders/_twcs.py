@@ -367,10 +367,11 @@ def _build_table(cols: _Columns, log: ProblemLog, channel: str) -> MessageTable:
                 str(int(ids[dup])),
             )
             keep[dup] = False
-    parent_index = _link(ids, parents, keep)
+    parent_index = _link(ids, parents, keep, order if keep.all() else None)
 
     # Replies that loop back on themselves never reach the top of a tree: report them.
-    looped = _in_cycles(parent_index) & keep
+    tree_root, looped = _roots(parent_index)
+    looped &= keep
     if looped.any():
         for i in np.flatnonzero(looped).tolist():
             log.add(
@@ -395,12 +396,13 @@ def _build_table(cols: _Columns, log: ProblemLog, channel: str) -> MessageTable:
             text[sel],
             rows[sel],
         )
-        parent_index = _link(ids, parents, np.ones(sel.shape[0], dtype=bool))
+        order = np.argsort(ids, kind="stable")
+        parent_index = _link(ids, parents, np.ones(sel.shape[0], dtype=bool), order)
+        tree_root, _ = _roots(parent_index)
     n = ids.shape[0]
     everyone = np.arange(n, dtype=np.int64)
     source_rows = rows
 
-    tree_root = _roots(parent_index)
     topmost_customer = _topmost(parent_index, np.where(inbound, everyone, -1))
     thread = np.where(topmost_customer >= 0, topmost_customer, tree_root)
     cut = parent_index.copy()
@@ -431,11 +433,11 @@ def _build_table(cols: _Columns, log: ProblemLog, channel: str) -> MessageTable:
 
     # Conversations ordered by the thread's tweet id, then brand name.
     rank = np.empty(n, dtype=np.int64)
-    rank[np.argsort(ids)] = everyone
+    rank[order] = everyone
     conv_key = rank[thread[out_rows]] * (n_brands + 1) + (out_brand + 1)
     unique_keys, conv_code = np.unique(conv_key, return_inverse=True)
     conv_code = conv_code.reshape(-1).astype(np.int64)
-    by_rank = np.argsort(ids)
+    by_rank = order
     labels = np.empty(unique_keys.shape[0], dtype=object)
     labels[:] = [
         str(t) if b < 0 else f"{t}:{names[b]}"
@@ -510,10 +512,19 @@ def _assemble(
     )
 
 
-def _link(ids: Int64Array, parents: Int64Array, keep: BoolArray) -> Int64Array:
-    """The row index of each tweet's parent among the kept rows, or -1."""
-    kept = np.flatnonzero(keep)
-    order = kept[np.argsort(ids[kept], kind="stable")]
+def _link(
+    ids: Int64Array,
+    parents: Int64Array,
+    keep: BoolArray,
+    order: Int64Array | None = None,
+) -> Int64Array:
+    """The row index of each tweet's parent among the kept rows, or -1.
+
+    ``order`` is the stable argsort of ``ids``, when the caller has it and every row is kept.
+    """
+    if order is None:
+        kept = np.flatnonzero(keep)
+        order = kept[np.argsort(ids[kept], kind="stable")]
     sorted_ids = ids[order]
     at = np.searchsorted(sorted_ids, parents)
     at_clipped = np.minimum(at, max(sorted_ids.shape[0] - 1, 0))
@@ -525,24 +536,23 @@ def _link(ids: Int64Array, parents: Int64Array, keep: BoolArray) -> Int64Array:
     return np.where(found, order[at_clipped] if order.size else -1, -1).astype(np.int64)
 
 
-def _roots(parent: Int64Array) -> Int64Array:
-    """The top of each tweet's tree, by pointer jumping (log of the depth rounds)."""
-    n = parent.shape[0]
-    root = np.where(parent >= 0, parent, np.arange(n, dtype=np.int64))
-    while True:
-        up = root[root]
-        if np.array_equal(up, root):
-            return root
-        root = up
+def _roots(parent: Int64Array) -> tuple[Int64Array, BoolArray]:
+    """The top of each tweet's tree, and which tweets are in or below a loop of replies.
 
-
-def _in_cycles(parent: Int64Array) -> BoolArray:
-    """Tweets whose chain of parents never ends (in a loop or below one)."""
+    Pointer jumping: each round replaces every pointer by its pointer's pointer, so a chain of
+    depth d is climbed in log2(d) rounds. A tree's top points to itself and answers nothing; a
+    pointer that settles, or is still moving after as many rounds as any chain could need, on a
+    tweet that answers something is in a loop.
+    """
     n = parent.shape[0]
     root = np.where(parent >= 0, parent, np.arange(n, dtype=np.int64))
     for _ in range(max(n, 1).bit_length() + 1):
-        root = root[root]
-    return parent[root] >= 0 if n else np.zeros(0, dtype=bool)
+        up = root[root]
+        if np.array_equal(up, root):
+            break
+        root = up
+    looped = parent[root] >= 0 if n else np.zeros(0, dtype=bool)
+    return root, looped
 
 
 def _topmost(parent: Int64Array, value: Int64Array) -> Int64Array:
