@@ -44,9 +44,11 @@ def stamp(minute: int, second: int = 0) -> str:
     return datetime(2017, 10, 31, 10, minute, second, tzinfo=UTC).strftime(FORMAT)
 
 
-def write(tmp_path: Path, body: str, *, name: str = "twcs.csv", newline: str = "\n") -> Path:
+def write(
+    tmp_path: Path, body: str, *, name: str = "twcs.csv", newline: str = "\n", bom: bool = False
+) -> Path:
     path = tmp_path / name
-    path.write_bytes((HEADER + body).replace("\n", newline).encode())
+    path.write_bytes(b"\xef\xbb\xbf" * bom + (HEADER + body).replace("\n", newline).encode())
     return path
 
 
@@ -282,9 +284,10 @@ def test_the_text_column_matches_the_csv_module(tmp_path: Path) -> None:
 @given(
     chunk_size=st.integers(min_value=1, max_value=4096),
     newline=st.sampled_from(["\n", "\r\n"]),
+    bom=st.booleans(),
 )
 def test_the_result_does_not_depend_on_the_chunk_size(
-    tmp_path_factory: pytest.TempPathFactory, chunk_size: int, newline: str
+    tmp_path_factory: pytest.TempPathFactory, chunk_size: int, newline: str, bom: bool
 ) -> None:
     tmp = tmp_path_factory.mktemp("chunks")
     body = "".join(
@@ -292,7 +295,7 @@ def test_the_result_does_not_depend_on_the_chunk_size(
         f'"text {i}, with\nbreak",,{i - 1 if i % 3 else ""}\n'
         for i in range(1, 40)
     )
-    path = write(tmp, body, newline=newline)
+    path = write(tmp, body, newline=newline, bom=bom)
     whole = load_twcs(path)
     chunked = load_twcs(path, chunk_size=chunk_size)
     assert rows_of(chunked.table) == rows_of(whole.table)

@@ -236,7 +236,7 @@ class CsvScanner:
             if not data:
                 self._eof = True
             block += data
-            if self._first:
+            if self._first and (len(block) >= len(_BOM) or self._eof):
                 self._first = False
                 if block[:3] == _BOM:
                     block = block[3:]
