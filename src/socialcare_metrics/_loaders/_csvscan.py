@@ -60,6 +60,7 @@ class CsvChunk:
         "_bounds",
         "_continuation",
         "_decoded",
+        "bad",
         "buf",
         "data",
         "ends",
@@ -86,6 +87,7 @@ class CsvChunk:
         self.rows = rows  # 0-based data row number of each record (header and blanks not counted)
         self.lines = lines  # 1-based line where each record starts
         self.quotes = quotes  # positions of every quote character in the block
+        self.bad: list[BadRecord] = []  # the records of the block that could not be used
         self._decoded: str | bool | None = None
         self._bounds: dict[int, tuple[Int64Array, Int64Array, npt.NDArray[np.bool_]]] = {}
         self._continuation: Int64Array | None = None
@@ -191,15 +193,14 @@ def _decode_problems(block: bytes) -> list[int]:
 class CsvScanner:
     """Read a CSV file block by block; iterate to get :class:`CsvChunk` objects.
 
-    ``header`` is available after construction. Bad records found while iterating are appended
-    to ``bad``; the caller drains that list.
+    ``header`` is available after construction. Each chunk carries the records of its block
+    that could not be used (``chunk.bad``).
     """
 
     def __init__(self, path: str | os.PathLike[str], *, chunk_size: int, source: str) -> None:
         self.path = path
         self.source = source
         self.chunk_size = chunk_size
-        self.bad: list[BadRecord] = []
         self._file = open(path, "rb")  # noqa: SIM115 - closed by close() / __iter__
         self._carry = b""
         self._eof = False
@@ -375,6 +376,7 @@ class CsvScanner:
             problems.setdefault(
                 record, (f"{n_fields} fields", f"{n_found} field{'s' * (n_found != 1)}")
             )
+        bad_records: list[BadRecord] = []
         if problems:
             bad_index = np.fromiter(problems, dtype=np.int64, count=len(problems))
             bad_index = bad_index[usable[bad_index]]
@@ -383,7 +385,7 @@ class CsvScanner:
                 expected, found = problems[record]
                 start, end = int(rec_start[record]), int(record_ends[record])
                 text = block[start:end].decode("utf-8", errors="replace").rstrip("\r")
-                self.bad.append(
+                bad_records.append(
                     BadRecord(int(data_rows[record]), int(lines[record]), expected, found, text)
                 )
 
@@ -400,6 +402,7 @@ class CsvScanner:
         cr = (last > starts[:, -1]) & (buf[np.maximum(last - 1, 0)] == _CR)
         last -= cr
         chunk = CsvChunk(block, buf, starts, ends, data_rows[good], lines[good], quotes)
+        chunk.bad = bad_records
         chunk._decoded = decoded
         if isinstance(decoded, str) and len(decoded) != len(block):
             chunk._continuation = np.flatnonzero((buf & 0xC0) == 0x80)
@@ -426,19 +429,22 @@ class CsvScanner:
             begin = end + 1
         return names
 
+    def _chunks(self) -> Iterator[CsvChunk]:
+        if self._pending is not None:
+            chunk, self._pending = self._pending, None
+            yield chunk
+        while True:
+            got = self._next_block()
+            if got is None:
+                return
+            block, buf, quotes = got
+            following = self._split(block, buf, quotes, n_fields=self._n_fields)
+            self._pending = None
+            if following is not None:
+                yield following
+
     def __iter__(self) -> Iterator[CsvChunk]:
         try:
-            if self._pending is not None:
-                chunk, self._pending = self._pending, None
-                yield chunk
-            while True:
-                got = self._next_block()
-                if got is None:
-                    return
-                block, buf, quotes = got
-                following = self._split(block, buf, quotes, n_fields=self._n_fields)
-                self._pending = None
-                if following is not None:
-                    yield following
+            yield from self._chunks()
         finally:
             self.close()

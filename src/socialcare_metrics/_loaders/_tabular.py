@@ -276,17 +276,10 @@ def _csv_chunks(
             )
     for chunk in scanner:
         bad: list[tuple[int, int | None, str, str, str]] = [
-            (b.row, b.line, b.expected, b.found, b.text) for b in scanner.bad
+            (b.row, b.line, b.expected, b.found, b.text) for b in chunk.bad
         ]
-        scanner.bad.clear()
         values = {field: chunk.strings(index[column]) for field, column in mapping.items()}
         yield _Chunk(values, chunk.rows, chunk.lines, scanner.rows_read, bad, strings=True)
-    if scanner.bad:
-        bad = [(b.row, b.line, b.expected, b.found, b.text) for b in scanner.bad]
-        empty = np.zeros(0, dtype=np.int64)
-        yield _Chunk(
-            {field: [] for field in mapping}, empty, empty, scanner.rows_read, bad, strings=True
-        )
 
 
 def _is_pandas(source: object) -> bool:

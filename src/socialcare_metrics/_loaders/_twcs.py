@@ -169,14 +169,10 @@ def load_twcs(
     log = ProblemLog(source, errors)
     cols = _Columns()
     for chunk in scanner:
-        for bad in scanner.bad:
+        for bad in chunk.bad:
             log.add(bad.row, bad.line, None, bad.expected, bad.text, found=bad.found)
-        scanner.bad.clear()
         _read_chunk(chunk, index, log, cols)
         log.check()
-    for bad in scanner.bad:
-        log.add(bad.row, bad.line, None, bad.expected, bad.text, found=bad.found)
-    log.check()
     rows_read = scanner.rows_read
     table = _build_table(cols, log, channel)
     log.check()
