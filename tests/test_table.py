@@ -196,3 +196,29 @@ def test_from_conversations_rejects_repeated_ids_and_non_records() -> None:
         MessageTable.from_conversations([conv, conv])
     with pytest.raises(InvalidParameterError, match=r"conversations\[0\]"):
         MessageTable.from_conversations(["c"])  # type: ignore[list-item]
+
+
+def test_lists_of_ints_read_like_integer_arrays() -> None:
+    from_list = MessageTable.from_columns(
+        conversation_id=[1, 1], sent_at=[T0, T0], author=[0, 1], agent_id=[-1, 0]
+    )
+    from_array = MessageTable.from_columns(
+        conversation_id=np.array([1, 1]),
+        sent_at=[T0, T0],
+        author=np.array([0, 1]),
+        agent_id=np.array([-1, 0]),
+    )
+    assert from_list.agent_names == from_array.agent_names == ("0",)
+    assert from_list.author.tolist() == from_array.author.tolist() == [0, 1]
+
+
+def test_callers_arrays_stay_writeable() -> None:
+    sent = np.array([0, 60_000_000_000], dtype=np.int64)
+    private = np.array([False, True])
+    table = MessageTable.from_columns(
+        conversation_id=["a", "a"], sent_at=sent, author=["customer", "agent"], private=private
+    )
+    assert sent.flags.writeable
+    assert private.flags.writeable
+    sent[0] = 5  # the caller may reuse their arrays; the table keeps its own values
+    assert table.sent_at[0] == 0

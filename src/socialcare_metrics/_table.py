@@ -479,8 +479,13 @@ def _object_array(values: Sequence[Any]) -> npt.NDArray[np.object_]:
 def _as_1d(values: Any) -> npt.NDArray[Any]:
     if isinstance(values, np.ndarray):
         return values.reshape(-1) if values.ndim != 1 else values
-    array = np.empty(len(values), dtype=object)
-    array[:] = list(values)
+    items = list(values)
+    # A list of plain ints is an integer column (codes, or ids where negative means none),
+    # exactly as the same values in a numpy array would be.
+    if items and all(type(v) is int for v in items):
+        return np.asarray(items, dtype=np.int64)
+    array = np.empty(len(items), dtype=object)
+    array[:] = items
     return array
 
 
@@ -663,7 +668,7 @@ def _author_column(values: Any, source: str) -> npt.NDArray[np.int8]:
 def _bool_column(values: Any, name: str, source: str) -> npt.NDArray[np.bool_]:
     array = values if isinstance(values, np.ndarray) else _as_1d(values)
     if array.dtype == bool:
-        return array
+        return array.copy()  # the table is read-only; the caller's array stays theirs
     out = np.empty(array.shape[0], dtype=bool)
     for i, value in enumerate(array.tolist()):
         if isinstance(value, bool | np.bool_ | int) and value in (0, 1):
@@ -715,7 +720,7 @@ def _time_column(values: Any, name: str, source: str, *, allow_missing: bool = T
     if isinstance(values, np.ndarray) and values.dtype.kind == "M":
         out = values.astype("datetime64[ns]").view(np.int64)
     elif isinstance(values, np.ndarray) and values.dtype.kind in "iu":
-        out = values.astype(np.int64, copy=False)
+        out = values.astype(np.int64, copy=True)  # the table is read-only; the input is not
     else:
         array = values if isinstance(values, np.ndarray) else _as_1d(values)
         out = np.empty(array.shape[0], dtype=np.int64)
