@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import statistics
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,8 @@ from socialcare_metrics import (
     reply_wait_time,
 )
 from socialcare_metrics._loaders import load_twcs
+from socialcare_metrics._loaders._parse import parse_twitter_time_text, parse_twitter_times
+from socialcare_metrics._table import datetime_to_ns
 from socialcare_metrics._waits import compute_waits
 
 REALDATA = Path(__file__).resolve().parent.parent.parent / "shared" / "realdata" / "twcs"
@@ -587,3 +589,49 @@ def test_first_replies_agree_with_the_third_party_response_pairs() -> None:
             assert pairs[(opening, closing)] == waits.seconds[k]
             compared += 1
     assert compared > 1000
+
+
+# --- the fixed-width timestamp parser -------------------------------------------------------------
+
+
+def parse_times(texts: list[str]) -> tuple[list[int], list[bool]]:
+    width = 30
+    matrix = np.zeros((len(texts), width), dtype=np.uint8)
+    for i, text in enumerate(texts):
+        raw = text.encode()[:width]
+        matrix[i, : len(raw)] = np.frombuffer(raw, dtype=np.uint8)
+    lengths = np.array([len(t.encode()) for t in texts], dtype=np.int64)
+    ns, ok = parse_twitter_times(matrix, lengths)
+    return ns.tolist(), ok.tolist()
+
+
+@given(
+    moment=st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2099, 12, 31)),
+    offset_minutes=st.integers(min_value=-23 * 60 - 59, max_value=23 * 60 + 59),
+)
+def test_twitter_times_parse_as_strptime_does(moment: datetime, offset_minutes: int) -> None:
+    aware = moment.replace(microsecond=0, tzinfo=timezone(timedelta(minutes=offset_minutes)))
+    text = aware.strftime(FORMAT)
+    ns, ok = parse_times([text])
+    assert ok == [True]
+    assert ns == [datetime_to_ns(datetime.strptime(text, FORMAT))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thu Nov 31 10:00:00 +0000 2017",  # November has 30 days
+        "Thu Feb 29 10:00:00 +0000 2017",  # not a leap year
+        "Tue Okt 31 10:00:00 +0000 2017",  # not a month
+        "Xyz Oct 31 10:00:00 +0000 2017",  # not a weekday
+        "Tue Oct 31 24:00:00 +0000 2017",
+        "Tue Oct 31 10:60:00 +0000 2017",
+        "Tue Oct 31 10:00:00 0000 2017 ",
+        "Tue Oct 31 10:00:00 +0000 20171",
+        "2017-10-31T10:00:00Z",
+        "",
+    ],
+)
+def test_what_is_not_a_twitter_time_is_not_parsed(text: str) -> None:
+    assert parse_times([text])[1] == [False]
+    assert parse_twitter_time_text(text) is None

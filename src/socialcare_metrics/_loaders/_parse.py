@@ -112,20 +112,24 @@ def parse_twitter_times(matrix: UInt8Array, lengths: Int64Array) -> tuple[Int64A
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
     if matrix.shape[1] < 30:
         return np.full(n, NAT, dtype=np.int64), np.zeros(n, dtype=bool)
-    m = matrix[:, :30].astype(np.int32)
-    d = m - _ZERO
+    m = matrix
+
+    def digit(i: int) -> Int64Array:
+        return m[:, i].astype(np.int64) - _ZERO
 
     def num(*at: int) -> Int64Array:
         out = np.zeros(n, dtype=np.int64)
         for i in at:
-            out = out * 10 + d[:, i]
+            out = out * 10 + digit(i)
         return out
 
     def key3(at: int) -> Int64Array:
-        return ((m[:, at] << 16) | (m[:, at + 1] << 8) | m[:, at + 2]).astype(np.int64)
+        c = m[:, at : at + 3].astype(np.int64)
+        return (c[:, 0] << 16) | (c[:, 1] << 8) | c[:, 2]
 
     digit_at = [8, 9, 11, 12, 14, 15, 17, 18, 21, 22, 23, 24, 26, 27, 28, 29]
-    ok = (lengths == 30) & np.all((d[:, digit_at] >= 0) & (d[:, digit_at] <= 9), axis=1)
+    # In uint8, bytes below "0" wrap around to large values: one comparison checks both ends.
+    ok = (lengths == 30) & np.all(m[:, digit_at] - np.uint8(_ZERO) <= 9, axis=1)
     ok &= np.all(m[:, [3, 7, 10, 19, 25]] == 32, axis=1)
     ok &= (m[:, 13] == 58) & (m[:, 16] == 58)
     sign = m[:, 20]
