@@ -27,7 +27,12 @@ from socialcare_metrics import (
     reply_wait_time,
 )
 from socialcare_metrics._loaders import load_twcs
-from socialcare_metrics._loaders._parse import parse_twitter_time_text, parse_twitter_times
+from socialcare_metrics._loaders._parse import (
+    parse_twitter_time_text,
+    parse_twitter_times,
+    parse_uint,
+    parse_uint_text,
+)
 from socialcare_metrics._table import datetime_to_ns
 from socialcare_metrics._waits import compute_waits
 
@@ -635,3 +640,27 @@ def test_twitter_times_parse_as_strptime_does(moment: datetime, offset_minutes: 
 def test_what_is_not_a_twitter_time_is_not_parsed(text: str) -> None:
     assert parse_times([text])[1] == [False]
     assert parse_twitter_time_text(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("3", 3),
+        ("3.0", 3),
+        ("3.000", 3),
+        ("0", 0),
+        ("123456789012345678", 123456789012345678),
+        ("3.", None),
+        ("3.5", None),
+        ("-3", None),
+        ("x5", None),
+        ("", None),
+        ("1e3", None),
+    ],
+)
+def test_ids_parse_as_integers_or_zero_fraction_floats(text: str, value: int | None) -> None:
+    raw = text.encode()
+    matrix = np.frombuffer(raw.ljust(24, b"\0"), dtype=np.uint8).reshape(1, 24)
+    values, ok = parse_uint(matrix.copy(), np.array([len(raw)]))
+    assert (int(values[0]) if ok[0] else None) == value
+    assert parse_uint_text(text) == value
