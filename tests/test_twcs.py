@@ -401,6 +401,11 @@ def test_a_file_without_the_twcs_columns_is_refused(tmp_path: Path) -> None:
 
 def test_a_file_with_only_a_header_gives_an_empty_table(tmp_path: Path) -> None:
     result = load_twcs(write(tmp_path, ""))
+    empty = MessageTable.from_columns(conversation_id=[], sent_at=[], author=[])
+    assert (result.table.agent_names, result.table.channel_names) == (
+        empty.agent_names,
+        empty.channel_names,
+    )
     assert len(result.table) == 0
     assert result.rows_read == 0
     frt = first_reply_time(result.table)

@@ -428,24 +428,24 @@ def _build_table(cols: _Columns, log: ProblemLog, channel: str) -> MessageTable:
     out_brand = np.concatenate([conv_brand[base], pair_brand[first_pair + within]])
 
     # Conversations ordered by the thread's tweet id, then brand name.
+    order_by_id = order
     rank = np.empty(n, dtype=np.int64)
-    rank[order] = everyone
+    rank[order_by_id] = everyone
     conv_key = rank[thread[out_rows]] * (n_brands + 1) + (out_brand + 1)
-    unique_keys, conv_code = np.unique(conv_key, return_inverse=True)
-    conv_code = conv_code.reshape(-1).astype(np.int64)
-    by_rank = order
-    labels = np.empty(unique_keys.shape[0], dtype=object)
-    labels[:] = [
-        str(t) if b < 0 else f"{t}:{names[b]}"
-        for t, b in zip(
-            ids[by_rank[unique_keys // (n_brands + 1)]].tolist(),
-            (unique_keys % (n_brands + 1) - 1).tolist(),
-            strict=True,
-        )
-    ]
-    order = np.lexsort((depth[out_rows], sent[out_rows], conv_code))
+    # One sort by (conversation, time, depth); conversation codes are then where the key changes.
+    order = np.lexsort((depth[out_rows], sent[out_rows], conv_key))
     out_rows = out_rows[order]
-    conv_code = conv_code[order]
+    conv_key = conv_key[order]
+    starts = np.ones(conv_key.shape[0], dtype=bool)
+    starts[1:] = conv_key[1:] != conv_key[:-1]
+    conv_code = np.cumsum(starts, dtype=np.int64) - 1
+    unique_keys = conv_key[starts]
+    thread_rows = order_by_id[unique_keys // (n_brands + 1)]
+    key_brand = unique_keys % (n_brands + 1) - 1
+    # Labels: the thread's tweet id as written, and ":<brand>" where several brands answer.
+    labels = id_text[thread_rows].astype("U").astype(object)
+    for i in np.flatnonzero(key_brand >= 0).tolist():
+        labels[i] = f"{labels[i]}:{names[key_brand[i]]}"
     return _assemble(
         conversation=conv_code,
         labels=labels,
@@ -503,7 +503,7 @@ def _assemble(
         conversation_tags=None,
         offsets=offsets,
         agent_names=agent_names,
-        channel_names=(channel,),
+        channel_names=(channel,) if n else (),
         quick_reply_names=(),
     )
 
