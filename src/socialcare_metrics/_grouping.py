@@ -8,7 +8,7 @@ item's to the last item's, empty ones included.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any, Literal, Self, TypeAlias, overload
 
 import attrs
@@ -33,7 +33,9 @@ class GroupKeys:
     """What each item of a result can be grouped by: an agent, a channel and an instant.
 
     ``agent`` and ``channel`` are int32 codes into the name tuples, -1 for none; ``time`` is
-    epoch ns (UTC), :data:`NAT` for an item without a time.
+    epoch ns (UTC), :data:`NAT` for an item without a time. ``default_tz`` is the zone periods
+    are local to when the caller names none: a result measured with a business calendar sets it
+    to the calendar's zone, so that its days are the team's days; ``None`` is UTC.
     """
 
     agent: Int32Array
@@ -41,6 +43,7 @@ class GroupKeys:
     channel: Int32Array
     channel_names: tuple[str, ...]
     time: Int64Array
+    default_tz: tzinfo | None = attrs.field(default=None, kw_only=True)
 
     def subset(self, index: npt.NDArray[np.intp]) -> GroupKeys:
         return attrs.evolve(
@@ -54,7 +57,8 @@ class GroupKeys:
 
         Agents and channels: the named groups that have items, sorted by name, then ``None``
         for items without one. Periods: every period from the first item's to the last item's,
-        empty ones included, then ``None`` for items without a time.
+        empty ones included, then ``None`` for items without a time; local to ``tz``, or to
+        :attr:`default_tz` when ``tz`` is ``None``.
         """
         if key in ("agent", "channel"):
             if tz is not None:
@@ -78,7 +82,7 @@ class GroupKeys:
             return named
         if isinstance(key, str) and key in PERIOD_UNITS:
             unit = check_period_unit(key, function, "key")
-            zone = resolve_timezone(tz, function)
+            zone = resolve_timezone(tz if tz is not None else self.default_tz, function)
             untimed = np.flatnonzero(self.time == NAT)
             if untimed.size:
                 timed = np.flatnonzero(self.time != NAT)
@@ -151,7 +155,8 @@ class Grouped:
                 the last item's is present, empty ones included, keyed by its start as an aware
                 datetime.
             tz: The time zone of the periods (an IANA name, a ``ZoneInfo`` or a fixed
-                ``timezone``); default UTC. Only for periods.
+                ``timezone``). Only for periods. By default, the time zone of the business
+                calendar the result was measured with, if any, else UTC.
 
         Returns:
             A dict from group to that group's result.

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import Any, Self
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime, timedelta, tzinfo
+from typing import Any, Final, Self
 
 import attrs
 import numpy as np
@@ -16,7 +17,23 @@ from ._grouping import Grouped, GroupKeys
 from ._table import MessageTable, ns_to_datetime
 from ._waits import Waits
 
-__all__ = ["DurationResult", "SlowWait", "format_duration"]
+__all__ = [
+    "DURATION_BUCKETS",
+    "DurationBucket",
+    "DurationDistribution",
+    "DurationResult",
+    "SlowWait",
+    "format_duration",
+]
+
+#: The default bucket bounds of :meth:`DurationResult.distribution`: 0-1 h, 1-4 h, 4-8 h,
+#: 8-24 h and over 24 h.
+DURATION_BUCKETS: Final[tuple[timedelta, ...]] = (
+    timedelta(hours=1),
+    timedelta(hours=4),
+    timedelta(hours=8),
+    timedelta(hours=24),
+)
 
 
 def format_duration(value: timedelta | float | None) -> str:
@@ -87,8 +104,12 @@ class DurationResult(Grouped):
 
     ``by(key)`` splits it: by ``"agent"`` (whose reply closed the wait; a pending item belongs
     to the conversation's assignee), ``"channel"`` (of the message that opened it), or a local
-    period (``"hour"``, ``"day"``, ``"week"``, ``"month"``, with ``tz=``), the period in which the
-    wait opened.
+    period (``"hour"``, ``"day"``, ``"week"``, ``"month"``), the period in which the wait opened.
+    Periods are local to ``tz=`` if given, else to the time zone of the business calendar the
+    metric was measured with, else UTC.
+
+    :meth:`distribution` counts the closed items in duration buckets (by default 0-1 h, 1-4 h,
+    4-8 h, 8-24 h and over 24 h).
     """
 
     name: str
@@ -103,7 +124,12 @@ class DurationResult(Grouped):
 
     @classmethod
     def _from_waits(
-        cls, name: str, waits: Waits, mask: npt.NDArray[np.bool_] | None = None
+        cls,
+        name: str,
+        waits: Waits,
+        mask: npt.NDArray[np.bool_] | None = None,
+        *,
+        tz: tzinfo | None = None,
     ) -> DurationResult:
         def pick(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
             return values if mask is None else values[mask]
@@ -119,6 +145,7 @@ class DurationResult(Grouped):
             channel=pick(waits.channel),
             channel_names=table.channel_names,
             time=pick(waits.start),
+            default_tz=tz,
         )
         return cls(
             name=name,
@@ -226,6 +253,61 @@ class DurationResult(Grouped):
             for i in index[order]
         ]
 
+    def distribution(self, bounds: Sequence[timedelta] = DURATION_BUCKETS) -> DurationDistribution:
+        """How many closed items fall in each duration bucket, and their shares.
+
+        ``bounds`` ``b1 < b2 < ... < bn`` make n + 1 buckets: ``[0, b1]``, ``(b1, b2]``, ...,
+        ``(bn, inf)``. A bucket holds its upper bound, so a reply after exactly one hour is
+        "within 1 h", as in an SLA (duration <= target). Pending items are not placed in a
+        bucket (their duration is not known yet); :attr:`DurationDistribution.pending` counts
+        them. The counts add up to :attr:`count`, and over at least one item the shares add up
+        to 1; over none every share is ``None``.
+
+        Args:
+            bounds: Positive, strictly increasing ``timedelta`` bounds; default
+                :data:`DURATION_BUCKETS` (0-1 h, 1-4 h, 4-8 h, 8-24 h, over 24 h).
+
+        Example:
+            >>> from datetime import datetime, timedelta, timezone
+            >>> from socialcare_metrics import Conversation, Message, first_reply_time
+            >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
+            >>> def thread(cid, hours):
+            ...     return Conversation(cid, [
+            ...         Message("q", t0, "customer"),
+            ...         Message("a", t0 + timedelta(hours=hours), "agent", agent_id="ana"),
+            ...     ])
+            >>> result = first_reply_time([thread("c1", 0.5), thread("c2", 1), thread("c3", 30)])
+            >>> print(result.distribution())
+            0-1 h      2  66.7%
+            1-4 h      0   0.0%
+            4-8 h      0   0.0%
+            8-24 h     0   0.0%
+            over 24 h  1  33.3%
+        """
+        function = "DurationResult.distribution"
+        limits = _check_bounds(bounds, function)
+        seconds = np.array([limit.total_seconds() for limit in limits], dtype=np.float64)
+        closed = self._seconds[self._closed]
+        # side="left": a duration equal to a bound goes into the bucket that bound closes.
+        counts = np.bincount(
+            np.searchsorted(seconds, closed, side="left"), minlength=len(limits) + 1
+        )
+        total = int(closed.shape[0])
+        unit = _label_unit(limits)
+        lows: list[timedelta] = [timedelta(0), *limits]
+        highs: list[timedelta | None] = [*limits, None]
+        buckets = tuple(
+            DurationBucket(
+                label=_bucket_label(low, high, unit),
+                low=low,
+                high=high,
+                count=int(n),
+                share=int(n) / total if total else None,
+            )
+            for low, high, n in zip(lows, highs, counts.tolist(), strict=True)
+        )
+        return DurationDistribution(name=self.name, buckets=buckets, pending=self.pending)
+
     # --- output -----------------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
@@ -270,3 +352,123 @@ class DurationResult(Grouped):
             )
         )
         return f"<table><caption>{self.name}</caption>{rows}</table>"
+
+
+# --- distributions ------------------------------------------------------------------------------
+
+_LABEL_UNITS: Final = (("d", 86_400_000_000), ("h", 3_600_000_000), ("min", 60_000_000))
+
+
+def _micros(value: timedelta) -> int:
+    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+
+
+def _check_bounds(bounds: object, function: str) -> tuple[timedelta, ...]:
+    expected = "a non-empty sequence of positive timedeltas, strictly increasing"
+    if isinstance(bounds, str | bytes) or not isinstance(bounds, Sequence):
+        raise InvalidParameterError(function, "bounds", expected, bounds)
+    limits = tuple(bounds)
+    if not limits or not all(isinstance(limit, timedelta) for limit in limits):
+        raise InvalidParameterError(function, "bounds", expected, bounds)
+    if limits[0] <= timedelta(0) or any(a >= b for a, b in itertools.pairwise(limits)):
+        raise InvalidParameterError(function, "bounds", expected, bounds)
+    return limits
+
+
+def _label_unit(limits: tuple[timedelta, ...]) -> tuple[str, int]:
+    """The largest unit every bound is a whole number of (seconds if none is)."""
+    for unit in _LABEL_UNITS:
+        if all(_micros(limit) % unit[1] == 0 for limit in limits):
+            return unit
+    return ("s", 1_000_000)
+
+
+def _amount(value: timedelta, unit: tuple[str, int]) -> str:
+    whole, rest = divmod(_micros(value), unit[1])
+    return str(whole) if rest == 0 else f"{_micros(value) / unit[1]:g}"
+
+
+def _bucket_label(low: timedelta, high: timedelta | None, unit: tuple[str, int]) -> str:
+    if high is None:
+        return f"over {_amount(low, unit)} {unit[0]}"
+    return f"{_amount(low, unit)}-{_amount(high, unit)} {unit[0]}"
+
+
+@attrs.frozen
+class DurationBucket:
+    """One bucket of a :class:`DurationDistribution`: the items with ``low < duration <= high``.
+
+    The first bucket also holds a duration of 0; the last has no upper bound (``high`` is
+    ``None``). ``share`` is ``count`` over all closed items, ``None`` when there are none.
+    """
+
+    label: str
+    low: timedelta
+    high: timedelta | None
+    count: int
+    share: float | None
+
+
+@attrs.frozen(repr=False)
+class DurationDistribution:
+    """Closed items counted in duration buckets, from :meth:`DurationResult.distribution`.
+
+    Iterating gives the buckets in order; ``distribution["1-4 h"]`` looks one up by label.
+    """
+
+    name: str
+    buckets: tuple[DurationBucket, ...]
+    pending: int
+
+    @property
+    def count(self) -> int:
+        """How many closed items were placed in buckets: the sum of the bucket counts."""
+        return sum(bucket.count for bucket in self.buckets)
+
+    def __iter__(self) -> Iterator[DurationBucket]:
+        return iter(self.buckets)
+
+    def __len__(self) -> int:
+        return len(self.buckets)
+
+    def __getitem__(self, label: str) -> DurationBucket:
+        for bucket in self.buckets:
+            if bucket.label == label:
+                return bucket
+        raise InvalidParameterError(
+            "DurationDistribution.__getitem__",
+            "label",
+            "one of " + ", ".join(repr(b.label) for b in self.buckets),
+            label,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The distribution as plain Python values (bounds in seconds, ``None`` if open)."""
+        return {
+            "name": self.name,
+            "count": self.count,
+            "pending": self.pending,
+            "buckets": [
+                {
+                    "label": bucket.label,
+                    "low": bucket.low.total_seconds(),
+                    "high": None if bucket.high is None else bucket.high.total_seconds(),
+                    "count": bucket.count,
+                    "share": bucket.share,
+                }
+                for bucket in self.buckets
+            ],
+        }
+
+    def __str__(self) -> str:
+        width = max(len(bucket.label) for bucket in self.buckets)
+        digits = max(len(f"{bucket.count:,}") for bucket in self.buckets)
+        return "\n".join(
+            f"{bucket.label:<{width}}  {bucket.count:>{digits},}  "
+            + ("   n/a" if bucket.share is None else f"{bucket.share:>6.1%}")
+            for bucket in self.buckets
+        )
+
+    def __repr__(self) -> str:
+        parts = ", ".join(f"{bucket.label}: {bucket.count:,}" for bucket in self.buckets)
+        return f"<DurationDistribution {self.name}: {parts}; pending {self.pending:,}>"

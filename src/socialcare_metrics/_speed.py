@@ -68,7 +68,9 @@ def first_reply_time(
 
     Args:
         data: Conversations, or a :class:`MessageTable`.
-        calendar: Measure business time in this calendar instead of wall-clock time.
+        calendar: Measure business time in this calendar instead of wall-clock time; the
+            result's ``by("day")`` (and other periods) then defaults to the calendar's time
+            zone.
         bot_replies: Count bot messages as replies (by default the customer is still waiting
             for a person).
         as_of: The time pending waits are aged to; default the latest timestamp in the data.
@@ -90,7 +92,9 @@ def first_reply_time(
     waits = _waits(
         data, "first_reply_time", calendar=calendar, bot_replies=bot_replies, as_of=as_of
     )
-    return DurationResult._from_waits("first reply time", waits, waits.first)
+    return DurationResult._from_waits(
+        "first reply time", waits, waits.first, tz=None if calendar is None else calendar.timezone
+    )
 
 
 def reply_wait_time(
@@ -108,7 +112,8 @@ def reply_wait_time(
 
     Args:
         data: Conversations, or a :class:`MessageTable`.
-        calendar: Measure business time in this calendar instead of wall-clock time.
+        calendar: Measure business time in this calendar instead of wall-clock time; the
+            result's periods then default to the calendar's time zone.
         bot_replies: Count bot messages as replies.
         as_of: The time pending waits are aged to; default the latest timestamp in the data.
 
@@ -134,4 +139,6 @@ def reply_wait_time(
         (datetime.timedelta(seconds=450), '7 min')
     """
     waits = _waits(data, "reply_wait_time", calendar=calendar, bot_replies=bot_replies, as_of=as_of)
-    return DurationResult._from_waits("reply wait time", waits)
+    return DurationResult._from_waits(
+        "reply wait time", waits, tz=None if calendar is None else calendar.timezone
+    )
