@@ -586,6 +586,10 @@ def _build(
             at = int(lines[position]) if lines[position] >= 0 else int(rows[position])
         column = mapping.get(error.column or "", error.column)
         raise InvalidDataError(label, column, at, error.expected, error.got) from error
-    columns = {name: getattr(table, name) for name in MessageTable.__slots__}
+    # The table again, with ``row`` naming the source's data rows (private slots are the table's
+    # own caches, made by its constructor).
+    columns = {
+        name: getattr(table, name) for name in MessageTable.__slots__ if not name.startswith("_")
+    }
     columns["row"] = rows[table.row]
     return MessageTable(**columns)
