@@ -443,3 +443,22 @@ def test_period_groups_add_up_to_the_whole(convs: list[Conversation], unit: str)
     assert sum(r.pending for r in groups.values()) == result.pending
     starts = list(groups)
     assert starts == sorted(starts)
+
+
+def test_metrics_on_one_table_share_one_walk() -> None:
+    table = MessageTable.from_conversations([alternating([60, 120], [0, 30])])
+    first = compute_waits(table)
+    assert compute_waits(table) is first
+    assert compute_waits(table, bot_replies=True) is not first
+    later = compute_waits(table, as_of=int(table.sent_at.max()) + 10**9)
+    assert later is not first
+    assert later.seconds.tolist() == first.seconds.tolist()  # nothing pending here
+    with pytest.raises(ValueError, match="read-only"):
+        first.seconds[0] = 0.0
+    # Shared waits give the same answers as fresh ones.
+    assert (
+        reply_wait_time(table).to_dict()
+        == reply_wait_time(
+            MessageTable.from_conversations([alternating([60, 120], [0, 30])])
+        ).to_dict()
+    )

@@ -87,6 +87,7 @@ class MessageTable:
     """
 
     __slots__ = (
+        "_derived",
         "actioned_at",
         "agent",
         "agent_names",
@@ -131,14 +132,20 @@ class MessageTable:
     agent_names: tuple[str, ...]
     channel_names: tuple[str, ...]
     quick_reply_names: tuple[str, ...]
+    _derived: dict[str, Any]
 
     def __init__(self, **columns: Any) -> None:
         # Internal: use from_conversations() or from_columns(), which validate.
         for name in self.__slots__:
+            if name.startswith("_"):
+                continue
             value = columns.pop(name)
             if isinstance(value, np.ndarray):
                 value.flags.writeable = False
             object.__setattr__(self, name, value)
+        # What the library derives from the (immutable) table and reuses, e.g. the waits for
+        # the latest options asked: several metrics over one table then walk it once.
+        object.__setattr__(self, "_derived", {})
         if columns:  # pragma: no cover - a programming error inside the library
             raise TypeError(f"unknown columns {sorted(columns)}")
 

@@ -64,6 +64,13 @@ class Waits:
     customer: BoolArray  # per table row: a public customer message
     as_of: int  # epoch ns
 
+    def __attrs_post_init__(self) -> None:
+        # Waits are shared between metrics (see compute_waits): nobody may change them.
+        for field in attrs.fields(Waits):
+            value = getattr(self, field.name)
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+
     def __len__(self) -> int:
         return int(self.start.shape[0])
 
@@ -81,7 +88,34 @@ def compute_waits(
     calendar: BusinessTime | None = None,
     function: str = "compute_waits",
 ) -> Waits:
-    """Compute every wait of ``table`` in one vectorised pass."""
+    """Compute every wait of ``table`` in one vectorised pass.
+
+    The table is immutable, so the waits of the latest options asked are kept on it: metrics
+    called one after another on one table (first reply time, reply wait time, reply rate, ...)
+    share one walk.
+    """
+    if as_of is None:
+        as_of = default_as_of(table)
+    key = (bot_replies, as_of, calendar)
+    cached = table._derived.get("waits")
+    if cached is not None and cached[0] == key:
+        waits: Waits = cached[1]
+        return waits
+    waits = _compute_waits(
+        table, bot_replies=bot_replies, as_of=as_of, calendar=calendar, function=function
+    )
+    table._derived["waits"] = (key, waits)
+    return waits
+
+
+def _compute_waits(
+    table: MessageTable,
+    *,
+    bot_replies: bool,
+    as_of: int,
+    calendar: BusinessTime | None,
+    function: str,
+) -> Waits:
     author = table.author
     public = ~table.private
     customer = (author == AUTHOR_CUSTOMER) & public
@@ -127,8 +161,6 @@ def compute_waits(
     close_row[pending] = -1
     start = table.sent_at[open_row]
 
-    if as_of is None:
-        as_of = default_as_of(table)
     if pending.any():
         late = int(np.max(start, where=pending, initial=np.iinfo(np.int64).min))
         if late > as_of:
