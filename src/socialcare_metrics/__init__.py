@@ -13,6 +13,7 @@ from ._deflection import (
 )
 from ._errors import InvalidDataError, InvalidParameterError, InvalidRecordError, SocialCareError
 from ._inbound import HourOfWeekResult, VolumeSeries, hour_of_week, inbound_volume
+from ._loaders import LoadResult, RowProblem, load_ibm_cdp, load_messages, load_twcs
 from ._records import Author, Conversation, Message, SurveyKind, SurveyResponse, Task
 from ._results import DurationResult, SlowWait, format_duration
 from ._sample import sample_conversations
@@ -50,11 +51,13 @@ __all__ = [
     "InvalidDataError",
     "InvalidParameterError",
     "InvalidRecordError",
+    "LoadResult",
     "Message",
     "MessageTable",
     "NpsResult",
     "RateResult",
     "ReplyVolumeResult",
+    "RowProblem",
     "SlowTask",
     "SlowWait",
     "SocialCareError",
@@ -72,6 +75,9 @@ __all__ = [
     "format_duration",
     "hour_of_week",
     "inbound_volume",
+    "load_ibm_cdp",
+    "load_messages",
+    "load_twcs",
     "messages_received",
     "nps",
     "reply_rate",
