@@ -18,6 +18,7 @@ from socialcare_metrics import (
     InvalidParameterError,
     Message,
     MessageTable,
+    first_reply_time,
 )
 from socialcare_metrics._volume import (
     action_rate,
@@ -400,3 +401,17 @@ def test_action_rate_is_at_least_reply_rate_and_time_to_action_counts_add_up(
     assert bool(np.all(timed.seconds >= 0))
     resolved = sum(conv.resolved_at is not None for conv in convs)
     assert resolution_rate(convs).numerator == resolved
+
+
+def test_time_to_action_periods_default_to_the_calendar_zone() -> None:
+    # 23:30 UTC on 6 May is 01:30 on 7 May in Berlin.
+    late = datetime(2024, 5, 6, 23, 30, tzinfo=UTC)
+    conv = Conversation(
+        "c1",
+        [Message("m1", late, "customer"), Message("m2", late + timedelta(minutes=5), "agent")],
+    )
+    calendar = BusinessCalendar.always_open("Europe/Berlin")
+    days = time_to_action(conv, calendar=calendar).by("day")
+    assert [d.day for d in days] == [7]
+    assert [d.day for d in time_to_action(conv).by("day")] == [6]
+    assert [d.day for d in first_reply_time(conv, calendar=calendar).by("day")] == [7]

@@ -3,6 +3,13 @@
 The public API is re-exported here; the modules behind it are private.
 """
 
+from ._attainment import (
+    EXPECTED_WITHIN_DAY,
+    EXPECTED_WITHIN_HOUR,
+    AttainmentResult,
+    Expectation,
+    expectation_attainment,
+)
 from ._calendar import BusinessCalendar
 from ._deflection import (
     ASSISTED_CONTACT_COST,
@@ -15,9 +22,18 @@ from ._errors import InvalidDataError, InvalidParameterError, InvalidRecordError
 from ._inbound import HourOfWeekResult, VolumeSeries, hour_of_week, inbound_volume
 from ._loaders import LoadResult, RowProblem, load_ibm_cdp, load_messages, load_twcs
 from ._records import Author, Conversation, Message, SurveyKind, SurveyResponse, Task
-from ._results import DurationResult, SlowWait, format_duration
+from ._resolution import resolution_time
+from ._results import (
+    DURATION_BUCKETS,
+    DurationBucket,
+    DurationDistribution,
+    DurationResult,
+    SlowWait,
+    format_duration,
+)
 from ._sample import sample_conversations
 from ._satisfaction import CsatResult, FollowUp, NpsResult, SurveyTable, csat, nps
+from ._sla import SlaItem, SlaPolicy, SlaReport, SlaResult, sla_compliance
 from ._speed import first_reply_time, reply_wait_time
 from ._table import MessageTable
 from ._tasks import SlowTask, TaskPerformance, task_performance
@@ -37,7 +53,11 @@ from ._volume import (
 
 __all__ = [
     "ASSISTED_CONTACT_COST",
+    "DURATION_BUCKETS",
+    "EXPECTED_WITHIN_DAY",
+    "EXPECTED_WITHIN_HOUR",
     "SOCIAL_CONTACT_COST",
+    "AttainmentResult",
     "Author",
     "BusinessCalendar",
     "Conversation",
@@ -45,7 +65,10 @@ __all__ = [
     "CsatResult",
     "DeflectionReport",
     "DeflectionResult",
+    "DurationBucket",
+    "DurationDistribution",
     "DurationResult",
+    "Expectation",
     "FollowUp",
     "HourOfWeekResult",
     "InvalidDataError",
@@ -58,6 +81,10 @@ __all__ = [
     "RateResult",
     "ReplyVolumeResult",
     "RowProblem",
+    "SlaItem",
+    "SlaPolicy",
+    "SlaReport",
+    "SlaResult",
     "SlowTask",
     "SlowWait",
     "SocialCareError",
@@ -71,6 +98,7 @@ __all__ = [
     "action_rate",
     "call_deflection",
     "csat",
+    "expectation_attainment",
     "first_reply_time",
     "format_duration",
     "hour_of_week",
@@ -83,7 +111,9 @@ __all__ = [
     "reply_rate",
     "reply_wait_time",
     "resolution_rate",
+    "resolution_time",
     "sample_conversations",
+    "sla_compliance",
     "task_performance",
     "time_to_action",
     "total_replies",

@@ -553,6 +553,10 @@ def time_to_action(
         seconds=measure(start, end, calendar),
         closed=closed,
         conversation=conversation.astype(np.int64, copy=False),
-        keys=_keys(table, rows, agent),
+        # With a calendar, periods default to its zone, as for the other speed metrics.
+        keys=attrs.evolve(
+            _keys(table, rows, agent),
+            default_tz=None if calendar is None else calendar.timezone,
+        ),
         as_of=ns_to_datetime(as_of_value),
     )
