@@ -96,3 +96,22 @@ def test_result_outputs() -> None:
     assert {k: str(v) for k, v in result.by("agent").items()} == {"ana": "5 min", "bo": "10 min"}
     with pytest.raises(InvalidParameterError, match="'k'"):
         result.slowest(-1)
+
+
+@given(st.lists(st.integers(0, 5), min_size=1, max_size=30), st.integers(0, 35))
+def test_slowest_equals_a_full_stable_sort(waits: list[int], k: int) -> None:
+    """Ties included: the k longest, longest first, earlier items first among equals."""
+    t0 = datetime(2024, 5, 6, 10, 0, tzinfo=UTC)
+    convs = [
+        Conversation(
+            f"c{i:02d}",
+            [
+                Message("q", t0, "customer"),
+                Message("a", t0 + timedelta(minutes=w), "agent"),
+            ],
+        )
+        for i, w in enumerate(waits)
+    ]
+    got = [(s.conversation_id, s.duration) for s in reply_wait_time(convs).slowest(k)]
+    expected = sorted(enumerate(waits), key=lambda item: -item[1])[:k]
+    assert got == [(f"c{i:02d}", timedelta(minutes=w)) for i, w in expected]

@@ -243,7 +243,14 @@ class DurationResult(Grouped):
         if k == 0 or index.size == 0:
             return []
         values = self._seconds[index]
-        order = np.argsort(-values, kind="stable")[:k]
+        if k < values.size:
+            # Only the items at least as long as the k-th longest can be among the k longest:
+            # a linear partition finds that bound, then a small stable sort orders them.
+            kth = np.partition(values, values.size - k)[values.size - k]
+            candidates = np.flatnonzero(values >= kth)
+            order = candidates[np.argsort(-values[candidates], kind="stable")[:k]]
+        else:
+            order = np.argsort(-values, kind="stable")
         return [
             SlowWait(
                 conversation_id=self._table.conversation_label(int(self._conversation[i])),
