@@ -4,10 +4,11 @@ This module needs hypothesis (``pip install 'socialcare-metrics[test]'``); the r
 does not.
 
 Example:
-    >>> from hypothesis import given
+    >>> from hypothesis import given, settings
     >>> from socialcare_metrics import reply_wait_time
     >>> from socialcare_metrics.testing import conversation_lists
-    >>> @given(conversation_lists(max_size=5))
+    >>> @settings(max_examples=25)
+    ... @given(conversation_lists(max_size=5))
     ... def test_counts_add_up(conversations):
     ...     result = reply_wait_time(conversations)
     ...     assert result.count + result.pending >= 0
