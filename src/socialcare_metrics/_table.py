@@ -87,6 +87,7 @@ class MessageTable:
     """
 
     __slots__ = (
+        "__weakref__",
         "_derived",
         "actioned_at",
         "agent",
@@ -138,7 +139,7 @@ class MessageTable:
         # Internal: use from_conversations() or from_columns(), which validate.
         for name in self.__slots__:
             if name.startswith("_"):
-                continue
+                continue  # not columns: the weakref slot and the derived-data cache
             value = columns.pop(name)
             if isinstance(value, np.ndarray):
                 value.flags.writeable = False
