@@ -14,12 +14,13 @@ right after its run of customer rows when that row is in the same conversation.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ._calendar import BusinessCalendar
+from ._durations import end_or_as_of, measure
 from ._errors import InvalidParameterError
 from ._table import (
     AUTHOR_AGENT,
@@ -27,21 +28,12 @@ from ._table import (
     AUTHOR_CUSTOMER,
     MessageTable,
     datetime_to_ns,
-    ns_to_datetime,
 )
 
 Int64Array = npt.NDArray[np.int64]
 Int32Array = npt.NDArray[np.int32]
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
-
-
-class BusinessTime(Protocol):
-    """What the waits engine needs of a calendar: open seconds between pairs of instants."""
-
-    def business_seconds(
-        self, starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]
-    ) -> npt.NDArray[np.float64]: ...  # pragma: no cover
 
 
 @attrs.frozen(eq=False)
@@ -85,7 +77,7 @@ def compute_waits(
     *,
     bot_replies: bool = False,
     as_of: int | None = None,
-    calendar: BusinessTime | None = None,
+    calendar: BusinessCalendar | None = None,
     function: str = "compute_waits",
 ) -> Waits:
     """Compute every wait of ``table`` in one vectorised pass.
@@ -116,7 +108,7 @@ def _compute_waits(
     *,
     bot_replies: bool,
     as_of: int,
-    calendar: BusinessTime | None,
+    calendar: BusinessCalendar | None,
     function: str,
 ) -> Waits:
     author = table.author
@@ -164,24 +156,9 @@ def _compute_waits(
     close_row[pending] = -1
     start = table.sent_at[open_row]
 
-    if pending.any():
-        late = int(np.max(start, where=pending, initial=np.iinfo(np.int64).min))
-        if late > as_of:
-            raise InvalidParameterError(
-                function,
-                "as_of",
-                f"a time at or after every pending wait's start (the latest opens at "
-                f"{ns_to_datetime(late).isoformat()})",
-                ns_to_datetime(as_of),
-            )
-    end = table.sent_at[close_row]  # row -1 (pending) is a placeholder, overwritten next
-    end[pending] = as_of
-
-    if calendar is None:
-        seconds = np.subtract(end, start).astype(np.float64)
-        seconds /= 1e9
-    else:
-        seconds = np.asarray(calendar.business_seconds(start, end), dtype=np.float64)
+    # A pending wait's row -1 reads a placeholder time, which end_or_as_of replaces by as_of.
+    end = end_or_as_of(start, table.sent_at[close_row], closed, as_of, function, "wait")
+    seconds = measure(start, end, calendar)
 
     # Customer rows inside closed waits: the public customer rows, in order, are the waits'
     # runs one after another, so repeating each wait's "closed" over its messages labels them.
