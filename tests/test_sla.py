@@ -597,3 +597,12 @@ def test_later_as_of_only_moves_pending_to_breached(
     assert then.achieved == now.achieved
     assert then.breached >= now.breached
     assert then.breached + then.pending == now.breached + now.pending
+
+
+def test_empty_input_has_no_as_of_and_prints() -> None:
+    from socialcare_metrics import SlaPolicy, sla_compliance
+
+    report = sla_compliance([], SlaPolicy(first_reply=timedelta(hours=2)))
+    assert report.as_of is None
+    assert report.compliance is None
+    assert "as of -" in str(report)

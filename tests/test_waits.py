@@ -321,6 +321,9 @@ def test_empty_input_is_undefined_not_an_error() -> None:
             assert result.by("agent") == {}
             assert str(result) == "n/a"
             assert result.to_dict()["mean"] is None
+            # No data and no as_of: there is no time to report, not the epoch.
+            assert result.as_of is None
+            assert result.to_dict()["as_of"] is None
 
 
 # --- pending waits and as_of ---------------------------------------------------------------------

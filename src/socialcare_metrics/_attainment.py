@@ -34,8 +34,8 @@ from ._records import Conversation
 from ._results import format_duration
 from ._sla import ACHIEVED, BREACHED, PENDING, classify, duration_ns, timedelta_ns
 from ._speed import as_table
-from ._table import MessageTable, ns_to_datetime
-from ._waits import as_of_ns, compute_waits
+from ._table import MessageTable
+from ._waits import as_of_datetime, as_of_ns, compute_waits
 
 __all__ = [
     "EXPECTED_WITHIN_DAY",
@@ -146,7 +146,7 @@ class AttainmentResult(Grouped):
     when a calendar was given, else UTC, unless ``tz=`` says otherwise).
     """
 
-    as_of: datetime
+    as_of: datetime | None  # None: no data and no as_of given
     business_time: bool
     _actual_ns: npt.NDArray[np.int64]  # first reply time (answered) or age at as_of
     _closed: npt.NDArray[np.bool_]
@@ -226,7 +226,7 @@ class AttainmentResult(Grouped):
             "within_hour": self.within_hour.to_dict(),
             "within_day": self.within_day.to_dict(),
             "business_time": self.business_time,
-            "as_of": self.as_of.isoformat(),
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
         }
 
     def __str__(self) -> str:
@@ -308,7 +308,7 @@ def expectation_attainment(
         default_tz=None if calendar is None else calendar.timezone,
     )
     return AttainmentResult(
-        as_of=ns_to_datetime(waits.as_of),
+        as_of=as_of_datetime(waits.as_of),
         business_time=calendar is not None,
         actual_ns=duration_ns(start, waits.end[first], calendar),
         closed=closed,

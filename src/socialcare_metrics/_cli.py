@@ -166,7 +166,8 @@ def _demo_text(
     ]
     if len(table):
         first = _when(ns_to_datetime(int(table.sent_at.min())))
-        lines.append(f"messages from {first} to {_when(_any(results).as_of)}")
+        last = _when(ns_to_datetime(int(table.sent_at.max())))
+        lines.append(f"messages from {first} to {last}")
     lines += [
         "Durations are wall-clock time, truncated to whole units (7 min 30 s shows as 7 min).",
         "Pending waits are those still open at the last message.",
@@ -174,10 +175,6 @@ def _demo_text(
     for result in results.values():
         lines += ["", *_result_section(result)]
     return "\n".join(lines) + "\n"
-
-
-def _any(results: dict[str, DurationResult]) -> DurationResult:
-    return next(iter(results.values()))
 
 
 def _when(value: datetime) -> str:

@@ -24,8 +24,8 @@ from ._grouping import GroupKeys
 from ._records import Conversation
 from ._results import DurationResult
 from ._speed import as_table
-from ._table import AUTHOR_CUSTOMER, NAT, MessageTable, ns_to_datetime
-from ._waits import as_of_ns, default_as_of
+from ._table import AUTHOR_CUSTOMER, NAT, MessageTable
+from ._waits import as_of_datetime, as_of_ns, default_as_of
 
 __all__ = ["ResolutionItems", "resolution_items", "resolution_time"]
 
@@ -140,5 +140,5 @@ def resolution_time(
         closed=items.resolved,
         conversation=items.conversation,
         keys=keys,
-        as_of=ns_to_datetime(as_of_value),
+        as_of=as_of_datetime(as_of_value),
     )

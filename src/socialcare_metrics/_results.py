@@ -15,7 +15,7 @@ import numpy.typing as npt
 from ._errors import InvalidParameterError
 from ._grouping import Grouped, GroupKeys
 from ._table import MessageTable, ns_to_datetime
-from ._waits import Waits
+from ._waits import Waits, as_of_datetime
 
 __all__ = [
     "DURATION_BUCKETS",
@@ -120,7 +120,7 @@ class DurationResult(Grouped):
     # agent: who closed it (pending: the conversation's assignee); channel: of the opening
     # message; time: when it opened (the customer wrote), which places it in a period.
     _keys: GroupKeys
-    as_of: datetime
+    as_of: datetime | None  # None: no data and no as_of given
 
     @classmethod
     def _from_waits(
@@ -154,7 +154,7 @@ class DurationResult(Grouped):
             closed=closed,
             conversation=conversation,
             keys=keys,
-            as_of=ns_to_datetime(waits.as_of),
+            as_of=as_of_datetime(waits.as_of),
         )
 
     def _group_keys(self) -> GroupKeys:
@@ -332,7 +332,7 @@ class DurationResult(Grouped):
             "p90": secs(self.p90),
             "min": secs(self.min),
             "max": secs(self.max),
-            "as_of": self.as_of.isoformat(),
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
         }
 
     def __str__(self) -> str:

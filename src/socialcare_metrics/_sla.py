@@ -31,7 +31,7 @@ from ._resolution import resolution_items
 from ._results import format_duration
 from ._speed import as_table
 from ._table import MessageTable, ns_to_datetime
-from ._waits import as_of_ns, compute_waits, default_as_of
+from ._waits import as_of_datetime, as_of_ns, compute_waits, default_as_of
 
 __all__ = [
     "SlaItem",
@@ -208,7 +208,7 @@ class _SlaItems(Grouped):
     """Items measured against SLA targets, with the counts and breakdowns they share."""
 
     policy: SlaPolicy
-    as_of: datetime
+    as_of: datetime | None  # None: no data and no as_of given
     _table: MessageTable
     _kind: Int8Array  # index into TARGETS
     _status: Int8Array  # ACHIEVED, BREACHED or PENDING
@@ -346,7 +346,7 @@ class SlaResult(_SlaItems):
             "target_seconds": self.target.total_seconds(),
             **self._counts_dict(),
             "business_time": self.policy.calendar is not None,
-            "as_of": self.as_of.isoformat(),
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
         }
 
     def __str__(self) -> str:
@@ -427,7 +427,7 @@ class SlaReport(_SlaItems):
             **self._counts_dict(),
             "targets": {name: result.to_dict() for name, result in self.targets.items()},
             "business_time": self.policy.calendar is not None,
-            "as_of": self.as_of.isoformat(),
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
         }
 
     def __str__(self) -> str:
@@ -462,7 +462,8 @@ class SlaReport(_SlaItems):
             for row in rows
         ]
         time = "business time" if self.policy.calendar is not None else "wall-clock time"
-        return f"SLA compliance as of {self.as_of.isoformat()} ({time})\n" + "\n".join(lines)
+        as_of = "-" if self.as_of is None else self.as_of.isoformat()
+        return f"SLA compliance as of {as_of} ({time})\n" + "\n".join(lines)
 
     def __repr__(self) -> str:
         parts = ", ".join(
@@ -638,7 +639,7 @@ def sla_compliance(
     )
     return SlaReport(
         policy=policy,
-        as_of=ns_to_datetime(as_of_value),
+        as_of=as_of_datetime(as_of_value),
         table=table,
         kind=np.concatenate(kinds),
         status=classify(is_closed, actual, target_ns),

@@ -24,7 +24,7 @@ from ._records import Conversation
 from ._results import DurationResult
 from ._speed import as_table
 from ._table import AUTHOR_AGENT, AUTHOR_BOT, AUTHOR_CUSTOMER, NAT, MessageTable, ns_to_datetime
-from ._waits import Waits, as_of_ns, compute_waits, default_as_of
+from ._waits import Waits, as_of_datetime, as_of_ns, compute_waits, default_as_of
 
 __all__ = [
     "CountResult",
@@ -558,5 +558,5 @@ def time_to_action(
             _keys(table, rows, agent),
             default_tz=None if calendar is None else calendar.timezone,
         ),
-        as_of=ns_to_datetime(as_of_value),
+        as_of=as_of_datetime(as_of_value),
     )

@@ -26,8 +26,10 @@ from ._table import (
     AUTHOR_AGENT,
     AUTHOR_BOT,
     AUTHOR_CUSTOMER,
+    NAT,
     MessageTable,
     datetime_to_ns,
+    ns_to_datetime,
 )
 
 Int64Array = npt.NDArray[np.int64]
@@ -68,8 +70,13 @@ class Waits:
 
 
 def default_as_of(table: MessageTable) -> int:
-    """The latest timestamp in the data (0 for an empty table)."""
-    return int(table.sent_at.max()) if len(table) else 0
+    """The latest timestamp in the data (:data:`NAT` for an empty table: there is no time)."""
+    return int(table.sent_at.max()) if len(table) else NAT
+
+
+def as_of_datetime(value: int) -> datetime | None:
+    """An as_of in epoch ns as a datetime, or None for :data:`NAT` (no data, no as_of)."""
+    return None if value == NAT else ns_to_datetime(value)
 
 
 def compute_waits(
