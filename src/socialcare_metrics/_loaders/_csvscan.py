@@ -58,8 +58,7 @@ class CsvChunk:
 
     __slots__ = (
         "_bounds",
-        "_continuation",
-        "_decoded",
+        "_valid",
         "bad",
         "buf",
         "data",
@@ -88,9 +87,8 @@ class CsvChunk:
         self.lines = lines  # 1-based line where each record starts
         self.quotes = quotes  # positions of every quote character in the block
         self.bad: list[BadRecord] = []  # the records of the block that could not be used
-        self._decoded: str | bool | None = None
+        self._valid = False  # True once the whole block is known to be UTF-8
         self._bounds: dict[int, tuple[Int64Array, Int64Array, npt.NDArray[np.bool_]]] = {}
-        self._continuation: Int64Array | None = None
 
     def __len__(self) -> int:
         return int(self.rows.shape[0])
@@ -111,19 +109,16 @@ class CsvChunk:
         s, e, quoted = self.bounds(column)
         if rows is not None:
             s, e, quoted = s[rows], e[rows], quoted[rows]
-        text = self._text()
-        if text is None:
-            data = self.data
+        data = self.data
+        # One decode per value: fields start and end at ASCII delimiters, so in a block that is
+        # UTF-8 each value is too, and most values come out as compact ASCII strings.
+        if self._valid:
+            values = [data[a:b].decode() for a, b in zip(s.tolist(), e.tolist(), strict=True)]
+        else:
             values = [
                 data[a:b].decode("utf-8", errors="replace")
                 for a, b in zip(s.tolist(), e.tolist(), strict=True)
             ]
-        else:
-            if self._continuation is not None and self._continuation.size:
-                # Byte offsets to character offsets: drop the UTF-8 continuation bytes before.
-                s = s - np.searchsorted(self._continuation, s)
-                e = e - np.searchsorted(self._continuation, e)
-            values = [text[a:b] for a, b in zip(s.tolist(), e.tolist(), strict=True)]
         if quoted.any() and self.quotes.size:
             # Quotes inside a quoted value are escaped by doubling; undo that where there are any.
             s0, e0, _ = self.bounds(column)
@@ -134,18 +129,6 @@ class CsvChunk:
             for i in np.flatnonzero(quoted & (inner > 0)).tolist():
                 values[i] = values[i].replace('""', '"')
         return values
-
-    def _text(self) -> str | None:
-        """The block decoded once (None when it holds bytes that are not UTF-8)."""
-        if self._decoded is None:
-            try:
-                self._decoded = self.data.decode("utf-8")
-            except UnicodeDecodeError:
-                self._decoded = False
-                return None
-            if len(self._decoded) != len(self.data):
-                self._continuation = np.flatnonzero((self.buf & 0xC0) == 0x80)
-        return self._decoded if isinstance(self._decoded, str) else None
 
     def matrix(self, column: int, width: int) -> tuple[UInt8Array, Int64Array]:
         """A column's values as a (rows, width) byte matrix, zero-padded, and their lengths.
@@ -173,6 +156,47 @@ class CsvChunk:
         if bool((lengths < width).any()):
             out[np.arange(width)[None, :] >= lengths[:, None]] = 0
         return out, lengths
+
+
+def _last_record_end(buf: UInt8Array, quotes: Int64Array) -> int:
+    """The position of the last line feed outside quotes, or -1.
+
+    Looked for in a tail of the block that grows until one is found, so a block whose last
+    line feed ends a record costs a scan of its last few kilobytes, not of the whole block.
+    """
+    size = buf.shape[0]
+    start = max(size - (1 << 16), 0)
+    while True:
+        line_feeds = np.flatnonzero(buf[start:] == _LF) + start
+        ends = line_feeds[(np.searchsorted(quotes, line_feeds) & 1) == 0]
+        if ends.size:
+            return int(ends[-1])
+        if start == 0:
+            return -1
+        start = max(start - 4 * (size - start), 0)
+
+
+def _is_utf8(block: bytes, piece: int = 1 << 16) -> bool:
+    """Whether ``block`` is UTF-8, decoded a piece at a time.
+
+    Pieces end just after a line feed, which is never part of a multi-byte sequence, so the
+    block is UTF-8 exactly when every piece is. Small pieces keep the decoded text small: no
+    str four times the size of the block, as one decode of a block holding an emoji makes.
+    """
+    if block.isascii():
+        return True
+    view = memoryview(block)
+    size = len(block)
+    begin = 0
+    while begin < size:
+        end = block.find(b"\n", begin + piece)
+        end = size if end < 0 else end + 1
+        try:
+            str(view[begin:end], "utf-8")
+        except UnicodeDecodeError:
+            return False
+        begin = end
+    return True
 
 
 def _decode_problems(block: bytes) -> list[int]:
@@ -251,10 +275,9 @@ class CsvScanner:
                 return block, buf, np.flatnonzero(buf == _QUOTE)
             buf = np.frombuffer(block, dtype=np.uint8)
             quotes = np.flatnonzero(buf == _QUOTE)
-            line_feeds = np.flatnonzero(buf == _LF)
-            ends = line_feeds[(np.searchsorted(quotes, line_feeds) & 1) == 0]
-            if ends.size:
-                cut = int(ends[-1]) + 1
+            last = _last_record_end(buf, quotes)
+            if last >= 0:
+                cut = last + 1
                 self._carry = block[cut:]
                 return block[:cut], buf[:cut], quotes[quotes < cut]
             # No record ends in this block (a very long quoted field): read more.
@@ -283,11 +306,11 @@ class CsvScanner:
 
         Returns None only while no header has been found (a block of blank lines).
         """
-        is_lf = buf == _LF
-        candidates = np.flatnonzero((buf == _COMMA) | is_lf)
+        candidates = np.flatnonzero((buf == _COMMA) | (buf == _LF))
+        is_lf = buf[candidates] == _LF  # which candidates are line feeds
         # Outside quotes: an even number of quote characters before it.
         seps = candidates[(np.searchsorted(quotes, candidates) & 1) == 0]
-        sep_is_lf = is_lf[seps]
+        sep_is_lf = buf[seps] == _LF
         record_ends = seps[sep_is_lf]
         n_rec = record_ends.shape[0]
         if n_rec == 0 or quotes.shape[0] % 2 == 1:
@@ -307,7 +330,7 @@ class CsvScanner:
         rec_start[1:] = record_ends[:-1] + 1
         rec_len = record_ends - rec_start
         blank = (rec_len == 0) | ((rec_len == 1) & (buf[rec_start] == _CR))
-        all_lf = np.flatnonzero(is_lf)
+        all_lf = candidates[is_lf]
         lines = self._line_base + np.searchsorted(all_lf, rec_start) + 1
 
         problems: dict[int, tuple[str, str]] = {}
@@ -333,12 +356,8 @@ class CsvScanner:
                     ("quotes only around a whole field", "a '\"' inside an unquoted field"),
                 )
 
-        try:
-            decoded: str | bool = block.decode("utf-8")
-            undecodable: list[int] = []
-        except UnicodeDecodeError:
-            decoded = False
-            undecodable = _decode_problems(block)
+        valid = _is_utf8(block)
+        undecodable = [] if valid else _decode_problems(block)
         for position in undecodable:
             record = int(np.searchsorted(record_ends, position))
             problems.setdefault(
@@ -403,9 +422,7 @@ class CsvScanner:
         last -= cr
         chunk = CsvChunk(block, buf, starts, ends, data_rows[good], lines[good], quotes)
         chunk.bad = bad_records
-        chunk._decoded = decoded
-        if isinstance(decoded, str) and len(decoded) != len(block):
-            chunk._continuation = np.flatnonzero((buf & 0xC0) == 0x80)
+        chunk._valid = valid
         self._pending = chunk
         return chunk
 

@@ -63,6 +63,7 @@ TWCS_COLUMNS: Final = (
 )
 _REQUIRED: Final = ("tweet_id", "author_id", "inbound", "created_at", "in_response_to_tweet_id")
 _ID_WIDTH: Final = 24
+_LF: Final = 10
 _TRUE: Final = frozenset({"true", "1", "t", "yes"})
 _FALSE: Final = frozenset({"false", "0", "f", "no"})
 
@@ -408,7 +409,7 @@ def _build_table(cols: _Columns, log: ProblemLog, channel: str) -> MessageTable:
 
     # The brands of each thread, as sorted (thread, brand) pairs.
     n_brands = max(len(names), 1)
-    pair_keys = np.unique(thread[~inbound] * n_brands + brand[~inbound])
+    pair_keys = _sorted_unique(thread[~inbound] * n_brands + brand[~inbound])
     pair_thread = pair_keys // n_brands
     pair_brand = pair_keys % n_brands
     brands_in_thread = np.bincount(pair_thread, minlength=n)
@@ -433,7 +434,7 @@ def _build_table(cols: _Columns, log: ProblemLog, channel: str) -> MessageTable:
     rank[order_by_id] = everyone
     conv_key = rank[thread[out_rows]] * (n_brands + 1) + (out_brand + 1)
     # One sort by (conversation, time, depth); conversation codes are then where the key changes.
-    order = np.lexsort((depth[out_rows], sent[out_rows], conv_key))
+    order = _sort_order(conv_key, sent[out_rows], depth[out_rows])
     out_rows = out_rows[order]
     conv_key = conv_key[order]
     starts = np.ones(conv_key.shape[0], dtype=bool)
@@ -443,7 +444,7 @@ def _build_table(cols: _Columns, log: ProblemLog, channel: str) -> MessageTable:
     thread_rows = order_by_id[unique_keys // (n_brands + 1)]
     key_brand = unique_keys % (n_brands + 1) - 1
     # Labels: the thread's tweet id as written, and ":<brand>" where several brands answer.
-    labels = id_text[thread_rows].astype("U").astype(object)
+    labels = _ascii_objects(id_text[thread_rows])
     for i in np.flatnonzero(key_brand >= 0).tolist():
         labels[i] = f"{labels[i]}:{names[key_brand[i]]}"
     return _assemble(
@@ -454,10 +455,68 @@ def _build_table(cols: _Columns, log: ProblemLog, channel: str) -> MessageTable:
         agent=brand[out_rows].astype(np.int32),
         agent_names=tuple(names),
         channel=channel,
-        message_id=id_text[out_rows].astype("U").astype(object),
+        message_id=_ascii_objects(id_text[out_rows]),
         text=text[out_rows],
         row=source_rows[out_rows],
     )
+
+
+def _sorted_unique(values: Int64Array) -> Int64Array:
+    """``np.unique(values)`` by sorting (numpy's hash-based unique is slower on these keys)."""
+    values = np.sort(values)
+    first = np.ones(values.shape[0], dtype=bool)
+    first[1:] = values[1:] != values[:-1]
+    return values[first]
+
+
+def _sort_order(conv_key: Int64Array, sent: Int64Array, depth: Int64Array) -> Int64Array:
+    """``np.lexsort((depth, sent, conv_key))``: one stable argsort of a combined key.
+
+    ``conv_key`` and ``depth`` are non-negative; times are taken relative to the earliest and
+    divided by their greatest common divisor (a second, for tweets). When the combined key could
+    overflow, the three keys are sorted the long way.
+    """
+    n = conv_key.shape[0]
+    if n == 0:
+        return np.lexsort((depth, sent, conv_key))
+    earliest = int(sent.min())
+    span = int(sent.max()) - earliest
+    if span >= 1 << 62:
+        return np.lexsort((depth, sent, conv_key))
+    since = sent - earliest
+    step = int(np.gcd.reduce(since)) or 1
+    if step > 1:
+        since //= step
+    n_times = span // step + 1
+    n_depths = int(depth.max()) + 1
+    if (int(conv_key.max()) + 1) * n_times * n_depths >= 1 << 63:
+        return np.lexsort((depth, sent, conv_key))
+    key = (conv_key * n_times + since) * n_depths + depth
+    return np.argsort(key, kind="stable")
+
+
+def _ascii_objects(values: npt.NDArray[np.bytes_]) -> npt.NDArray[np.object_]:
+    """``values.astype("U").astype(object)``, without the wide str array in between.
+
+    The values (trailing NULs dropped) are joined with line feeds, decoded once and split.
+    """
+    n = values.shape[0]
+    width = values.dtype.itemsize
+    matrix = np.ascontiguousarray(values).view(np.uint8).reshape(n, width)
+    lengths = np.char.str_len(values)
+    if (
+        n == 0
+        or int(matrix.max()) >= 0x80
+        or np.count_nonzero(matrix) != int(lengths.sum())  # a NUL inside a value
+        or bool((matrix == _LF).any())
+    ):
+        return values.astype("U").astype(object)
+    lines = np.strings.add(values, b"\n")
+    lines_matrix = lines.view(np.uint8).reshape(n, lines.dtype.itemsize)
+    joined = lines_matrix[lines_matrix != 0].tobytes().decode("ascii")
+    out = np.empty(n, dtype=object)
+    out[:] = joined.split("\n")[:-1]
+    return out
 
 
 def _assemble(
