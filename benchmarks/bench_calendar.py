@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 
-from socialcare_metrics._calendar import BusinessCalendar
+from socialcare_metrics import BusinessCalendar
 
 SECOND = 10**9
 START = datetime(2023, 1, 1, tzinfo=UTC)

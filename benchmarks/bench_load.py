@@ -23,7 +23,7 @@ import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from socialcare_metrics._loaders import load_twcs
+from socialcare_metrics import load_twcs
 
 _BRANDS = [f"Brand{i:03d}Support" for i in range(100)]
 _TEXTS = [

@@ -31,20 +31,24 @@ from typing import Any
 import numpy as np
 
 from generate import generate_columns
-from socialcare_metrics import MessageTable, Task
-from socialcare_metrics._inbound import hour_of_week, inbound_volume
-from socialcare_metrics._satisfaction import SurveyTable, csat, nps
-from socialcare_metrics._tasks import task_performance
-from socialcare_metrics._volume import (
+from socialcare_metrics import (
+    MessageTable,
+    SurveyTable,
+    Task,
     action_rate,
+    csat,
+    hour_of_week,
+    inbound_volume,
     messages_received,
+    nps,
     reply_rate,
     resolution_rate,
+    task_performance,
     time_to_action,
     total_replies,
     unique_messages_replied,
 )
-from socialcare_metrics._waits import compute_waits
+from socialcare_metrics._engine.waits import compute_waits
 
 SECOND = 10**9
 

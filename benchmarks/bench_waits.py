@@ -134,7 +134,7 @@ def _library_run(columns: Columns, k: int) -> tuple[dict[str, float], Summary]:
 def _library_waits_only(columns: Columns) -> float:
     """The time of one compute_waits call alone, for the breakdown."""
     from socialcare_metrics import MessageTable
-    from socialcare_metrics._waits import compute_waits
+    from socialcare_metrics._engine.waits import compute_waits
 
     table = MessageTable.from_columns(**columns)
     start = time.perf_counter()

@@ -1,6 +1,6 @@
 """A slow, obviously correct business calendar to check the fast one against.
 
-It shares no code with ``socialcare_metrics._calendar``. It walks the local days around a span
+It shares no code with ``socialcare_metrics.calendar``. It walks the local days around a span
 one by one, turns each day's wall-clock intervals into UTC instants, and measures the union of
 those that meet the span. Wall-clock times become instants by brute force, not through
 ``fold``: every UTC offset the zone uses near that day is tried, and the instants whose local

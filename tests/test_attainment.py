@@ -13,20 +13,18 @@ from hypothesis import strategies as st
 
 from reference import reference_waits
 from socialcare_metrics import (
+    DURATION_BUCKETS,
+    EXPECTED_WITHIN_DAY,
+    EXPECTED_WITHIN_HOUR,
     BusinessCalendar,
     Conversation,
     InvalidParameterError,
     Message,
+    expectation_attainment,
     first_reply_time,
     reply_wait_time,
+    resolution_time,
 )
-from socialcare_metrics._attainment import (
-    EXPECTED_WITHIN_DAY,
-    EXPECTED_WITHIN_HOUR,
-    expectation_attainment,
-)
-from socialcare_metrics._resolution import resolution_time
-from socialcare_metrics._results import DURATION_BUCKETS
 from socialcare_metrics.testing import conversation_lists
 
 T0 = datetime(2024, 5, 6, 8, 0, tzinfo=UTC)  # a Monday

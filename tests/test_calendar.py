@@ -17,8 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calendar_reference import ReferenceCalendar
-from socialcare_metrics._calendar import BusinessCalendar
-from socialcare_metrics._errors import InvalidParameterError
+from socialcare_metrics import BusinessCalendar, InvalidParameterError
 
 NEW_YORK = ZoneInfo("America/New_York")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -432,7 +431,7 @@ def test_repr_round_trips_and_shows_everything() -> None:
 
 
 def test_importing_the_calendar_does_not_import_holidays() -> None:
-    code = "import sys, socialcare_metrics._calendar; print('holidays' in sys.modules)"
+    code = "import sys, socialcare_metrics.calendar; print('holidays' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
 

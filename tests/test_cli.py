@@ -17,11 +17,11 @@ from socialcare_metrics import (
     Conversation,
     DurationResult,
     InvalidParameterError,
+    cli,
     first_reply_time,
     format_duration,
     reply_wait_time,
 )
-from socialcare_metrics import _cli as cli
 from socialcare_metrics._sample import sample_conversations
 
 SEED = 3
@@ -271,8 +271,8 @@ def test_the_console_scripts_point_at_main() -> None:
         if ep.name in {"socialcare-metrics", "socialcare_metrics"}
     }
     assert scripts == {
-        "socialcare-metrics": "socialcare_metrics._cli:main",
-        "socialcare_metrics": "socialcare_metrics._cli:main",
+        "socialcare-metrics": "socialcare_metrics.cli:main",
+        "socialcare_metrics": "socialcare_metrics.cli:main",
     }
 
 

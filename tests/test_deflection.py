@@ -8,11 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socialcare_metrics import InvalidDataError, InvalidParameterError
-from socialcare_metrics._deflection import (
+from socialcare_metrics import (
     ASSISTED_CONTACT_COST,
     SOCIAL_CONTACT_COST,
     DeflectionResult,
+    InvalidDataError,
+    InvalidParameterError,
     call_deflection,
 )
 

@@ -10,10 +10,9 @@ from typing import Any
 
 import pytest
 
-from socialcare_metrics import InvalidDataError, first_reply_time, reply_wait_time
-from socialcare_metrics._loaders import load_ibm_cdp
-from socialcare_metrics._loaders._ibm import snowflake_ns
-from socialcare_metrics._table import datetime_to_ns
+from socialcare_metrics import InvalidDataError, first_reply_time, load_ibm_cdp, reply_wait_time
+from socialcare_metrics._core.time import datetime_to_ns
+from socialcare_metrics.io.ibm import snowflake_ns
 
 DEV = Path(__file__).parent / "data" / "ibm_cdp_dev.json"
 

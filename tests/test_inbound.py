@@ -12,8 +12,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socialcare_metrics import Conversation, InvalidParameterError, Message, MessageTable
-from socialcare_metrics._inbound import hour_of_week, inbound_volume
+from socialcare_metrics import (
+    Conversation,
+    InvalidParameterError,
+    Message,
+    MessageTable,
+    hour_of_week,
+    inbound_volume,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

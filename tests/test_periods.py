@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from socialcare_metrics import InvalidParameterError
-from socialcare_metrics._periods import (
+from socialcare_metrics._core.periods import (
     PERIOD_UNITS,
     PeriodUnit,
     bucket_instants,

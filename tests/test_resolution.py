@@ -17,8 +17,8 @@ from socialcare_metrics import (
     InvalidParameterError,
     Message,
     MessageTable,
+    resolution_time,
 )
-from socialcare_metrics._resolution import resolution_time
 from socialcare_metrics.testing import conversation_lists
 
 T0 = datetime(2024, 5, 6, 8, 0, tzinfo=UTC)  # a Monday

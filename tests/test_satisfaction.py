@@ -10,12 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from socialcare_metrics import (
+    FollowUp,
     InvalidDataError,
     InvalidParameterError,
     InvalidRecordError,
     SurveyResponse,
+    SurveyTable,
+    csat,
+    nps,
 )
-from socialcare_metrics._satisfaction import FollowUp, SurveyTable, csat, nps
 
 T = datetime(2024, 5, 6, 12, tzinfo=UTC)
 

@@ -20,8 +20,12 @@ from socialcare_metrics import (
     InvalidParameterError,
     Message,
     MessageTable,
+    SlaItem,
+    SlaPolicy,
+    SlaReport,
+    SlaResult,
+    sla_compliance,
 )
-from socialcare_metrics._sla import SlaItem, SlaPolicy, SlaReport, SlaResult, sla_compliance
 from socialcare_metrics.testing import conversation_lists
 
 T0 = datetime(2024, 5, 6, 10, 0, tzinfo=UTC)  # a Monday

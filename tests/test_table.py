@@ -19,7 +19,7 @@ from socialcare_metrics import (
     first_reply_time,
     reply_wait_time,
 )
-from socialcare_metrics._table import NAT, datetime_to_ns, ns_to_datetime
+from socialcare_metrics._core.time import NAT, datetime_to_ns, ns_to_datetime
 from socialcare_metrics.testing import conversation_lists
 
 T0 = datetime(2024, 5, 6, 10, 0, tzinfo=UTC)

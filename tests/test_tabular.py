@@ -19,11 +19,11 @@ from socialcare_metrics import (
     InvalidParameterError,
     Message,
     MessageTable,
+    load_messages,
     reply_wait_time,
 )
-from socialcare_metrics._loaders import load_messages
-from socialcare_metrics._loaders._parse import localize
-from socialcare_metrics._table import datetime_to_ns
+from socialcare_metrics._core.time import datetime_to_ns
+from socialcare_metrics.io._parse import localize
 
 COLUMNS = {
     "conversation_id": "ticket",

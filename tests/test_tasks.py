@@ -8,8 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socialcare_metrics import InvalidParameterError, InvalidRecordError, Task
-from socialcare_metrics._tasks import SlowTask, task_performance
+from socialcare_metrics import (
+    InvalidParameterError,
+    InvalidRecordError,
+    SlowTask,
+    Task,
+    task_performance,
+)
 
 T0 = datetime(2024, 5, 6, 9, tzinfo=UTC)
 

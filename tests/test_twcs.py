@@ -24,17 +24,17 @@ from socialcare_metrics import (
     InvalidParameterError,
     MessageTable,
     first_reply_time,
+    load_twcs,
     reply_wait_time,
 )
-from socialcare_metrics._loaders import load_twcs
-from socialcare_metrics._loaders._parse import (
+from socialcare_metrics._core.time import datetime_to_ns
+from socialcare_metrics._engine.waits import compute_waits
+from socialcare_metrics.io._parse import (
     parse_twitter_time_text,
     parse_twitter_times,
     parse_uint,
     parse_uint_text,
 )
-from socialcare_metrics._table import datetime_to_ns
-from socialcare_metrics._waits import compute_waits
 
 REALDATA = Path(__file__).resolve().parent.parent.parent / "shared" / "realdata" / "twcs"
 HEAD = REALDATA / "twcs_head5000.csv"

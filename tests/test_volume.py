@@ -18,10 +18,8 @@ from socialcare_metrics import (
     InvalidParameterError,
     Message,
     MessageTable,
-    first_reply_time,
-)
-from socialcare_metrics._volume import (
     action_rate,
+    first_reply_time,
     messages_received,
     reply_rate,
     resolution_rate,

@@ -24,8 +24,8 @@ from socialcare_metrics import (
     format_duration,
     reply_wait_time,
 )
-from socialcare_metrics._table import datetime_to_ns
-from socialcare_metrics._waits import compute_waits
+from socialcare_metrics._core.time import datetime_to_ns
+from socialcare_metrics._engine.waits import compute_waits
 from socialcare_metrics.testing import conversation_lists, conversations
 
 T0 = datetime(2024, 5, 6, 10, 0, tzinfo=UTC)

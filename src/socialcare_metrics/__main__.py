@@ -1,5 +1,5 @@
 """``python -m socialcare_metrics``: the command line (see ``python -m socialcare_metrics -h``)."""
 
-from ._cli import main
+from .cli import main
 
 raise SystemExit(main())

@@ -27,32 +27,48 @@ from typing import Final
 
 import numpy as np
 
-from ._errors import InvalidParameterError
-from ._records import Author, Conversation, Message
+from .errors import InvalidParameterError
+from .records import Author, Conversation, Message
 
 __all__ = ["SAMPLE_START", "sample_conversations"]
 
 #: Monday 2024-03-04 00:00 UTC: the first instant of the sample's four weeks.
 SAMPLE_START: Final = datetime(2024, 3, 4, tzinfo=UTC)
+
+
 _DAYS: Final = 28
 
+
 _CHANNELS: Final = ("twitter", "facebook", "instagram", "whatsapp")
+
+
 _CHANNEL_WEIGHTS: Final = (0.40, 0.27, 0.20, 0.13)
+
+
 # Messenger-style channels where a bot greets the customer and offers quick replies.
 _BOT_CHANNELS: Final = frozenset({"facebook", "instagram", "whatsapp"})
 
+
 # Median reply delay of each agent once on shift, in minutes: a fast and a slow end of the team.
 _WEEKDAY_AGENTS: Final = {"ana": 6.0, "ben": 9.0, "chen": 13.0, "dara": 18.0, "eli": 28.0}
+
+
 _WEEKEND_AGENTS: Final = {"femi": 16.0}
+
+
 # Opening hours (UTC) by weekday, Monday first; Sunday is closed.
 _SHIFTS: Final = ((8, 20),) * 5 + ((10, 16), None)
+
 
 # Relative arrival rate of new conversations by hour of day, and of a weekend day vs a weekday.
 _HOUR_WEIGHTS: Final = (
     0.25, 0.18, 0.12, 0.10, 0.10, 0.15, 0.30, 0.60, 1.00, 1.40, 1.60, 1.60,
     1.50, 1.50, 1.50, 1.40, 1.30, 1.20, 1.10, 1.10, 1.00, 0.90, 0.65, 0.45,
 )  # fmt: skip
+
+
 _WEEKEND_RATE: Final = 0.55
+
 
 # topic path: (weight, mean sentiment of the customer's messages, first messages)
 _TOPICS: Final[dict[str, tuple[float, float, tuple[str, ...]]]] = {
@@ -133,6 +149,7 @@ _TOPICS: Final[dict[str, tuple[float, float, tuple[str, ...]]]] = {
     ),
 }
 
+
 _FOLLOW_UPS: Final = (
     "Any update on this?",
     "Hello? Still waiting.",
@@ -142,7 +159,11 @@ _FOLLOW_UPS: Final = (
     "Thank you for the quick help.",
     "That doesn't answer my question.",
 )
+
+
 _FOLLOW_UP_SENTIMENT: Final = (-0.3, -0.5, 0.0, 0.0, 0.7, 0.75, -0.45)
+
+
 _BURST_EXTRAS: Final = (
     "Also, the app crashed while I was checking.",
     "Order number 48213.",
@@ -150,6 +171,8 @@ _BURST_EXTRAS: Final = (
     "Hello??",
     "I have tried twice already.",
 )
+
+
 _AGENT_REPLIES: Final = (
     "Sorry to hear that! Could you send us your order number in a DM?",
     "Thanks for reaching out. We have looked into it and fixed it on our side.",
@@ -158,35 +181,74 @@ _AGENT_REPLIES: Final = (
     "We're sorry about this. A refund has been issued and should arrive in 3-5 days.",
     "Glad to hear it! Let us know if there is anything else.",
 )
+
+
 _NOTES: Final = (
     "Checked the order history: double charge confirmed.",
     "Escalated to the delivery partner.",
     "Customer is a repeat contact this week.",
     "Waiting on billing to confirm.",
 )
+
+
 _PROACTIVE: Final = (
     "Heads up: deliveries in the north region are running a day late this week.",
     "Our app is back up after this morning's outage. Thanks for bearing with us!",
     "Hi! We saw your post about your order. Can we help?",
 )
+
+
 _BOT_GREETING: Final = "Hi, I'm the virtual assistant. What can I help you with?"
+
+
 _QUICK_REPLIES: Final = ("Order status", "Billing", "Technical help", "Talk to a person")
+
+
 _QUICK_REPLY_WEIGHTS: Final = (0.35, 0.25, 0.15, 0.25)
 
+
 _P_PROACTIVE: Final = 0.06
+
+
 _P_PROACTIVE_IGNORED: Final = 0.3  # a brand post nobody answers
+
+
 _P_BOT: Final = 0.40  # on a bot channel
+
+
 _BURST_SIZES: Final = (1, 2, 3, 4)
+
+
 _BURST_WEIGHTS: Final = (0.66, 0.20, 0.09, 0.05)
+
+
 _P_UNANSWERED_FIRST: Final = 0.07
+
+
 _P_UNANSWERED_LATER: Final = 0.15
+
+
 _P_ACTIONED: Final = 0.35  # of unanswered last messages
+
+
 _P_NOTE: Final = 0.12
+
+
 _P_HANDOFF: Final = 0.08
+
+
 _P_FOLLOW_UP: Final = 0.45
+
+
 _MAX_TURNS: Final = 4
+
+
 _P_RESOLVED: Final = 0.7
+
+
 _P_SENTIMENT: Final = 0.7
+
+
 _P_UNASSIGNED: Final = 0.5  # of conversations nobody ever replied to
 
 
@@ -240,9 +302,17 @@ def _cumulative(weights: Sequence[float]) -> tuple[float, ...]:
 
 
 _CHANNEL_CUMULATIVE: Final = _cumulative(_CHANNEL_WEIGHTS)
+
+
 _TOPIC_NAMES: Final = tuple(_TOPICS)
+
+
 _TOPIC_CUMULATIVE: Final = _cumulative([weight for weight, _, _ in _TOPICS.values()])
+
+
 _BURST_CUMULATIVE: Final = _cumulative(_BURST_WEIGHTS)
+
+
 _QUICK_REPLY_CUMULATIVE: Final = _cumulative(_QUICK_REPLY_WEIGHTS)
 
 

@@ -27,7 +27,7 @@ except ImportError as error:  # pragma: no cover - depends on the environment
         "socialcare_metrics.testing needs hypothesis: pip install 'socialcare-metrics[test]'"
     ) from error
 
-from ._records import Author, Conversation, Message, SurveyKind, SurveyResponse, Task
+from .records import Author, Conversation, Message, SurveyKind, SurveyResponse, Task
 
 __all__ = [
     "aware_datetimes",
@@ -39,8 +39,14 @@ __all__ = [
 ]
 
 _DEFAULT_MIN = datetime(2020, 1, 1, tzinfo=UTC)
+
+
 _DEFAULT_MAX = datetime(2030, 1, 1, tzinfo=UTC)
+
+
 _AGENTS = ("ana", "bo", "chen", "dara")
+
+
 _CHANNELS = ("twitter", "facebook", "instagram")
 
 

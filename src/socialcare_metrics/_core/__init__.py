@@ -1,0 +1,1 @@
+"""Private building blocks every layer uses: time, periods, columns, validation, array types."""

@@ -1,0 +1,298 @@
+"""Column coercion and factorising: user columns (lists, numpy, pandas) into typed numpy arrays."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from .._core.time import NAT, datetime_to_ns
+from .._core.typing import Int32Array, Int64Array
+from ..errors import InvalidDataError
+from ..records import Author
+
+__all__ = ["AUTHOR_AGENT", "AUTHOR_BOT", "AUTHOR_CUSTOMER"]
+
+AUTHOR_CUSTOMER: Final = 0
+
+
+AUTHOR_AGENT: Final = 1
+
+
+AUTHOR_BOT: Final = 2
+
+
+_AUTHOR_CODES: Final = {Author.CUSTOMER: 0, Author.AGENT: 1, Author.BOT: 2}
+
+
+def _object_array(values: Sequence[Any]) -> npt.NDArray[np.object_]:
+    out = np.empty(len(values), dtype=object)
+    if values and isinstance(values[0], tuple):
+        # numpy would read a list of tuples as a 2-d array: assign one by one.
+        for i, value in enumerate(values):
+            out[i] = value
+    else:
+        out[:] = values
+    return out
+
+
+def _as_1d(values: Any) -> npt.NDArray[Any]:
+    if isinstance(values, np.ndarray):
+        return values.reshape(-1) if values.ndim != 1 else values
+    items = list(values)
+    # A list of plain ints is an integer column (codes, or ids where negative means none),
+    # exactly as the same values in a numpy array would be.
+    if items and all(type(v) is int for v in items):
+        return np.asarray(items, dtype=np.int64)
+    array = np.empty(len(items), dtype=object)
+    array[:] = items
+    return array
+
+
+def _concatenate_ids(first: npt.NDArray[Any], second: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Two id columns as one, keeping a str dtype when both have it.
+
+    Two str columns stay on the factorisation's vectorised path; anything else is compared as
+    Python objects. (Two integer columns do not come here: see :func:`_factorize_ints`.)
+    """
+    if first.dtype.kind == "U" and second.dtype.kind == "U":
+        return np.concatenate([first, second])
+    return np.concatenate([first.astype(object), second.astype(object)])
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _factorize(
+    values: Sequence[Any] | npt.NDArray[Any],
+    *,
+    column: str = "",
+    source: str = "MessageTable",
+) -> tuple[Int32Array, tuple[str, ...]]:
+    """Codes (int32, -1 for none) and names (sorted) of a categorical column."""
+    array = values if isinstance(values, np.ndarray) else _as_1d(values)
+    n = array.shape[0]
+    if array.dtype.kind in "iu":
+        (codes,), labels = _factorize_ints([array])
+        return codes, labels
+    if array.dtype.kind in "US":
+        lookup: dict[Any, int] = {}
+        raw = np.fromiter(
+            (lookup.setdefault(v, len(lookup)) for v in array.tolist()), np.int32, count=n
+        )
+        names_in_order = list(lookup)
+        missing_code = lookup.get("" if array.dtype.kind == "U" else b"", -1)
+    else:
+        lookup = {}
+        raw = np.empty(n, dtype=np.int32)
+        for i, value in enumerate(array.tolist()):
+            if _is_missing(value) or value == "":
+                raw[i] = -1
+                continue
+            code = lookup.get(value)
+            if code is None:
+                if not isinstance(value, str | int) or isinstance(value, bool):
+                    raise InvalidDataError(source, column or None, i, "a str or None", value)
+                code = lookup[value] = len(lookup)
+            raw[i] = code
+        names_in_order = list(lookup)
+        missing_code = -1
+    # Names are sorted so that the codes do not depend on the order rows arrive in.
+    keyed = [
+        (str(v.decode() if isinstance(v, bytes) else v), c) for c, v in enumerate(names_in_order)
+    ]
+    keyed = [(name, c) for name, c in keyed if c != missing_code]
+    keyed.sort()
+    remap_codes = np.full(len(names_in_order) + 1, -1, dtype=np.int32)
+    for new, (_, old) in enumerate(keyed):
+        remap_codes[old] = new
+    codes = remap_codes[raw]  # raw == -1 picks the trailing -1
+    return codes.astype(np.int32, copy=False), tuple(name for name, _ in keyed)
+
+
+def _factorize_ints(
+    arrays: Sequence[npt.NDArray[np.integer[Any]]],
+) -> tuple[list[Int32Array], tuple[str, ...]]:
+    """Codes (int32, -1 for none) of integer id columns in one shared code space, and the names.
+
+    Negative ids mean none. Names are the ids present, in numeric order, as str.
+    """
+    top = max((int(a.max()) for a in arrays if a.shape[0]), default=-1)
+    if top < 0:
+        return [np.full(a.shape[0], -1, dtype=np.int32) for a in arrays], ()
+    total = sum(a.shape[0] for a in arrays)
+    if top > 4 * total + 1024:  # sparse ids: sorting costs less than counting
+        ints = np.concatenate([a.astype(np.int64, copy=False) for a in arrays])
+        valid = ints >= 0
+        unique, inverse = np.unique(ints[valid], return_inverse=True)
+        codes = np.full(total, -1, dtype=np.int32)
+        codes[valid] = inverse
+        bounds = np.cumsum([a.shape[0] for a in arrays])[:-1]
+        return list(np.split(codes, bounds)), tuple(str(v) for v in unique)
+    # Counting is linear where sorting is not. Shift by one so that every "none" lands on 0:
+    # one count and one lookup per column, in int32 where the ids allow it.
+    work = np.int32 if top < np.iinfo(np.int32).max - 1 else np.int64
+    shifted: list[npt.NDArray[np.signedinteger[Any]]] = []
+    present = np.zeros(top + 1, dtype=bool)
+    for array in arrays:
+        # Clip before narrowing, so that a large negative id cannot wrap round.
+        column: npt.NDArray[np.signedinteger[Any]] = (
+            np.maximum(array, -1) if array.dtype.kind == "i" else array
+        ).astype(work, copy=array.dtype.kind != "i")
+        column += 1
+        present |= np.bincount(column, minlength=top + 2)[1:] > 0
+        shifted.append(column)
+    labels = np.flatnonzero(present)
+    out: list[Int32Array] = []
+    if labels.size == top + 1:  # the ids are the codes already: 0..top, all used
+        for column in shifted:
+            column -= 1
+            out.append(column.astype(np.int32, copy=False))
+    else:
+        remap = np.empty(top + 2, dtype=np.int32)
+        remap[0] = -1
+        np.cumsum(present, out=remap[1:])
+        remap[1:] -= 1
+        out = [remap[column] for column in shifted]
+    return out, tuple(str(v) for v in labels)
+
+
+def _factorize_ids(values: npt.NDArray[Any], source: str) -> tuple[Int64Array, npt.NDArray[Any]]:
+    """Codes for conversation ids, numbered in order of first appearance where that is cheap."""
+    n = values.shape[0]
+    if values.dtype.kind in "iu":
+        ints = values.astype(np.int64, copy=False)
+        if n == 0:
+            return np.zeros(0, dtype=np.int64), ints
+        starts = np.empty(n, dtype=bool)
+        starts[0] = True
+        np.not_equal(ints[1:], ints[:-1], out=starts[1:])
+        if n == 1 or bool(np.all(ints[1:] >= ints[:-1])):
+            codes = np.cumsum(starts, dtype=np.int64)
+            codes -= 1
+            return codes, ints[starts]
+        labels, inverse = np.unique(ints, return_inverse=True)
+        return inverse.astype(np.int64), labels
+    lookup: dict[Any, int] = {}
+    codes_list = np.empty(n, dtype=np.int64)
+    for i, value in enumerate(values.tolist()):
+        code = lookup.get(value)
+        if code is None:
+            if _is_missing(value) or value == "" or not isinstance(value, str | int):
+                raise InvalidDataError(
+                    source, "conversation_id", i, "a non-empty str or an int", value
+                )
+            code = lookup[value] = len(lookup)
+        codes_list[i] = code
+    labels = np.empty(len(lookup), dtype=object)
+    labels[:] = [str(v) for v in lookup]
+    return codes_list, labels
+
+
+def _author_column(values: Any, source: str) -> npt.NDArray[np.int8]:
+    array = values if isinstance(values, np.ndarray) else _as_1d(values)
+    if array.dtype.kind in "iu":
+        bad = (array < 0) | (array > 2)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise InvalidDataError(source, "author", i, "0, 1 or 2", array[i].item())
+        return array.astype(np.int8)
+    out = np.full(array.shape[0], -1, dtype=np.int8)
+    if array.dtype.kind in "US":
+        lowered = np.char.lower(array) if array.dtype.kind == "U" else array
+        for author, code in _AUTHOR_CODES.items():
+            out[lowered == author.value] = code
+    else:
+        names = {a.value: c for a, c in _AUTHOR_CODES.items()}
+        for i, value in enumerate(array.tolist()):
+            if isinstance(value, str):
+                out[i] = names.get(value.lower(), -1)
+    bad_rows = np.flatnonzero(out < 0)
+    if bad_rows.size:
+        i = int(bad_rows[0])
+        raise InvalidDataError(source, "author", i, "one of 'customer', 'agent', 'bot'", array[i])
+    return out
+
+
+def _bool_column(values: Any, name: str, source: str) -> npt.NDArray[np.bool_]:
+    array = values if isinstance(values, np.ndarray) else _as_1d(values)
+    if array.dtype == bool:
+        return array.copy()  # the table is read-only; the caller's array stays theirs
+    out = np.empty(array.shape[0], dtype=bool)
+    for i, value in enumerate(array.tolist()):
+        if isinstance(value, bool | np.bool_ | int) and value in (0, 1):
+            out[i] = bool(value)
+        else:
+            raise InvalidDataError(source, name, i, "a bool", value)
+    return out
+
+
+def _sentiment_column(values: Any, source: str) -> npt.NDArray[np.float64]:
+    array = values if isinstance(values, np.ndarray) else _as_1d(values)
+    if array.dtype.kind == "O":
+        try:
+            floats = np.array(
+                [np.nan if v is None else v for v in array.tolist()], dtype=np.float64
+            )
+        except (TypeError, ValueError):
+            for i, v in enumerate(array.tolist()):
+                if v is not None and not isinstance(v, int | float):
+                    raise InvalidDataError(
+                        source, "sentiment", i, "a number in [-1, 1] or None", v
+                    ) from None
+            raise
+    else:
+        floats = array.astype(np.float64)
+    bad = ~np.isnan(floats) & ((floats < -1.0) | (floats > 1.0))
+    bad |= np.isinf(floats)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InvalidDataError(source, "sentiment", i, "a number in [-1, 1] or None", floats[i])
+    return floats
+
+
+def _tags_column(values: Any, source: str) -> npt.NDArray[np.object_]:
+    out = np.empty(len(values), dtype=object)
+    for i, value in enumerate(values):
+        if value is None:
+            out[i] = ()
+            continue
+        tags = (value,) if isinstance(value, str) else tuple(value)
+        if not all(isinstance(t, str) and t for t in tags):
+            raise InvalidDataError(source, "tags", i, "a sequence of non-empty str", value)
+        out[i] = tags
+    return out
+
+
+def _time_column(values: Any, name: str, source: str, *, allow_missing: bool = True) -> Int64Array:
+    """A time column as int64 epoch ns; datetime64 values are UTC instants."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+        out = values.astype("datetime64[ns]").view(np.int64)
+    elif isinstance(values, np.ndarray) and values.dtype.kind in "iu":
+        out = values.astype(np.int64, copy=True)  # the table is read-only; the input is not
+    else:
+        array = values if isinstance(values, np.ndarray) else _as_1d(values)
+        out = np.empty(array.shape[0], dtype=np.int64)
+        for i, value in enumerate(array.tolist()):
+            if value is None:
+                out[i] = NAT
+            elif isinstance(value, datetime):
+                if value.tzinfo is None or value.utcoffset() is None:
+                    raise InvalidDataError(
+                        source, name, i, "a timezone-aware datetime (this one is naive)", value
+                    )
+                out[i] = datetime_to_ns(value)
+            else:
+                raise InvalidDataError(
+                    source, name, i, "a timezone-aware datetime or datetime64", value
+                )
+    if not allow_missing:
+        missing = np.flatnonzero(out == NAT)
+        if missing.size:
+            i = int(missing[0])
+            raise InvalidDataError(source, name, i, "a timestamp", "a missing value (NaT/None)")
+    return out

@@ -1,0 +1,1 @@
+"""Private computation under the metrics: inputs to a table, waits, exact durations, SLA items."""

@@ -1,0 +1,596 @@
+"""Loading any tabular export: a CSV file, a pandas DataFrame or a pyarrow Table.
+
+The caller maps the library's fields to the export's column names. Values are checked row by row
+as they are converted; a row with a value that cannot be used is reported (line or row number,
+column, what was expected, what was found) and, with ``errors="collect"``, left out.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import zoneinfo
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime, tzinfo
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from .._core.time import NAT, datetime_to_ns
+from .._core.typing import BoolArray, Int64Array
+from ..errors import InvalidDataError, InvalidParameterError
+from ..io._csv import CsvScanner
+from ..io._parse import localize, parse_iso_times_fast
+from ..io.result import Errors, LoadResult, ProblemLog, check_chunk_size, check_errors
+from ..tables.messages import MessageTable
+
+__all__ = ["FIELDS", "load_messages"]
+
+#: The fields a column mapping may name; the first three are required.
+FIELDS: Final = (
+    "conversation_id",
+    "sent_at",
+    "author",
+    "message_id",
+    "agent_id",
+    "channel",
+    "private",
+    "text",
+    "tags",
+    "sentiment",
+    "quick_reply",
+    "actioned_at",
+    "assignee",
+    "resolved_at",
+)
+
+
+_REQUIRED: Final = ("conversation_id", "sent_at", "author")
+
+
+_TIME_FIELDS: Final = frozenset({"sent_at", "actioned_at", "resolved_at"})
+
+
+_NAME_FIELDS: Final = frozenset({"agent_id", "channel", "quick_reply", "assignee"})
+
+
+_AUTHOR_NAMES: Final = {"customer": "customer", "agent": "agent", "bot": "bot"}
+
+
+_TRUE: Final = frozenset({"true", "1", "t", "yes", "y"})
+
+
+_FALSE: Final = frozenset({"false", "0", "f", "no", "n", ""})
+
+
+DEFAULT_CHUNK_SIZE: Final = 1 << 24
+
+
+def load_messages(
+    source: str | os.PathLike[str] | Any,
+    /,
+    *,
+    columns: Mapping[str, str],
+    timezone: str | tzinfo | None = None,
+    authors: Mapping[str, str] | None = None,
+    tags_separator: str = ";",
+    errors: Errors = "raise",
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+) -> LoadResult:
+    """Read messages from a CSV file, a pandas DataFrame or a pyarrow Table.
+
+    Args:
+        source: A path to a CSV file (read with the standard library, in chunks), a
+            ``pandas.DataFrame`` (needs the ``pandas`` extra) or a ``pyarrow.Table`` (needs the
+            ``pyarrow`` extra).
+        columns: Which column holds each field: ``{field: column name}``. Fields are
+            ``conversation_id``, ``sent_at`` and ``author`` (required), and ``message_id``,
+            ``agent_id``, ``channel``, ``private``, ``text``, ``tags``, ``sentiment``,
+            ``quick_reply``, ``actioned_at``, ``assignee``, ``resolved_at``.
+        timezone: The IANA time zone (or ``tzinfo``) to read timestamps that carry no UTC
+            offset in. Without it such timestamps are refused: a naive time is ambiguous.
+            Timestamps with an offset (``2024-05-06T10:00:00+02:00``, ``...Z``) are read as
+            written either way.
+        authors: The export's own words for who wrote a message, e.g.
+            ``{"inbound": "customer", "outbound": "agent"}``. The words ``customer``, ``agent``
+            and ``bot`` are always understood (in any case).
+        tags_separator: What separates the topic paths in a text ``tags`` value.
+        errors: ``"raise"`` (the default) stops at the first row that cannot be used with an
+            :class:`~socialcare_metrics.InvalidDataError`; ``"collect"`` leaves such rows out and
+            lists them in :attr:`LoadResult.problems`.
+        chunk_size: For CSV files, how many bytes to read at a time (default 16 MiB).
+
+    Returns:
+        A :class:`LoadResult`. Its table's ``row`` column holds the 0-based data row each
+        message came from.
+
+    Raises:
+        InvalidParameterError: a bad option, an unknown field, a required field not mapped, or
+            a source of an unsupported type.
+        InvalidDataError: a mapped column is not in the source, or (with ``errors="raise"``) a
+            row cannot be used.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> from socialcare_metrics import reply_wait_time
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "export.csv"
+        >>> _ = path.write_text(
+        ...     "ticket,at,who,by\\n"
+        ...     "T1,2024-05-06 10:00:00,inbound,\\n"
+        ...     "T1,2024-05-06 10:05:00,outbound,ana\\n"
+        ... )
+        >>> result = load_messages(
+        ...     path,
+        ...     columns={"conversation_id": "ticket", "sent_at": "at", "author": "who",
+        ...              "agent_id": "by"},
+        ...     authors={"inbound": "customer", "outbound": "agent"},
+        ...     timezone="Europe/Berlin",
+        ... )
+        >>> str(reply_wait_time(result.table)), result.table.agent_names
+        ('5 min', ('ana',))
+    """
+    function = "load_messages"
+    errors = check_errors(function, errors)
+    chunk_size = check_chunk_size(function, chunk_size)
+    mapping = _check_columns(function, columns)
+    zone = _check_timezone(function, timezone)
+    words = _check_authors(function, authors)
+    if not isinstance(tags_separator, str) or not tags_separator:
+        raise InvalidParameterError(function, "tags_separator", "a non-empty str", tags_separator)
+
+    if isinstance(source, str | os.PathLike):
+        path = os.fspath(source)
+        if not os.path.isfile(path):
+            raise InvalidParameterError(function, "source", "the path of an existing file", path)
+        label = str(path)
+        chunks = _csv_chunks(source, mapping, chunk_size, label)
+    elif _is_pandas(source):
+        label = "DataFrame"
+        chunks = _frame_chunks(source, mapping, label)
+    elif _is_arrow(source):
+        label = "pyarrow Table"
+        chunks = _arrow_chunks(source, mapping, label)
+    else:
+        raise InvalidParameterError(
+            function,
+            "source",
+            "a path to a CSV file, a pandas DataFrame or a pyarrow Table",
+            source,
+        )
+
+    log = ProblemLog(label, errors)
+    parts: dict[str, list[Any]] = {field: [] for field in mapping}
+    parts["_row"] = []
+    parts["_line"] = []
+    rows_read = 0
+    for chunk in chunks:
+        rows_read = chunk.rows_read
+        for bad in chunk.bad:
+            log.add(bad[0], bad[1], None, bad[2], bad[4], found=bad[3])
+        converted, ok = _convert(chunk, mapping, zone, words, tags_separator, log)
+        log.check()
+        keep = np.flatnonzero(ok)
+        for field, values in converted.items():
+            parts[field].append(values[keep])
+        parts["_row"].append(chunk.rows[keep])
+        parts["_line"].append(chunk.lines[keep])
+    log.check()
+    joined = {
+        field: np.concatenate(values) if values else np.zeros(0) for field, values in parts.items()
+    }
+    table = _build(joined, mapping, log, label)
+    log.check()
+    return LoadResult(table=table, problems=log.result(), rows_read=rows_read, source=label)
+
+
+def _check_columns(function: str, columns: object) -> dict[str, str]:
+    if not isinstance(columns, Mapping):
+        raise InvalidParameterError(
+            function, "columns", "a mapping of field name to column name", columns
+        )
+    out: dict[str, str] = {}
+    for field, column in columns.items():
+        if field not in FIELDS:
+            raise InvalidParameterError(
+                function, "columns", f"fields among {', '.join(FIELDS)}", field
+            )
+        if not isinstance(column, str) or not column:
+            raise InvalidParameterError(
+                function, f"columns[{field!r}]", "a non-empty column name", column
+            )
+        out[field] = column
+    for field in _REQUIRED:
+        if field not in out:
+            raise InvalidParameterError(
+                function,
+                "columns",
+                f"a mapping that names the {field!r} column (required: {', '.join(_REQUIRED)})",
+                dict(columns),
+            )
+    return out
+
+
+def _check_timezone(function: str, timezone: object) -> tzinfo | None:
+    if timezone is None or isinstance(timezone, tzinfo):
+        return timezone
+    if isinstance(timezone, str):
+        try:
+            return zoneinfo.ZoneInfo(timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+    raise InvalidParameterError(
+        function,
+        "timezone",
+        "an IANA time zone name (e.g. 'Europe/Berlin'), a tzinfo or None",
+        timezone,
+    )
+
+
+def _check_authors(function: str, authors: object) -> dict[str, str]:
+    words = dict(_AUTHOR_NAMES)
+    if authors is None:
+        return words
+    if not isinstance(authors, Mapping):
+        raise InvalidParameterError(function, "authors", "a mapping of word to author", authors)
+    for word, author in authors.items():
+        if not isinstance(word, str) or author not in _AUTHOR_NAMES:
+            raise InvalidParameterError(
+                function,
+                f"authors[{word!r}]",
+                "one of 'customer', 'agent', 'bot' for a str key",
+                author,
+            )
+        words[word.strip().lower()] = author
+    return words
+
+
+class _Chunk:
+    """Raw values of the mapped columns for a run of rows, with their row and line numbers."""
+
+    def __init__(
+        self,
+        values: dict[str, Any],
+        rows: Int64Array,
+        lines: Int64Array,
+        rows_read: int,
+        bad: list[tuple[int, int | None, str, str, str]],
+        *,
+        strings: bool,
+    ) -> None:
+        self.values = values  # field -> list of str (CSV) or of Python values / datetime64 array
+        self.rows = rows
+        self.lines = lines  # -1 for in-memory sources
+        self.rows_read = rows_read
+        self.bad = bad
+        self.strings = strings
+
+
+def _csv_chunks(
+    path: str | os.PathLike[str], mapping: dict[str, str], chunk_size: int, label: str
+) -> Iterator[_Chunk]:
+    scanner = CsvScanner(path, chunk_size=chunk_size, source=label)
+    index = {name: i for i, name in reversed(list(enumerate(scanner.header)))}
+    for field, column in mapping.items():
+        if column not in index:
+            scanner.close()
+            raise InvalidDataError(
+                label,
+                column,
+                scanner.header_line,
+                f"a column named {column!r} for {field!r}",
+                ", ".join(scanner.header),
+            )
+    for chunk in scanner:
+        bad: list[tuple[int, int | None, str, str, str]] = [
+            (b.row, b.line, b.expected, b.found, b.text) for b in chunk.bad
+        ]
+        values = {field: chunk.strings(index[column]) for field, column in mapping.items()}
+        yield _Chunk(values, chunk.rows, chunk.lines, scanner.rows_read, bad, strings=True)
+
+
+def _is_pandas(source: object) -> bool:
+    return type(source).__module__.startswith("pandas") and hasattr(source, "columns")
+
+
+def _is_arrow(source: object) -> bool:
+    return type(source).__module__.startswith("pyarrow") and hasattr(source, "column_names")
+
+
+def _missing_column(label: str, field: str, column: str, available: Sequence[Any]) -> None:
+    raise InvalidDataError(
+        label,
+        column,
+        None,
+        f"a column named {column!r} for {field!r}",
+        ", ".join(map(str, available)),
+    )
+
+
+def _frame_chunks(frame: Any, mapping: dict[str, str], label: str) -> Iterator[_Chunk]:
+    _require("pandas", "a pandas DataFrame")
+    n = len(frame)
+    values: dict[str, Any] = {}
+    for field, column in mapping.items():
+        if column not in frame.columns:
+            _missing_column(label, field, column, list(frame.columns))
+        series = frame[column]
+        kind = str(series.dtype)
+        if field in _TIME_FIELDS and kind.startswith("datetime64"):
+            aware = getattr(series.dt, "tz", None) is not None
+            if aware:
+                series = series.dt.tz_convert("UTC").dt.tz_localize(None)
+            array = series.to_numpy().astype("datetime64[ns]")
+            values[field] = _Times(array.view(np.int64), naive=not aware)
+        else:
+            values[field] = series.tolist()
+    rows = np.arange(n, dtype=np.int64)
+    yield _Chunk(values, rows, np.full(n, -1, dtype=np.int64), n, [], strings=False)
+
+
+def _arrow_chunks(table: Any, mapping: dict[str, str], label: str) -> Iterator[_Chunk]:
+    pa = _require("pyarrow", "a pyarrow Table")
+    n = table.num_rows
+    values: dict[str, Any] = {}
+    for field, column in mapping.items():
+        if column not in table.column_names:
+            _missing_column(label, field, column, table.column_names)
+        data = table.column(column)
+        if field in _TIME_FIELDS and pa.types.is_timestamp(data.type):
+            cast = data.cast(pa.timestamp("ns", tz=data.type.tz))
+            array = cast.to_numpy().astype("datetime64[ns]")
+            values[field] = _Times(array.view(np.int64), naive=data.type.tz is None)
+        else:
+            values[field] = data.to_pylist()
+    rows = np.arange(n, dtype=np.int64)
+    yield _Chunk(values, rows, np.full(n, -1, dtype=np.int64), n, [], strings=False)
+
+
+def _require(module: str, what: str) -> Any:
+    try:
+        return __import__(module)
+    except ImportError as error:  # pragma: no cover - the source object implies the module
+        raise ImportError(
+            f"reading {what} needs the optional dependency {module!r}: "
+            f"pip install 'socialcare-metrics[{module}]'"
+        ) from error
+
+
+class _Times:
+    """A time column that arrived as datetime64 values: epoch ns (NaT for none), naive or UTC."""
+
+    def __init__(self, ns: Int64Array, *, naive: bool) -> None:
+        self.ns = ns
+        self.naive = naive
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, str):
+        return not value.strip()
+    try:
+        return bool(value != value)  # NaT and pandas' NA
+    except (TypeError, ValueError):
+        return False
+
+
+def _convert(
+    chunk: _Chunk,
+    mapping: dict[str, str],
+    zone: tzinfo | None,
+    words: dict[str, str],
+    separator: str,
+    log: ProblemLog,
+) -> tuple[dict[str, npt.NDArray[Any]], BoolArray]:
+    n = chunk.rows.shape[0]
+    ok = np.ones(n, dtype=bool)
+
+    def bad(i: int, field: str, expected: str, got: Any) -> None:
+        line = int(chunk.lines[i])
+        log.add(int(chunk.rows[i]), line if line >= 0 else None, mapping[field], expected, got)
+        ok[i] = False
+
+    out: dict[str, npt.NDArray[Any]] = {}
+    for field, raw in chunk.values.items():
+        if field in _TIME_FIELDS:
+            out[field] = _times(raw, field, zone, bad, required=field == "sent_at")
+        elif field == "author":
+            codes = np.empty(n, dtype=object)
+            for i, value in enumerate(raw):
+                word = words.get(str(value).strip().lower()) if not _missing(value) else None
+                if word is None:
+                    bad(i, field, f"one of {', '.join(map(repr, sorted(words)))}", value)
+                codes[i] = word
+            out[field] = codes
+        elif field in ("conversation_id", "message_id"):
+            ids = np.empty(n, dtype=object)
+            for i, value in enumerate(raw):
+                text = _as_text(value)
+                if text is None:
+                    bad(i, field, "a non-empty id", value)
+                ids[i] = text
+            out[field] = ids
+        elif field in _NAME_FIELDS:
+            names = np.empty(n, dtype=object)
+            for i, value in enumerate(raw):
+                names[i] = _as_text(value)
+                if names[i] is None and not _missing(value):
+                    bad(i, field, "a name (str) or nothing", value)
+            out[field] = names
+        elif field == "private":
+            flags = np.zeros(n, dtype=bool)
+            for i, value in enumerate(raw):
+                if isinstance(value, bool | np.bool_):
+                    flags[i] = bool(value)
+                elif isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+                    flags[i] = value.strip().lower() in _TRUE
+                elif isinstance(value, int | float) and value in (0, 1):
+                    flags[i] = bool(value)
+                elif not _missing(value):
+                    bad(i, field, "true or false (or 1/0, yes/no)", value)
+            out[field] = flags
+        elif field == "text":
+            texts = np.empty(n, dtype=object)
+            texts[:] = ["" if _missing(v) and not isinstance(v, str) else str(v) for v in raw]
+            out[field] = texts
+        elif field == "tags":
+            tags = np.empty(n, dtype=object)
+            for i, value in enumerate(raw):
+                tags[i] = _tags(value, separator)
+                if tags[i] is None:
+                    bad(
+                        i,
+                        field,
+                        f"topic paths separated by {separator!r}, or a list of them",
+                        value,
+                    )
+                    tags[i] = ()
+            out[field] = tags
+        elif field == "sentiment":
+            scores = np.full(n, np.nan)
+            for i, value in enumerate(raw):
+                if _missing(value):
+                    continue
+                try:
+                    score = float(value)
+                except (TypeError, ValueError):
+                    score = math.nan
+                if isinstance(value, bool) or not -1.0 <= score <= 1.0:
+                    bad(i, field, "a number in [-1, 1] or nothing", value)
+                else:
+                    scores[i] = score
+            out[field] = scores
+    return out, ok
+
+
+def _as_text(value: Any) -> str | None:
+    if _missing(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str | int | np.integer | float):
+        return str(value).strip()
+    return None
+
+
+def _tags(value: Any, separator: str) -> tuple[str, ...] | None:
+    if _missing(value) and not isinstance(value, list | tuple):
+        return ()
+    if isinstance(value, str):
+        items = value.split(separator)
+    elif isinstance(value, list | tuple | np.ndarray):
+        items = list(value)
+    else:
+        return None
+    if not all(isinstance(t, str) for t in items):
+        return None
+    return tuple(t.strip() for t in items if t.strip())
+
+
+def _times(
+    raw: Any,
+    field: str,
+    zone: tzinfo | None,
+    bad: Any,
+    *,
+    required: bool,
+) -> Int64Array:
+    naive_expected = "a timestamp with a UTC offset (or pass timezone= to read naive times in it)"
+    if isinstance(raw, _Times):
+        ns = raw.ns.copy()
+        present = ns != NAT
+        if raw.naive:
+            if zone is None:
+                for i in np.flatnonzero(present).tolist():
+                    bad(i, field, naive_expected, "a time without a UTC offset")
+            else:
+                ns[present] = localize(ns[present], zone)
+        if required:
+            for i in np.flatnonzero(~present).tolist():
+                bad(i, field, "a timestamp", "nothing")
+        return ns
+    values = list(raw)
+    n = len(values)
+    if all(isinstance(v, str) for v in values):
+        ns, parsed, naive, empty = parse_iso_times_fast(values)
+    else:
+        ns = np.full(n, NAT, dtype=np.int64)
+        parsed = np.zeros(n, dtype=bool)
+        naive = np.zeros(n, dtype=bool)
+        empty = np.zeros(n, dtype=bool)
+        for i, value in enumerate(values):
+            if _missing(value):
+                empty[i] = True
+            elif isinstance(value, datetime):
+                if value.tzinfo is None or value.utcoffset() is None:
+                    naive[i] = True
+                    value = value.replace(tzinfo=zoneinfo.ZoneInfo("UTC"))
+                ns[i] = datetime_to_ns(value)
+                parsed[i] = True
+            elif isinstance(value, str):
+                one, p, nv, _ = parse_iso_times_fast([value])
+                ns[i], parsed[i], naive[i] = one[0], p[0], nv[0]
+    for i in np.flatnonzero(~parsed & ~empty).tolist():
+        bad(i, field, "an ISO 8601 timestamp such as 2024-05-06T10:00:00+02:00", values[i])
+    if required:
+        for i in np.flatnonzero(empty).tolist():
+            bad(i, field, "a timestamp", values[i])
+    naive &= parsed
+    if naive.any():
+        if zone is None:
+            for i in np.flatnonzero(naive).tolist():
+                bad(i, field, naive_expected, values[i])
+        else:
+            ns[naive] = localize(ns[naive], zone)
+    ns[~parsed] = NAT
+    return ns
+
+
+def _build(
+    joined: dict[str, npt.NDArray[Any]], mapping: dict[str, str], log: ProblemLog, label: str
+) -> MessageTable:
+    rows = joined.pop("_row").astype(np.int64)
+    lines = joined.pop("_line").astype(np.int64)
+    keep = np.ones(rows.shape[0], dtype=bool)
+    if "message_id" in joined:
+        # A message id is used once per conversation: later rows with one are reported.
+        seen: dict[tuple[Any, Any], int] = {}
+        for i, key in enumerate(
+            zip(joined["conversation_id"].tolist(), joined["message_id"].tolist(), strict=True)
+        ):
+            first = seen.setdefault(key, i)
+            if first != i:
+                where = f"line {int(lines[first])}" if lines[first] >= 0 else f"row {rows[first]}"
+                log.add(
+                    int(rows[i]),
+                    int(lines[i]) if lines[i] >= 0 else None,
+                    mapping["message_id"],
+                    f"a message id not used before in conversation {key[0]!r} ({where} has it)",
+                    key[1],
+                )
+                keep[i] = False
+    if not keep.all():
+        sel = np.flatnonzero(keep)
+        joined = {field: values[sel] for field, values in joined.items()}
+        rows, lines = rows[sel], lines[sel]
+    # Time columns are int64 epoch ns here, NAT for none: from_columns reads them as such.
+    arguments: dict[str, Any] = dict(joined)
+    try:
+        table = MessageTable.from_columns(**arguments)
+    except InvalidDataError as error:
+        position = error.row
+        at: int | None = None
+        if position is not None and 0 <= position < rows.shape[0]:
+            at = int(lines[position]) if lines[position] >= 0 else int(rows[position])
+        column = mapping.get(error.column or "", error.column)
+        raise InvalidDataError(label, column, at, error.expected, error.got) from error
+    # The table again, with ``row`` naming the source's data rows (private slots are the table's
+    # own caches, made by its constructor).
+    columns = {
+        name: getattr(table, name) for name in MessageTable.__slots__ if not name.startswith("_")
+    }
+    columns["row"] = rows[table.row]
+    return MessageTable(**columns)

@@ -1,0 +1,656 @@
+"""Loading the "Customer Support on Twitter" (twcs) export into conversations.
+
+The export has one row per tweet: ``tweet_id, author_id, inbound, created_at, text,
+response_tweet_id, in_response_to_tweet_id``. Inbound tweets are the customers'; the others are the
+brands', with the brand's handle as ``author_id``. Threads are linked by
+``in_response_to_tweet_id`` only (``response_tweet_id`` is its mirror image, and lists ids that
+are often outside the file, so it is not needed).
+
+How tweets become conversations (the loading-data page of the docs tells the same):
+
+1. Follow ``in_response_to_tweet_id`` up to the top of each reply tree. A tweet whose parent is
+   not in the file is the top of its own tree: it is kept, never dropped.
+2. A thread starts at the topmost customer tweet of a path: the root tweet when a customer wrote
+   it, and, under a brand tweet at the top (a broadcast, or a reply whose parent is not in the
+   file), each customer tweet that answers it starts a thread of its own. The brand tweets above
+   every customer tweet form a conversation of their own, id the top tweet's id: they are
+   counted as replies sent and close no wait.
+3. A thread that one brand answers (or none) is one conversation, id ``"<thread tweet id>"``.
+4. A thread that several brands answer becomes one conversation per brand, id
+   ``"<thread tweet id>:<brand>"``. Each brand's conversation holds its own tweets and the
+   customer tweets under them (a customer tweet belongs to the brand whose tweet it replies to,
+   directly or through other customer tweets); the customer tweets above every brand tweet are
+   copied into each brand's conversation. Message ids are the tweet ids, so they stay unique
+   within each conversation.
+5. Within a conversation messages are in time order; at equal times a reply comes after the
+   tweet it answers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from .._core.columns import AUTHOR_AGENT, AUTHOR_CUSTOMER
+from .._core.time import NAT
+from .._core.typing import BoolArray, Int64Array
+from ..errors import InvalidDataError, InvalidParameterError
+from ..io._csv import CsvChunk, CsvScanner
+from ..io._parse import parse_twitter_time_text, parse_twitter_times, parse_uint, parse_uint_text
+from ..io.result import Errors, LoadResult, ProblemLog, check_chunk_size, check_errors
+from ..tables.messages import MessageTable
+
+__all__ = ["TWCS_COLUMNS", "load_twcs"]
+
+#: The columns of the twcs export, in its order.
+TWCS_COLUMNS: Final = (
+    "tweet_id",
+    "author_id",
+    "inbound",
+    "created_at",
+    "text",
+    "response_tweet_id",
+    "in_response_to_tweet_id",
+)
+
+
+_REQUIRED: Final = ("tweet_id", "author_id", "inbound", "created_at", "in_response_to_tweet_id")
+
+
+_ID_WIDTH: Final = 24
+
+
+_LF: Final = 10
+
+
+_TRUE: Final = frozenset({"true", "1", "t", "yes"})
+
+
+_FALSE: Final = frozenset({"false", "0", "f", "no"})
+
+
+DEFAULT_CHUNK_SIZE: Final = 1 << 24
+
+
+class _Columns:
+    """The usable rows of the file, column by column, accumulated chunk by chunk."""
+
+    def __init__(self) -> None:
+        self.ids: list[Int64Array] = []
+        self.id_text: list[npt.NDArray[np.bytes_]] = []
+        self.parents: list[Int64Array] = []
+        self.inbound: list[BoolArray] = []
+        self.sent: list[Int64Array] = []
+        self.rows: list[Int64Array] = []
+        self.lines: list[Int64Array] = []
+        self.brand: list[Int64Array] = []  # codes into handles of each brand tweet's author
+        self.handles: dict[str, int] = {}
+        self.text: list[str] = []
+
+
+def load_twcs(
+    path: str | os.PathLike[str],
+    /,
+    *,
+    errors: Errors = "raise",
+    channel: str = "twitter",
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+) -> LoadResult:
+    """Read a "Customer Support on Twitter" (twcs) CSV export into conversations.
+
+    Inbound tweets become customer messages; the other tweets become agent messages whose
+    ``agent_id`` is the brand's handle. Tweets are joined into conversations by following
+    ``in_response_to_tweet_id`` (see the module documentation and the "Loading data" page for
+    the exact rules: threads several brands answer give one conversation per brand, replies
+    whose parent is not in the file start a conversation of their own, and a brand broadcast's
+    customer replies each start their own).
+
+    The file may be the Kaggle original or a re-saved copy: an extra leading index column,
+    ids written as floats (``3.0``), ``True``/``False`` or ``1``/``0`` in ``inbound``, CRLF line
+    endings, line breaks and bare carriage returns inside the text, and rows in any order are
+    all read as they are meant. Timestamps are read with the format
+    ``%a %b %d %H:%M:%S %z %Y`` (``Tue Oct 31 22:10:47 +0000 2017``).
+
+    Args:
+        path: The CSV file.
+        errors: ``"raise"`` (the default) stops at the first row that cannot be used and raises
+            an :class:`~socialcare_metrics.InvalidDataError` naming the file, the line, the column
+            and what is wrong; ``"collect"`` leaves such rows out and lists them in
+            :attr:`LoadResult.problems`.
+        channel: The channel of every message.
+        chunk_size: How many bytes to read at a time (default 16 MiB). Memory use grows with
+            it; the result does not depend on it.
+
+    Returns:
+        A :class:`LoadResult`: ``.table`` for the metrics, ``.conversations()`` for records,
+        ``.problems`` for the rows left out.
+
+    Raises:
+        InvalidDataError: the file has no header naming the twcs columns, or (with
+            ``errors="raise"``) a row cannot be used.
+        InvalidParameterError: an option has a bad value.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> from socialcare_metrics import first_reply_time
+        >>> csv_text = '''tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id
+        ... 2,AcmeHelp,False,Tue Oct 31 22:10:47 +0000 2017,"@115712 Sorry! Please DM us.",,1
+        ... 1,115712,True,Tue Oct 31 22:05:47 +0000 2017,@AcmeHelp my order is late,2,
+        ... '''
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "twcs.csv"
+        >>> _ = path.write_text(csv_text)
+        >>> result = load_twcs(path)
+        >>> [c.id for c in result.conversations()]
+        ['1']
+        >>> str(first_reply_time(result.table))
+        '5 min'
+    """  # noqa: E501
+    function = "load_twcs"
+    errors = check_errors(function, errors)
+    chunk_size = check_chunk_size(function, chunk_size)
+    if not isinstance(channel, str) or not channel:
+        raise InvalidParameterError(function, "channel", "a non-empty str", channel)
+    if not isinstance(path, str | os.PathLike):
+        raise InvalidParameterError(function, "path", "a path to a CSV file", path)
+    source = os.fspath(path)
+    if not os.path.isfile(source):
+        raise InvalidParameterError(function, "path", "the path of an existing file", source)
+
+    scanner = CsvScanner(path, chunk_size=chunk_size, source=source)
+    header = scanner.header
+    index = {name: i for i, name in reversed(list(enumerate(header)))}
+    missing = [name for name in _REQUIRED if name not in index]
+    if missing:
+        scanner.close()
+        raise InvalidDataError(
+            source,
+            missing[0],
+            scanner.header_line,
+            "a header naming the twcs columns " + ", ".join(TWCS_COLUMNS),
+            header,
+        )
+    log = ProblemLog(source, errors)
+    cols = _Columns()
+    for chunk in scanner:
+        for bad in chunk.bad:
+            log.add(bad.row, bad.line, None, bad.expected, bad.text, found=bad.found)
+        _read_chunk(chunk, index, log, cols)
+        log.check()
+    rows_read = scanner.rows_read
+    table = _build_table(cols, log, channel)
+    log.check()
+    return LoadResult(table=table, problems=log.result(), rows_read=rows_read, source=source)
+
+
+def _read_chunk(chunk: CsvChunk, index: dict[str, int], log: ProblemLog, cols: _Columns) -> None:
+    n = len(chunk)
+    if n == 0:
+        return
+    ok = np.ones(n, dtype=bool)
+
+    def report(column: str, bad: Int64Array, expected: str, values: list[str]) -> None:
+        for i, value in zip(bad.tolist(), values, strict=True):
+            log.add(int(chunk.rows[i]), int(chunk.lines[i]), column, expected, value)
+        ok[bad] = False
+
+    id_text: npt.NDArray[np.bytes_] = np.zeros(0, dtype="S1")
+
+    def ids(column: str, allow_empty: bool) -> Int64Array:
+        nonlocal id_text
+        matrix, lengths = chunk.matrix(index[column], -_ID_WIDTH)
+        values, parsed = parse_uint(matrix, lengths)
+        if not allow_empty:
+            # The ids as text, for message ids: bytes to str in C, not one str() per int.
+            id_text = np.ascontiguousarray(matrix).view(f"S{max(matrix.shape[1], 1)}").ravel()
+            canonical = parsed & (lengths == np.char.str_len(id_text))
+            if not canonical.all():
+                id_text = id_text.astype(f"S{max(matrix.shape[1], 20)}")
+                for i in np.flatnonzero(~canonical).tolist():
+                    id_text[i] = str(int(values[i])).encode()
+        if allow_empty:
+            parsed |= lengths == 0
+            values[lengths == 0] = -1
+        slow = np.flatnonzero(~parsed)
+        if slow.size:
+            texts = chunk.strings(index[column], slow)
+            failed: list[int] = []
+            failed_text: list[str] = []
+            for i, text in zip(slow.tolist(), texts, strict=True):
+                number = parse_uint_text(text)
+                if number is None and allow_empty and not text.strip():
+                    number = -1
+                if number is None or number > np.iinfo(np.int64).max:
+                    failed.append(i)
+                    failed_text.append(text)
+                else:
+                    values[i] = number
+            expected = "a tweet id (a non-negative integer)"
+            if allow_empty:
+                expected += " or nothing"
+            report(column, np.asarray(failed, dtype=np.int64), expected, failed_text)
+        return values
+
+    tweet_id = ids("tweet_id", allow_empty=False)
+    parent = ids("in_response_to_tweet_id", allow_empty=True)
+
+    matrix, lengths = chunk.matrix(index["inbound"], 5)
+    true = (lengths == 4) & np.all(matrix[:, :4] == np.frombuffer(b"True", np.uint8), axis=1)
+    false = (lengths == 5) & np.all(matrix == np.frombuffer(b"False", np.uint8), axis=1)
+    slow = np.flatnonzero(~(true | false))
+    if slow.size:
+        bad: list[int] = []
+        bad_text: list[str] = []
+        for i, text in zip(slow.tolist(), chunk.strings(index["inbound"], slow), strict=True):
+            word = text.strip().lower()
+            if word in _TRUE:
+                true[i] = True
+            elif word not in _FALSE:
+                bad.append(i)
+                bad_text.append(text)
+        report("inbound", np.asarray(bad, dtype=np.int64), "True or False", bad_text)
+
+    matrix, lengths = chunk.matrix(index["created_at"], 30)
+    sent, parsed = parse_twitter_times(matrix, lengths)
+    slow = np.flatnonzero(~parsed)
+    if slow.size:
+        bad, bad_text = [], []
+        for i, text in zip(slow.tolist(), chunk.strings(index["created_at"], slow), strict=True):
+            value = parse_twitter_time_text(text)
+            if value is None:
+                bad.append(i)
+                bad_text.append(text)
+            else:
+                sent[i] = value
+        report(
+            "created_at",
+            np.asarray(bad, dtype=np.int64),
+            "a time like 'Tue Oct 31 22:10:47 +0000 2017' (%a %b %d %H:%M:%S %z %Y)",
+            bad_text,
+        )
+
+    author_start, author_end, _ = chunk.bounds(index["author_id"])
+    empty_author = np.flatnonzero(author_end == author_start)
+    report("author_id", empty_author, "an author handle", [""] * empty_author.size)
+
+    keep = np.flatnonzero(ok)
+    inbound = true[keep]
+    brand_rows = keep[~inbound]
+    cols.ids.append(tweet_id[keep])
+    cols.id_text.append(id_text[keep])
+    cols.parents.append(parent[keep])
+    cols.inbound.append(inbound)
+    cols.sent.append(sent[keep])
+    cols.rows.append(chunk.rows[keep])
+    cols.lines.append(chunk.lines[keep])
+    cols.brand.append(_handle_codes(chunk, index["author_id"], brand_rows, cols.handles))
+    if "text" in index:
+        texts = chunk.strings(index["text"], None if keep.size == n else keep)
+    else:
+        texts = [""] * keep.size
+    cols.text.extend(texts)
+
+
+def _handle_codes(
+    chunk: CsvChunk, column: int, rows: Int64Array, handles: dict[str, int]
+) -> Int64Array:
+    """Codes of the handles in ``rows`` of ``column``, adding new handles to ``handles``.
+
+    A few dozen brands write hundreds of thousands of tweets: the handles are compared as
+    fixed-width byte rows packed into integers, and only one string per distinct handle is made.
+    """
+    matrix, lengths = chunk.matrix(column, -64)
+    matrix, lengths = matrix[rows], lengths[rows]
+    width = matrix.shape[1]
+    long = lengths > width
+    if rows.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    padded = np.zeros((rows.shape[0], -(-max(width, 1) // 8) * 8), dtype=np.uint8)
+    padded[:, :width] = matrix
+    words = padded.view(np.uint64)
+    order = np.lexsort(words.T[::-1])
+    sorted_words = words[order]
+    new_group = np.ones(rows.shape[0], dtype=bool)
+    new_group[1:] = np.any(sorted_words[1:] != sorted_words[:-1], axis=1)
+    group = np.cumsum(new_group) - 1
+    firsts = order[new_group]
+    names = chunk.strings(column, rows[firsts])
+    codes_of_group = np.array(
+        [handles.setdefault(name.strip(), len(handles)) for name in names], dtype=np.int64
+    )
+    codes = np.empty(rows.shape[0], dtype=np.int64)
+    codes[order] = codes_of_group[group]
+    for i in np.flatnonzero(long).tolist():  # handles too long to compare as bytes
+        name = chunk.strings(column, rows[i : i + 1])[0].strip()
+        codes[i] = handles.setdefault(name, len(handles))
+    return codes
+
+
+def _concat(parts: Sequence[npt.NDArray[Any]], dtype: Any) -> npt.NDArray[Any]:
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+
+def _build_table(cols: _Columns, log: ProblemLog, channel: str) -> MessageTable:
+    ids = np.asarray(_concat(cols.ids, np.int64), dtype=np.int64)
+    id_text = _concat(cols.id_text, "S1")
+    parents = np.asarray(_concat(cols.parents, np.int64), dtype=np.int64)
+    inbound: BoolArray = _concat(cols.inbound, np.bool_).astype(np.bool_)
+    sent = np.asarray(_concat(cols.sent, np.int64), dtype=np.int64)
+    rows = np.asarray(_concat(cols.rows, np.int64), dtype=np.int64)
+    lines = np.asarray(_concat(cols.lines, np.int64), dtype=np.int64)
+    text = np.empty(len(cols.text), dtype=object)
+    text[:] = cols.text
+    # Brand handles as codes into sorted names.
+    lookup = cols.handles
+    raw_codes = np.asarray(_concat(cols.brand, np.int64), dtype=np.int64)
+    names = sorted(lookup)
+    remap = np.empty(len(names), dtype=np.int64)
+    for new, name in enumerate(names):
+        remap[lookup[name]] = new
+    brand = np.full(ids.shape[0], -1, dtype=np.int64)
+    brand[~inbound] = remap[raw_codes] if raw_codes.size else raw_codes
+
+    # Duplicate tweet ids: the first row keeps the id, later ones are reported.
+    keep = np.ones(ids.shape[0], dtype=bool)
+    order = np.argsort(ids, kind="stable")
+    same = np.flatnonzero(ids[order][1:] == ids[order][:-1])
+    if same.size:
+        first_of: dict[int, int] = {}
+        for k in same.tolist():
+            first = first_of.setdefault(int(ids[order[k]]), int(order[k]))
+            dup = int(order[k + 1])
+            log.add(
+                int(rows[dup]),
+                int(lines[dup]),
+                "tweet_id",
+                f"a tweet id not used before (line {int(lines[first])} has it)",
+                str(int(ids[dup])),
+            )
+            keep[dup] = False
+    parent_index = _link(ids, parents, keep, order if keep.all() else None)
+
+    # Replies that loop back on themselves never reach the top of a tree: report them.
+    tree_root, looped = _roots(parent_index)
+    looped &= keep
+    if looped.any():
+        for i in np.flatnonzero(looped).tolist():
+            log.add(
+                int(rows[i]),
+                int(lines[i]),
+                "in_response_to_tweet_id",
+                "a reply chain that ends at a tweet answering nothing (this one loops back)",
+                str(int(parents[i])),
+            )
+        keep &= ~looped
+        parent_index = _link(ids, parents, keep)
+
+    if not keep.all():
+        sel = np.flatnonzero(keep)
+        ids, id_text, parents, inbound, sent, brand, text, rows = (
+            ids[sel],
+            id_text[sel],
+            parents[sel],
+            inbound[sel],
+            sent[sel],
+            brand[sel],
+            text[sel],
+            rows[sel],
+        )
+        order = np.argsort(ids, kind="stable")
+        parent_index = _link(ids, parents, np.ones(sel.shape[0], dtype=bool), order)
+        tree_root, _ = _roots(parent_index)
+    n = ids.shape[0]
+    everyone = np.arange(n, dtype=np.int64)
+    source_rows = rows
+
+    topmost_customer = _topmost(parent_index, np.where(inbound, everyone, -1))
+    thread = np.where(topmost_customer >= 0, topmost_customer, tree_root)
+    cut = parent_index.copy()
+    cut[thread == everyone] = -1
+    nearest_brand = _nearest(cut, brand)
+    depth = _depth(parent_index)
+
+    # The brands of each thread, as sorted (thread, brand) pairs.
+    n_brands = max(len(names), 1)
+    pair_keys = _sorted_unique(thread[~inbound] * n_brands + brand[~inbound])
+    pair_thread = pair_keys // n_brands
+    pair_brand = pair_keys % n_brands
+    brands_in_thread = np.bincount(pair_thread, minlength=n)
+    multi = brands_in_thread[thread] >= 2
+    conv_brand = np.where(multi, nearest_brand, -1)
+    shared = multi & (nearest_brand < 0)
+
+    base = np.flatnonzero(~shared)
+    copied = np.flatnonzero(shared)
+    copies = brands_in_thread[thread[copied]]
+    copy_rows = np.repeat(copied, copies)
+    within = np.arange(copy_rows.shape[0], dtype=np.int64) - np.repeat(
+        np.cumsum(copies) - copies, copies
+    )
+    first_pair = np.searchsorted(pair_thread, thread[copy_rows])
+    out_rows = np.concatenate([base, copy_rows])
+    out_brand = np.concatenate([conv_brand[base], pair_brand[first_pair + within]])
+
+    # Conversations ordered by the thread's tweet id, then brand name.
+    order_by_id = order
+    rank = np.empty(n, dtype=np.int64)
+    rank[order_by_id] = everyone
+    conv_key = rank[thread[out_rows]] * (n_brands + 1) + (out_brand + 1)
+    # One sort by (conversation, time, depth); conversation codes are then where the key changes.
+    order = _sort_order(conv_key, sent[out_rows], depth[out_rows])
+    out_rows = out_rows[order]
+    conv_key = conv_key[order]
+    starts = np.ones(conv_key.shape[0], dtype=bool)
+    starts[1:] = conv_key[1:] != conv_key[:-1]
+    conv_code = np.cumsum(starts, dtype=np.int64) - 1
+    unique_keys = conv_key[starts]
+    thread_rows = order_by_id[unique_keys // (n_brands + 1)]
+    key_brand = unique_keys % (n_brands + 1) - 1
+    # Labels: the thread's tweet id as written, and ":<brand>" where several brands answer.
+    labels = _ascii_objects(id_text[thread_rows])
+    for i in np.flatnonzero(key_brand >= 0).tolist():
+        labels[i] = f"{labels[i]}:{names[key_brand[i]]}"
+    return _assemble(
+        conversation=conv_code,
+        labels=labels,
+        sent_at=sent[out_rows],
+        author=np.where(inbound[out_rows], AUTHOR_CUSTOMER, AUTHOR_AGENT).astype(np.int8),
+        agent=brand[out_rows].astype(np.int32),
+        agent_names=tuple(names),
+        channel=channel,
+        message_id=_ascii_objects(id_text[out_rows]),
+        text=text[out_rows],
+        row=source_rows[out_rows],
+    )
+
+
+def _sorted_unique(values: Int64Array) -> Int64Array:
+    """``np.unique(values)`` by sorting (numpy's hash-based unique is slower on these keys)."""
+    values = np.sort(values)
+    first = np.ones(values.shape[0], dtype=bool)
+    first[1:] = values[1:] != values[:-1]
+    return values[first]
+
+
+def _sort_order(conv_key: Int64Array, sent: Int64Array, depth: Int64Array) -> Int64Array:
+    """``np.lexsort((depth, sent, conv_key))``: one stable argsort of a combined key.
+
+    ``conv_key`` and ``depth`` are non-negative; times are taken relative to the earliest and
+    divided by their greatest common divisor (a second, for tweets). When the combined key could
+    overflow, the three keys are sorted the long way.
+    """
+    n = conv_key.shape[0]
+    if n == 0:
+        return np.lexsort((depth, sent, conv_key))
+    earliest = int(sent.min())
+    span = int(sent.max()) - earliest
+    if span >= 1 << 62:
+        return np.lexsort((depth, sent, conv_key))
+    since = sent - earliest
+    step = int(np.gcd.reduce(since)) or 1
+    if step > 1:
+        since //= step
+    n_times = span // step + 1
+    n_depths = int(depth.max()) + 1
+    if (int(conv_key.max()) + 1) * n_times * n_depths >= 1 << 63:
+        return np.lexsort((depth, sent, conv_key))
+    key = (conv_key * n_times + since) * n_depths + depth
+    return np.argsort(key, kind="stable")
+
+
+def _ascii_objects(values: npt.NDArray[np.bytes_]) -> npt.NDArray[np.object_]:
+    """``values.astype("U").astype(object)``, without the wide str array in between.
+
+    The values (trailing NULs dropped) are joined with line feeds, decoded once and split.
+    """
+    n = values.shape[0]
+    width = values.dtype.itemsize
+    matrix = np.ascontiguousarray(values).view(np.uint8).reshape(n, width)
+    lengths = np.char.str_len(values)
+    if (
+        n == 0
+        or int(matrix.max()) >= 0x80
+        or np.count_nonzero(matrix) != int(lengths.sum())  # a NUL inside a value
+        or bool((matrix == _LF).any())
+    ):
+        return values.astype("U").astype(object)
+    lines = np.strings.add(values, b"\n")
+    lines_matrix = lines.view(np.uint8).reshape(n, lines.dtype.itemsize)
+    joined = lines_matrix[lines_matrix != 0].tobytes().decode("ascii")
+    out = np.empty(n, dtype=object)
+    out[:] = joined.split("\n")[:-1]
+    return out
+
+
+def _assemble(
+    *,
+    conversation: Int64Array,
+    labels: npt.NDArray[np.object_],
+    sent_at: Int64Array,
+    author: npt.NDArray[np.int8],
+    agent: npt.NDArray[np.int32],
+    agent_names: tuple[str, ...],
+    channel: str,
+    message_id: npt.NDArray[np.object_],
+    text: npt.NDArray[np.object_],
+    row: Int64Array,
+) -> MessageTable:
+    """The table, from columns already sorted by conversation then time and already coded.
+
+    This is what :meth:`MessageTable.from_columns` builds from the same columns (a test checks
+    that, column by column), without its per-row checks: every value here was checked as it was
+    parsed, and the codes are made by construction. Those checks cost more than the whole load.
+    """
+    n = sent_at.shape[0]
+    n_conv = labels.shape[0]
+    offsets = np.zeros(n_conv + 1, dtype=np.int64)
+    np.cumsum(np.bincount(conversation, minlength=n_conv), out=offsets[1:])
+    return MessageTable(
+        conversation=conversation,
+        sent_at=sent_at,
+        author=author,
+        agent=agent,
+        channel=np.zeros(n, dtype=np.int32),
+        private=np.zeros(n, dtype=bool),
+        row=row,
+        message_id=message_id,
+        text=text,
+        tags=None,
+        sentiment=None,
+        quick_reply=None,
+        actioned_at=None,
+        conversation_ids=labels,
+        assignee=np.full(n_conv, -1, dtype=np.int32),
+        resolved_at=np.full(n_conv, NAT, dtype=np.int64),
+        conversation_tags=None,
+        offsets=offsets,
+        agent_names=agent_names,
+        channel_names=(channel,) if n else (),
+        quick_reply_names=(),
+    )
+
+
+def _link(
+    ids: Int64Array,
+    parents: Int64Array,
+    keep: BoolArray,
+    order: Int64Array | None = None,
+) -> Int64Array:
+    """The row index of each tweet's parent among the kept rows, or -1.
+
+    ``order`` is the stable argsort of ``ids``, when the caller has it and every row is kept.
+    """
+    if order is None:
+        kept = np.flatnonzero(keep)
+        order = kept[np.argsort(ids[kept], kind="stable")]
+    sorted_ids = ids[order]
+    at = np.searchsorted(sorted_ids, parents)
+    at_clipped = np.minimum(at, max(sorted_ids.shape[0] - 1, 0))
+    found = (parents >= 0) & (at < sorted_ids.shape[0])
+    if sorted_ids.shape[0]:
+        found &= sorted_ids[at_clipped] == parents
+    else:
+        found[:] = False
+    return np.where(found, order[at_clipped] if order.size else -1, -1).astype(np.int64)
+
+
+def _roots(parent: Int64Array) -> tuple[Int64Array, BoolArray]:
+    """The top of each tweet's tree, and which tweets are in or below a loop of replies.
+
+    Pointer jumping: each round replaces every pointer by its pointer's pointer, so a chain of
+    depth d is climbed in log2(d) rounds. A tree's top points to itself and answers nothing; a
+    pointer that settles, or is still moving after as many rounds as any chain could need, on a
+    tweet that answers something is in a loop.
+    """
+    n = parent.shape[0]
+    root = np.where(parent >= 0, parent, np.arange(n, dtype=np.int64))
+    for _ in range(max(n, 1).bit_length() + 1):
+        up = root[root]
+        if np.array_equal(up, root):
+            break
+        root = up
+    looped = parent[root] >= 0 if n else np.zeros(0, dtype=bool)
+    return root, looped
+
+
+def _topmost(parent: Int64Array, value: Int64Array) -> Int64Array:
+    """For each tweet, the highest ``value >= 0`` on its path to the top (itself included)."""
+    value = value.copy()
+    up = parent.copy()
+    while True:
+        moving = np.flatnonzero(up >= 0)
+        if not moving.size:
+            return value
+        above = up[moving]
+        higher = value[above]
+        value[moving] = np.where(higher >= 0, higher, value[moving])
+        up[moving] = up[above]
+
+
+def _nearest(parent: Int64Array, value: Int64Array) -> Int64Array:
+    """For each tweet, the nearest ``value >= 0`` on its path to the top (itself included)."""
+    value = value.copy()
+    up = parent.copy()
+    while True:
+        moving = np.flatnonzero((up >= 0) & (value < 0))
+        if not moving.size:
+            return value
+        above = up[moving]
+        value[moving] = value[above]
+        up[moving] = up[above]
+
+
+def _depth(parent: Int64Array) -> Int64Array:
+    """How many replies each tweet is below the top of its tree."""
+    depth = (parent >= 0).astype(np.int64)
+    up = parent.copy()
+    while True:
+        moving = np.flatnonzero(up >= 0)
+        if not moving.size:
+            return depth
+        above = up[moving]
+        depth[moving] += depth[above]
+        up[moving] = up[above]

@@ -1,0 +1,99 @@
+"""Resolution time: from the customer's first message to the conversation's resolution.
+
+A conversation is measured when it has a public customer message. Its resolution time runs from
+the first such message to ``resolved_at`` (the last time it was resolved). A conversation with no
+``resolved_at`` is pending and aged to ``as_of``, as an open wait is. A ``resolved_at`` earlier
+than the customer's first message (a brand post, resolved, then the customer wrote) is a
+resolution of something else: the customer's message reopened the conversation and nothing has
+resolved it since, so it is pending too.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+
+from .._engine.durations import check_calendar, end_or_as_of, measure
+from .._engine.inputs import Data, as_table
+from .._engine.resolution import resolution_items
+from .._engine.waits import as_of_datetime, as_of_ns, default_as_of
+from ..calendar import BusinessCalendar
+from ..results._grouping import GroupKeys
+from ..results.durations import DurationResult
+
+__all__ = ["resolution_time"]
+
+
+def resolution_time(
+    data: Data,
+    /,
+    *,
+    calendar: BusinessCalendar | None = None,
+    as_of: datetime | None = None,
+) -> DurationResult:
+    """How long conversations took to resolve: from the customer's first message to resolution.
+
+    One item per conversation with a public customer message. A resolved conversation's
+    resolution time is ``resolved_at`` minus the time of its first public customer message
+    (wall-clock, or business time in ``calendar``). An unresolved one is pending: counted in
+    :attr:`~DurationResult.pending` and aged to ``as_of``. A ``resolved_at`` before the customer's
+    first message does not resolve the customer's request (the message reopened the
+    conversation), so that conversation is pending as well.
+
+    Grouped by agent, a conversation belongs to its assignee (``None`` when it has none); by
+    channel, to the channel of the customer's first message; by period, to the period in which
+    the customer first wrote (local to the calendar's time zone when a calendar is given).
+
+    Args:
+        data: Conversations, or a :class:`MessageTable`.
+        calendar: Measure business time in this calendar instead of wall-clock time.
+        as_of: The time unresolved conversations are aged to; default the latest timestamp in
+            the data.
+
+    Returns:
+        A :class:`DurationResult` with the summary every duration metric has (count, pending,
+        mean, median, p90, percentiles, min, max, slowest, distribution, by).
+
+    Raises:
+        InvalidParameterError: ``calendar`` is not a BusinessCalendar, or ``as_of`` is not an
+            aware datetime or is before an unresolved conversation's first customer message.
+
+    Example:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from socialcare_metrics import Conversation, Message
+        >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
+        >>> conv = Conversation("c1", [
+        ...     Message("m1", t0, "customer"),
+        ...     Message("m2", t0 + timedelta(minutes=5), "agent", agent_id="ana"),
+        ... ], resolved_at=t0 + timedelta(hours=3))
+        >>> str(resolution_time([conv]))
+        '3 h'
+    """
+    function = "resolution_time"
+    check_calendar(calendar, function)
+    table = as_table(data, function)
+    as_of_value = as_of_ns(as_of, function)
+    if as_of_value is None:
+        as_of_value = default_as_of(table)
+    items = resolution_items(table)
+    end = end_or_as_of(
+        items.start, items.end, items.resolved, as_of_value, function, "conversation"
+    )
+    keys = GroupKeys(
+        agent=table.assignee[items.conversation].astype(np.int32, copy=False),
+        agent_names=table.agent_names,
+        channel=table.channel[items.row],
+        channel_names=table.channel_names,
+        time=items.start,
+        default_tz=None if calendar is None else calendar.timezone,
+    )
+    return DurationResult(
+        name="resolution time",
+        table=table,
+        seconds=measure(items.start, end, calendar),
+        closed=items.resolved,
+        conversation=items.conversation,
+        keys=keys,
+        as_of=as_of_datetime(as_of_value),
+    )

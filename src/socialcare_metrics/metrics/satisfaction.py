@@ -1,0 +1,66 @@
+"""Satisfaction (SPEC section 5): CSAT on a 1-5 scale and NPS on a 0-10 scale.
+
+Both take :class:`SurveyResponse` records or a :class:`SurveyTable` built from columns, and
+return results that carry the number of responses they are based on, group by the rated agent
+and by calendar period ("track the monthly average", as the source articles put it), and are
+``None`` over no response (SPEC section 7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypeAlias
+
+import numpy as np
+
+from ..records import SurveyResponse
+from ..results.surveys import CsatResult, NpsResult
+from ..tables.surveys import SurveyTable, _as_survey_table
+
+__all__ = ["csat", "nps"]
+
+SurveyData: TypeAlias = "SurveyTable | Iterable[SurveyResponse]"
+
+
+def csat(data: SurveyTable | Iterable[SurveyResponse], /) -> CsatResult:
+    """Customer satisfaction (CSAT) from 1-5 survey responses.
+
+    Average score; CSAT = the share of 4 and 5; the responses of 3 or lower listed for follow-up
+    (the source articles: "1 poor, 3 neutral, 5 satisfied; if the answer is 3 or lower, follow
+    up"); per month with ``.by("month")``. Responses of the NPS kind in the input are left out
+    (:func:`nps` reads them).
+
+    Args:
+        data: :class:`SurveyResponse` records, or a :class:`SurveyTable`.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from socialcare_metrics import SurveyResponse
+        >>> t = datetime(2024, 5, 6, tzinfo=timezone.utc)
+        >>> result = csat([SurveyResponse("csat", s, t) for s in (5, 4, 3, 4)])
+        >>> result.csat, result.average, [f.score for f in result.follow_up]
+        (0.75, 4.0, [3])
+    """
+    table = _as_survey_table(data, "csat")
+    return CsatResult(table=table._select(np.flatnonzero(table.kind == 0)))
+
+
+def nps(data: SurveyTable | Iterable[SurveyResponse], /) -> NpsResult:
+    """Net Promoter Score (NPS) from 0-10 survey responses.
+
+    Promoters 9-10, passives 7-8, detractors 0-6; NPS = % promoters - % detractors, from -100
+    to 100; per month with ``.by("month")``. Responses of the CSAT kind are left out.
+
+    Args:
+        data: :class:`SurveyResponse` records, or a :class:`SurveyTable`.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from socialcare_metrics import SurveyResponse
+        >>> t = datetime(2024, 5, 6, tzinfo=timezone.utc)
+        >>> scores = [10, 9, 10, 9, 10, 8, 7, 7, 3, 6]  # 5 promoters, 2 detractors
+        >>> nps([SurveyResponse("nps", s, t) for s in scores]).nps
+        30.0
+    """
+    table = _as_survey_table(data, "nps")
+    return NpsResult(table=table._select(np.flatnonzero(table.kind == 1)))

@@ -1,0 +1,219 @@
+"""Expectation attainment results: the share of first replies within a threshold, against what
+customers expect."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Final, Self
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from .._engine.durations import timedelta_ns
+from .._engine.sla import ACHIEVED, BREACHED, PENDING, classify
+from ..calendar import _INT64_MAX
+from ..errors import InvalidParameterError
+from ..results._grouping import Grouped, GroupKeys
+from ..results.durations import format_duration
+
+#: Share of consumers who expect a reply on social media within the first hour (Sprout Social
+#: Index, as quoted by the source articles).
+EXPECTED_WITHIN_HOUR: Final = 0.57
+
+
+#: Share of consumers who expect a reply within 24 hours: "more than three quarters" in the source
+#: articles, so 75% is a lower bound.
+EXPECTED_WITHIN_DAY: Final = 0.75
+
+
+__all__ = ["AttainmentResult", "Expectation"]
+
+_HOUR: Final = timedelta(hours=1)
+
+
+_DAY: Final = timedelta(hours=24)
+
+
+@attrs.frozen
+class Expectation:
+    """First replies measured against one threshold.
+
+    Attributes:
+        threshold: The time within which a first reply counts.
+        within: First replies that came within the threshold (duration <= threshold).
+        late: First replies that came after it, plus unanswered conversations already older
+            than it at ``as_of``.
+        not_yet_due: Unanswered conversations not yet older than the threshold: left out of
+            :attr:`share`, since they may still make it.
+        expected: The share of consumers who expect a reply within the threshold, according to
+            the source articles (``None`` for a threshold they give no figure for).
+    """
+
+    threshold: timedelta
+    within: int
+    late: int
+    not_yet_due: int
+    expected: float | None
+
+    @property
+    def count(self) -> int:
+        """The conversations the share is over: within + late."""
+        return self.within + self.late
+
+    @property
+    def share(self) -> float | None:
+        """within / (within + late), or ``None`` when that is 0."""
+        return self.within / self.count if self.count else None
+
+    @property
+    def percent(self) -> float | None:
+        """The share in percent, or ``None``."""
+        return None if self.share is None else 100.0 * self.share
+
+    def to_dict(self) -> dict[str, Any]:
+        """The expectation as plain Python values (the threshold in seconds)."""
+        return {
+            "threshold_seconds": self.threshold.total_seconds(),
+            "within": self.within,
+            "late": self.late,
+            "not_yet_due": self.not_yet_due,
+            "count": self.count,
+            "share": self.share,
+            "expected": self.expected,
+        }
+
+    def __str__(self) -> str:
+        share = "n/a" if self.share is None else f"{self.share:.1%}"
+        text = f"within {_threshold_text(self.threshold)}: {share} of {self.count:,}"
+        if self.expected is not None:
+            text += f" (consumers expecting it: {self.expected:.0%})"
+        return text
+
+
+def _threshold_text(value: timedelta) -> str:
+    """Whole hours as hours (the articles' "24 hours", not "1 d"); anything else as usual."""
+    if value % _HOUR == timedelta(0):
+        return f"{value // _HOUR} h"
+    return format_duration(value)
+
+
+def _check_threshold(value: object, function: str) -> timedelta:
+    if (
+        not isinstance(value, timedelta)
+        or value <= timedelta(0)
+        or timedelta_ns(value) > _INT64_MAX
+    ):
+        raise InvalidParameterError(
+            function, "threshold", "a positive timedelta shorter than 292 years", value
+        )
+    return value
+
+
+@attrs.frozen(eq=False, repr=False)
+class AttainmentResult(Grouped):
+    """The share of first replies within 1 hour and within 24 hours, beside what customers expect.
+
+    :attr:`within_hour` and :attr:`within_day` each hold the counts and the share, with the
+    source articles' figure in :attr:`Expectation.expected` (57% and 75%); :meth:`within` measures
+    any other threshold. ``by(key)`` splits it by ``"agent"`` (who sent the first reply; an
+    unanswered conversation belongs to its assignee), ``"channel"`` (of the customer's first
+    message) or a local period (in which the customer first wrote; in the calendar's time zone
+    when a calendar was given, else UTC, unless ``tz=`` says otherwise).
+    """
+
+    as_of: datetime | None  # None: no data and no as_of given
+    business_time: bool
+    _actual_ns: npt.NDArray[np.int64]  # first reply time (answered) or age at as_of
+    _closed: npt.NDArray[np.bool_]
+    _keys: GroupKeys
+
+    def _group_keys(self) -> GroupKeys:
+        return self._keys
+
+    def _subset(self, index: npt.NDArray[np.intp]) -> Self:
+        return attrs.evolve(
+            self,
+            actual_ns=self._actual_ns[index],
+            closed=self._closed[index],
+            keys=self._keys.subset(index),
+        )
+
+    @property
+    def count(self) -> int:
+        """Conversations with a customer message (answered or not): one first wait each."""
+        return int(self._closed.shape[0])
+
+    @property
+    def answered(self) -> int:
+        """Conversations whose first wait got a reply."""
+        return int(np.count_nonzero(self._closed))
+
+    @property
+    def pending(self) -> int:
+        """Conversations whose first wait has no reply yet."""
+        return self.count - self.answered
+
+    def within(self, threshold: timedelta, *, expected: float | None = None) -> Expectation:
+        """The first replies measured against ``threshold``.
+
+        Args:
+            threshold: A positive duration.
+            expected: A benchmark share to show beside the result (for the 1-hour and 24-hour
+                thresholds the articles' figures are used when none is given).
+        """
+        function = "AttainmentResult.within"
+        _check_threshold(threshold, function)
+        if expected is not None and (
+            isinstance(expected, bool)
+            or not isinstance(expected, int | float)
+            or not 0 <= expected <= 1
+        ):
+            raise InvalidParameterError(function, "expected", "a share in [0, 1] or None", expected)
+        if expected is None:
+            expected = {_HOUR: EXPECTED_WITHIN_HOUR, _DAY: EXPECTED_WITHIN_DAY}.get(threshold)
+        status = classify(self._closed, self._actual_ns, timedelta_ns(threshold))
+        counts = np.bincount(status, minlength=3)
+        return Expectation(
+            threshold=threshold,
+            within=int(counts[ACHIEVED]),
+            late=int(counts[BREACHED]),
+            not_yet_due=int(counts[PENDING]),
+            expected=expected,
+        )
+
+    @property
+    def within_hour(self) -> Expectation:
+        """First replies within 1 hour, beside the 57% of consumers who expect that."""
+        return self.within(_HOUR)
+
+    @property
+    def within_day(self) -> Expectation:
+        """First replies within 24 hours, beside the 75% ("more than three quarters")."""
+        return self.within(_DAY)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain Python values."""
+        return {
+            "name": "expectation attainment",
+            "count": self.count,
+            "answered": self.answered,
+            "pending": self.pending,
+            "within_hour": self.within_hour.to_dict(),
+            "within_day": self.within_day.to_dict(),
+            "business_time": self.business_time,
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
+        }
+
+    def __str__(self) -> str:
+        return f"{self.within_hour}\n{self.within_day}"
+
+    def __repr__(self) -> str:
+        def share(item: Expectation) -> str:
+            return "n/a" if item.share is None else f"{item.share:.1%}"
+
+        return (
+            f"<AttainmentResult within 1 h {share(self.within_hour)} (expected 57%), "
+            f"within 24 h {share(self.within_day)} (expected 75%); {self.count:,} conversations, "
+            f"{self.pending:,} unanswered>"
+        )

@@ -1,0 +1,480 @@
+"""Result types and the human-readable duration format."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime, timedelta, tzinfo
+from typing import Any, Final, Self
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from .._core.time import ns_to_datetime
+from .._engine.waits import Waits, as_of_datetime
+from ..errors import InvalidParameterError
+from ..results._grouping import Grouped, GroupKeys
+from ..tables.messages import MessageTable
+
+__all__ = [
+    "DURATION_BUCKETS",
+    "DurationBucket",
+    "DurationDistribution",
+    "DurationResult",
+    "SlowWait",
+    "format_duration",
+]
+
+#: The default bucket bounds of :meth:`DurationResult.distribution`: 0-1 h, 1-4 h, 4-8 h,
+#: 8-24 h and over 24 h.
+DURATION_BUCKETS: Final[tuple[timedelta, ...]] = (
+    timedelta(hours=1),
+    timedelta(hours=4),
+    timedelta(hours=8),
+    timedelta(hours=24),
+)
+
+
+def format_duration(value: timedelta | float | None) -> str:
+    """Format a duration for people, truncated to whole units as the source articles do.
+
+    Under a minute it shows whole seconds; from a minute up it shows days, hours and minutes,
+    leaving out zero parts, and truncates the rest: 7 minutes 30 seconds is ``"7 min"``, the
+    articles' "average reply wait time is 7 minutes". ``None`` (an undefined metric) is
+    ``"n/a"``.
+
+    Args:
+        value: A ``timedelta``, a number of seconds, or ``None``.
+
+    Example:
+        >>> from datetime import timedelta
+        >>> format_duration(timedelta(minutes=7, seconds=30))
+        '7 min'
+        >>> format_duration(45.9), format_duration(3600 * 26 + 61), format_duration(None)
+        ('45 s', '1 d 2 h 1 min', 'n/a')
+    """
+    if value is None:
+        return "n/a"
+    if isinstance(value, timedelta):
+        # Whole microseconds as an int: exact, where total_seconds() would round.
+        micros = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+        sign, micros = ("-", -micros) if micros < 0 else ("", micros)
+        whole_seconds = micros // 1_000_000
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            raise InvalidParameterError("format_duration", "value", "a finite duration", value)
+        sign, magnitude = ("-", -value) if value < 0 else ("", value)
+        whole_seconds = math.floor(magnitude)
+    else:
+        raise InvalidParameterError(
+            "format_duration", "value", "a timedelta, a number of seconds or None", value
+        )
+    if whole_seconds < 60:
+        return f"{sign}{whole_seconds} s"
+    minutes = whole_seconds // 60
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{n} {unit}" for n, unit in ((days, "d"), (hours, "h"), (mins, "min")) if n]
+    return sign + " ".join(parts)
+
+
+def _timedelta(seconds: float | None) -> timedelta | None:
+    return None if seconds is None else timedelta(seconds=float(seconds))
+
+
+@attrs.frozen
+class SlowWait:
+    """One of the slowest waits: which conversation, how long, and when the customer wrote."""
+
+    conversation_id: str
+    duration: timedelta
+    opened_at: datetime
+
+
+@attrs.frozen(eq=False, repr=False)
+class DurationResult(Grouped):
+    """The summary of a duration metric (first reply time, reply wait time, ...).
+
+    Every statistic is over the closed items (waits that got a reply); pending items are counted
+    in :attr:`pending`. Over no closed item every statistic is ``None`` and :attr:`count` is 0.
+    ``str(result)`` is the mean in the articles' whole-unit format (``"7 min"``).
+
+    Percentiles use linear interpolation between closest ranks (numpy's default).
+
+    ``by(key)`` splits it: by ``"agent"`` (whose reply closed the wait; a pending item belongs
+    to the conversation's assignee), ``"channel"`` (of the message that opened it), or a local
+    period (``"hour"``, ``"day"``, ``"week"``, ``"month"``), the period in which the wait opened.
+    Periods are local to ``tz=`` if given, else to the time zone of the business calendar the
+    metric was measured with, else UTC.
+
+    :meth:`distribution` counts the closed items in duration buckets (by default 0-1 h, 1-4 h,
+    4-8 h, 8-24 h and over 24 h).
+    """
+
+    name: str
+    _table: MessageTable
+    _seconds: npt.NDArray[np.float64]  # one per item (closed: duration; pending: age)
+    _closed: npt.NDArray[np.bool_]
+    _conversation: npt.NDArray[np.int64]
+    # agent: who closed it (pending: the conversation's assignee); channel: of the opening
+    # message; time: when it opened (the customer wrote), which places it in a period.
+    _keys: GroupKeys
+    as_of: datetime | None  # None: no data and no as_of given
+
+    @classmethod
+    def _from_waits(
+        cls,
+        name: str,
+        waits: Waits,
+        mask: npt.NDArray[np.bool_] | None = None,
+        *,
+        tz: tzinfo | None = None,
+    ) -> DurationResult:
+        def pick(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+            return values if mask is None else values[mask]
+
+        closed = pick(waits.closed)
+        conversation = pick(waits.conversation)
+        assignee = waits.table.assignee[conversation]
+        agent = np.where(closed, pick(waits.agent), assignee).astype(np.int32)
+        table = waits.table
+        keys = GroupKeys(
+            agent=agent,
+            agent_names=table.agent_names,
+            channel=pick(waits.channel),
+            channel_names=table.channel_names,
+            time=pick(waits.start),
+            default_tz=tz,
+        )
+        return cls(
+            name=name,
+            table=table,
+            seconds=pick(waits.seconds),
+            closed=closed,
+            conversation=conversation,
+            keys=keys,
+            as_of=as_of_datetime(waits.as_of),
+        )
+
+    def _group_keys(self) -> GroupKeys:
+        return self._keys
+
+    def _subset(self, index: npt.NDArray[np.intp]) -> Self:
+        return attrs.evolve(
+            self,
+            seconds=self._seconds[index],
+            closed=self._closed[index],
+            conversation=self._conversation[index],
+            keys=self._keys.subset(index),
+        )
+
+    # --- the numbers ----------------------------------------------------------------------------
+
+    @property
+    def seconds(self) -> npt.NDArray[np.float64]:
+        """The closed durations in seconds, in table order (a read-only array)."""
+        out = self._seconds[self._closed]
+        out.flags.writeable = False
+        return out
+
+    @property
+    def count(self) -> int:
+        """How many closed items the statistics are over."""
+        return int(np.count_nonzero(self._closed))
+
+    @property
+    def pending(self) -> int:
+        """How many items are still open at :attr:`as_of`."""
+        return int(self._closed.shape[0] - self.count)
+
+    @property
+    def pending_ages(self) -> npt.NDArray[np.float64]:
+        """The age in seconds at :attr:`as_of` of each pending item."""
+        out = self._seconds[~self._closed]
+        out.flags.writeable = False
+        return out
+
+    def _stat(self, reduce: Callable[[npt.NDArray[np.float64]], Any]) -> timedelta | None:
+        values = self._seconds[self._closed]
+        return _timedelta(float(reduce(values))) if values.size else None
+
+    @property
+    def mean(self) -> timedelta | None:
+        """The arithmetic mean, or ``None`` over nothing."""
+        return self._stat(np.mean)
+
+    @property
+    def median(self) -> timedelta | None:
+        """The median (the 50th percentile)."""
+        return self.percentile(50)
+
+    @property
+    def p90(self) -> timedelta | None:
+        """The 90th percentile."""
+        return self.percentile(90)
+
+    @property
+    def min(self) -> timedelta | None:
+        """The shortest duration."""
+        return self._stat(np.min)
+
+    @property
+    def max(self) -> timedelta | None:
+        """The longest duration."""
+        return self._stat(np.max)
+
+    def percentile(self, q: float) -> timedelta | None:
+        """The ``q``-th percentile, ``q`` in [0, 100]."""
+        if (
+            isinstance(q, bool)
+            or not isinstance(q, int | float)
+            or not math.isfinite(q)
+            or not 0 <= q <= 100
+        ):
+            raise InvalidParameterError("DurationResult.percentile", "q", "a number in [0, 100]", q)
+        return self._stat(lambda values: np.percentile(values, q))
+
+    def slowest(self, k: int = 5) -> list[SlowWait]:
+        """The ``k`` longest closed items, longest first (ties: earlier in the table first)."""
+        if isinstance(k, bool) or not isinstance(k, int) or k < 0:
+            raise InvalidParameterError("DurationResult.slowest", "k", "an int >= 0", k)
+        index = np.flatnonzero(self._closed)
+        if k == 0 or index.size == 0:
+            return []
+        values = self._seconds[index]
+        if k < values.size:
+            # Only the items at least as long as the k-th longest can be among the k longest:
+            # a linear partition finds that bound, then a small stable sort orders them.
+            kth = np.partition(values, values.size - k)[values.size - k]
+            candidates = np.flatnonzero(values >= kth)
+            order = candidates[np.argsort(-values[candidates], kind="stable")[:k]]
+        else:
+            order = np.argsort(-values, kind="stable")
+        return [
+            SlowWait(
+                conversation_id=self._table.conversation_label(int(self._conversation[i])),
+                duration=timedelta(seconds=float(self._seconds[i])),
+                opened_at=ns_to_datetime(int(self._keys.time[i])),
+            )
+            for i in index[order]
+        ]
+
+    def distribution(self, bounds: Sequence[timedelta] = DURATION_BUCKETS) -> DurationDistribution:
+        """How many closed items fall in each duration bucket, and their shares.
+
+        ``bounds`` ``b1 < b2 < ... < bn`` make n + 1 buckets: ``[0, b1]``, ``(b1, b2]``, ...,
+        ``(bn, inf)``. A bucket holds its upper bound, so a reply after exactly one hour is
+        "within 1 h", as in an SLA (duration <= target). Pending items are not placed in a
+        bucket (their duration is not known yet); :attr:`DurationDistribution.pending` counts
+        them. The counts add up to :attr:`count`, and over at least one item the shares add up
+        to 1; over none every share is ``None``.
+
+        Args:
+            bounds: Positive, strictly increasing ``timedelta`` bounds; default
+                :data:`DURATION_BUCKETS` (0-1 h, 1-4 h, 4-8 h, 8-24 h, over 24 h).
+
+        Example:
+            >>> from datetime import datetime, timedelta, timezone
+            >>> from socialcare_metrics import Conversation, Message, first_reply_time
+            >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
+            >>> def thread(cid, hours):
+            ...     return Conversation(cid, [
+            ...         Message("q", t0, "customer"),
+            ...         Message("a", t0 + timedelta(hours=hours), "agent", agent_id="ana"),
+            ...     ])
+            >>> result = first_reply_time([thread("c1", 0.5), thread("c2", 1), thread("c3", 30)])
+            >>> print(result.distribution())
+            0-1 h      2  66.7%
+            1-4 h      0   0.0%
+            4-8 h      0   0.0%
+            8-24 h     0   0.0%
+            over 24 h  1  33.3%
+        """
+        function = "DurationResult.distribution"
+        limits = _check_bounds(bounds, function)
+        seconds = np.array([limit.total_seconds() for limit in limits], dtype=np.float64)
+        closed = self._seconds[self._closed]
+        # side="left": a duration equal to a bound goes into the bucket that bound closes.
+        counts = np.bincount(
+            np.searchsorted(seconds, closed, side="left"), minlength=len(limits) + 1
+        )
+        total = int(closed.shape[0])
+        unit = _label_unit(limits)
+        lows: list[timedelta] = [timedelta(0), *limits]
+        highs: list[timedelta | None] = [*limits, None]
+        buckets = tuple(
+            DurationBucket(
+                label=_bucket_label(low, high, unit),
+                low=low,
+                high=high,
+                count=int(n),
+                share=int(n) / total if total else None,
+            )
+            for low, high, n in zip(lows, highs, counts.tolist(), strict=True)
+        )
+        return DurationDistribution(name=self.name, buckets=buckets, pending=self.pending)
+
+    # --- output -----------------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as plain Python values (durations in seconds, ``None`` if undefined)."""
+
+        def secs(value: timedelta | None) -> float | None:
+            return None if value is None else value.total_seconds()
+
+        return {
+            "name": self.name,
+            "count": self.count,
+            "pending": self.pending,
+            "mean": secs(self.mean),
+            "median": secs(self.median),
+            "p90": secs(self.p90),
+            "min": secs(self.min),
+            "max": secs(self.max),
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
+        }
+
+    def __str__(self) -> str:
+        return format_duration(self.mean)
+
+    def __repr__(self) -> str:
+        return (
+            f"<DurationResult {self.name}: mean {format_duration(self.mean)}, "
+            f"median {format_duration(self.median)}, count {self.count}, "
+            f"pending {self.pending}>"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><th>{label}</th><td>{value}</td></tr>"
+            for label, value in (
+                ("count", self.count),
+                ("pending", self.pending),
+                ("mean", format_duration(self.mean)),
+                ("median", format_duration(self.median)),
+                ("p90", format_duration(self.p90)),
+                ("min", format_duration(self.min)),
+                ("max", format_duration(self.max)),
+            )
+        )
+        return f"<table><caption>{self.name}</caption>{rows}</table>"
+
+
+_LABEL_UNITS: Final = (("d", 86_400_000_000), ("h", 3_600_000_000), ("min", 60_000_000))
+
+
+def _micros(value: timedelta) -> int:
+    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+
+
+def _check_bounds(bounds: object, function: str) -> tuple[timedelta, ...]:
+    expected = "a non-empty sequence of positive timedeltas, strictly increasing"
+    if isinstance(bounds, str | bytes) or not isinstance(bounds, Sequence):
+        raise InvalidParameterError(function, "bounds", expected, bounds)
+    limits = tuple(bounds)
+    if not limits or not all(isinstance(limit, timedelta) for limit in limits):
+        raise InvalidParameterError(function, "bounds", expected, bounds)
+    if limits[0] <= timedelta(0) or any(a >= b for a, b in itertools.pairwise(limits)):
+        raise InvalidParameterError(function, "bounds", expected, bounds)
+    return limits
+
+
+def _label_unit(limits: tuple[timedelta, ...]) -> tuple[str, int]:
+    """The largest unit every bound is a whole number of (seconds if none is)."""
+    for unit in _LABEL_UNITS:
+        if all(_micros(limit) % unit[1] == 0 for limit in limits):
+            return unit
+    return ("s", 1_000_000)
+
+
+def _amount(value: timedelta, unit: tuple[str, int]) -> str:
+    whole, rest = divmod(_micros(value), unit[1])
+    return str(whole) if rest == 0 else f"{_micros(value) / unit[1]:g}"
+
+
+def _bucket_label(low: timedelta, high: timedelta | None, unit: tuple[str, int]) -> str:
+    if high is None:
+        return f"over {_amount(low, unit)} {unit[0]}"
+    return f"{_amount(low, unit)}-{_amount(high, unit)} {unit[0]}"
+
+
+@attrs.frozen
+class DurationBucket:
+    """One bucket of a :class:`DurationDistribution`: the items with ``low < duration <= high``.
+
+    The first bucket also holds a duration of 0; the last has no upper bound (``high`` is
+    ``None``). ``share`` is ``count`` over all closed items, ``None`` when there are none.
+    """
+
+    label: str
+    low: timedelta
+    high: timedelta | None
+    count: int
+    share: float | None
+
+
+@attrs.frozen(repr=False)
+class DurationDistribution:
+    """Closed items counted in duration buckets, from :meth:`DurationResult.distribution`.
+
+    Iterating gives the buckets in order; ``distribution["1-4 h"]`` looks one up by label.
+    """
+
+    name: str
+    buckets: tuple[DurationBucket, ...]
+    pending: int
+
+    @property
+    def count(self) -> int:
+        """How many closed items were placed in buckets: the sum of the bucket counts."""
+        return sum(bucket.count for bucket in self.buckets)
+
+    def __iter__(self) -> Iterator[DurationBucket]:
+        return iter(self.buckets)
+
+    def __len__(self) -> int:
+        return len(self.buckets)
+
+    def __getitem__(self, label: str) -> DurationBucket:
+        for bucket in self.buckets:
+            if bucket.label == label:
+                return bucket
+        raise InvalidParameterError(
+            "DurationDistribution.__getitem__",
+            "label",
+            "one of " + ", ".join(repr(b.label) for b in self.buckets),
+            label,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The distribution as plain Python values (bounds in seconds, ``None`` if open)."""
+        return {
+            "name": self.name,
+            "count": self.count,
+            "pending": self.pending,
+            "buckets": [
+                {
+                    "label": bucket.label,
+                    "low": bucket.low.total_seconds(),
+                    "high": None if bucket.high is None else bucket.high.total_seconds(),
+                    "count": bucket.count,
+                    "share": bucket.share,
+                }
+                for bucket in self.buckets
+            ],
+        }
+
+    def __str__(self) -> str:
+        width = max(len(bucket.label) for bucket in self.buckets)
+        digits = max(len(f"{bucket.count:,}") for bucket in self.buckets)
+        return "\n".join(
+            f"{bucket.label:<{width}}  {bucket.count:>{digits},}  "
+            + ("   n/a" if bucket.share is None else f"{bucket.share:>6.1%}")
+            for bucket in self.buckets
+        )
+
+    def __repr__(self) -> str:
+        parts = ", ".join(f"{bucket.label}: {bucket.count:,}" for bucket in self.buckets)
+        return f"<DurationDistribution {self.name}: {parts}; pending {self.pending:,}>"

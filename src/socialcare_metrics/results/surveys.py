@@ -1,0 +1,230 @@
+"""Survey results: CSAT and NPS over the responses, with the follow-up list of unhappy customers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal, Self, overload
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from .._core.periods import TimeZone
+from .._core.time import ns_to_datetime
+from .._core.typing import Int64Array
+from ..errors import InvalidParameterError
+from ..results._grouping import GroupKeys
+from ..tables.surveys import SurveyTable, _read_only
+
+__all__ = ["CsatResult", "FollowUp", "NpsResult"]
+
+
+@attrs.frozen
+class FollowUp:
+    """A CSAT response of 3 or lower, to follow up on (the source articles' rule)."""
+
+    score: int
+    answered_at: datetime
+    conversation_id: str | None
+    agent_id: str | None
+    response_id: str | None
+
+
+@attrs.frozen(eq=False, repr=False)
+class _SurveyResult:
+    """Scores of one kind, groupable by the rated agent and by the period they were given in."""
+
+    _table: SurveyTable
+
+    def _group_keys(self) -> GroupKeys:
+        table = self._table
+        return GroupKeys(
+            agent=table.agent,
+            agent_names=table.agent_names,
+            channel=np.full(len(table), -1, dtype=np.int32),
+            channel_names=(),
+            time=table.answered_at,
+        )
+
+    def _subset(self, index: npt.NDArray[np.intp]) -> Self:
+        return attrs.evolve(self, table=self._table._select(index))
+
+    @overload
+    def by(self, key: Literal["agent"], *, tz: None = None) -> dict[str | None, Self]: ...
+
+    @overload
+    def by(
+        self, key: Literal["hour", "day", "week", "month"], *, tz: TimeZone | None = None
+    ) -> dict[datetime | None, Self]: ...
+
+    def by(self, key: Any, *, tz: TimeZone | None = None) -> dict[Any, Self]:
+        """Split by the rated agent, or by the period the responses were answered in.
+
+        Args:
+            key: ``"agent"`` (named agents sorted, then ``None`` for responses that rate no
+                agent), or ``"hour"``, ``"day"``, ``"week"``, ``"month"`` (every period from the
+                first response's to the last's, empty ones included).
+            tz: The time zone of the periods; default UTC.
+        """
+        if key == "channel":
+            raise InvalidParameterError(
+                "by",
+                "key",
+                "'agent', 'hour', 'day', 'week' or 'month' (surveys have no channel)",
+                key,
+            )
+        return {label: self._subset(index) for label, index in self._group_keys().split(key, tz)}
+
+    @property
+    def count(self) -> int:
+        """How many responses the result is based on."""
+        return len(self._table)
+
+    @property
+    def scores(self) -> Int64Array:
+        """The scores, in input order (read-only)."""
+        return _read_only(self._table.score.copy())
+
+    def distribution(self) -> dict[int, int]:
+        """How many responses gave each score of the scale, every score present."""
+        raise NotImplementedError  # pragma: no cover - overridden
+
+
+@attrs.frozen(eq=False, repr=False)
+class CsatResult(_SurveyResult):
+    """Customer satisfaction from 1-5 responses.
+
+    :attr:`csat` is the share of 4 and 5 (satisfied) in [0, 1]; :attr:`average` the mean score;
+    both ``None`` over no response. :attr:`follow_up` lists the responses of 3 or lower.
+    """
+
+    @property
+    def average(self) -> float | None:
+        """The mean score, or ``None`` over no response."""
+        return float(self._table.score.mean()) if self.count else None
+
+    @property
+    def satisfied(self) -> int:
+        """Responses of 4 or 5."""
+        return int(np.count_nonzero(self._table.score >= 4))
+
+    @property
+    def csat(self) -> float | None:
+        """CSAT: the share of 4 and 5, in [0, 1]; ``None`` over no response."""
+        return self.satisfied / self.count if self.count else None
+
+    @property
+    def follow_up(self) -> list[FollowUp]:
+        """The responses of 3 or lower, earliest first."""
+        table = self._table
+        index = np.flatnonzero(table.score <= 3)
+        index = index[np.argsort(table.answered_at[index], kind="stable")]
+        return [
+            FollowUp(
+                score=int(table.score[i]),
+                answered_at=ns_to_datetime(int(table.answered_at[i])),
+                conversation_id=table.conversation_id[i],
+                agent_id=table.agent_names[table.agent[i]] if table.agent[i] >= 0 else None,
+                response_id=table.response_id[i],
+            )
+            for i in index.tolist()
+        ]
+
+    def distribution(self) -> dict[int, int]:
+        """How many responses gave each score 1..5."""
+        counts = np.bincount(self._table.score, minlength=6)
+        return {score: int(counts[score]) for score in range(1, 6)}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain Python values."""
+        return {
+            "name": "csat",
+            "count": self.count,
+            "average": self.average,
+            "satisfied": self.satisfied,
+            "csat": self.csat,
+            "follow_up": len(self.follow_up),
+            "distribution": self.distribution(),
+        }
+
+    def __str__(self) -> str:
+        return "n/a" if self.csat is None else f"{self.csat:.1%}"
+
+    def __repr__(self) -> str:
+        average = "n/a" if self.average is None else f"{self.average:.2f}"
+        return f"<CsatResult: CSAT {self}, average {average}, count {self.count}>"
+
+
+@attrs.frozen(eq=False, repr=False)
+class NpsResult(_SurveyResult):
+    """Net Promoter Score from 0-10 responses.
+
+    Promoters score 9-10, passives 7-8, detractors 0-6; :attr:`nps` = % promoters - %
+    detractors, from -100 to 100, ``None`` over no response.
+    """
+
+    @property
+    def promoters(self) -> int:
+        """Responses of 9 or 10."""
+        return int(np.count_nonzero(self._table.score >= 9))
+
+    @property
+    def passives(self) -> int:
+        """Responses of 7 or 8."""
+        return self.count - self.promoters - self.detractors
+
+    @property
+    def detractors(self) -> int:
+        """Responses of 0 to 6."""
+        return int(np.count_nonzero(self._table.score <= 6))
+
+    def _share(self, part: int) -> float | None:
+        return part / self.count if self.count else None
+
+    @property
+    def promoter_share(self) -> float | None:
+        """Promoters / responses, in [0, 1]."""
+        return self._share(self.promoters)
+
+    @property
+    def passive_share(self) -> float | None:
+        """Passives / responses, in [0, 1]."""
+        return self._share(self.passives)
+
+    @property
+    def detractor_share(self) -> float | None:
+        """Detractors / responses, in [0, 1]."""
+        return self._share(self.detractors)
+
+    @property
+    def nps(self) -> float | None:
+        """% promoters - % detractors, in [-100, 100]; ``None`` over no response."""
+        if not self.count:
+            return None
+        return 100.0 * (self.promoters - self.detractors) / self.count
+
+    def distribution(self) -> dict[int, int]:
+        """How many responses gave each score 0..10."""
+        counts = np.bincount(self._table.score, minlength=11)
+        return {score: int(counts[score]) for score in range(11)}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain Python values."""
+        return {
+            "name": "nps",
+            "count": self.count,
+            "promoters": self.promoters,
+            "passives": self.passives,
+            "detractors": self.detractors,
+            "nps": self.nps,
+            "distribution": self.distribution(),
+        }
+
+    def __str__(self) -> str:
+        return "n/a" if self.nps is None else f"{self.nps:.0f}"
+
+    def __repr__(self) -> str:
+        return (
+            f"<NpsResult: NPS {self}, promoters {self.promoters}, passives {self.passives}, "
+            f"detractors {self.detractors}, count {self.count}>"
+        )

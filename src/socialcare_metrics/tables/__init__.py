@@ -1,0 +1,6 @@
+"""The columnar tables the library computes on: messages and survey responses."""
+
+from .messages import MessageTable
+from .surveys import SurveyTable
+
+__all__ = ["MessageTable", "SurveyTable"]

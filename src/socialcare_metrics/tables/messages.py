@@ -1,0 +1,500 @@
+"""The columnar table: how the library computes.
+
+Records convert to it once; loaders and callers with their own arrays build it directly from
+columns, without one Python object per message. Rows are sorted by conversation, then by time, and
+rows with equal timestamps keep the order they were given in.
+
+Timestamps are int64 nanoseconds since the Unix epoch (UTC). Categorical columns (agent, channel,
+quick reply) are int32 codes into a tuple of names, with -1 for "none".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .._core.columns import (
+    _AUTHOR_CODES,
+    _as_1d,
+    _author_column,
+    _bool_column,
+    _concatenate_ids,
+    _factorize,
+    _factorize_ids,
+    _factorize_ints,
+    _is_missing,
+    _object_array,
+    _sentiment_column,
+    _tags_column,
+    _time_column,
+)
+from .._core.time import NAT, datetime_to_ns, ns_to_datetime
+from .._core.typing import Int32Array, Int64Array
+from ..errors import InvalidDataError, InvalidParameterError
+from ..records import Conversation
+
+__all__ = ["MessageTable"]
+
+
+class MessageTable:
+    """Messages as numpy columns, sorted by conversation then time.
+
+    Build one with :meth:`from_conversations` (from records) or :meth:`from_columns` (from arrays
+    or lists, without a Python object per message). Every metric accepts a table wherever it
+    accepts conversations; building the table once and passing it to several metrics saves the
+    conversion each time.
+
+    Message columns (one value per row):
+
+    - ``conversation``: int64 index into ``conversation_ids`` (non-decreasing);
+    - ``sent_at``: int64 epoch nanoseconds, UTC;
+    - ``author``: int8, 0 customer, 1 agent, 2 bot;
+    - ``agent``: int32 index into ``agent_names``, -1 for none;
+    - ``channel``: int32 index into ``channel_names``, -1 for none;
+    - ``private``: bool;
+    - ``row``: int64, the position the row had in the input.
+
+    Optional message columns are ``None`` when the input did not have them: ``message_id``,
+    ``text``, ``tags`` (object arrays), ``sentiment`` (float64, NaN for unscored), ``quick_reply``
+    (int32 into ``quick_reply_names``) and ``actioned_at`` (int64, :data:`NAT` for none).
+
+    Conversation columns (one value per conversation): ``conversation_ids``, ``assignee`` (int32
+    index into ``agent_names``), ``resolved_at`` (int64, NAT while open), ``conversation_tags``.
+    ``offsets[i]:offsets[i + 1]`` are the rows of conversation ``i``.
+
+    Example:
+        >>> table = MessageTable.from_columns(
+        ...     conversation_id=["c1", "c1", "c2"],
+        ...     sent_at=np.array(["2024-05-06T10:00", "2024-05-06T10:05", "2024-05-06T11:00"],
+        ...                      dtype="datetime64[ns]"),
+        ...     author=["customer", "agent", "customer"],
+        ...     agent_id=[None, "ana", None],
+        ... )
+        >>> len(table), table.n_conversations
+        (3, 2)
+    """
+
+    __slots__ = (
+        "__weakref__",
+        "_derived",
+        "actioned_at",
+        "agent",
+        "agent_names",
+        "assignee",
+        "author",
+        "channel",
+        "channel_names",
+        "conversation",
+        "conversation_ids",
+        "conversation_tags",
+        "message_id",
+        "offsets",
+        "private",
+        "quick_reply",
+        "quick_reply_names",
+        "resolved_at",
+        "row",
+        "sent_at",
+        "sentiment",
+        "tags",
+        "text",
+    )
+
+    conversation: Int64Array
+    sent_at: Int64Array
+    author: npt.NDArray[np.int8]
+    agent: Int32Array
+    channel: Int32Array
+    private: npt.NDArray[np.bool_]
+    row: Int64Array
+    message_id: npt.NDArray[np.object_] | None
+    text: npt.NDArray[np.object_] | None
+    tags: npt.NDArray[np.object_] | None
+    sentiment: npt.NDArray[np.float64] | None
+    quick_reply: Int32Array | None
+    actioned_at: Int64Array | None
+    conversation_ids: npt.NDArray[Any]
+    assignee: Int32Array
+    resolved_at: Int64Array
+    conversation_tags: npt.NDArray[np.object_] | None
+    offsets: Int64Array
+    agent_names: tuple[str, ...]
+    channel_names: tuple[str, ...]
+    quick_reply_names: tuple[str, ...]
+    _derived: dict[str, Any]
+
+    def __init__(self, **columns: Any) -> None:
+        # Internal: use from_conversations() or from_columns(), which validate.
+        for name in self.__slots__:
+            if name.startswith("_"):
+                continue  # not columns: the weakref slot and the derived-data cache
+            value = columns.pop(name)
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+            object.__setattr__(self, name, value)
+        # What the library derives from the (immutable) table and reuses, e.g. the waits for
+        # the latest options asked: several metrics over one table then walk it once.
+        object.__setattr__(self, "_derived", {})
+        if columns:  # pragma: no cover - a programming error inside the library
+            raise TypeError(f"unknown columns {sorted(columns)}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("MessageTable is immutable")
+
+    def __len__(self) -> int:
+        return int(self.sent_at.shape[0])
+
+    @property
+    def n_conversations(self) -> int:
+        """How many conversations the table holds."""
+        return int(self.offsets.shape[0] - 1)
+
+    def __repr__(self) -> str:
+        return (
+            f"<MessageTable: {len(self)} messages in {self.n_conversations} conversations, "
+            f"{len(self.agent_names)} agents, {len(self.channel_names)} channels>"
+        )
+
+    def conversation_label(self, code: int) -> str:
+        """The id of conversation ``code`` as a string."""
+        return str(self.conversation_ids[code])
+
+    # --- builders --------------------------------------------------------------------------------
+
+    @classmethod
+    def from_conversations(cls, conversations: Iterable[Conversation]) -> MessageTable:
+        """Build a table from :class:`Conversation` records.
+
+        Raises:
+            InvalidParameterError: an item is not a Conversation, or a conversation id repeats.
+        """
+        conv_ids: list[str] = []
+        seen: dict[str, int] = {}
+        assignees: list[str | None] = []
+        resolved: list[int] = []
+        conv_tags: list[tuple[str, ...]] = []
+        counts: list[int] = []
+        m_sent: list[int] = []
+        m_author: list[int] = []
+        m_agent: list[str | None] = []
+        m_channel: list[str | None] = []
+        m_private: list[bool] = []
+        m_id: list[str] = []
+        m_text: list[str] = []
+        m_tags: list[tuple[str, ...]] = []
+        m_sentiment: list[float] = []
+        m_quick: list[str | None] = []
+        m_actioned: list[int] = []
+        nan = float("nan")
+        for position, conv in enumerate(conversations):
+            if not isinstance(conv, Conversation):
+                raise InvalidParameterError(
+                    "MessageTable.from_conversations",
+                    f"conversations[{position}]",
+                    "a Conversation",
+                    conv,
+                )
+            if conv.id in seen:
+                raise InvalidParameterError(
+                    "MessageTable.from_conversations",
+                    f"conversations[{position}].id",
+                    f"a conversation id not used before (conversations[{seen[conv.id]}] has it)",
+                    conv.id,
+                )
+            seen[conv.id] = position
+            conv_ids.append(conv.id)
+            assignees.append(conv.assignee)
+            resolved.append(NAT if conv.resolved_at is None else datetime_to_ns(conv.resolved_at))
+            conv_tags.append(conv.tags)
+            counts.append(len(conv.messages))
+            for m in conv.messages:
+                m_sent.append(datetime_to_ns(m.sent_at))
+                m_author.append(_AUTHOR_CODES[m.author])
+                m_agent.append(m.agent_id)
+                m_channel.append(m.channel if m.channel is not None else conv.channel)
+                m_private.append(m.private)
+                m_id.append(m.id)
+                m_text.append(m.text)
+                m_tags.append(m.tags)
+                m_sentiment.append(nan if m.sentiment is None else float(m.sentiment))
+                m_quick.append(m.quick_reply)
+                m_actioned.append(NAT if m.actioned_at is None else datetime_to_ns(m.actioned_at))
+
+        n = len(m_sent)
+        agent_codes, agent_names = _factorize(m_agent + assignees)
+        channel_codes, channel_names = _factorize(m_channel)
+        quick_codes, quick_names = _factorize(m_quick)
+        offsets = np.zeros(len(conv_ids) + 1, dtype=np.int64)
+        np.cumsum(np.asarray(counts, dtype=np.int64), out=offsets[1:])
+        return cls(
+            conversation=np.repeat(np.arange(len(conv_ids), dtype=np.int64), counts),
+            sent_at=np.asarray(m_sent, dtype=np.int64),
+            author=np.asarray(m_author, dtype=np.int8),
+            agent=agent_codes[:n],
+            channel=channel_codes,
+            private=np.asarray(m_private, dtype=bool),
+            row=np.arange(n, dtype=np.int64),
+            message_id=_object_array(m_id),
+            text=_object_array(m_text),
+            tags=_object_array(m_tags),
+            sentiment=np.asarray(m_sentiment, dtype=np.float64),
+            quick_reply=quick_codes,
+            actioned_at=np.asarray(m_actioned, dtype=np.int64),
+            conversation_ids=_object_array(conv_ids),
+            assignee=agent_codes[n:],
+            resolved_at=np.asarray(resolved, dtype=np.int64),
+            conversation_tags=_object_array(conv_tags),
+            offsets=offsets,
+            agent_names=agent_names,
+            channel_names=channel_names,
+            quick_reply_names=quick_names,
+        )
+
+    @classmethod
+    def from_columns(
+        cls,
+        *,
+        conversation_id: Sequence[Any] | npt.ArrayLike,
+        sent_at: Sequence[datetime] | npt.ArrayLike,
+        author: Sequence[str] | npt.ArrayLike,
+        agent_id: Sequence[str | None] | npt.ArrayLike | None = None,
+        channel: Sequence[str | None] | npt.ArrayLike | None = None,
+        private: Sequence[bool] | npt.ArrayLike | None = None,
+        message_id: Sequence[Any] | npt.ArrayLike | None = None,
+        text: Sequence[str] | npt.ArrayLike | None = None,
+        tags: Sequence[Sequence[str]] | None = None,
+        sentiment: Sequence[float | None] | npt.ArrayLike | None = None,
+        quick_reply: Sequence[str | None] | npt.ArrayLike | None = None,
+        actioned_at: Sequence[datetime | None] | npt.ArrayLike | None = None,
+        assignee: Sequence[str | None] | npt.ArrayLike | None = None,
+        resolved_at: Sequence[datetime | None] | npt.ArrayLike | None = None,
+    ) -> MessageTable:
+        """Build a table from columns: one value per message in each.
+
+        Args:
+            conversation_id: The conversation of each message (str or int ids).
+            sent_at: When each message was sent: ``datetime64`` values (UTC instants), int64
+                epoch nanoseconds, or timezone-aware ``datetime`` objects.
+            author: ``"customer"``, ``"agent"`` or ``"bot"`` per message, or the int codes
+                0, 1, 2.
+            agent_id: Who on the brand's side sent each message (``None`` or ``""`` for none);
+                strings, or non-negative ints (negative means none).
+            channel: The channel of each message.
+            private: Whether each message is an internal note.
+            message_id: Each message's id; ids must be unique within a conversation.
+            text: Each message's text.
+            tags: Each message's topic paths (a sequence of str per message).
+            sentiment: A score in [-1, 1] per message; ``None`` or NaN for unscored.
+            quick_reply: The quick-reply option a customer picked, per message.
+            actioned_at: When the brand acted on each message other than replying, or none.
+            assignee: The conversation's assignee, repeated on its rows; the value on the
+                conversation's latest row that has one is used.
+            resolved_at: When the conversation was last resolved, on its rows; the latest value
+                given for a conversation is used.
+
+        Raises:
+            InvalidDataError: a column has the wrong length or a bad value; the message names
+                the column and the row.
+        """
+        source = "MessageTable.from_columns"
+        sent = _time_column(sent_at, "sent_at", source, allow_missing=False)
+        n = sent.shape[0]
+
+        def check_len(values: Any, name: str) -> Any:
+            size = len(values)
+            if size != n:
+                raise InvalidDataError(
+                    source, name, None, f"{n} values, one per message (as 'sent_at' has)", size
+                )
+            return values
+
+        conv_raw = _as_1d(check_len(conversation_id, "conversation_id"))
+        conv_codes, conv_labels = _factorize_ids(conv_raw, source)
+        author_codes = _author_column(check_len(author, "author"), source)
+
+        def categorical(values: Any, name: str) -> tuple[Int32Array, tuple[str, ...]]:
+            if values is None:
+                return np.full(n, -1, dtype=np.int32), ()
+            return _factorize(_as_1d(check_len(values, name)), column=name, source=source)
+
+        channel_codes, channel_names = categorical(channel, "channel")
+        quick_codes: Int32Array | None = None
+        quick_names: tuple[str, ...] = ()
+        if quick_reply is not None:
+            quick_codes, quick_names = categorical(quick_reply, "quick_reply")
+
+        # Agents and assignees share one code space, so an agent and the conversations
+        # assigned to them group together.
+        agent_values = _as_1d(check_len(agent_id, "agent_id")) if agent_id is not None else None
+        assignee_values = _as_1d(check_len(assignee, "assignee")) if assignee is not None else None
+        if (
+            agent_values is not None
+            and assignee_values is not None
+            and agent_values.dtype.kind in "iu"
+            and assignee_values.dtype.kind in "iu"
+        ):
+            (agent_codes, assignee_rows), agent_names = _factorize_ints(
+                [agent_values, assignee_values]
+            )
+        elif agent_values is not None and assignee_values is not None:
+            both, agent_names = _factorize(
+                _concatenate_ids(agent_values, assignee_values),
+                column="agent_id/assignee",
+                source=source,
+            )
+            agent_codes, assignee_rows = both[:n], both[n:]
+        elif agent_values is not None:
+            agent_codes, agent_names = _factorize(agent_values, column="agent_id", source=source)
+            assignee_rows = np.full(n, -1, dtype=np.int32)
+        elif assignee_values is not None:
+            assignee_rows, agent_names = _factorize(
+                assignee_values, column="assignee", source=source
+            )
+            agent_codes = np.full(n, -1, dtype=np.int32)
+        else:
+            agent_codes, agent_names = np.full(n, -1, dtype=np.int32), ()
+            assignee_rows = agent_codes
+
+        private_col = (
+            np.zeros(n, dtype=bool)
+            if private is None
+            else _bool_column(check_len(private, "private"), "private", source)
+        )
+        sentiment_col = (
+            None
+            if sentiment is None
+            else _sentiment_column(check_len(sentiment, "sentiment"), source)
+        )
+        actioned_col = (
+            None
+            if actioned_at is None
+            else _time_column(check_len(actioned_at, "actioned_at"), "actioned_at", source)
+        )
+        resolved_rows = (
+            None
+            if resolved_at is None
+            else _time_column(check_len(resolved_at, "resolved_at"), "resolved_at", source)
+        )
+        message_ids = None if message_id is None else _as_1d(check_len(message_id, "message_id"))
+        text_col = None if text is None else _object_array(list(check_len(text, "text")))
+        tags_col = None if tags is None else _tags_column(check_len(tags, "tags"), source)
+
+        # Sort by conversation, then time; a stable sort keeps the given order of equal times.
+        order = _sort_order(conv_codes, sent)
+        if order is not None:
+            conv_codes = conv_codes[order]
+            sent = sent[order]
+            author_codes = author_codes[order]
+            agent_codes = agent_codes[order]
+            assignee_rows = assignee_rows[order]
+            channel_codes = channel_codes[order]
+            private_col = private_col[order]
+            rows = order.astype(np.int64, copy=False)
+        else:
+            rows = np.arange(n, dtype=np.int64)
+
+        def reorder(values: Any) -> Any:
+            return None if values is None or order is None else values[order]
+
+        if order is not None:
+            quick_codes = reorder(quick_codes)
+            sentiment_col = reorder(sentiment_col)
+            actioned_col = reorder(actioned_col)
+            resolved_rows = reorder(resolved_rows)
+            message_ids = reorder(message_ids)
+            text_col = reorder(text_col)
+            tags_col = reorder(tags_col)
+
+        n_conv = len(conv_labels)
+        offsets = np.zeros(n_conv + 1, dtype=np.int64)
+        np.cumsum(np.bincount(conv_codes, minlength=n_conv), out=offsets[1:])
+
+        if message_ids is not None:
+            _check_unique_message_ids(conv_codes, message_ids, rows, source)
+            message_ids = _object_array(list(message_ids))
+
+        # Per conversation: the latest assignee given on its rows, the latest resolved_at.
+        assignee_conv = np.full(n_conv, -1, dtype=np.int32)
+        has_assignee = assignee_rows >= 0
+        assignee_conv[conv_codes[has_assignee]] = assignee_rows[has_assignee]
+        resolved_conv = np.full(n_conv, NAT, dtype=np.int64)
+        if resolved_rows is not None:
+            np.maximum.at(resolved_conv, conv_codes, resolved_rows)
+            first_sent = sent[offsets[:-1]] if n else np.zeros(0, dtype=np.int64)
+            early = (resolved_conv != NAT) & (resolved_conv < first_sent)
+            if early.any():
+                bad = int(np.flatnonzero(early)[0])
+                raise InvalidDataError(
+                    source,
+                    "resolved_at",
+                    None,
+                    f"a time at or after the first message of conversation "
+                    f"{str(conv_labels[bad])!r}",
+                    ns_to_datetime(int(resolved_conv[bad])),
+                )
+
+        return cls(
+            conversation=conv_codes,
+            sent_at=sent,
+            author=author_codes,
+            agent=agent_codes,
+            channel=channel_codes,
+            private=private_col,
+            row=rows,
+            message_id=message_ids,
+            text=text_col,
+            tags=tags_col,
+            sentiment=sentiment_col,
+            quick_reply=quick_codes,
+            actioned_at=actioned_col,
+            conversation_ids=conv_labels,
+            assignee=assignee_conv,
+            resolved_at=resolved_conv,
+            conversation_tags=None,
+            offsets=offsets,
+            agent_names=agent_names,
+            channel_names=channel_names,
+            quick_reply_names=quick_names,
+        )
+
+
+def _sort_order(conv: Int64Array, sent: Int64Array) -> npt.NDArray[np.intp] | None:
+    """The stable order by (conversation, time), or None when the rows are in it already."""
+    if conv.shape[0] < 2:
+        return None
+    dconv = conv[1:] - conv[:-1]
+    if bool(np.all((dconv > 0) | ((dconv == 0) & (sent[1:] >= sent[:-1])))):
+        return None
+    return np.lexsort((sent, conv))  # lexsort is stable
+
+
+def _check_unique_message_ids(
+    conv: Int64Array, ids: npt.NDArray[Any], rows: Int64Array, source: str
+) -> None:
+    lookup: dict[Any, int] = {}
+    codes = np.empty(ids.shape[0], dtype=np.int64)
+    for i, value in enumerate(ids.tolist()):
+        code = lookup.get(value)
+        if code is None:
+            if _is_missing(value) or value == "":
+                raise InvalidDataError(source, "message_id", int(rows[i]), "a non-empty id", value)
+            code = lookup[value] = len(lookup)
+        codes[i] = code
+    if codes.shape[0] < 2:
+        return
+    key = conv * len(lookup) + codes
+    order = np.argsort(key, kind="stable")
+    dup = np.flatnonzero(key[order][1:] == key[order][:-1])
+    if dup.size:
+        second = int(order[dup[0] + 1])
+        raise InvalidDataError(
+            source,
+            "message_id",
+            int(rows[second]),
+            "an id used once per conversation",
+            ids[second],
+        )
