@@ -145,6 +145,11 @@ class AttainmentResult(Grouped):
         return int(self._closed.shape[0])
 
     @property
+    def value(self) -> float | None:
+        """The headline value: the share of first replies within an hour, or ``None``."""
+        return self.within_hour.share
+
+    @property
     def answered(self) -> int:
         """Conversations whose first wait got a reply."""
         return int(np.count_nonzero(self._closed))

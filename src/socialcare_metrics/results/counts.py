@@ -35,6 +35,11 @@ class CountResult(Grouped):
         """How many items were counted."""
         return int(self._keys.time.shape[0])
 
+    @property
+    def value(self) -> int:
+        """The headline value: the count."""
+        return self.count
+
     def __int__(self) -> int:
         return self.count
 
@@ -142,6 +147,11 @@ class ReplyVolumeResult(Grouped):
     def count(self) -> int:
         """Replies: agent messages, plus bot messages if bots count as replies."""
         return self.agent_replies + (self.bot_messages if self.bot_replies else 0)
+
+    @property
+    def value(self) -> int:
+        """The headline value: the number of replies."""
+        return self.count
 
     def __int__(self) -> int:
         return self.count

@@ -48,6 +48,11 @@ class DeflectionResult:
         return self.phone + self.email + self.social
 
     @property
+    def value(self) -> float | None:
+        """The headline value: the deflection ratio, or ``None`` without assisted contacts."""
+        return self.ratio
+
+    @property
     def ratio(self) -> float | None:
         """social / (phone + email); ``None`` when there was no phone or email contact."""
         assisted = self.phone + self.email
@@ -100,6 +105,11 @@ class DeflectionReport:
     def count(self) -> int:
         """All contacts counted."""
         return self.total.count
+
+    @property
+    def value(self) -> float | None:
+        """The headline value: the deflection ratio, or ``None`` without assisted contacts."""
+        return self.ratio
 
     @property
     def ratio(self) -> float | None:

@@ -185,6 +185,11 @@ class DurationResult(Grouped):
         return int(np.count_nonzero(self._closed))
 
     @property
+    def value(self) -> timedelta | None:
+        """The headline value: the mean duration, or ``None`` over no closed item."""
+        return self.mean
+
+    @property
     def pending(self) -> int:
         """How many items are still open at :attr:`as_of`."""
         return int(self._closed.shape[0] - self.count)

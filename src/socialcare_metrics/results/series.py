@@ -62,6 +62,11 @@ class VolumeSeries:
         return self.total
 
     @property
+    def value(self) -> int:
+        """The headline value: the total count over every period."""
+        return self.total
+
+    @property
     def mean(self) -> float | None:
         """Average messages per period, or ``None`` over no period."""
         return self.total / len(self.periods) if self.periods else None
@@ -128,6 +133,11 @@ class HourOfWeekResult:
     @property
     def count(self) -> int:
         """The count the matrix is based on (the same as :attr:`total`)."""
+        return self.total
+
+    @property
+    def value(self) -> int:
+        """The headline value: the total count."""
         return self.total
 
     def busiest(self, k: int = 5) -> list[tuple[str, int, int]]:

@@ -109,6 +109,11 @@ class _SlaItems(Grouped):
         return int(self._status.shape[0])
 
     @property
+    def value(self) -> float | None:
+        """The headline value: the compliance, or ``None`` when nothing is scored yet."""
+        return self.compliance
+
+    @property
     def compliance(self) -> float | None:
         """achieved / (achieved + breached), in [0, 1]; ``None`` when nothing is scored yet."""
         achieved, breached = self.achieved, self.breached

@@ -114,6 +114,11 @@ class CsatResult(_SurveyResult):
         return self.satisfied / self.count if self.count else None
 
     @property
+    def value(self) -> float | None:
+        """The headline value: the CSAT share, or ``None`` over no response."""
+        return self.csat
+
+    @property
     def follow_up(self) -> list[FollowUp]:
         """The responses of 3 or lower, earliest first."""
         table = self._table
@@ -202,6 +207,11 @@ class NpsResult(_SurveyResult):
         if not self.count:
             return None
         return 100.0 * (self.promoters - self.detractors) / self.count
+
+    @property
+    def value(self) -> float | None:
+        """The headline value: the NPS, or ``None`` over no response."""
+        return self.nps
 
     def distribution(self) -> dict[int, int]:
         """How many responses gave each score 0..10."""

@@ -64,6 +64,11 @@ class TaskPerformance:
         return self.assigned
 
     @property
+    def value(self) -> float | None:
+        """The headline value: the completion rate, or ``None`` over no task."""
+        return self.completion_rate
+
+    @property
     def completed(self) -> int:
         """Tasks completed."""
         return int(np.count_nonzero(self._completed_at != NAT))
