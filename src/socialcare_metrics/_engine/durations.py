@@ -1,5 +1,5 @@
 """What every duration metric shares: the calendar check, pending items aged to ``as_of``, and
-wall-clock or business seconds between two instants."""
+the one exact measure, wall-clock or business nanoseconds between two instants."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .._core.typing import Int64Array
 from ..calendar import BusinessCalendar
 from ..errors import InvalidParameterError
 
-__all__ = ["check_calendar", "duration_ns", "end_or_as_of", "measure"]
+__all__ = ["check_calendar", "end_or_as_of", "measure", "ns_to_timedelta", "timedelta_ns"]
 
 
 def check_calendar(calendar: object, function: str) -> None:
@@ -50,17 +50,6 @@ def end_or_as_of(
     return np.where(closed, end, as_of).astype(np.int64, copy=False)
 
 
-def measure(
-    start: Int64Array, end: Int64Array, calendar: BusinessCalendar | None
-) -> npt.NDArray[np.float64]:
-    """Seconds from ``start`` to ``end``: wall-clock, or open time in ``calendar``."""
-    if calendar is None:
-        seconds = np.subtract(end, start).astype(np.float64)
-        seconds /= 1e9
-        return seconds
-    return np.asarray(calendar.business_seconds(start, end), dtype=np.float64)
-
-
 _NS_PER_US: Final = 1_000
 
 
@@ -80,10 +69,12 @@ def ns_to_timedelta(value: int) -> timedelta:
     return timedelta(microseconds=micros)
 
 
-def duration_ns(
-    start: Int64Array, end: Int64Array, calendar: BusinessCalendar | None
-) -> Int64Array:
-    """Exact nanoseconds from ``start`` to ``end``: wall-clock, or open time in ``calendar``."""
+def measure(start: Int64Array, end: Int64Array, calendar: BusinessCalendar | None) -> Int64Array:
+    """Exact nanoseconds from ``start`` to ``end``: wall-clock, or open time in ``calendar``.
+
+    The one duration measure under every metric: integer nanoseconds, never float seconds, so a
+    duration equal to a target or a bucket bound compares equal at any scale.
+    """
     if calendar is None:
         return np.subtract(end, start, dtype=np.int64)
     return np.asarray(calendar.business_nanoseconds(start, end), dtype=np.int64)

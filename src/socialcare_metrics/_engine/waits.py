@@ -20,7 +20,7 @@ import numpy as np
 
 from .._core.columns import AUTHOR_AGENT, AUTHOR_BOT, AUTHOR_CUSTOMER
 from .._core.time import NAT, datetime_to_ns, ns_to_datetime
-from .._core.typing import BoolArray, FloatArray, Int32Array, Int64Array
+from .._core.typing import BoolArray, Int32Array, Int64Array
 from .._engine.durations import end_or_as_of, measure
 from ..calendar import BusinessCalendar
 from ..errors import InvalidParameterError
@@ -42,7 +42,7 @@ class Waits:
     n_messages: Int64Array  # customer messages inside the wait
     open_row: Int64Array  # table row of the opening message
     close_row: Int64Array  # table row of the closing reply; -1 for pending
-    seconds: FloatArray  # duration (closed) or age at as_of (pending); wall or business
+    ns: Int64Array  # exact duration (closed) or age at as_of (pending); wall or business
     replied: BoolArray  # per table row: a customer message inside a closed wait
     customer: BoolArray  # per table row: a public customer message
     as_of: int  # epoch ns
@@ -154,7 +154,7 @@ def _compute_waits(
 
     # A pending wait's row -1 reads a placeholder time, which end_or_as_of replaces by as_of.
     end = end_or_as_of(start, table.sent_at[close_row], closed, as_of, function, "wait")
-    seconds = measure(start, end, calendar)
+    ns = measure(start, end, calendar)
 
     # Customer rows inside closed waits: the public customer rows, in order, are the waits'
     # runs one after another, so repeating each wait's "closed" over its messages labels them.
@@ -176,7 +176,7 @@ def _compute_waits(
         n_messages=n_messages.astype(np.int64, copy=False),
         open_row=open_row,
         close_row=close_row,
-        seconds=seconds,
+        ns=ns,
         replied=replied,
         customer=customer,
         as_of=as_of,

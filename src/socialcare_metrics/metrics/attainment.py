@@ -23,7 +23,7 @@ from typing import Final
 
 import numpy as np
 
-from .._engine.durations import check_calendar, duration_ns
+from .._engine.durations import check_calendar, measure
 from .._engine.inputs import Data, as_table
 from .._engine.waits import as_of_datetime, as_of_ns, compute_waits
 from ..calendar import BusinessCalendar
@@ -104,7 +104,7 @@ def expectation_attainment(
     return AttainmentResult(
         as_of=as_of_datetime(waits.as_of),
         business_time=calendar is not None,
-        actual_ns=duration_ns(start, waits.end[first], calendar),
+        actual_ns=measure(start, waits.end[first], calendar),
         closed=closed,
         keys=keys,
     )

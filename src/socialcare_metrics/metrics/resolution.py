@@ -19,6 +19,7 @@ from .._engine.inputs import Data, as_table
 from .._engine.resolution import resolution_items
 from .._engine.waits import as_of_datetime, as_of_ns, default_as_of
 from ..calendar import BusinessCalendar
+from ..results._base import Labels
 from ..results._grouping import GroupKeys
 from ..results.durations import DurationResult
 
@@ -90,10 +91,9 @@ def resolution_time(
     )
     return DurationResult(
         name="resolution time",
-        table=table,
-        seconds=measure(items.start, end, calendar),
+        ns=measure(items.start, end, calendar),
         closed=items.resolved,
-        conversation=items.conversation,
+        conversation=Labels(codes=items.conversation, names=table.conversation_ids),
         keys=keys,
         as_of=as_of_datetime(as_of_value),
     )

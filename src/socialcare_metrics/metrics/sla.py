@@ -22,12 +22,13 @@ import numpy.typing as npt
 
 from .._core.time import ns_to_datetime
 from .._core.typing import BoolArray, Int8Array, Int64Array
-from .._engine.durations import duration_ns, timedelta_ns
+from .._engine.durations import measure, timedelta_ns
 from .._engine.inputs import Data, as_table
 from .._engine.resolution import resolution_items
 from .._engine.sla import TARGETS, SlaPolicy, SlaTargetName, classify
 from .._engine.waits import as_of_datetime, as_of_ns, compute_waits, default_as_of
 from ..errors import InvalidParameterError
+from ..results._base import Labels
 from ..results._grouping import GroupKeys
 from ..results.sla import SlaReport
 
@@ -165,7 +166,7 @@ def sla_compliance(
         )
 
     start = np.concatenate(starts)
-    actual = duration_ns(start, np.concatenate(ends), calendar)
+    actual = measure(start, np.concatenate(ends), calendar)
     target_ns = np.concatenate(targets_ns)
     is_closed = np.concatenate(closed)
     keys = GroupKeys(
@@ -179,11 +180,13 @@ def sla_compliance(
     return SlaReport(
         policy=policy,
         as_of=as_of_datetime(as_of_value),
-        table=table,
         kind=np.concatenate(kinds),
         status=classify(is_closed, actual, target_ns),
         actual_ns=actual,
         target_ns=target_ns,
-        conversation=np.concatenate(conversations).astype(np.int64, copy=False),
+        conversation=Labels(
+            codes=np.concatenate(conversations).astype(np.int64, copy=False),
+            names=table.conversation_ids,
+        ),
         keys=keys,
     )

@@ -12,6 +12,7 @@ from .._core.columns import _factorize
 from .._core.time import NAT, datetime_to_ns
 from ..errors import InvalidParameterError
 from ..records import Task
+from ..results._grouping import GroupKeys
 from ..results.tasks import TaskPerformance
 
 __all__ = ["task_performance"]
@@ -68,10 +69,16 @@ def task_performance(tasks: Iterable[Task], /) -> TaskPerformance:
     codes, names = _factorize(assignees)
     id_array = np.empty(len(ids), dtype=object)
     id_array[:] = ids
+    assigned_at = np.asarray(assigned, dtype=np.int64)
     return TaskPerformance(
         ids=id_array,
-        assignee=codes,
-        names=names,
-        assigned_at=np.asarray(assigned, dtype=np.int64),
+        assigned_at=assigned_at,
         completed_at=np.asarray(completed, dtype=np.int64),
+        keys=GroupKeys(
+            agent=np.asarray(codes, dtype=np.int32),
+            agent_names=names,
+            channel=np.full(assigned_at.shape[0], -1, dtype=np.int32),
+            channel_names=(),
+            time=assigned_at,
+        ),
     )

@@ -22,6 +22,7 @@ from .._engine.inputs import Data, as_table
 from .._engine.waits import Waits, as_of_datetime, as_of_ns, compute_waits, default_as_of
 from ..calendar import BusinessCalendar
 from ..errors import InvalidDataError, InvalidParameterError
+from ..results._base import Labels
 from ..results._grouping import GroupKeys
 from ..results.counts import CountResult, RateResult, ReplyVolumeResult
 from ..results.durations import DurationResult
@@ -381,10 +382,11 @@ def time_to_action(
     agent = np.where(reply_first, waits.agent[wait_index], table.assignee[conversation])
     return DurationResult(
         name="time to action",
-        table=table,
-        seconds=measure(start, end, calendar),
+        ns=measure(start, end, calendar),
         closed=closed,
-        conversation=conversation.astype(np.int64, copy=False),
+        conversation=Labels(
+            codes=conversation.astype(np.int64, copy=False), names=table.conversation_ids
+        ),
         # With a calendar, periods default to its zone, as for the other speed metrics.
         keys=attrs.evolve(
             _keys(table, rows, agent),

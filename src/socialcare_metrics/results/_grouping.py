@@ -9,7 +9,7 @@ item's to the last item's, empty ones included.
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-from typing import Any, Literal, Self, TypeAlias, overload
+from typing import Any, Literal, TypeAlias
 
 import attrs
 import numpy as np
@@ -26,7 +26,7 @@ from .._core.time import NAT
 from .._core.typing import Int32Array, Int64Array
 from ..errors import InvalidParameterError
 
-__all__ = ["GroupKey", "GroupKeys", "Grouped", "group_indices"]
+__all__ = ["GroupKey", "GroupKeys", "group_indices"]
 
 GroupKey: TypeAlias = Literal["agent", "channel", "hour", "day", "week", "month"]
 
@@ -56,54 +56,54 @@ class GroupKeys:
             self, agent=self.agent[index], channel=self.channel[index], time=self.time[index]
         )
 
-    def split(
-        self, key: object, tz: TimeZone | None, function: str = "by"
-    ) -> list[tuple[str | datetime | None, npt.NDArray[np.intp]]]:
-        """The groups of ``key``, in order, each with the indices of its items.
+    def codes(
+        self, key: str, tz: TimeZone | None, function: str
+    ) -> tuple[list[str | datetime | None], Int64Array]:
+        """The groups of ``key``, in order, and each item's group number (0, 1, ...).
 
-        Agents and channels: the named groups that have items, sorted by name, then ``None``
-        for items without one. Periods: every period from the first item's to the last item's,
-        empty ones included, then ``None`` for items without a time; local to ``tz``, or to
-        :attr:`default_tz` when ``tz`` is ``None``.
+        Agents and channels: the named groups that have items, sorted by name (the order of
+        the name tuple), then ``None`` for items without one. Periods: every period from the
+        first item's to the last item's, empty ones included, then ``None`` for items without
+        a time; local to ``tz``, or to :attr:`default_tz` when ``tz`` is ``None``.
         """
         if key in ("agent", "channel"):
             if tz is not None:
                 raise InvalidParameterError(
-                    function, "tz", "None when grouping by agent or channel", tz
+                    function, "tz", "None when grouping by agent or channel only", tz
                 )
-            codes, names = (
-                (self.agent, self.agent_names)
-                if key == "agent"
-                else (self.channel, self.channel_names)
-            )
-            # Shifted by one, so that "none" (-1) is group 0 and comes out first.
-            chunks = group_indices(codes.astype(np.int64) + 1, len(names) + 1)
-            named: list[tuple[str | datetime | None, npt.NDArray[np.intp]]] = [
-                (names[code - 1], chunk)
-                for code, chunk in enumerate(chunks)
-                if code > 0 and chunk.size
-            ]
-            if chunks and chunks[0].size:
-                named.append((None, chunks[0]))
-            return named
-        if isinstance(key, str) and key in PERIOD_UNITS:
+            return self._name_codes(key)
+        if key in PERIOD_UNITS:
             unit = check_period_unit(key, function, "key")
             zone = resolve_timezone(tz if tz is not None else self.default_tz, function)
-            untimed = np.flatnonzero(self.time == NAT)
-            if untimed.size:
-                timed = np.flatnonzero(self.time != NAT)
+            untimed = self.time == NAT
+            if untimed.any():
+                timed = np.flatnonzero(~untimed)
                 index = bucket_instants(self.time[timed], unit, zone)
-                chunks = [timed[c] for c in group_indices(index.codes, len(index))]
-            else:
-                index = bucket_instants(self.time, unit, zone)
-                chunks = group_indices(index.codes, len(index))
-            groups: list[tuple[str | datetime | None, npt.NDArray[np.intp]]] = list(
-                zip(index.labels(), chunks, strict=True)
-            )
-            if untimed.size:
-                groups.append((None, untimed))
-            return groups
+                labels: list[str | datetime | None] = list(index.labels())
+                codes = np.full(self.time.shape[0], len(labels), dtype=np.int64)
+                codes[timed] = index.codes
+                labels.append(None)
+                return labels, codes
+            index = bucket_instants(self.time, unit, zone)
+            return list(index.labels()), index.codes.astype(np.int64, copy=False)
         raise InvalidParameterError(function, "key", f"one of {_GROUP_KEYS}", key)
+
+    def _name_codes(self, key: str) -> tuple[list[str | datetime | None], Int64Array]:
+        values, names = (
+            (self.agent, self.agent_names) if key == "agent" else (self.channel, self.channel_names)
+        )
+        # Shifted by one, so that "none" (-1) is slot 0.
+        shifted = values.astype(np.int64) + 1
+        present = np.bincount(shifted, minlength=len(names) + 1) > 0
+        named = np.flatnonzero(present[1:])
+        remap = np.full(len(names) + 1, -1, dtype=np.int64)
+        remap[named + 1] = np.arange(named.shape[0], dtype=np.int64)
+        labels: list[str | datetime | None] = [names[i] for i in named.tolist()]
+        if present[0]:
+            remap[0] = len(labels)
+            labels.append(None)
+        codes: Int64Array = remap[shifted]
+        return labels, codes
 
 
 def group_indices(codes: npt.NDArray[np.int64], n_groups: int) -> list[npt.NDArray[np.intp]]:
@@ -123,52 +123,3 @@ def group_indices(codes: npt.NDArray[np.int64], n_groups: int) -> list[npt.NDArr
     order = np.argsort(small, kind="stable")
     bounds = np.cumsum(np.bincount(codes, minlength=n_groups))[:-1]
     return list(np.split(order, bounds))
-
-
-class Grouped:
-    """Grouping for result types that hold a :class:`GroupKeys` per item."""
-
-    __slots__ = ()
-
-    def _group_keys(self) -> GroupKeys:  # pragma: no cover - every subclass overrides it
-        raise NotImplementedError
-
-    def _subset(self, index: npt.NDArray[np.intp]) -> Self:  # pragma: no cover
-        raise NotImplementedError
-
-    @overload
-    def by(
-        self, key: Literal["agent", "channel"], *, tz: None = None
-    ) -> dict[str | None, Self]: ...
-
-    @overload
-    def by(
-        self, key: Literal["hour", "day", "week", "month"], *, tz: TimeZone | None = None
-    ) -> dict[datetime | None, Self]: ...
-
-    @overload
-    def by(
-        self, key: GroupKey, *, tz: TimeZone | None = None
-    ) -> dict[str | datetime | None, Self]: ...
-
-    def by(self, key: GroupKey, *, tz: TimeZone | None = None) -> dict[Any, Self]:
-        """Split the result into one result per agent, channel or calendar period.
-
-        Args:
-            key: ``"agent"`` or ``"channel"`` (named groups sorted by name, then ``None`` for
-                items without one), or a period: ``"hour"``, ``"day"``, ``"week"`` (ISO, from
-                Monday) or ``"month"``, local to ``tz``; every period from the first item's to
-                the last item's is present, empty ones included, keyed by its start as an aware
-                datetime.
-            tz: The time zone of the periods (an IANA name, a ``ZoneInfo`` or a fixed
-                ``timezone``). Only for periods. By default, the time zone of the business
-                calendar the result was measured with, if any, else UTC.
-
-        Returns:
-            A dict from group to that group's result.
-        """
-        function = f"{type(self).__name__}.by"
-        return {
-            label: self._subset(index)
-            for label, index in self._group_keys().split(key, tz, function)
-        }

@@ -4,18 +4,20 @@ customers expect."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Final, Self
+from typing import Any, Final
 
 import attrs
 import numpy as np
-import numpy.typing as npt
 
+from .._core.typing import BoolArray, Int64Array
 from .._engine.durations import timedelta_ns
 from .._engine.sla import ACHIEVED, BREACHED, PENDING, classify
 from ..calendar import _INT64_MAX
 from ..errors import InvalidParameterError
-from ..results._grouping import Grouped, GroupKeys
 from ..results.durations import format_duration
+from ._base import ITEM, Result, Summary
+from ._grouping import GroupKeys
+from ._stats import group_counts, shares
 
 #: Share of consumers who expect a reply on social media within the first hour (Sprout Social
 #: Index, as quoted by the source articles).
@@ -111,7 +113,7 @@ def _check_threshold(value: object, function: str) -> timedelta:
 
 
 @attrs.frozen(eq=False, repr=False)
-class AttainmentResult(Grouped):
+class AttainmentResult(Result):
     """The share of first replies within 1 hour and within 24 hours, beside what customers expect.
 
     :attr:`within_hour` and :attr:`within_day` each hold the counts and the share, with the
@@ -124,20 +126,24 @@ class AttainmentResult(Grouped):
 
     as_of: datetime | None  # None: no data and no as_of given
     business_time: bool
-    _actual_ns: npt.NDArray[np.int64]  # first reply time (answered) or age at as_of
-    _closed: npt.NDArray[np.bool_]
-    _keys: GroupKeys
+    _actual_ns: Int64Array = attrs.field(metadata=ITEM)  # first reply time, or age at as_of
+    _closed: BoolArray = attrs.field(metadata=ITEM)
+    _keys: GroupKeys = attrs.field(metadata=ITEM)
 
-    def _group_keys(self) -> GroupKeys:
-        return self._keys
-
-    def _subset(self, index: npt.NDArray[np.intp]) -> Self:
-        return attrs.evolve(
-            self,
-            actual_ns=self._actual_ns[index],
-            closed=self._closed[index],
-            keys=self._keys.subset(index),
-        )
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        count = group_counts(codes, n_groups)
+        answered = group_counts(codes, n_groups, self._closed)
+        columns: Summary = {
+            "count": count.tolist(),
+            "answered": answered.tolist(),
+            "pending": (count - answered).tolist(),
+        }
+        for label, threshold in (("within_hour", _HOUR), ("within_day", _DAY)):
+            status = classify(self._closed, self._actual_ns, timedelta_ns(threshold))
+            within = group_counts(codes, n_groups, status == ACHIEVED)
+            late = group_counts(codes, n_groups, status == BREACHED)
+            columns[label] = shares(within, within + late)
+        return columns
 
     @property
     def count(self) -> int:

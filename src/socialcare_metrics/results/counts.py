@@ -2,33 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any
 
 import attrs
 import numpy as np
-import numpy.typing as npt
 
-from .._core.typing import BoolArray
-from ..results._grouping import Grouped, GroupKeys
+from .._core.typing import BoolArray, Int64Array
+from ._base import ITEM, Result, Summary
+from ._grouping import GroupKeys
+from ._stats import group_counts, shares
 
 __all__ = ["CountResult", "RateResult", "ReplyVolumeResult"]
 
 
 @attrs.frozen(eq=False, repr=False)
-class CountResult(Grouped):
+class CountResult(Result):
     """A count of items (messages, conversations), groupable by agent, channel and period.
 
-    ``int(result)`` and :attr:`count` are the count.
+    ``int(result)`` and `count` are the count.
     """
 
     name: str
-    _keys: GroupKeys
+    _keys: GroupKeys = attrs.field(metadata=ITEM)
 
-    def _group_keys(self) -> GroupKeys:
-        return self._keys
-
-    def _subset(self, index: npt.NDArray[np.intp]) -> Self:
-        return attrs.evolve(self, keys=self._keys.subset(index))
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        return {"count": group_counts(codes, n_groups).tolist()}
 
     @property
     def count(self) -> int:
@@ -44,8 +42,8 @@ class CountResult(Grouped):
         return self.count
 
     def to_dict(self) -> dict[str, Any]:
-        """The result as plain Python values."""
-        return {"name": self.name, "count": self.count}
+        """The result as plain Python values: ``name`` and ``count``."""
+        return {"name": self.name, **self.summary_row()}
 
     def __str__(self) -> str:
         return f"{self.count:,}"
@@ -55,22 +53,25 @@ class CountResult(Grouped):
 
 
 @attrs.frozen(eq=False, repr=False)
-class RateResult(Grouped):
+class RateResult(Result):
     """A share: how many of the items (the denominator) count in the numerator.
 
-    :attr:`value` is ``numerator / denominator`` in [0, 1], or ``None`` over no items (SPEC
-    section 7: undefined, never NaN). ``str(result)`` is the percentage with one decimal.
+    `value` is ``numerator / denominator`` in [0, 1], or ``None`` over no items (undefined,
+    never NaN). ``str(result)`` is the percentage with one decimal.
     """
 
     name: str
-    _hit: BoolArray
-    _keys: GroupKeys
+    _hit: BoolArray = attrs.field(metadata=ITEM)
+    _keys: GroupKeys = attrs.field(metadata=ITEM)
 
-    def _group_keys(self) -> GroupKeys:
-        return self._keys
-
-    def _subset(self, index: npt.NDArray[np.intp]) -> Self:
-        return attrs.evolve(self, hit=self._hit[index], keys=self._keys.subset(index))
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        numerator = group_counts(codes, n_groups, self._hit)
+        denominator = group_counts(codes, n_groups)
+        return {
+            "numerator": numerator.tolist(),
+            "denominator": denominator.tolist(),
+            "value": shares(numerator, denominator),
+        }
 
     @property
     def numerator(self) -> int:
@@ -98,13 +99,11 @@ class RateResult(Grouped):
         return None if self.value is None else 100.0 * self.value
 
     def to_dict(self) -> dict[str, Any]:
-        """The result as plain Python values."""
-        return {
-            "name": self.name,
-            "numerator": self.numerator,
-            "denominator": self.denominator,
-            "value": self.value,
-        }
+        """The result as plain Python values.
+
+        Keys: ``name``, ``numerator``, ``denominator`` and ``value``.
+        """
+        return {"name": self.name, **self.summary_row()}
 
     def __str__(self) -> str:
         return "n/a" if self.value is None else f"{self.value:.1%}"
@@ -114,24 +113,29 @@ class RateResult(Grouped):
 
 
 @attrs.frozen(eq=False, repr=False)
-class ReplyVolumeResult(Grouped):
+class ReplyVolumeResult(Result):
     """Brand messages sent: replies by agents, with bot messages reported beside them.
 
-    :attr:`count` is the number of replies: public agent messages, plus bot messages when the
-    metric was asked to count bots as replies. :attr:`bot_messages` is always the number of
+    `count` is the number of replies: public agent messages, plus bot messages when the
+    metric was asked to count bots as replies. `bot_messages` is always the number of
     public bot messages, so a reader sees how much of the brand's side was automated.
     """
 
     name: str
-    _bot: BoolArray  # per item: a bot message (else an agent message)
+    _bot: BoolArray = attrs.field(metadata=ITEM)  # per item: a bot message (else an agent's)
     bot_replies: bool
-    _keys: GroupKeys
+    _keys: GroupKeys = attrs.field(metadata=ITEM)
 
-    def _group_keys(self) -> GroupKeys:
-        return self._keys
-
-    def _subset(self, index: npt.NDArray[np.intp]) -> Self:
-        return attrs.evolve(self, bot=self._bot[index], keys=self._keys.subset(index))
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        bots = group_counts(codes, n_groups, self._bot)
+        agents = group_counts(codes, n_groups) - bots
+        count = agents + bots if self.bot_replies else agents
+        return {
+            "count": count.tolist(),
+            "agent_replies": agents.tolist(),
+            "bot_messages": bots.tolist(),
+            "bot_replies": [self.bot_replies] * n_groups,
+        }
 
     @property
     def agent_replies(self) -> int:
@@ -157,14 +161,9 @@ class ReplyVolumeResult(Grouped):
         return self.count
 
     def to_dict(self) -> dict[str, Any]:
-        """The result as plain Python values."""
-        return {
-            "name": self.name,
-            "count": self.count,
-            "agent_replies": self.agent_replies,
-            "bot_messages": self.bot_messages,
-            "bot_replies": self.bot_replies,
-        }
+        """The result as plain Python values: ``name``, ``count``, ``agent_replies``,
+        ``bot_messages`` and ``bot_replies``."""
+        return {"name": self.name, **self.summary_row()}
 
     def __str__(self) -> str:
         return f"{self.count:,}"

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta, tzinfo
-from typing import Any, Final, Self
+from typing import Any, Final
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from .._core.time import ns_to_datetime
+from .._core.typing import BoolArray, FloatArray, Int64Array
+from .._core.validation import check_count, check_number
+from .._engine.durations import ns_to_timedelta, timedelta_ns
 from .._engine.waits import Waits, as_of_datetime
 from ..errors import InvalidParameterError
-from ..results._grouping import Grouped, GroupKeys
-from ..tables.messages import MessageTable
+from ._base import ITEM, Labels, Result, Summary
+from ._grouping import GroupKeys
+from ._stats import (
+    SortedGroups,
+    group_counts,
+    ns_float_to_us,
+    sort_within_groups,
+    us_to_seconds,
+)
 
 __all__ = [
     "DURATION_BUCKETS",
@@ -80,8 +90,8 @@ def format_duration(value: timedelta | float | None) -> str:
     return sign + " ".join(parts)
 
 
-def _timedelta(seconds: float | None) -> timedelta | None:
-    return None if seconds is None else timedelta(seconds=float(seconds))
+def _us_timedelta(micros: int) -> timedelta:
+    return timedelta(microseconds=micros)
 
 
 @attrs.frozen
@@ -94,33 +104,34 @@ class SlowWait:
 
 
 @attrs.frozen(eq=False, repr=False)
-class DurationResult(Grouped):
+class DurationResult(Result):
     """The summary of a duration metric (first reply time, reply wait time, ...).
 
     Every statistic is over the closed items (waits that got a reply); pending items are counted
-    in :attr:`pending`. Over no closed item every statistic is ``None`` and :attr:`count` is 0.
+    in `pending`. Over no closed item every statistic is ``None`` and `count` is 0.
     ``str(result)`` is the mean in the articles' whole-unit format (``"7 min"``).
 
-    Percentiles use linear interpolation between closest ranks (numpy's default).
+    Durations are measured in exact integer nanoseconds and reported as ``timedelta`` values,
+    rounded half up to the microsecond. The mean is exact; percentiles use linear interpolation
+    between closest ranks (numpy's default).
 
     ``by(key)`` splits it: by ``"agent"`` (whose reply closed the wait; a pending item belongs
     to the conversation's assignee), ``"channel"`` (of the message that opened it), or a local
     period (``"hour"``, ``"day"``, ``"week"``, ``"month"``), the period in which the wait opened.
     Periods are local to ``tz=`` if given, else to the time zone of the business calendar the
-    metric was measured with, else UTC.
+    metric was measured with, else UTC. Several keys combine: ``by("agent", "day")``.
 
-    :meth:`distribution` counts the closed items in duration buckets (by default 0-1 h, 1-4 h,
+    `distribution` counts the closed items in duration buckets (by default 0-1 h, 1-4 h,
     4-8 h, 8-24 h and over 24 h).
     """
 
     name: str
-    _table: MessageTable
-    _seconds: npt.NDArray[np.float64]  # one per item (closed: duration; pending: age)
-    _closed: npt.NDArray[np.bool_]
-    _conversation: npt.NDArray[np.int64]
+    _ns: Int64Array = attrs.field(metadata=ITEM)  # closed: duration; pending: age at as_of
+    _closed: BoolArray = attrs.field(metadata=ITEM)
+    _conversation: Labels = attrs.field(metadata=ITEM)
     # agent: who closed it (pending: the conversation's assignee); channel: of the opening
     # message; time: when it opened (the customer wrote), which places it in a period.
-    _keys: GroupKeys
+    _keys: GroupKeys = attrs.field(metadata=ITEM)
     as_of: datetime | None  # None: no data and no as_of given
 
     @classmethod
@@ -128,7 +139,7 @@ class DurationResult(Grouped):
         cls,
         name: str,
         waits: Waits,
-        mask: npt.NDArray[np.bool_] | None = None,
+        mask: BoolArray | None = None,
         *,
         tz: tzinfo | None = None,
     ) -> DurationResult:
@@ -137,9 +148,9 @@ class DurationResult(Grouped):
 
         closed = pick(waits.closed)
         conversation = pick(waits.conversation)
-        assignee = waits.table.assignee[conversation]
-        agent = np.where(closed, pick(waits.agent), assignee).astype(np.int32)
         table = waits.table
+        assignee = table.assignee[conversation]
+        agent = np.where(closed, pick(waits.agent), assignee).astype(np.int32)
         keys = GroupKeys(
             agent=agent,
             agent_names=table.agent_names,
@@ -150,32 +161,49 @@ class DurationResult(Grouped):
         )
         return cls(
             name=name,
-            table=table,
-            seconds=pick(waits.seconds),
+            ns=pick(waits.ns),
             closed=closed,
-            conversation=conversation,
+            conversation=Labels(codes=conversation, names=table.conversation_ids),
             keys=keys,
             as_of=as_of_datetime(waits.as_of),
         )
 
-    def _group_keys(self) -> GroupKeys:
-        return self._keys
-
-    def _subset(self, index: npt.NDArray[np.intp]) -> Self:
-        return attrs.evolve(
-            self,
-            seconds=self._seconds[index],
-            closed=self._closed[index],
-            conversation=self._conversation[index],
-            keys=self._keys.subset(index),
-        )
-
     # --- the numbers ----------------------------------------------------------------------------
 
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        closed = self._closed
+        groups = sort_within_groups(self._ns[closed], codes[closed], n_groups)
+        counts = groups.counts
+        full = counts > 0
+
+        def us(values: Int64Array) -> list[float | None]:
+            return us_to_seconds(values, full)
+
+        return {
+            "count": counts.tolist(),
+            "pending": group_counts(codes, n_groups, ~closed).tolist(),
+            "mean": us(groups.mean_us()),
+            "median": us(ns_float_to_us(groups.percentile(50))),
+            "p90": us(ns_float_to_us(groups.percentile(90))),
+            "min": us(_round_us(groups.minimum())),
+            "max": us(_round_us(groups.maximum())),
+        }
+
+    def _sorted(self) -> SortedGroups:
+        closed = self._ns[self._closed]
+        return sort_within_groups(closed, np.zeros(closed.shape[0], dtype=np.int64), 1)
+
     @property
-    def seconds(self) -> npt.NDArray[np.float64]:
+    def nanoseconds(self) -> Int64Array:
+        """The closed durations in exact integer nanoseconds, in table order (read-only)."""
+        out = self._ns[self._closed]
+        out.flags.writeable = False
+        return out
+
+    @property
+    def seconds(self) -> FloatArray:
         """The closed durations in seconds, in table order (a read-only array)."""
-        out = self._seconds[self._closed]
+        out = self._ns[self._closed] / 1e9
         out.flags.writeable = False
         return out
 
@@ -191,24 +219,22 @@ class DurationResult(Grouped):
 
     @property
     def pending(self) -> int:
-        """How many items are still open at :attr:`as_of`."""
+        """How many items are still open at `as_of`."""
         return int(self._closed.shape[0] - self.count)
 
     @property
-    def pending_ages(self) -> npt.NDArray[np.float64]:
-        """The age in seconds at :attr:`as_of` of each pending item."""
-        out = self._seconds[~self._closed]
+    def pending_ages(self) -> FloatArray:
+        """The age in seconds at `as_of` of each pending item."""
+        out = self._ns[~self._closed] / 1e9
         out.flags.writeable = False
         return out
 
-    def _stat(self, reduce: Callable[[npt.NDArray[np.float64]], Any]) -> timedelta | None:
-        values = self._seconds[self._closed]
-        return _timedelta(float(reduce(values))) if values.size else None
-
     @property
     def mean(self) -> timedelta | None:
-        """The arithmetic mean, or ``None`` over nothing."""
-        return self._stat(np.mean)
+        """The arithmetic mean (exact, rounded half up to the microsecond), or ``None``."""
+        if not self.count:
+            return None
+        return _us_timedelta(int(self._sorted().mean_us()[0]))
 
     @property
     def median(self) -> timedelta | None:
@@ -223,32 +249,29 @@ class DurationResult(Grouped):
     @property
     def min(self) -> timedelta | None:
         """The shortest duration."""
-        return self._stat(np.min)
+        closed = self._ns[self._closed]
+        return ns_to_timedelta(int(closed.min())) if closed.size else None
 
     @property
     def max(self) -> timedelta | None:
         """The longest duration."""
-        return self._stat(np.max)
+        closed = self._ns[self._closed]
+        return ns_to_timedelta(int(closed.max())) if closed.size else None
 
     def percentile(self, q: float) -> timedelta | None:
         """The ``q``-th percentile, ``q`` in [0, 100]."""
-        if (
-            isinstance(q, bool)
-            or not isinstance(q, int | float)
-            or not math.isfinite(q)
-            or not 0 <= q <= 100
-        ):
-            raise InvalidParameterError("DurationResult.percentile", "q", "a number in [0, 100]", q)
-        return self._stat(lambda values: np.percentile(values, q))
+        q = check_number(q, "DurationResult.percentile", "q", low=0, high=100)
+        if not self.count:
+            return None
+        return _us_timedelta(int(ns_float_to_us(self._sorted().percentile(q))[0]))
 
     def slowest(self, k: int = 5) -> list[SlowWait]:
         """The ``k`` longest closed items, longest first (ties: earlier in the table first)."""
-        if isinstance(k, bool) or not isinstance(k, int) or k < 0:
-            raise InvalidParameterError("DurationResult.slowest", "k", "an int >= 0", k)
+        k = check_count(k, "DurationResult.slowest", "k")
         index = np.flatnonzero(self._closed)
         if k == 0 or index.size == 0:
             return []
-        values = self._seconds[index]
+        values = self._ns[index]
         if k < values.size:
             # Only the items at least as long as the k-th longest can be among the k longest:
             # a linear partition finds that bound, then a small stable sort orders them.
@@ -259,8 +282,8 @@ class DurationResult(Grouped):
             order = np.argsort(-values, kind="stable")
         return [
             SlowWait(
-                conversation_id=self._table.conversation_label(int(self._conversation[i])),
-                duration=timedelta(seconds=float(self._seconds[i])),
+                conversation_id=self._conversation.label(int(i)),
+                duration=ns_to_timedelta(int(self._ns[i])),
                 opened_at=ns_to_datetime(int(self._keys.time[i])),
             )
             for i in index[order]
@@ -271,16 +294,16 @@ class DurationResult(Grouped):
 
         ``bounds`` ``b1 < b2 < ... < bn`` make n + 1 buckets: ``[0, b1]``, ``(b1, b2]``, ...,
         ``(bn, inf)``. A bucket holds its upper bound, so a reply after exactly one hour is
-        "within 1 h", as in an SLA (duration <= target). Pending items are not placed in a
-        bucket (their duration is not known yet); :attr:`DurationDistribution.pending` counts
-        them. The counts add up to :attr:`count`, and over at least one item the shares add up
-        to 1; over none every share is ``None``.
+        "within 1 h", as in an SLA (duration <= target); durations and bounds are compared in
+        exact nanoseconds. Pending items are not placed in a bucket (their duration is not known
+        yet); `DurationDistribution.pending` counts them. The counts add up to `count`, and over
+        at least one item the shares add up to 1; over none every share is ``None``.
 
         Args:
             bounds: Positive, strictly increasing ``timedelta`` bounds; default
-                :data:`DURATION_BUCKETS` (0-1 h, 1-4 h, 4-8 h, 8-24 h, over 24 h).
+                `DURATION_BUCKETS` (0-1 h, 1-4 h, 4-8 h, 8-24 h, over 24 h).
 
-        Example:
+        Examples:
             >>> from datetime import datetime, timedelta, timezone
             >>> from socialcare_metrics import Conversation, Message, first_reply_time
             >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
@@ -299,11 +322,11 @@ class DurationResult(Grouped):
         """
         function = "DurationResult.distribution"
         limits = _check_bounds(bounds, function)
-        seconds = np.array([limit.total_seconds() for limit in limits], dtype=np.float64)
-        closed = self._seconds[self._closed]
+        limits_ns = np.array([timedelta_ns(limit) for limit in limits], dtype=np.int64)
+        closed = self._ns[self._closed]
         # side="left": a duration equal to a bound goes into the bucket that bound closes.
         counts = np.bincount(
-            np.searchsorted(seconds, closed, side="left"), minlength=len(limits) + 1
+            np.searchsorted(limits_ns, closed, side="left"), minlength=len(limits) + 1
         )
         total = int(closed.shape[0])
         unit = _label_unit(limits)
@@ -324,20 +347,14 @@ class DurationResult(Grouped):
     # --- output -----------------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        """The summary as plain Python values (durations in seconds, ``None`` if undefined)."""
+        """The summary as plain Python values (durations in seconds, ``None`` if undefined).
 
-        def secs(value: timedelta | None) -> float | None:
-            return None if value is None else value.total_seconds()
-
+        Keys: ``name``, ``count``, ``pending``, ``mean``, ``median``, ``p90``, ``min``, ``max``
+        and ``as_of`` (ISO 8601, or ``None``).
+        """
         return {
             "name": self.name,
-            "count": self.count,
-            "pending": self.pending,
-            "mean": secs(self.mean),
-            "median": secs(self.median),
-            "p90": secs(self.p90),
-            "min": secs(self.min),
-            "max": secs(self.max),
+            **self.summary_row(),
             "as_of": None if self.as_of is None else self.as_of.isoformat(),
         }
 
@@ -366,6 +383,14 @@ class DurationResult(Grouped):
         )
         return f"<table><caption>{self.name}</caption>{rows}</table>"
 
+
+def _round_us(values: Int64Array) -> Int64Array:
+    """Integer nanoseconds as whole microseconds, rounded half up."""
+    out: Int64Array = (values + 500) // 1_000
+    return out
+
+
+# --- distributions ----------------------------------------------------------------------------
 
 _LABEL_UNITS: Final = (("d", 86_400_000_000), ("h", 3_600_000_000), ("min", 60_000_000))
 

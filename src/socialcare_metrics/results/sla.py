@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Self
+from typing import Any
 
 import attrs
 import numpy as np
@@ -11,6 +11,7 @@ import numpy.typing as npt
 
 from .._core.time import ns_to_datetime
 from .._core.typing import Int8Array, Int64Array
+from .._core.validation import check_count
 from .._engine.durations import ns_to_timedelta
 from .._engine.sla import (
     _STATUS_NAMES,
@@ -23,10 +24,10 @@ from .._engine.sla import (
     SlaStatus,
     SlaTargetName,
 )
-from ..errors import InvalidParameterError
-from ..results._grouping import Grouped, GroupKeys
-from ..results.durations import format_duration
-from ..tables.messages import MessageTable
+from ._base import ITEM, Labels, Result, Summary
+from ._grouping import GroupKeys
+from ._stats import group_counts, shares
+from .durations import format_duration
 
 __all__ = ["SlaItem", "SlaReport", "SlaResult"]
 
@@ -56,32 +57,29 @@ def _percent(value: float | None) -> str:
 
 
 @attrs.frozen(eq=False, repr=False)
-class _SlaItems(Grouped):
+class _SlaItems(Result):
     """Items measured against SLA targets, with the counts and breakdowns they share."""
 
     policy: SlaPolicy
     as_of: datetime | None  # None: no data and no as_of given
-    _table: MessageTable
-    _kind: Int8Array  # index into TARGETS
-    _status: Int8Array  # ACHIEVED, BREACHED or PENDING
-    _actual_ns: Int64Array  # duration (closed) or age at as_of (open)
-    _target_ns: Int64Array
-    _conversation: Int64Array
-    _keys: GroupKeys
+    _kind: Int8Array = attrs.field(metadata=ITEM)  # index into TARGETS
+    _status: Int8Array = attrs.field(metadata=ITEM)  # ACHIEVED, BREACHED or PENDING
+    _actual_ns: Int64Array = attrs.field(metadata=ITEM)  # duration, or age at as_of (open)
+    _target_ns: Int64Array = attrs.field(metadata=ITEM)
+    _conversation: Labels = attrs.field(metadata=ITEM)
+    _keys: GroupKeys = attrs.field(metadata=ITEM)
 
-    def _group_keys(self) -> GroupKeys:
-        return self._keys
-
-    def _subset(self, index: npt.NDArray[np.intp]) -> Self:
-        return attrs.evolve(
-            self,
-            kind=self._kind[index],
-            status=self._status[index],
-            actual_ns=self._actual_ns[index],
-            target_ns=self._target_ns[index],
-            conversation=self._conversation[index],
-            keys=self._keys.subset(index),
-        )
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        achieved = group_counts(codes, n_groups, self._status == ACHIEVED)
+        breached = group_counts(codes, n_groups, self._status == BREACHED)
+        pending = group_counts(codes, n_groups, self._status == PENDING)
+        return {
+            "achieved": achieved.tolist(),
+            "breached": breached.tolist(),
+            "pending": pending.tolist(),
+            "count": (achieved + breached + pending).tolist(),
+            "compliance": shares(achieved, achieved + breached),
+        }
 
     # --- counts ---------------------------------------------------------------------------------
 
@@ -146,7 +144,7 @@ class _SlaItems(Grouped):
         channel = int(self._keys.channel[i])
         return SlaItem(
             target=TARGETS[int(self._kind[i])],
-            conversation_id=self._table.conversation_label(int(self._conversation[i])),
+            conversation_id=self._conversation.label(i),
             status=_STATUS_NAMES[int(self._status[i])],
             opened_at=ns_to_datetime(int(self._keys.time[i])),
             duration=ns_to_timedelta(int(self._actual_ns[i])),
@@ -164,20 +162,13 @@ class _SlaItems(Grouped):
 
         Ties keep the result's order.
         """
-        if isinstance(k, bool) or not isinstance(k, int) or k < 0:
-            raise InvalidParameterError(f"{type(self).__name__}.worst", "k", "an int >= 0", k)
+        k = check_count(k, f"{type(self).__name__}.worst", "k")
         margin = self._target_ns - self._actual_ns
         order = np.argsort(margin, kind="stable")[:k]
         return [self._item(int(i)) for i in order]
 
     def _counts_dict(self) -> dict[str, Any]:
-        return {
-            "achieved": self.achieved,
-            "breached": self.breached,
-            "pending": self.pending,
-            "count": self.count,
-            "compliance": self.compliance,
-        }
+        return self.summary_row()
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -242,7 +233,6 @@ class SlaReport(_SlaItems):
         return SlaResult(
             policy=part.policy,
             as_of=part.as_of,
-            table=part._table,
             kind=part._kind,
             status=part._status,
             actual_ns=part._actual_ns,

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Literal, Self, overload
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
-import numpy.typing as npt
 
-from .._core.periods import TimeZone
 from .._core.time import ns_to_datetime
 from .._core.typing import Int64Array
-from ..errors import InvalidParameterError
-from ..results._grouping import GroupKeys
 from ..tables.surveys import SurveyTable, _read_only
+from ._base import ITEM, Result, Summary
+from ._grouping import GroupKeys
+from ._stats import group_counts, shares
 
 __all__ = ["CsatResult", "FollowUp", "NpsResult"]
 
@@ -31,12 +31,26 @@ class FollowUp:
 
 
 @attrs.frozen(eq=False, repr=False)
-class _SurveyResult:
-    """Scores of one kind, groupable by the rated agent and by the period they were given in."""
+class _SurveyResult(Result):
+    """Scores of one kind, groupable by the rated agent and by the period they were given in.
 
-    _table: SurveyTable
+    ``by()`` takes ``"agent"`` (named agents sorted, then ``None`` for responses that rate no
+    agent), or ``"hour"``, ``"day"``, ``"week"``, ``"month"`` (the period the response was
+    answered in; every period from the first response's to the last's, empty ones included;
+    UTC unless ``tz=`` says otherwise). Surveys have no channel.
+    """
 
-    def _group_keys(self) -> GroupKeys:
+    _group_keys_accepted: ClassVar[Mapping[str, str]] = {
+        "agent": "agent",
+        "hour": "hour",
+        "day": "day",
+        "week": "week",
+        "month": "month",
+    }
+
+    _table: SurveyTable = attrs.field(metadata=ITEM)
+
+    def _keys_of(self) -> GroupKeys:
         table = self._table
         return GroupKeys(
             agent=table.agent,
@@ -46,34 +60,8 @@ class _SurveyResult:
             time=table.answered_at,
         )
 
-    def _subset(self, index: npt.NDArray[np.intp]) -> Self:
-        return attrs.evolve(self, table=self._table._select(index))
-
-    @overload
-    def by(self, key: Literal["agent"], *, tz: None = None) -> dict[str | None, Self]: ...
-
-    @overload
-    def by(
-        self, key: Literal["hour", "day", "week", "month"], *, tz: TimeZone | None = None
-    ) -> dict[datetime | None, Self]: ...
-
-    def by(self, key: Any, *, tz: TimeZone | None = None) -> dict[Any, Self]:
-        """Split by the rated agent, or by the period the responses were answered in.
-
-        Args:
-            key: ``"agent"`` (named agents sorted, then ``None`` for responses that rate no
-                agent), or ``"hour"``, ``"day"``, ``"week"``, ``"month"`` (every period from the
-                first response's to the last's, empty ones included).
-            tz: The time zone of the periods; default UTC.
-        """
-        if key == "channel":
-            raise InvalidParameterError(
-                "by",
-                "key",
-                "'agent', 'hour', 'day', 'week' or 'month' (surveys have no channel)",
-                key,
-            )
-        return {label: self._subset(index) for label, index in self._group_keys().split(key, tz)}
+    def _item_count(self) -> int:
+        return len(self._table)
 
     @property
     def count(self) -> int:
@@ -117,6 +105,18 @@ class CsatResult(_SurveyResult):
     def value(self) -> float | None:
         """The headline value: the CSAT share, or ``None`` over no response."""
         return self.csat
+
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        score = self._table.score
+        count = group_counts(codes, n_groups)
+        satisfied = group_counts(codes, n_groups, score >= 4)
+        total = np.bincount(codes, weights=score, minlength=n_groups)
+        return {
+            "count": count.tolist(),
+            "average": shares(total, count),
+            "satisfied": satisfied.tolist(),
+            "csat": shares(satisfied, count),
+        }
 
     @property
     def follow_up(self) -> list[FollowUp]:
@@ -212,6 +212,20 @@ class NpsResult(_SurveyResult):
     def value(self) -> float | None:
         """The headline value: the NPS, or ``None`` over no response."""
         return self.nps
+
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        score = self._table.score
+        count = group_counts(codes, n_groups)
+        promoters = group_counts(codes, n_groups, score >= 9)
+        detractors = group_counts(codes, n_groups, score <= 6)
+        net = shares(100 * (promoters - detractors), count)
+        return {
+            "count": count.tolist(),
+            "promoters": promoters.tolist(),
+            "passives": (count - promoters - detractors).tolist(),
+            "detractors": detractors.tolist(),
+            "nps": net,
+        }
 
     def distribution(self) -> dict[int, int]:
         """How many responses gave each score 0..10."""

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import Any, Literal, Self, overload
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .._core.periods import TimeZone
 from .._core.time import NAT
-from ..errors import InvalidParameterError
-from ..results._grouping import GroupKeys
+from .._core.typing import BoolArray, FloatArray, Int64Array
+from .._core.validation import check_count, check_number
+from .._engine.durations import ns_to_timedelta
+from ._base import ITEM, Result, Summary
+from ._grouping import GroupKeys
+from ._stats import (
+    SortedGroups,
+    group_counts,
+    ns_float_to_us,
+    shares,
+    sort_within_groups,
+    us_to_seconds,
+)
 
 __all__ = ["SlowTask", "TaskPerformance"]
 
@@ -29,27 +38,58 @@ class SlowTask:
 
 
 @attrs.frozen(eq=False, repr=False)
-class TaskPerformance:
+class TaskPerformance(Result):
     """Tasks assigned and completed, and how long completing took.
 
     Time-to-complete statistics are over completed tasks only; over none they are ``None``.
-    Percentiles use linear interpolation between closest ranks (numpy's default).
+    Durations are exact (integer nanoseconds, shown rounded half up to the microsecond); the
+    mean is exact and percentiles use linear interpolation between closest ranks (numpy's
+    default). ``by()`` takes ``"assignee"`` (sorted by name) or a period the tasks were assigned
+    in (``"hour"``, ``"day"``, ``"week"``, ``"month"``; UTC unless ``tz=`` says otherwise),
+    or several of them: ``by("assignee", "week")``.
     """
 
-    _ids: npt.NDArray[np.object_]
-    _assignee: npt.NDArray[np.int32]
-    _names: tuple[str, ...]
-    _assigned_at: npt.NDArray[np.int64]
-    _completed_at: npt.NDArray[np.int64]  # NAT while open
+    _group_keys_accepted: ClassVar[Mapping[str, str]] = {
+        "assignee": "agent",
+        "hour": "hour",
+        "day": "day",
+        "week": "week",
+        "month": "month",
+    }
 
-    def _subset(self, index: npt.NDArray[np.intp]) -> Self:
-        return attrs.evolve(
-            self,
-            ids=self._ids[index],
-            assignee=self._assignee[index],
-            assigned_at=self._assigned_at[index],
-            completed_at=self._completed_at[index],
-        )
+    _ids: npt.NDArray[np.object_] = attrs.field(metadata=ITEM)
+    _assigned_at: Int64Array = attrs.field(metadata=ITEM)
+    _completed_at: Int64Array = attrs.field(metadata=ITEM)  # NAT while open
+    _keys: GroupKeys = attrs.field(metadata=ITEM)  # agent: the assignee; time: assigned_at
+
+    def _done(self) -> BoolArray:
+        done: BoolArray = self._completed_at != NAT
+        return done
+
+    def _durations_ns(self) -> Int64Array:
+        done = self._done()
+        out: Int64Array = self._completed_at[done] - self._assigned_at[done]
+        return out
+
+    def _sorted(self) -> SortedGroups:
+        values = self._durations_ns()
+        return sort_within_groups(values, np.zeros(values.shape[0], dtype=np.int64), 1)
+
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        done = self._done()
+        assigned = group_counts(codes, n_groups)
+        groups = sort_within_groups(self._durations_ns(), codes[done], n_groups)
+        completed = groups.counts
+        full = completed > 0
+        return {
+            "assigned": assigned.tolist(),
+            "completed": completed.tolist(),
+            "open": (assigned - completed).tolist(),
+            "completion_rate": shares(completed, assigned),
+            "mean_time_to_complete": us_to_seconds(groups.mean_us(), full),
+            "median_time_to_complete": us_to_seconds(ns_float_to_us(groups.percentile(50)), full),
+            "max_time_to_complete": us_to_seconds((groups.maximum() + 500) // 1_000, full),
+        }
 
     # --- counts -----------------------------------------------------------------------------
 
@@ -71,7 +111,7 @@ class TaskPerformance:
     @property
     def completed(self) -> int:
         """Tasks completed."""
-        return int(np.count_nonzero(self._completed_at != NAT))
+        return int(np.count_nonzero(self._done()))
 
     @property
     def open(self) -> int:
@@ -86,23 +126,18 @@ class TaskPerformance:
     # --- time to complete -------------------------------------------------------------------
 
     @property
-    def seconds(self) -> npt.NDArray[np.float64]:
+    def seconds(self) -> FloatArray:
         """Time to complete of each completed task, in seconds (read-only)."""
-        done = self._completed_at != NAT
-        out: npt.NDArray[np.float64] = (self._completed_at[done] - self._assigned_at[done]).astype(
-            np.float64
-        ) / 1e9
+        out: FloatArray = self._durations_ns() / 1e9
         out.flags.writeable = False
         return out
 
-    def _stat(self, reduce: Callable[[npt.NDArray[np.float64]], Any]) -> timedelta | None:
-        values = self.seconds
-        return timedelta(seconds=float(reduce(values))) if values.size else None
-
     @property
     def mean_time_to_complete(self) -> timedelta | None:
-        """The mean time from assignment to completion."""
-        return self._stat(np.mean)
+        """The mean time from assignment to completion (exact)."""
+        if not self.completed:
+            return None
+        return timedelta(microseconds=int(self._sorted().mean_us()[0]))
 
     @property
     def median_time_to_complete(self) -> timedelta | None:
@@ -112,90 +147,38 @@ class TaskPerformance:
     @property
     def max_time_to_complete(self) -> timedelta | None:
         """The longest time from assignment to completion."""
-        return self._stat(np.max)
+        values = self._durations_ns()
+        return ns_to_timedelta(int(values.max())) if values.size else None
 
     def time_to_complete_percentile(self, q: float) -> timedelta | None:
         """The ``q``-th percentile of time to complete, ``q`` in [0, 100]."""
-        if (
-            isinstance(q, bool)
-            or not isinstance(q, int | float)
-            or not math.isfinite(q)
-            or not 0 <= q <= 100
-        ):
-            raise InvalidParameterError(
-                "time_to_complete_percentile", "q", "a number in [0, 100]", q
-            )
-        return self._stat(lambda values: np.percentile(values, q))
+        q = check_number(q, "TaskPerformance.time_to_complete_percentile", "q", low=0, high=100)
+        if not self.completed:
+            return None
+        return timedelta(microseconds=int(ns_float_to_us(self._sorted().percentile(q))[0]))
 
     def slowest(self, k: int = 5) -> list[SlowTask]:
         """The ``k`` completed tasks that took longest, longest first (ties: input order)."""
-        if isinstance(k, bool) or not isinstance(k, int) or k < 0:
-            raise InvalidParameterError("slowest", "k", "an int >= 0", k)
-        done = np.flatnonzero(self._completed_at != NAT)
+        k = check_count(k, "TaskPerformance.slowest", "k")
+        done = np.flatnonzero(self._done())
         durations = self._completed_at[done] - self._assigned_at[done]
         order = done[np.argsort(-durations, kind="stable")[:k]]
+        names = self._keys.agent_names
         return [
             SlowTask(
                 task_id=str(self._ids[i]),
-                assignee=self._names[self._assignee[i]],
-                duration=timedelta(
-                    microseconds=int(self._completed_at[i] - self._assigned_at[i]) // 1_000
-                ),
+                assignee=names[self._keys.agent[i]],
+                duration=ns_to_timedelta(int(self._completed_at[i] - self._assigned_at[i])),
             )
             for i in order.tolist()
         ]
-
-    # --- grouping ---------------------------------------------------------------------------
-
-    @overload
-    def by(self, key: Literal["assignee"], *, tz: None = None) -> dict[str, Self]: ...
-
-    @overload
-    def by(
-        self, key: Literal["hour", "day", "week", "month"], *, tz: TimeZone | None = None
-    ) -> dict[datetime | None, Self]: ...
-
-    def by(self, key: Any, *, tz: TimeZone | None = None) -> dict[Any, Self]:
-        """Split by assignee (sorted by name), or by the period tasks were assigned in.
-
-        Args:
-            key: ``"assignee"``, or ``"hour"``, ``"day"``, ``"week"``, ``"month"`` (every
-                period from the first assignment's to the last's, empty ones included).
-            tz: The time zone of the periods; default UTC.
-        """
-        if key == "assignee":
-            key = "agent"
-        elif key in ("agent", "channel"):
-            raise InvalidParameterError(
-                "by", "key", "'assignee', 'hour', 'day', 'week' or 'month'", key
-            )
-        keys = GroupKeys(
-            agent=self._assignee,
-            agent_names=self._names,
-            channel=np.full(self.assigned, -1, dtype=np.int32),
-            channel_names=(),
-            time=self._assigned_at,
-        )
-        return {label: self._subset(index) for label, index in keys.split(key, tz)}
 
     # --- output -----------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
         """The result as plain Python values (durations in seconds)."""
 
-        def secs(value: timedelta | None) -> float | None:
-            return None if value is None else value.total_seconds()
-
-        return {
-            "name": "task performance",
-            "assigned": self.assigned,
-            "completed": self.completed,
-            "open": self.open,
-            "completion_rate": self.completion_rate,
-            "mean_time_to_complete": secs(self.mean_time_to_complete),
-            "median_time_to_complete": secs(self.median_time_to_complete),
-            "max_time_to_complete": secs(self.max_time_to_complete),
-        }
+        return {"name": "task performance", **self.summary_row()}
 
     def __repr__(self) -> str:
         rate = "n/a" if self.completion_rate is None else f"{self.completion_rate:.1%}"

@@ -81,6 +81,10 @@ class SurveyTable:
         n_csat = int(np.count_nonzero(self.kind == 0))
         return f"<SurveyTable: {n_csat} CSAT and {len(self) - n_csat} NPS responses>"
 
+    def subset(self, index: npt.NDArray[np.intp]) -> SurveyTable:
+        """The responses at ``index``, in that order, as a new table."""
+        return self._select(index)
+
     def _select(self, index: npt.NDArray[np.intp]) -> SurveyTable:
         return SurveyTable(
             kind=self.kind[index],

@@ -1,0 +1,42 @@
+"""One validation path for parameters: each check is written once and names the function.
+
+Every public function checks its options through these, so the same mistake gets the same
+message everywhere: ``first_reply_time(): 'bot_replies' must be a bool (got 'yes' that is a str)``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+from ..errors import InvalidParameterError
+
+__all__ = ["check_bool", "check_count", "check_number"]
+
+_INT_TYPES: Final = (int,)
+
+
+def check_bool(value: object, function: str, parameter: str) -> bool:
+    """``value`` must be a bool (not merely truthy)."""
+    if not isinstance(value, bool):
+        raise InvalidParameterError(function, parameter, "a bool", value)
+    return value
+
+
+def check_count(value: object, function: str, parameter: str) -> int:
+    """``value`` must be an int >= 0 (a bool is not a count)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidParameterError(function, parameter, "an int >= 0", value)
+    return value
+
+
+def check_number(value: object, function: str, parameter: str, *, low: float, high: float) -> float:
+    """``value`` must be a finite real number in ``[low, high]``."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not low <= value <= high
+    ):
+        raise InvalidParameterError(function, parameter, f"a number in [{low:g}, {high:g}]", value)
+    return float(value)

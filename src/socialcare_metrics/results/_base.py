@@ -1,0 +1,411 @@
+"""The one base of every result that holds items, and what a split into groups gives.
+
+A result declares its per-item fields once, with ``metadata=ITEM``: arrays with one value per
+item (a wait, a message, a conversation, a response, a task), a `GroupKeys` or `Labels`. From that
+declaration alone the base gives it subsetting, `by()` over one key or several, pickling that
+keeps only the labels the items use, and the conversions: `to_pandas()`, `to_arrow()`,
+`_repr_html_()` and a text table. Each result type says what its summary is, for all groups at
+once (`_summary`), and the whole result is that summary over one group.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, Self, TypeAlias, TypeVar
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from .._core.periods import TimeZone, resolve_timezone
+from .._core.typing import Int64Array
+from ..errors import InvalidParameterError
+from ._grouping import GroupKeys, group_indices
+
+if TYPE_CHECKING:
+    import pandas
+    import pyarrow
+
+__all__ = ["ITEM", "Groups", "Labels", "Result"]
+
+_ITEM: Final = "socialcare_metrics.item"
+
+#: A group's label: an agent or channel name, a period start, ``None``, or a tuple of these.
+GroupLabel: TypeAlias = "str | datetime | tuple[str | datetime | None, ...] | None"
+#: A summary: column name -> one JSON-safe value per group.
+Summary: TypeAlias = dict[str, list[Any]]
+
+R = TypeVar("R", bound="Result")
+
+
+#: The metadata that declares an attrs field per-item (one value per item, subset with them):
+#: ``_ns: Int64Array = attrs.field(metadata=ITEM)``.
+ITEM: Final[Mapping[str, bool]] = {_ITEM: True}
+
+
+@attrs.frozen(eq=False)
+class Labels:
+    """Per-item codes into a shared array of names (e.g. conversation ids).
+
+    Subsets share the names; a pickled copy keeps only the names its items use, so one agent's
+    result does not carry every conversation id of the table.
+    """
+
+    codes: Int64Array
+    names: npt.NDArray[Any]
+
+    def subset(self, index: npt.NDArray[np.intp]) -> Labels:
+        return Labels(codes=self.codes[index], names=self.names)
+
+    def label(self, i: int) -> str:
+        return str(self.names[self.codes[i]])
+
+    def __reduce__(self) -> tuple[type[Labels], tuple[Int64Array, npt.NDArray[Any]]]:
+        used, inverse = np.unique(self.codes, return_inverse=True)
+        return (Labels, (inverse.astype(np.int64).reshape(-1), self.names[used]))
+
+
+_ITEM_FIELDS: dict[type, tuple[attrs.Attribute[Any], ...]] = {}
+
+
+def _item_fields(cls: type) -> tuple[attrs.Attribute[Any], ...]:
+    fields = _ITEM_FIELDS.get(cls)
+    if fields is None:
+        fields = tuple(a for a in attrs.fields(cls) if a.metadata.get(_ITEM))
+        _ITEM_FIELDS[cls] = fields
+    return fields
+
+
+class Result:
+    """Base of the results that hold items: grouping, subsetting and every output format.
+
+    A subclass is an attrs class that declares its per-item fields with ``metadata=ITEM`` (one
+    a `GroupKeys` named ``_keys``), and implements:
+
+    - ``_summary(codes, n_groups)``: its summary columns for every group at once;
+    - ``count`` and ``value`` (the headline number), ``to_dict()`` and ``__str__``.
+    """
+
+    __slots__ = ()
+
+    #: The ``by()`` keys this result accepts, and the internal key each one means.
+    _group_keys_accepted: ClassVar[Mapping[str, str]] = {
+        "agent": "agent",
+        "channel": "channel",
+        "hour": "hour",
+        "day": "day",
+        "week": "week",
+        "month": "month",
+    }
+
+    # --- what a subclass provides ------------------------------------------------------------
+
+    def _keys_of(self) -> GroupKeys:
+        keys: GroupKeys = getattr(self, "_keys")  # noqa: B009 - declared by every subclass
+        return keys
+
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:  # pragma: no cover
+        raise NotImplementedError
+
+    def _item_count(self) -> int:
+        return int(self._keys_of().time.shape[0])
+
+    # --- subsetting and grouping ---------------------------------------------------------------
+
+    def _subset(self, index: npt.NDArray[np.intp]) -> Self:
+        changes: dict[str, Any] = {}
+        for field in _item_fields(type(self)):
+            value = getattr(self, field.name)
+            changes[field.alias or field.name] = (
+                value[index] if isinstance(value, np.ndarray) else value.subset(index)
+            )
+        evolve: Any = attrs.evolve
+        subset: Self = evolve(self, **changes)
+        return subset
+
+    def summary_row(self) -> dict[str, Any]:
+        """The result's summary columns as one row of plain values (what a group's row holds)."""
+        columns = self._summary(np.zeros(self._item_count(), dtype=np.int64), 1)
+        return {name: values[0] for name, values in columns.items()}
+
+    def by(self, *keys: str, tz: TimeZone | None = None) -> Groups[Self]:
+        """Split the result into one result per group, for one key or several.
+
+        Args:
+            *keys: ``"agent"`` or ``"channel"`` (named groups sorted by name, then ``None``
+                for items without one), or a local period: ``"hour"``, ``"day"``, ``"week"``
+                (ISO, from Monday) or ``"month"``. One key keeps every period from the first
+                item's to the last item's, empty ones included; several keys (``by("agent",
+                "day")``) give the combinations that have items, keyed by tuples, in the
+                order of the first key, then the second.
+            tz: The time zone of the periods (an IANA name, a ``ZoneInfo`` or a fixed
+                ``timezone``). By default the time zone of the business calendar the result
+                was measured with, if any, else UTC.
+
+        Returns:
+            A read-only mapping from group to that group's result, which also converts all
+            groups at once: `Groups.to_pandas()`, `Groups.to_dict()`.
+        """
+        function = f"{type(self).__name__}.by"
+        if not keys:
+            raise InvalidParameterError(
+                function, "keys", "at least one of " + _accepted(self), keys
+            )
+        internal: list[str] = []
+        for key in keys:
+            name = self._group_keys_accepted.get(key) if isinstance(key, str) else None
+            if name is None:
+                raise InvalidParameterError(function, "key", "one of " + _accepted(self), key)
+            internal.append(name)
+        if len(set(internal)) != len(internal):
+            raise InvalidParameterError(function, "keys", "different keys", keys)
+        group_keys = self._keys_of()
+        periods = [k for k in internal if k not in ("agent", "channel")]
+        if tz is not None and not periods:
+            raise InvalidParameterError(
+                function, "tz", "None when grouping by agent or channel only", tz
+            )
+        parts = [group_keys.codes(k, tz if k in periods else None, function) for k in internal]
+        zone = (
+            resolve_timezone(tz if tz is not None else group_keys.default_tz, function)
+            if periods
+            else None
+        )
+        if len(parts) == 1:
+            labels: list[Any] = parts[0][0]
+            return Groups(self, tuple(keys), labels, parts[0][1], zone)
+        combined = np.zeros(self._item_count(), dtype=np.int64)
+        for part_labels, part_codes in parts:
+            combined = combined * max(len(part_labels), 1) + part_codes
+        present, codes = np.unique(combined, return_inverse=True)
+        tuples: list[Any] = []
+        for value in present.tolist():
+            label: list[Any] = []
+            for part_labels, _ in reversed(parts):
+                value, position = divmod(value, max(len(part_labels), 1))
+                label.append(part_labels[position])
+            tuples.append(tuple(reversed(label)))
+        return Groups(self, tuple(keys), tuples, codes.astype(np.int64).reshape(-1), zone)
+
+    # --- output --------------------------------------------------------------------------------
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """The summary as a one-row pandas DataFrame (needs the ``pandas`` extra)."""
+        pd = _import("pandas", "pandas")
+        return pd.DataFrame({name: [value] for name, value in self.summary_row().items()})
+
+    def to_arrow(self) -> pyarrow.Table:
+        """The summary as a one-row pyarrow Table (needs the ``pyarrow`` extra)."""
+        pa = _import("pyarrow", "pyarrow")
+        return pa.table({name: [value] for name, value in self.summary_row().items()})
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><th>{html.escape(name)}</th><td>{html.escape(_cell(value))}</td></tr>"
+            for name, value in self.summary_row().items()
+        )
+        caption = html.escape(str(getattr(self, "name", type(self).__name__)))
+        return f"<table><caption>{caption}</caption>{rows}</table>"
+
+
+def _accepted(result: Result) -> str:
+    names = [repr(k) for k in result._group_keys_accepted]
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+
+
+def _import(module: str, extra: str) -> Any:
+    try:
+        return __import__(module)
+    except ImportError as error:
+        raise ImportError(
+            f"this needs {module}: pip install 'socialcare-metrics[{extra}]'"
+        ) from error
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:,.4g}" if math.isfinite(value) else str(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _json_label(label: Any) -> Any:
+    if isinstance(label, datetime):
+        return label.isoformat()
+    return label
+
+
+class Groups(Mapping[Any, R], Generic[R]):
+    """A result split into groups: a read-only mapping from group label to that group's result.
+
+    Groups are listed in order (see `Result.by`). Each group's result is built when it is looked
+    up; the conversions summarise every group at once, in one vectorised pass, so a split into a
+    hundred thousand groups converts in a fraction of a second:
+
+    - `to_pandas()` / `to_arrow()`: one row per group, the key columns first;
+    - `to_dict()`: ``{"by": [...], "groups": [{key: label, ..., summary...}, ...]}``, JSON-safe;
+    - ``str()`` and `_repr_html_()`: the same rows as a table.
+    """
+
+    __slots__ = ("_codes", "_index", "_keys", "_labels", "_position", "_result", "_zone")
+
+    def __init__(
+        self,
+        result: R,
+        keys: tuple[str, ...],
+        labels: list[Any],
+        codes: Int64Array,
+        zone: tzinfo | None = None,
+    ) -> None:
+        self._result = result
+        self._zone = zone
+        self._keys = keys
+        self._labels = labels
+        self._codes = codes
+        self._index: list[npt.NDArray[np.intp]] | None = None
+        self._position: dict[Any, int] | None = None
+
+    @property
+    def keys_used(self) -> tuple[str, ...]:
+        """The keys the result was split by, e.g. ``("agent", "day")``."""
+        return self._keys
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._labels)
+
+    def __contains__(self, label: object) -> bool:
+        try:
+            return label in self._positions()
+        except TypeError:
+            return False
+
+    def _positions(self) -> dict[Any, int]:
+        if self._position is None:
+            self._position = {label: i for i, label in enumerate(self._labels)}
+        return self._position
+
+    def __getitem__(self, label: Any) -> R:
+        try:
+            position = self._positions()[label]
+        except (KeyError, TypeError):
+            raise KeyError(label) from None
+        if self._index is None:
+            self._index = group_indices(self._codes, len(self._labels))
+        return self._result._subset(self._index[position])
+
+    # --- every group at once -----------------------------------------------------------------
+
+    def summary(self) -> Summary:
+        """Key columns, then the result's summary columns, one value per group."""
+        columns: Summary = {}
+        if len(self._keys) == 1:
+            columns[self._keys[0]] = list(self._labels)
+        else:
+            for i, key in enumerate(self._keys):
+                columns[key] = [label[i] for label in self._labels]
+        summary = self._result._summary(self._codes, len(self._labels))
+        for name, values in summary.items():
+            columns[name if name not in columns else f"{name}_value"] = values
+        return columns
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every group's summary as plain values: ``{"by": keys, "groups": [row, ...]}``."""
+        columns = self.summary()
+        names = list(columns)
+        rows = [
+            {
+                name: _json_label(columns[name][i]) if name in self._keys else columns[name][i]
+                for name in names
+            }
+            for i in range(len(self._labels))
+        ]
+        return {"by": list(self._keys), "groups": rows}
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """One row per group: the key columns, then the summary (needs the ``pandas`` extra).
+
+        Period keys are timezone-aware datetime columns.
+        """
+        pd = _import("pandas", "pandas")
+        columns = self.summary()
+        return pd.DataFrame(
+            {name: _pandas_column(pd, values, self._zone) for name, values in columns.items()}
+        )
+
+    def to_arrow(self) -> pyarrow.Table:
+        """One row per group, as a pyarrow Table (needs the ``pyarrow`` extra)."""
+        pa = _import("pyarrow", "pyarrow")
+        return pa.table(dict(self.summary().items()))
+
+    def __str__(self) -> str:
+        columns = self.summary()
+        return _text_table(columns)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Groups of {type(self._result).__name__} by {', '.join(self._keys)}: "
+            f"{len(self)} groups>"
+        )
+
+    def _repr_html_(self) -> str:
+        columns = self.summary()
+        head = "".join(f"<th>{html.escape(name)}</th>" for name in columns)
+        body = "".join(
+            "<tr>"
+            + "".join(f"<td>{html.escape(_cell(values[i]))}</td>" for values in columns.values())
+            + "</tr>"
+            for i in range(len(self._labels))
+        )
+        return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _pandas_column(pd: Any, values: list[Any], zone: tzinfo | None) -> Any:
+    """Period starts as one timezone-aware column in the periods' zone; other columns as is."""
+    timed = [v for v in values if v is not None]
+    if timed and all(isinstance(v, datetime) for v in timed):
+        column = pd.to_datetime([pd.NaT if v is None else v for v in values], utc=True)
+        return column.tz_convert(zone) if zone is not None else column
+    return values
+
+
+def _text_table(columns: Mapping[str, Sequence[Any]]) -> str:
+    """Columns as an aligned text table: text left, numbers right."""
+    names = list(columns)
+    cells = [[_text_cell(v) for v in columns[name]] for name in names]
+    n_rows = len(cells[0]) if cells else 0
+    widths = [
+        max([len(name), *(len(c) for c in column)])
+        for name, column in zip(names, cells, strict=True)
+    ]
+    numeric = [
+        all(isinstance(v, int | float) or v is None for v in columns[name]) for name in names
+    ]
+
+    def line(row: Sequence[str]) -> str:
+        return "  ".join(
+            cell.rjust(width) if right else cell.ljust(width)
+            for cell, width, right in zip(row, widths, numeric, strict=True)
+        ).rstrip()
+
+    lines = [line(names)]
+    lines += [line([column[i] for column in cells]) for i in range(n_rows)]
+    return "\n".join(lines)
+
+
+def _text_cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    return _cell(value)
