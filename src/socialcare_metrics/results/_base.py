@@ -11,7 +11,6 @@ once (`_summary`), and the whole result is that summary over one group.
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, Self, TypeAlias, TypeVar
@@ -24,6 +23,7 @@ from .._core.periods import TimeZone, resolve_timezone
 from .._core.typing import Int64Array
 from ..errors import InvalidParameterError
 from ._grouping import GroupKeys, group_indices
+from ._render import format_cell
 
 if TYPE_CHECKING:
     import pandas
@@ -35,8 +35,9 @@ _ITEM: Final = "socialcare_metrics.item"
 
 #: A group's label: an agent or channel name, a period start, ``None``, or a tuple of these.
 GroupLabel: TypeAlias = "str | datetime | tuple[str | datetime | None, ...] | None"
-#: A summary: column name -> one JSON-safe value per group.
-Summary: TypeAlias = dict[str, list[Any]]
+#: A summary: column name -> one value per group (float columns hold NaN where undefined; every
+#: output turns that into ``None`` or a missing value).
+Summary: TypeAlias = dict[str, npt.NDArray[Any]]
 
 R = TypeVar("R", bound="Result")
 
@@ -101,6 +102,9 @@ class Result:
         "month": "month",
     }
 
+    #: How text and HTML tables show a summary column: "duration" (seconds) or "percent".
+    _column_formats: ClassVar[Mapping[str, str]] = {}
+
     # --- what a subclass provides ------------------------------------------------------------
 
     def _keys_of(self) -> GroupKeys:
@@ -127,9 +131,12 @@ class Result:
         return subset
 
     def summary_row(self) -> dict[str, Any]:
-        """The result's summary columns as one row of plain values (what a group's row holds)."""
+        """The result's summary as plain Python values, ``None`` where undefined.
+
+        These are the columns a group's row holds in `Groups.to_pandas()`.
+        """
         columns = self._summary(np.zeros(self._item_count(), dtype=np.int64), 1)
-        return {name: values[0] for name, values in columns.items()}
+        return {name: _plain(values)[0] for name, values in columns.items()}
 
     def by(self, *keys: str, tz: TimeZone | None = None) -> Groups[Self]:
         """Split the result into one result per group, for one key or several.
@@ -193,18 +200,25 @@ class Result:
     # --- output --------------------------------------------------------------------------------
 
     def to_pandas(self) -> pandas.DataFrame:
-        """The summary as a one-row pandas DataFrame (needs the ``pandas`` extra)."""
+        """The summary as a one-row pandas DataFrame (needs the ``pandas`` extra).
+
+        Undefined values are missing (``<NA>``), never NaN.
+        """
         pd = _import("pandas", "pandas")
-        return pd.DataFrame({name: [value] for name, value in self.summary_row().items()})
+        columns = self._summary(np.zeros(self._item_count(), dtype=np.int64), 1)
+        return pd.DataFrame({name: _pandas_column(pd, v, None) for name, v in columns.items()})
 
     def to_arrow(self) -> pyarrow.Table:
         """The summary as a one-row pyarrow Table (needs the ``pyarrow`` extra)."""
         pa = _import("pyarrow", "pyarrow")
-        return pa.table({name: [value] for name, value in self.summary_row().items()})
+        columns = self._summary(np.zeros(self._item_count(), dtype=np.int64), 1)
+        return pa.table({name: _arrow_column(pa, v) for name, v in columns.items()})
 
     def _repr_html_(self) -> str:
+        formats = self._column_formats
         rows = "".join(
-            f"<tr><th>{html.escape(name)}</th><td>{html.escape(_cell(value))}</td></tr>"
+            f"<tr><th>{html.escape(name)}</th>"
+            f"<td>{html.escape(format_cell(value, formats.get(name)))}</td></tr>"
             for name, value in self.summary_row().items()
         )
         caption = html.escape(str(getattr(self, "name", type(self).__name__)))
@@ -223,18 +237,6 @@ def _import(module: str, extra: str) -> Any:
         raise ImportError(
             f"this needs {module}: pip install 'socialcare-metrics[{extra}]'"
         ) from error
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return "n/a"
-    if isinstance(value, float):
-        return f"{value:,.4g}" if math.isfinite(value) else str(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
 
 
 def _json_label(label: Any) -> Any:
@@ -306,18 +308,25 @@ class Groups(Mapping[Any, R], Generic[R]):
 
     # --- every group at once -----------------------------------------------------------------
 
-    def summary(self) -> Summary:
-        """Key columns, then the result's summary columns, one value per group."""
-        columns: Summary = {}
+    def _columns(self) -> tuple[dict[str, list[Any]], Summary]:
+        keys: dict[str, list[Any]] = {}
         if len(self._keys) == 1:
-            columns[self._keys[0]] = list(self._labels)
+            keys[self._keys[0]] = list(self._labels)
         else:
             for i, key in enumerate(self._keys):
-                columns[key] = [label[i] for label in self._labels]
+                keys[key] = [label[i] for label in self._labels]
         summary = self._result._summary(self._codes, len(self._labels))
-        for name, values in summary.items():
-            columns[name if name not in columns else f"{name}_value"] = values
-        return columns
+        return keys, {
+            name if name not in keys else f"{name}_value": v for name, v in summary.items()
+        }
+
+    def summary(self) -> dict[str, list[Any]]:
+        """Key columns, then the result's summary columns: one plain value per group.
+
+        Undefined values (a mean over no item, a rate over nothing) are ``None``.
+        """
+        keys, summary = self._columns()
+        return {**keys, **{name: _plain(values) for name, values in summary.items()}}
 
     def to_dict(self) -> dict[str, Any]:
         """Every group's summary as plain values: ``{"by": keys, "groups": [row, ...]}``."""
@@ -338,19 +347,24 @@ class Groups(Mapping[Any, R], Generic[R]):
         Period keys are timezone-aware datetime columns.
         """
         pd = _import("pandas", "pandas")
-        columns = self.summary()
-        return pd.DataFrame(
-            {name: _pandas_column(pd, values, self._zone) for name, values in columns.items()}
-        )
+        keys, summary = self._columns()
+        frame = {name: _pandas_keys(pd, values, self._zone) for name, values in keys.items()}
+        frame.update({name: _pandas_column(pd, v, None) for name, v in summary.items()})
+        return pd.DataFrame(frame)
 
     def to_arrow(self) -> pyarrow.Table:
         """One row per group, as a pyarrow Table (needs the ``pyarrow`` extra)."""
         pa = _import("pyarrow", "pyarrow")
-        return pa.table(dict(self.summary().items()))
+        keys, summary = self._columns()
+        columns: dict[str, Any] = dict(keys)
+        columns.update({name: _arrow_column(pa, v) for name, v in summary.items()})
+        return pa.table(columns)
 
     def __str__(self) -> str:
-        columns = self.summary()
-        return _text_table(columns)
+        return _text_table(self.summary(), self._formats())
+
+    def _formats(self) -> dict[str, str]:
+        return {**{key: "key" for key in self._keys}, **self._result._column_formats}
 
     def __repr__(self) -> str:
         return (
@@ -360,18 +374,30 @@ class Groups(Mapping[Any, R], Generic[R]):
 
     def _repr_html_(self) -> str:
         columns = self.summary()
+        formats = self._formats()
         head = "".join(f"<th>{html.escape(name)}</th>" for name in columns)
         body = "".join(
             "<tr>"
-            + "".join(f"<td>{html.escape(_cell(values[i]))}</td>" for values in columns.values())
+            + "".join(
+                f"<td>{html.escape(format_cell(values[i], formats.get(name)))}</td>"
+                for name, values in columns.items()
+            )
             + "</tr>"
             for i in range(len(self._labels))
         )
         return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _pandas_column(pd: Any, values: list[Any], zone: tzinfo | None) -> Any:
-    """Period starts as one timezone-aware column in the periods' zone; other columns as is."""
+def _plain(values: npt.NDArray[Any]) -> list[Any]:
+    """An array as Python values, NaN (undefined) as ``None``."""
+    out: list[Any] = values.tolist()
+    if values.dtype.kind == "f":
+        return [None if v != v else v for v in out]
+    return out
+
+
+def _pandas_keys(pd: Any, values: list[Any], zone: tzinfo | None) -> Any:
+    """Period starts as one timezone-aware column in the periods' zone; other keys as is."""
     timed = [v for v in values if v is not None]
     if timed and all(isinstance(v, datetime) for v in timed):
         column = pd.to_datetime([pd.NaT if v is None else v for v in values], utc=True)
@@ -379,10 +405,24 @@ def _pandas_column(pd: Any, values: list[Any], zone: tzinfo | None) -> Any:
     return values
 
 
-def _text_table(columns: Mapping[str, Sequence[Any]]) -> str:
+def _pandas_column(pd: Any, values: npt.NDArray[Any], zone: tzinfo | None) -> Any:
+    """A summary column; a float column is nullable (``<NA>`` where undefined, never NaN)."""
+    if values.dtype.kind == "f":
+        return pd.arrays.FloatingArray(values, np.isnan(values))
+    return values
+
+
+def _arrow_column(pa: Any, values: npt.NDArray[Any]) -> Any:
+    """A summary column; a float column has nulls where undefined."""
+    if values.dtype.kind == "f":
+        return pa.array(values, mask=np.isnan(values))
+    return values
+
+
+def _text_table(columns: Mapping[str, Sequence[Any]], formats: Mapping[str, str]) -> str:
     """Columns as an aligned text table: text left, numbers right."""
     names = list(columns)
-    cells = [[_text_cell(v) for v in columns[name]] for name in names]
+    cells = [[format_cell(v, formats.get(name)) for v in columns[name]] for name in names]
     n_rows = len(cells[0]) if cells else 0
     widths = [
         max([len(name), *(len(c) for c in column)])
@@ -401,11 +441,3 @@ def _text_table(columns: Mapping[str, Sequence[Any]]) -> str:
     lines = [line(names)]
     lines += [line([column[i] for column in cells]) for i in range(n_rows)]
     return "\n".join(lines)
-
-
-def _text_cell(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    return _cell(value)

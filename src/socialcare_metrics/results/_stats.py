@@ -142,11 +142,11 @@ def sort_within_groups(values: Int64Array, codes: Int64Array, n_groups: int) -> 
     return SortedGroups(values=ordered, counts=counts, starts=starts)
 
 
-def us_to_seconds(values: Int64Array, valid: BoolArray) -> list[float | None]:
-    """Whole microseconds as float seconds, ``None`` where not ``valid`` (JSON-safe)."""
-    seconds = values / 1e6
-    pairs = zip(seconds.tolist(), valid.tolist(), strict=True)
-    return [float(s) if ok else None for s, ok in pairs]
+def us_to_seconds(values: Int64Array, valid: BoolArray) -> FloatArray:
+    """Whole microseconds as float seconds, NaN where not ``valid`` (undefined)."""
+    seconds: FloatArray = values / 1e6
+    seconds[~valid] = np.nan
+    return seconds
 
 
 def ns_float_to_us(values: FloatArray) -> Int64Array:
@@ -155,15 +155,9 @@ def ns_float_to_us(values: FloatArray) -> Int64Array:
     return out
 
 
-def shares(numerator: npt.NDArray[Any], denominator: Int64Array) -> list[float | None]:
-    """``numerator / denominator`` per group, ``None`` where the denominator is 0."""
+def shares(numerator: npt.NDArray[Any], denominator: Int64Array) -> FloatArray:
+    """``numerator / denominator`` per group, NaN (undefined) where the denominator is 0."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = numerator / np.maximum(denominator, 1)
-    return [
-        float(r) if d else None for r, d in zip(ratio.tolist(), denominator.tolist(), strict=True)
-    ]
-
-
-def as_float_list(values: npt.NDArray[np.float64], valid: BoolArray) -> list[float | None]:
-    """Floats, ``None`` where not ``valid``."""
-    return [float(v) if ok else None for v, ok in zip(values.tolist(), valid.tolist(), strict=True)]
+        ratio: FloatArray = numerator / denominator
+    ratio[denominator == 0] = np.nan
+    return ratio

@@ -3,8 +3,9 @@ customers expect."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 import numpy as np
@@ -124,6 +125,11 @@ class AttainmentResult(Result):
     when a calendar was given, else UTC, unless ``tz=`` says otherwise).
     """
 
+    _column_formats: ClassVar[Mapping[str, str]] = {
+        "within_hour": "percent",
+        "within_day": "percent",
+    }
+
     as_of: datetime | None  # None: no data and no as_of given
     business_time: bool
     _actual_ns: Int64Array = attrs.field(metadata=ITEM)  # first reply time, or age at as_of
@@ -134,9 +140,9 @@ class AttainmentResult(Result):
         count = group_counts(codes, n_groups)
         answered = group_counts(codes, n_groups, self._closed)
         columns: Summary = {
-            "count": count.tolist(),
-            "answered": answered.tolist(),
-            "pending": (count - answered).tolist(),
+            "count": count,
+            "answered": answered,
+            "pending": (count - answered),
         }
         for label, threshold in (("within_hour", _HOUR), ("within_day", _DAY)):
             status = classify(self._closed, self._actual_ns, timedelta_ns(threshold))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
@@ -26,7 +27,7 @@ class CountResult(Result):
     _keys: GroupKeys = attrs.field(metadata=ITEM)
 
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
-        return {"count": group_counts(codes, n_groups).tolist()}
+        return {"count": group_counts(codes, n_groups)}
 
     @property
     def count(self) -> int:
@@ -60,6 +61,8 @@ class RateResult(Result):
     never NaN). ``str(result)`` is the percentage with one decimal.
     """
 
+    _column_formats: ClassVar[Mapping[str, str]] = {"value": "percent"}
+
     name: str
     _hit: BoolArray = attrs.field(metadata=ITEM)
     _keys: GroupKeys = attrs.field(metadata=ITEM)
@@ -68,8 +71,8 @@ class RateResult(Result):
         numerator = group_counts(codes, n_groups, self._hit)
         denominator = group_counts(codes, n_groups)
         return {
-            "numerator": numerator.tolist(),
-            "denominator": denominator.tolist(),
+            "numerator": numerator,
+            "denominator": denominator,
             "value": shares(numerator, denominator),
         }
 
@@ -131,10 +134,10 @@ class ReplyVolumeResult(Result):
         agents = group_counts(codes, n_groups) - bots
         count = agents + bots if self.bot_replies else agents
         return {
-            "count": count.tolist(),
-            "agent_replies": agents.tolist(),
-            "bot_messages": bots.tolist(),
-            "bot_replies": [self.bot_replies] * n_groups,
+            "count": count,
+            "agent_replies": agents,
+            "bot_messages": bots,
+            "bot_replies": np.full(n_groups, self.bot_replies),
         }
 
     @property

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import itertools
-import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 import numpy as np
@@ -20,6 +19,7 @@ from .._engine.waits import Waits, as_of_datetime
 from ..errors import InvalidParameterError
 from ._base import ITEM, Labels, Result, Summary
 from ._grouping import GroupKeys
+from ._render import format_duration
 from ._stats import (
     SortedGroups,
     group_counts,
@@ -45,49 +45,6 @@ DURATION_BUCKETS: Final[tuple[timedelta, ...]] = (
     timedelta(hours=8),
     timedelta(hours=24),
 )
-
-
-def format_duration(value: timedelta | float | None) -> str:
-    """Format a duration for people, truncated to whole units as the source articles do.
-
-    Under a minute it shows whole seconds; from a minute up it shows days, hours and minutes,
-    leaving out zero parts, and truncates the rest: 7 minutes 30 seconds is ``"7 min"``, the
-    articles' "average reply wait time is 7 minutes". ``None`` (an undefined metric) is
-    ``"n/a"``.
-
-    Args:
-        value: A ``timedelta``, a number of seconds, or ``None``.
-
-    Example:
-        >>> from datetime import timedelta
-        >>> format_duration(timedelta(minutes=7, seconds=30))
-        '7 min'
-        >>> format_duration(45.9), format_duration(3600 * 26 + 61), format_duration(None)
-        ('45 s', '1 d 2 h 1 min', 'n/a')
-    """
-    if value is None:
-        return "n/a"
-    if isinstance(value, timedelta):
-        # Whole microseconds as an int: exact, where total_seconds() would round.
-        micros = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
-        sign, micros = ("-", -micros) if micros < 0 else ("", micros)
-        whole_seconds = micros // 1_000_000
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        if not math.isfinite(value):
-            raise InvalidParameterError("format_duration", "value", "a finite duration", value)
-        sign, magnitude = ("-", -value) if value < 0 else ("", value)
-        whole_seconds = math.floor(magnitude)
-    else:
-        raise InvalidParameterError(
-            "format_duration", "value", "a timedelta, a number of seconds or None", value
-        )
-    if whole_seconds < 60:
-        return f"{sign}{whole_seconds} s"
-    minutes = whole_seconds // 60
-    days, rest = divmod(minutes, 1440)
-    hours, mins = divmod(rest, 60)
-    parts = [f"{n} {unit}" for n, unit in ((days, "d"), (hours, "h"), (mins, "min")) if n]
-    return sign + " ".join(parts)
 
 
 def _us_timedelta(micros: int) -> timedelta:
@@ -124,6 +81,14 @@ class DurationResult(Result):
     `distribution` counts the closed items in duration buckets (by default 0-1 h, 1-4 h,
     4-8 h, 8-24 h and over 24 h).
     """
+
+    _column_formats: ClassVar[Mapping[str, str]] = {
+        "mean": "duration",
+        "median": "duration",
+        "p90": "duration",
+        "min": "duration",
+        "max": "duration",
+    }
 
     name: str
     _ns: Int64Array = attrs.field(metadata=ITEM)  # closed: duration; pending: age at as_of
@@ -176,12 +141,12 @@ class DurationResult(Result):
         counts = groups.counts
         full = counts > 0
 
-        def us(values: Int64Array) -> list[float | None]:
+        def us(values: Int64Array) -> FloatArray:
             return us_to_seconds(values, full)
 
         return {
-            "count": counts.tolist(),
-            "pending": group_counts(codes, n_groups, ~closed).tolist(),
+            "count": counts,
+            "pending": group_counts(codes, n_groups, ~closed),
             "mean": us(groups.mean_us()),
             "median": us(ns_float_to_us(groups.percentile(50))),
             "p90": us(ns_float_to_us(groups.percentile(90))),

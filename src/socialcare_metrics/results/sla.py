@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
@@ -60,6 +61,8 @@ def _percent(value: float | None) -> str:
 class _SlaItems(Result):
     """Items measured against SLA targets, with the counts and breakdowns they share."""
 
+    _column_formats: ClassVar[Mapping[str, str]] = {"compliance": "percent"}
+
     policy: SlaPolicy
     as_of: datetime | None  # None: no data and no as_of given
     _kind: Int8Array = attrs.field(metadata=ITEM)  # index into TARGETS
@@ -74,10 +77,10 @@ class _SlaItems(Result):
         breached = group_counts(codes, n_groups, self._status == BREACHED)
         pending = group_counts(codes, n_groups, self._status == PENDING)
         return {
-            "achieved": achieved.tolist(),
-            "breached": breached.tolist(),
-            "pending": pending.tolist(),
-            "count": (achieved + breached + pending).tolist(),
+            "achieved": achieved,
+            "breached": breached,
+            "pending": pending,
+            "count": (achieved + breached + pending),
             "compliance": shares(achieved, achieved + breached),
         }
 

@@ -86,6 +86,8 @@ class CsatResult(_SurveyResult):
     both ``None`` over no response. :attr:`follow_up` lists the responses of 3 or lower.
     """
 
+    _column_formats: ClassVar[Mapping[str, str]] = {"csat": "percent"}
+
     @property
     def average(self) -> float | None:
         """The mean score, or ``None`` over no response."""
@@ -112,9 +114,9 @@ class CsatResult(_SurveyResult):
         satisfied = group_counts(codes, n_groups, score >= 4)
         total = np.bincount(codes, weights=score, minlength=n_groups)
         return {
-            "count": count.tolist(),
+            "count": count,
             "average": shares(total, count),
-            "satisfied": satisfied.tolist(),
+            "satisfied": satisfied,
             "csat": shares(satisfied, count),
         }
 
@@ -220,10 +222,10 @@ class NpsResult(_SurveyResult):
         detractors = group_counts(codes, n_groups, score <= 6)
         net = shares(100 * (promoters - detractors), count)
         return {
-            "count": count.tolist(),
-            "promoters": promoters.tolist(),
-            "passives": (count - promoters - detractors).tolist(),
-            "detractors": detractors.tolist(),
+            "count": count,
+            "promoters": promoters,
+            "passives": (count - promoters - detractors),
+            "detractors": detractors,
             "nps": net,
         }
 

@@ -49,6 +49,13 @@ class TaskPerformance(Result):
     or several of them: ``by("assignee", "week")``.
     """
 
+    _column_formats: ClassVar[Mapping[str, str]] = {
+        "completion_rate": "percent",
+        "mean_time_to_complete": "duration",
+        "median_time_to_complete": "duration",
+        "max_time_to_complete": "duration",
+    }
+
     _group_keys_accepted: ClassVar[Mapping[str, str]] = {
         "assignee": "agent",
         "hour": "hour",
@@ -82,9 +89,9 @@ class TaskPerformance(Result):
         completed = groups.counts
         full = completed > 0
         return {
-            "assigned": assigned.tolist(),
-            "completed": completed.tolist(),
-            "open": (assigned - completed).tolist(),
+            "assigned": assigned,
+            "completed": completed,
+            "open": (assigned - completed),
             "completion_rate": shares(completed, assigned),
             "mean_time_to_complete": us_to_seconds(groups.mean_us(), full),
             "median_time_to_complete": us_to_seconds(ns_float_to_us(groups.percentile(50)), full),

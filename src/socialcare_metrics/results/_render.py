@@ -1,0 +1,74 @@
+"""How results show numbers to people: durations in whole units, shares as percentages."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..errors import InvalidParameterError
+
+__all__ = ["format_cell", "format_duration"]
+
+
+def format_duration(value: timedelta | float | None) -> str:
+    """Format a duration for people, truncated to whole units as the source articles do.
+
+    Under a minute it shows whole seconds; from a minute up it shows days, hours and minutes,
+    leaving out zero parts, and truncates the rest: 7 minutes 30 seconds is ``"7 min"``, the
+    articles' "average reply wait time is 7 minutes". ``None`` (an undefined metric) is
+    ``"n/a"``.
+
+    Args:
+        value: A ``timedelta``, a number of seconds, or ``None``.
+
+    Example:
+        >>> from datetime import timedelta
+        >>> format_duration(timedelta(minutes=7, seconds=30))
+        '7 min'
+        >>> format_duration(45.9), format_duration(3600 * 26 + 61), format_duration(None)
+        ('45 s', '1 d 2 h 1 min', 'n/a')
+    """
+    if value is None:
+        return "n/a"
+    if isinstance(value, timedelta):
+        # Whole microseconds as an int: exact, where total_seconds() would round.
+        micros = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+        sign, micros = ("-", -micros) if micros < 0 else ("", micros)
+        whole_seconds = micros // 1_000_000
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            raise InvalidParameterError("format_duration", "value", "a finite duration", value)
+        sign, magnitude = ("-", -value) if value < 0 else ("", value)
+        whole_seconds = math.floor(magnitude)
+    else:
+        raise InvalidParameterError(
+            "format_duration", "value", "a timedelta, a number of seconds or None", value
+        )
+    if whole_seconds < 60:
+        return f"{sign}{whole_seconds} s"
+    minutes = whole_seconds // 60
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{n} {unit}" for n, unit in ((days, "d"), (hours, "h"), (mins, "min")) if n]
+    return sign + " ".join(parts)
+
+
+def format_cell(value: Any, kind: str | None = None) -> str:
+    """One table cell: ``kind`` ``"duration"`` (seconds), ``"percent"`` (a share) or ``"key"``
+    (a group label, where ``None`` is the group of items without one), else plain."""
+    if value is None:
+        return "(none)" if kind == "key" else "n/a"
+    if kind == "duration":
+        return format_duration(float(value))
+    if kind == "percent":
+        return f"{value:.1%}"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:,.4g}" if math.isfinite(value) else str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    return str(value)
