@@ -183,7 +183,7 @@ def _compute_waits(
     )
 
 
-def as_of_ns(value: datetime | None, function: str) -> int | None:
+def as_of_ns(value: object, function: str) -> int | None:
     """Validate a caller's ``as_of`` and return it in epoch ns."""
     if value is None:
         return None

@@ -23,11 +23,10 @@ from typing import Final
 
 import numpy as np
 
-from .._engine.durations import check_calendar, measure
-from .._engine.inputs import Data, as_table
-from .._engine.waits import as_of_datetime, as_of_ns, compute_waits
+from .._engine.durations import measure
+from .._engine.inputs import Data, message_inputs
+from .._engine.waits import as_of_datetime, compute_waits
 from ..calendar import BusinessCalendar
-from ..errors import InvalidParameterError
 from ..results._grouping import GroupKeys
 from ..results.attainment import EXPECTED_WITHIN_DAY, EXPECTED_WITHIN_HOUR, AttainmentResult
 
@@ -81,13 +80,10 @@ def expectation_attainment(
         within 24 h: 66.7% of 3 (consumers expecting it: 75%)
     """
     function = "expectation_attainment"
-    if not isinstance(bot_replies, bool):
-        raise InvalidParameterError(function, "bot_replies", "a bool", bot_replies)
-    check_calendar(calendar, function)
-    table = as_table(data, function)
-    waits = compute_waits(
-        table, bot_replies=bot_replies, as_of=as_of_ns(as_of, function), function=function
+    table, as_of_value = message_inputs(
+        data, function, bot_replies=bot_replies, calendar=calendar, as_of=as_of
     )
+    waits = compute_waits(table, bot_replies=bot_replies, as_of=as_of_value, function=function)
     first = waits.first
     closed = waits.closed[first]
     conversation = waits.conversation[first]

@@ -14,10 +14,10 @@ from datetime import datetime
 
 import numpy as np
 
-from .._engine.durations import check_calendar, end_or_as_of, measure
-from .._engine.inputs import Data, as_table
+from .._engine.durations import end_or_as_of, measure
+from .._engine.inputs import Data, message_inputs
 from .._engine.resolution import resolution_items
-from .._engine.waits import as_of_datetime, as_of_ns, default_as_of
+from .._engine.waits import as_of_datetime, default_as_of
 from ..calendar import BusinessCalendar
 from ..results._base import Labels
 from ..results._grouping import GroupKeys
@@ -72,9 +72,7 @@ def resolution_time(
         '3 h'
     """
     function = "resolution_time"
-    check_calendar(calendar, function)
-    table = as_table(data, function)
-    as_of_value = as_of_ns(as_of, function)
+    table, as_of_value = message_inputs(data, function, calendar=calendar, as_of=as_of)
     if as_of_value is None:
         as_of_value = default_as_of(table)
     items = resolution_items(table)

@@ -23,10 +23,10 @@ import numpy.typing as npt
 from .._core.time import ns_to_datetime
 from .._core.typing import BoolArray, Int8Array, Int64Array
 from .._engine.durations import measure, timedelta_ns
-from .._engine.inputs import Data, as_table
+from .._engine.inputs import Data, message_inputs
 from .._engine.resolution import resolution_items
 from .._engine.sla import TARGETS, SlaPolicy, SlaTargetName, classify
-from .._engine.waits import as_of_datetime, as_of_ns, compute_waits, default_as_of
+from .._engine.waits import as_of_datetime, compute_waits, default_as_of
 from ..errors import InvalidParameterError
 from ..results._base import Labels
 from ..results._grouping import GroupKeys
@@ -90,10 +90,7 @@ def sla_compliance(
     function = "sla_compliance"
     if not isinstance(policy, SlaPolicy):
         raise InvalidParameterError(function, "policy", "an SlaPolicy", policy)
-    if not isinstance(bot_replies, bool):
-        raise InvalidParameterError(function, "bot_replies", "a bool", bot_replies)
-    table = as_table(data, function)
-    as_of_value = as_of_ns(as_of, function)
+    table, as_of_value = message_inputs(data, function, bot_replies=bot_replies, as_of=as_of)
     if as_of_value is None:
         as_of_value = default_as_of(table)
     calendar = policy.calendar

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .._engine.durations import check_calendar
-from .._engine.inputs import Data, as_table
-from .._engine.waits import Waits, as_of_ns, compute_waits
+from .._engine.inputs import Data, message_inputs
+from .._engine.waits import Waits, compute_waits
 from ..calendar import BusinessCalendar
-from ..errors import InvalidParameterError
 from ..results.durations import DurationResult
 
 __all__ = ["first_reply_time", "reply_wait_time"]
@@ -22,15 +20,11 @@ def _waits(
     bot_replies: bool,
     as_of: datetime | None,
 ) -> Waits:
-    if not isinstance(bot_replies, bool):
-        raise InvalidParameterError(function, "bot_replies", "a bool", bot_replies)
-    check_calendar(calendar, function)
+    table, as_of_value = message_inputs(
+        data, function, bot_replies=bot_replies, calendar=calendar, as_of=as_of
+    )
     return compute_waits(
-        as_table(data, function),
-        bot_replies=bot_replies,
-        as_of=as_of_ns(as_of, function),
-        calendar=calendar,
-        function=function,
+        table, bot_replies=bot_replies, as_of=as_of_value, calendar=calendar, function=function
     )
 
 

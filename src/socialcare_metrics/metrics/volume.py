@@ -17,11 +17,11 @@ import numpy.typing as npt
 from .._core.columns import AUTHOR_AGENT, AUTHOR_BOT, AUTHOR_CUSTOMER
 from .._core.time import NAT, ns_to_datetime
 from .._core.typing import Int32Array, Int64Array
-from .._engine.durations import check_calendar, end_or_as_of, measure
-from .._engine.inputs import Data, as_table
-from .._engine.waits import Waits, as_of_datetime, as_of_ns, compute_waits, default_as_of
+from .._engine.durations import end_or_as_of, measure
+from .._engine.inputs import Data, as_table, message_inputs
+from .._engine.waits import Waits, as_of_datetime, compute_waits, default_as_of
 from ..calendar import BusinessCalendar
-from ..errors import InvalidDataError, InvalidParameterError
+from ..errors import InvalidDataError
 from ..results._base import Labels
 from ..results._grouping import GroupKeys
 from ..results.counts import CountResult, RateResult, ReplyVolumeResult
@@ -37,12 +37,6 @@ __all__ = [
     "total_replies",
     "unique_messages_replied",
 ]
-
-
-def _check_bool(value: object, function: str, parameter: str) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidParameterError(function, parameter, "a bool", value)
-    return value
 
 
 def _keys(table: MessageTable, rows: npt.NDArray[np.intp], agent: Int32Array) -> GroupKeys:
@@ -130,8 +124,7 @@ def total_replies(data: Data, /, *, bot_replies: bool = False) -> ReplyVolumeRes
         >>> result.count, result.bot_messages
         (1, 1)
     """
-    _check_bool(bot_replies, "total_replies", "bot_replies")
-    table = as_table(data, "total_replies")
+    table, _ = message_inputs(data, "total_replies", bot_replies=bot_replies)
     author = table.author
     rows = np.flatnonzero(((author == AUTHOR_AGENT) | (author == AUTHOR_BOT)) & ~table.private)
     return ReplyVolumeResult(
@@ -165,8 +158,7 @@ def unique_messages_replied(data: Data, /, *, bot_replies: bool = False) -> Coun
         >>> unique_messages_replied([conv]).count
         2
     """
-    _check_bool(bot_replies, "unique_messages_replied", "bot_replies")
-    table = as_table(data, "unique_messages_replied")
+    table, _ = message_inputs(data, "unique_messages_replied", bot_replies=bot_replies)
     waits = compute_waits(table, bot_replies=bot_replies, function="unique_messages_replied")
     rows = np.flatnonzero(waits.replied)
     return CountResult(
@@ -201,8 +193,7 @@ def reply_rate(data: Data, /, *, bot_replies: bool = False) -> RateResult:
         >>> result.value, str(result)
         (0.5, '50.0%')
     """
-    _check_bool(bot_replies, "reply_rate", "bot_replies")
-    table = as_table(data, "reply_rate")
+    table, _ = message_inputs(data, "reply_rate", bot_replies=bot_replies)
     waits = compute_waits(table, bot_replies=bot_replies, function="reply_rate")
     rows = np.flatnonzero(waits.customer)
     hit = waits.replied[rows]
@@ -303,8 +294,7 @@ def action_rate(data: Data, /, *, bot_replies: bool = False) -> RateResult:
         >>> action_rate([conv]).value
         0.5
     """
-    _check_bool(bot_replies, "action_rate", "bot_replies")
-    table = as_table(data, "action_rate")
+    table, _ = message_inputs(data, "action_rate", bot_replies=bot_replies)
     waits = compute_waits(table, bot_replies=bot_replies, function="action_rate")
     rows = np.flatnonzero(waits.customer)
     replied = waits.replied[rows]
@@ -357,10 +347,9 @@ def time_to_action(
         [120.0, 360.0]
     """
     function = "time_to_action"
-    _check_bool(bot_replies, function, "bot_replies")
-    check_calendar(calendar, function)
-    table = as_table(data, function)
-    as_of_value = as_of_ns(as_of, function)
+    table, as_of_value = message_inputs(
+        data, function, bot_replies=bot_replies, calendar=calendar, as_of=as_of
+    )
     waits = compute_waits(table, bot_replies=bot_replies, function=function)
     rows = np.flatnonzero(waits.customer)
     start = table.sent_at[rows]

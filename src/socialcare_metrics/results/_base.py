@@ -364,7 +364,7 @@ class Groups(Mapping[Any, R], Generic[R]):
         return _text_table(self.summary(), self._formats())
 
     def _formats(self) -> dict[str, str]:
-        return {**{key: "key" for key in self._keys}, **self._result._column_formats}
+        return {**dict.fromkeys(self._keys, "key"), **self._result._column_formats}
 
     def __repr__(self) -> str:
         return (
