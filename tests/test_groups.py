@@ -1,0 +1,274 @@
+"""The result base: grouped statistics in one pass, splits by several keys, and every output."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import pickle
+import sys
+from datetime import timedelta
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from socialcare_metrics import (
+    BusinessCalendar,
+    InvalidParameterError,
+    MessageTable,
+    first_reply_time,
+    reply_rate,
+    reply_wait_time,
+    sample_conversations,
+)
+from socialcare_metrics.results._stats import sort_within_groups
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.fixture(scope="module")
+def sample() -> MessageTable:
+    return MessageTable.from_conversations(sample_conversations(n_conversations=600))
+
+
+# --- the grouped statistics against numpy and exact arithmetic ------------------------------------
+
+values_and_codes = st.integers(1, 6).flatmap(
+    lambda n_groups: st.tuples(
+        st.just(n_groups),
+        st.lists(
+            st.tuples(
+                st.integers(0, n_groups - 1),
+                st.one_of(
+                    st.integers(0, 10**12),  # the combined-key path
+                    st.integers(-(2**62), 2**62),  # spans too wide to combine: the rank path
+                ),
+            ),
+            max_size=60,
+        ),
+    )
+)
+
+
+@given(values_and_codes, st.floats(0, 100))
+def test_group_percentiles_equal_numpy_exactly(data: tuple[int, list[tuple[int, int]]], q: float):
+    n_groups, pairs = data
+    codes = np.array([c for c, _ in pairs], dtype=np.int64)
+    values = np.array([v for _, v in pairs], dtype=np.int64)
+    groups = sort_within_groups(values, codes, n_groups)
+    got = groups.percentile(q)
+    for g in range(n_groups):
+        mine = values[codes == g]
+        assert groups.counts[g] == mine.size
+        if mine.size == 0:
+            assert np.isnan(got[g])
+            continue
+        assert got[g] == np.percentile(mine, q)
+        assert groups.minimum()[g] == mine.min()
+        assert groups.maximum()[g] == mine.max()
+
+
+@given(values_and_codes)
+def test_group_means_are_exact(data: tuple[int, list[tuple[int, int]]]) -> None:
+    n_groups, pairs = data
+    codes = np.array([c for c, _ in pairs], dtype=np.int64)
+    values = np.array([v % 10**15 for _, v in pairs], dtype=np.int64)
+    means = sort_within_groups(values, codes, n_groups).mean_us()
+    for g in range(n_groups):
+        mine = [int(v) for v, c in zip(values, codes, strict=True) if c == g]
+        if not mine:
+            continue
+        exact = Fraction(sum(mine), len(mine) * 1000)  # in microseconds
+        assert means[g] == math.floor(exact + Fraction(1, 2))  # rounded half up
+
+
+def test_the_seed_example_mean_is_exact() -> None:
+    # 5 and 10 minutes: exactly 7 min 30 s, and its display floors to whole minutes.
+    values = np.array([300, 600], dtype=np.int64) * 10**9
+    groups = sort_within_groups(values, np.zeros(2, dtype=np.int64), 1)
+    assert groups.mean_us()[0] == 450 * 10**6
+
+
+# --- by() over one key or several ---------------------------------------------------------------
+
+
+def test_by_two_keys_gives_the_combinations_with_items(sample: MessageTable) -> None:
+    result = reply_wait_time(sample)
+    groups = result.by("agent", "day")
+    assert groups.keys_used == ("agent", "day")
+    labels = list(groups)
+    assert labels
+    assert all(isinstance(label, tuple) and len(label) == 2 for label in labels)
+    assert sum(groups[label].count + groups[label].pending for label in labels) == (
+        result.count + result.pending
+    )
+    assert all(groups[label].count + groups[label].pending > 0 for label in labels)
+    # Ordered by the first key, then the second, as the one-key splits order them.
+    agents = list(result.by("agent"))
+    assert [label[0] for label in labels] == sorted(
+        (label[0] for label in labels), key=agents.index
+    )
+    # Each combination is the intersection of the one-key groups.
+    agent, day = labels[len(labels) // 2]
+    both = groups[(agent, day)]
+    by_day_of_agent = result.by("agent")[agent].by("day")
+    assert both.to_dict() == by_day_of_agent[day].to_dict()
+
+
+def test_one_period_key_keeps_empty_periods(sample: MessageTable) -> None:
+    days = reply_rate(sample).by("day")
+    starts = list(days)
+    assert all(b - a == timedelta(days=1) for a, b in itertools.pairwise(starts))
+
+
+@pytest.mark.parametrize(
+    ("keys", "tz", "parameter"),
+    [
+        ((), None, "keys"),
+        (("agent", "agent"), None, "keys"),
+        (("team",), None, "key"),
+        ((7,), None, "key"),
+        (("agent",), "UTC", "tz"),
+        (("agent", "channel"), "UTC", "tz"),
+        (("day",), "Mars/Olympus", "tz"),
+    ],
+)
+def test_bad_splits_say_what_was_wrong(
+    sample: MessageTable, keys: tuple[object, ...], tz: object, parameter: str
+) -> None:
+    result = reply_wait_time(sample)
+    with pytest.raises(InvalidParameterError, match=rf"DurationResult.by\(\): '{parameter}'"):
+        result.by(*keys, tz=tz)  # type: ignore[arg-type]
+
+
+def test_groups_are_a_read_only_mapping(sample: MessageTable) -> None:
+    groups = reply_wait_time(sample).by("channel")
+    assert len(groups) == len(list(groups)) == len(groups.keys())
+    assert "twitter" in groups
+    assert "fax" not in groups
+    assert [] not in groups  # an unhashable label is simply absent
+    with pytest.raises(KeyError):
+        groups["fax"]
+    assert dict(groups.items()).keys() == set(groups)
+    assert reply_wait_time([]).by("agent") == {}
+
+
+# --- one row per group, computed for all groups at once ----------------------------------------
+
+
+def test_each_row_equals_its_group_result(sample: MessageTable) -> None:
+    result = reply_wait_time(sample)
+    grouped = result.by("agent", "week").to_dict()
+    assert grouped["by"] == ["agent", "week"]
+    json.dumps(grouped, allow_nan=False)
+    groups = result.by("agent", "week")
+    for row, label in zip(grouped["groups"], groups, strict=True):
+        own = groups[label].to_dict()
+        assert row["agent"] == label[0]
+        assert row["week"] == label[1].isoformat()
+        for name in ("count", "pending", "mean", "median", "p90", "min", "max"):
+            assert row[name] == own[name], (label, name)
+
+
+def test_to_pandas_has_one_row_per_group(sample: MessageTable) -> None:
+    calendar = BusinessCalendar.always_open("Europe/Berlin")
+    result = first_reply_time(sample, calendar=calendar)
+    frame = result.by("day").to_pandas()
+    assert len(frame) == len(result.by("day"))
+    assert str(frame["day"].dt.tz) == "Europe/Berlin"  # the calendar's zone
+    assert frame["day"].dt.hour.eq(0).all()
+    assert frame["count"].sum() == result.count
+    assert str(frame["mean"].dtype) == "Float64"  # undefined is <NA>, never NaN
+    empty_days = frame[frame["count"] == 0]
+    assert empty_days["mean"].isna().all()
+    whole = result.to_pandas()
+    assert len(whole) == 1
+    assert whole["count"].iloc[0] == result.count
+
+
+def test_to_arrow_matches_to_pandas(sample: MessageTable) -> None:
+    groups = reply_rate(sample).by("channel")
+    table = groups.to_arrow()
+    assert isinstance(table, pa.Table)
+    frame = groups.to_pandas()
+    assert table.column("channel").to_pylist() == frame["channel"].tolist()
+    assert table.column("numerator").to_pylist() == frame["numerator"].tolist()
+    assert reply_rate(sample).to_arrow().num_rows == 1
+
+
+def test_text_and_html_show_every_group(sample: MessageTable) -> None:
+    groups = reply_wait_time(sample).by("agent")
+    text = str(groups)
+    lines = text.splitlines()
+    assert lines[0].split()[:3] == ["agent", "count", "pending"]
+    assert len(lines) == len(groups) + 1
+    assert any(line.startswith("(none)") for line in lines)  # the unassigned group
+    html = groups._repr_html_()
+    assert html.count("<tr>") == len(groups) + 1
+    assert "Groups of DurationResult by agent" in repr(groups)
+
+
+def test_missing_extra_is_named(monkeypatch: pytest.MonkeyPatch, sample: MessageTable) -> None:
+    result = reply_rate(sample)
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(ImportError, match=r"pip install 'socialcare-metrics\[pandas\]'"):
+        result.by("agent").to_pandas()
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    with pytest.raises(ImportError, match=r"socialcare-metrics\[pyarrow\]"):
+        result.to_arrow()
+
+
+# --- results hold what they need, not the table --------------------------------------------------
+
+
+def test_one_agents_result_pickles_small() -> None:
+    rng = np.random.default_rng(7)
+    n = 200_000
+    conversation = np.sort(rng.integers(0, 40_000, n))
+    table = MessageTable.from_columns(
+        conversation_id=np.char.add("conversation-", conversation.astype(str)),
+        sent_at=np.datetime64("2024-05-06T00:00", "ns")
+        + rng.integers(0, 30 * 86_400, n).astype("timedelta64[s]"),
+        author=np.where(rng.random(n) < 0.5, "customer", "agent"),
+        agent_id=np.array([f"agent {i}" for i in range(20)])[rng.integers(0, 20, n)],
+        text=np.full(n, "a message of some length to make the table heavy"),
+    )
+    for metric in (first_reply_time, reply_wait_time):
+        result = metric(table)
+        one = result.by("agent")["agent 3"]
+        data = pickle.dumps(one)
+        assert len(data) <= 1_000_000
+        copy = pickle.loads(data)
+        assert copy.to_dict() == one.to_dict()
+        assert copy.slowest(3) == one.slowest(3)  # the labels survive compaction
+        assert len(pickle.dumps(result)) < len(pickle.dumps(table)) / 2
+
+
+def test_a_split_result_does_not_keep_the_table(sample: MessageTable) -> None:
+    result = reply_wait_time(sample)
+    assert not any(isinstance(v, MessageTable) for v in vars_of(result))
+
+
+def vars_of(obj: object) -> list[object]:
+    return [getattr(obj, name) for name in getattr(type(obj), "__slots__", ())]
+
+
+def test_durations_are_exact_at_any_scale() -> None:
+    # A wait of 200 days and 1 ns: float seconds would lose the nanosecond; the measure keeps it.
+    table = MessageTable.from_columns(
+        conversation_id=["c", "c"],
+        sent_at=np.array(
+            [np.datetime64("2024-01-01T00:00:00", "ns"), np.datetime64("2024-07-19T00:00:00", "ns")]
+        )
+        + np.array([0, 1], dtype="timedelta64[ns]"),
+        author=["customer", "agent"],
+    )
+    result = first_reply_time(table)
+    assert int(result.nanoseconds[0]) == 200 * 86_400 * 10**9 + 1
+    assert result.max == timedelta(days=200)  # rounded half up to the microsecond
+    assert result.to_dict()["mean"] == 200 * 86_400.0
