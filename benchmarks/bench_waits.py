@@ -11,8 +11,9 @@ process so that their peak memory is their own:
 - **library**: ``MessageTable.from_columns`` (table build), then ``first_reply_time`` and
   ``reply_wait_time`` (each computes the waits), and for each their summary: count, pending,
   mean, median, p90, min, max, the slowest k, and count, pending, mean, median and p90 per agent
-  and per channel;
-- **pandas**: the same definitions (SPEC section 2) written the way a pandas user would: sort,
+  and per channel (``result.summary_row()`` and ``result.by(key).summary()``: every group's
+  statistics in one vectorised pass);
+- **pandas**: the same definitions written the way a pandas user would: sort,
   ``groupby().shift()`` to see the previous and next message of the conversation, ``cumsum()`` to
   number the waits, ``groupby().agg()`` to summarise them, ``nlargest`` for the slowest.
 
@@ -83,26 +84,22 @@ def _none_if_nan(value: Any) -> float | None:
 
 
 def _library_summary(result: Any, k: int) -> Summary:
-    def secs(value: Any) -> float | None:
-        return None if value is None else float(value.total_seconds())
-
-    def group(part: Any) -> Summary:
-        return {
-            "count": part.count,
-            "pending": part.pending,
-            "mean": secs(part.mean),
-            "median": secs(part.median),
-            "p90": secs(part.p90),
-        }
-
-    summary = group(result)
-    summary["min"] = secs(result.min)
-    summary["max"] = secs(result.max)
+    # The summary row and every group's row come from one vectorised pass each.
+    row = result.summary_row()
+    summary: Summary = {
+        name: row[name] for name in ("count", "pending", "mean", "median", "p90", "min", "max")
+    }
     summary["slowest"] = [
         [wait.conversation_id, wait.duration.total_seconds()] for wait in result.slowest(k)
     ]
     for key in ("agent", "channel"):
-        summary[f"by_{key}"] = {str(name): group(part) for name, part in result.by(key).items()}
+        columns = result.by(key).summary()
+        summary[f"by_{key}"] = {
+            str(name): {
+                stat: columns[stat][i] for stat in ("count", "pending", "mean", "median", "p90")
+            }
+            for i, name in enumerate(columns[key])
+        }
     return summary
 
 

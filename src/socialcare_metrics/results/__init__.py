@@ -4,6 +4,7 @@ Every result that holds items (durations, counts, rates, SLA items, survey score
 split with ``by()`` and converted with ``to_dict()``, ``to_pandas()`` and ``to_arrow()``.
 """
 
+from ._base import Groups
 from .attainment import EXPECTED_WITHIN_DAY, EXPECTED_WITHIN_HOUR, AttainmentResult, Expectation
 from .counts import CountResult, RateResult, ReplyVolumeResult
 from .deflection import (
@@ -43,6 +44,7 @@ __all__ = [
     "DurationResult",
     "Expectation",
     "FollowUp",
+    "Groups",
     "HourOfWeekResult",
     "NpsResult",
     "RateResult",
