@@ -19,6 +19,7 @@ from ._sample import sample_conversations
 from ._version import __version__
 from .errors import SocialCareError
 from .metrics.speed import first_reply_time, reply_wait_time
+from .results._render import aligned_lines
 from .results.durations import DurationResult, format_duration
 from .tables.messages import MessageTable
 
@@ -244,13 +245,4 @@ def _aligned(
 ) -> list[str]:
     """Rows as aligned text columns, two spaces apart and indented by two."""
     table = [*([header] if header else []), *rows]
-    widths = [max(len(row[i]) for row in table) for i in range(len(right))]
-
-    def line(row: tuple[str, ...]) -> str:
-        cells = [
-            cell.rjust(width) if align_right else cell.ljust(width)
-            for cell, width, align_right in zip(row, widths, right, strict=True)
-        ]
-        return ("  " + "  ".join(cells)).rstrip()
-
-    return [line(row) for row in table]
+    return [("  " + line).rstrip() for line in aligned_lines(table, right)]

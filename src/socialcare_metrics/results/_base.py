@@ -23,7 +23,7 @@ from .._core.periods import TimeZone, resolve_timezone
 from .._core.typing import Int64Array
 from ..errors import InvalidParameterError
 from ._grouping import GroupKeys, group_indices
-from ._render import format_cell
+from ._render import aligned_lines, format_cell
 
 if TYPE_CHECKING:
     import pandas
@@ -423,21 +423,10 @@ def _text_table(columns: Mapping[str, Sequence[Any]], formats: Mapping[str, str]
     """Columns as an aligned text table: text left, numbers right."""
     names = list(columns)
     cells = [[format_cell(v, formats.get(name)) for v in columns[name]] for name in names]
-    n_rows = len(cells[0]) if cells else 0
-    widths = [
-        max([len(name), *(len(c) for c in column)])
-        for name, column in zip(names, cells, strict=True)
+    right = [
+        all(isinstance(v, int | float) or v is None for v in columns[name])
+        and formats.get(name) != "key"
+        for name in names
     ]
-    numeric = [
-        all(isinstance(v, int | float) or v is None for v in columns[name]) for name in names
-    ]
-
-    def line(row: Sequence[str]) -> str:
-        return "  ".join(
-            cell.rjust(width) if right else cell.ljust(width)
-            for cell, width, right in zip(row, widths, numeric, strict=True)
-        ).rstrip()
-
-    lines = [line(names)]
-    lines += [line([column[i] for column in cells]) for i in range(n_rows)]
-    return "\n".join(lines)
+    rows = [names, *(list(row) for row in zip(*cells, strict=True))]
+    return "\n".join(aligned_lines(rows, right))

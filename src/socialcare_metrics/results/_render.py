@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from ..errors import InvalidParameterError
 
-__all__ = ["format_cell", "format_duration"]
+__all__ = ["aligned_lines", "format_cell", "format_duration"]
 
 
 def format_duration(value: timedelta | float | None) -> str:
@@ -72,3 +73,18 @@ def format_cell(value: Any, kind: str | None = None) -> str:
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
     return str(value)
+
+
+def aligned_lines(rows: Sequence[Sequence[str]], right: Sequence[bool]) -> list[str]:
+    """Rows of text cells as aligned columns two spaces apart (``right``: align right).
+
+    The one text-table renderer: result tables, reports and the command line all use it.
+    """
+    widths = [max(len(row[i]) for row in rows) for i in range(len(right))]
+    return [
+        "  ".join(
+            cell.rjust(width) if align_right else cell.ljust(width)
+            for cell, width, align_right in zip(row, widths, right, strict=True)
+        ).rstrip()
+        for row in rows
+    ]

@@ -27,8 +27,8 @@ from .._engine.sla import (
 )
 from ._base import ITEM, Labels, Result, Summary
 from ._grouping import GroupKeys
+from ._render import aligned_lines, format_duration
 from ._stats import group_counts, shares
-from .durations import format_duration
 
 __all__ = ["SlaItem", "SlaReport", "SlaResult"]
 
@@ -303,14 +303,7 @@ class SlaReport(_SlaItems):
                 _percent(self.compliance),
             )
         )
-        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-        lines = [
-            "  ".join(
-                cell.ljust(width) if i < 2 else cell.rjust(width)
-                for i, (cell, width) in enumerate(zip(row, widths, strict=True))
-            ).rstrip()
-            for row in rows
-        ]
+        lines = aligned_lines(rows, (False, False, True, True, True, True))
         time = "business time" if self.policy.calendar is not None else "wall-clock time"
         as_of = "-" if self.as_of is None else self.as_of.isoformat()
         return f"SLA compliance as of {as_of} ({time})\n" + "\n".join(lines)
