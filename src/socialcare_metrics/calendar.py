@@ -1,9 +1,10 @@
 """Business calendars: how much open time lies between two instants.
 
-A :class:`BusinessCalendar` turns weekly opening hours, holidays, closed dates and special hours,
-all written in local wall-clock time, into a sorted array of open intervals in UTC epoch
-nanoseconds. Business time between ``a`` and ``b`` is then ``cum(b) - cum(a)``, where ``cum(t)``
-is the open time before ``t``: a lookup per instant, never a loop per pair.
+A [`BusinessCalendar`][socialcare_metrics.BusinessCalendar] turns weekly opening hours, holidays,
+closed dates and special hours, all written in local wall-clock time, into a sorted array of open
+intervals in UTC epoch nanoseconds. Business time between ``a`` and ``b`` is then
+``cum(b) - cum(a)``, where ``cum(t)`` is the open time before ``t``: a lookup per instant, never a
+loop per pair.
 
 The rules (SPEC section 6) in one place:
 
@@ -564,7 +565,7 @@ class BusinessCalendar:
             a malformed time; overlapping or zero-length intervals; a weekday given twice; a
             date both closed and given special hours; or no open time at all.
 
-    Example:
+    Examples:
         >>> from datetime import datetime
         >>> from zoneinfo import ZoneInfo
         >>> calendar = BusinessCalendar("Europe/Berlin", "mon-fri 09:00-17:00", country="DE")
@@ -688,7 +689,7 @@ class BusinessCalendar:
 
         The time zone matters only for grouping by local period; durations are the same in any.
 
-        Example:
+        Examples:
             >>> BusinessCalendar.always_open("Asia/Kolkata")
             BusinessCalendar('Asia/Kolkata', 'mon-sun 00:00-24:00')
         """
@@ -854,7 +855,8 @@ class BusinessCalendar:
     ) -> npt.NDArray[np.int64]:
         """Open nanoseconds in each ``[starts[i], ends[i])``, exact, as int64.
 
-        Takes the same arguments as :meth:`business_seconds`.
+        Takes the same arguments as
+        [`business_seconds`][socialcare_metrics.BusinessCalendar.business_seconds].
         """
         nanoseconds: _UInt64Array = self._business(
             "BusinessCalendar.business_nanoseconds", starts, ends, in_seconds=False
@@ -871,7 +873,7 @@ class BusinessCalendar:
     def business_time(self, start: datetime, end: datetime) -> timedelta:
         """Open time in ``[start, end)`` as a ``timedelta``; both must be timezone-aware.
 
-        Example:
+        Examples:
             >>> from datetime import datetime, timezone
             >>> calendar = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
             >>> calendar.business_time(  # a Saturday message answered on Monday at 10:30

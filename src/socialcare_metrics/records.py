@@ -112,7 +112,8 @@ class Message:
     Args:
         id: Unique within its conversation.
         sent_at: When it was sent; timezone-aware.
-        author: ``"customer"``, ``"agent"`` or ``"bot"`` (an :class:`Author` or its string).
+        author: ``"customer"``, ``"agent"`` or ``"bot"`` (an [`Author`][socialcare_metrics.Author]
+            or its string).
         agent_id: Who on the brand's side sent it, if anyone.
         channel: Where it was sent ("twitter", "facebook", ...); ``None`` means the conversation's.
         private: An internal note, never a reply and never a customer message.
@@ -122,7 +123,7 @@ class Message:
         quick_reply: The option a customer picked from a bot's quick replies, or ``None``.
         actioned_at: When the brand acted on it other than by replying, or ``None``.
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timezone
         >>> Message(id="m1", sent_at=datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc),
         ...         author="customer").author
@@ -209,7 +210,7 @@ class Conversation:
         resolved_at: The last time it was resolved, or ``None`` while open.
         tags: Topic paths for the whole conversation.
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timedelta, timezone
         >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
         >>> conv = Conversation(id="c1", messages=[
@@ -286,7 +287,7 @@ class SurveyResponse:
         agent_id: The agent it rates, if known.
         id: An id of the response, if the source has one.
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timezone
         >>> SurveyResponse("csat", 7, datetime(2024, 5, 6, tzinfo=timezone.utc))
         Traceback (most recent call last):

@@ -46,7 +46,7 @@ _STATUS_NAMES: Final[tuple[SlaStatus, ...]] = ("achieved", "breached", "pending"
 
 
 def classify(closed: BoolArray, actual_ns: Int64Array, target_ns: Int64Array | int) -> Int8Array:
-    """Each item's status against its target: :data:`ACHIEVED`, :data:`BREACHED`, :data:`PENDING`.
+    """Each item's status against its target: `ACHIEVED`, `BREACHED`, `PENDING`.
 
     ``actual_ns`` is the duration of a closed item and the age at ``as_of`` of an open one. Over
     the target is breached whether closed or not; within it, closed is achieved and open pending.
@@ -94,9 +94,9 @@ class SlaPolicy:
 
     Raises:
         InvalidParameterError: A target that is not a positive ``timedelta``, a calendar that is
-            not a :class:`BusinessCalendar`, or no target at all.
+            not a [`BusinessCalendar`][socialcare_metrics.BusinessCalendar], or no target at all.
 
-    Example:
+    Examples:
         >>> from datetime import timedelta
         >>> policy = SlaPolicy(first_reply=timedelta(hours=2), resolution=timedelta(days=1))
         >>> list(policy.targets)

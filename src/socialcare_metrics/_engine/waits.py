@@ -59,12 +59,12 @@ class Waits:
 
 
 def default_as_of(table: MessageTable) -> int:
-    """The latest timestamp in the data (:data:`NAT` for an empty table: there is no time)."""
+    """The latest timestamp in the data (`NAT` for an empty table: there is no time)."""
     return int(table.sent_at.max()) if len(table) else NAT
 
 
 def as_of_datetime(value: int) -> datetime | None:
-    """An as_of in epoch ns as a datetime, or None for :data:`NAT` (no data, no as_of)."""
+    """An as_of in epoch ns as a datetime, or None for `NAT` (no data, no as_of)."""
     return None if value == NAT else ns_to_datetime(value)
 
 

@@ -97,13 +97,13 @@ def load_messages(
             and ``bot`` are always understood (in any case).
         tags_separator: What separates the topic paths in a text ``tags`` value.
         errors: ``"raise"`` (the default) stops at the first row that cannot be used with an
-            :class:`~socialcare_metrics.InvalidDataError`; ``"collect"`` leaves such rows out and
-            lists them in :attr:`LoadResult.problems`.
+            [`InvalidDataError`][socialcare_metrics.InvalidDataError]; ``"collect"`` leaves such
+            rows out and lists them in `LoadResult.problems`.
         chunk_size: For CSV files, how many bytes to read at a time (default 16 MiB).
 
     Returns:
-        A :class:`LoadResult`. Its table's ``row`` column holds the 0-based data row each
-        message came from.
+        A [`LoadResult`][socialcare_metrics.LoadResult]. Its table's ``row`` column holds the
+        0-based data row each message came from.
 
     Raises:
         InvalidParameterError: a bad option, an unknown field, a required field not mapped, or
@@ -111,7 +111,7 @@ def load_messages(
         InvalidDataError: a mapped column is not in the source, or (with ``errors="raise"``) a
             row cannot be used.
 
-    Example:
+    Examples:
         >>> import tempfile, pathlib
         >>> from socialcare_metrics import reply_wait_time
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "export.csv"

@@ -49,7 +49,7 @@ def first_reply_time(
     reply by an agent. A conversation whose first wait has no reply yet is counted as pending.
 
     Args:
-        data: Conversations, or a :class:`MessageTable`.
+        data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
         calendar: Measure business time in this calendar instead of wall-clock time; the
             result's ``by("day")`` (and other periods) then defaults to the calendar's time
             zone.
@@ -58,9 +58,10 @@ def first_reply_time(
         as_of: The time pending waits are aged to; default the latest timestamp in the data.
 
     Returns:
-        A :class:`DurationResult`, one item per conversation that has a customer message.
+        A [`DurationResult`][socialcare_metrics.DurationResult], one item per conversation that has
+        a customer message.
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timedelta, timezone
         >>> from socialcare_metrics import Conversation, Message
         >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
@@ -93,16 +94,16 @@ def reply_wait_time(
     an agent; customer messages sent while it is open do not move its start (SPEC section 2).
 
     Args:
-        data: Conversations, or a :class:`MessageTable`.
+        data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
         calendar: Measure business time in this calendar instead of wall-clock time; the
             result's periods then default to the calendar's time zone.
         bot_replies: Count bot messages as replies.
         as_of: The time pending waits are aged to; default the latest timestamp in the data.
 
     Returns:
-        A :class:`DurationResult`, one item per wait.
+        A [`DurationResult`][socialcare_metrics.DurationResult], one item per wait.
 
-    Example:
+    Examples:
         The source articles' example: 5 minutes to answer the first message and 10 to answer
         the second.
 

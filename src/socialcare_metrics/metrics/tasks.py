@@ -25,12 +25,12 @@ def task_performance(tasks: Iterable[Task], /) -> TaskPerformance:
     team member), or ``.by("week")`` for the trend by the period tasks were assigned in.
 
     Args:
-        tasks: :class:`Task` records; each id once.
+        tasks: [`Task`][socialcare_metrics.Task] records; each id once.
 
     Raises:
         InvalidParameterError: an item is not a Task, or a task id repeats.
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timedelta, timezone
         >>> from socialcare_metrics import Task
         >>> t0 = datetime(2024, 5, 6, 9, tzinfo=timezone.utc)

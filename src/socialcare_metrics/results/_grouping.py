@@ -1,7 +1,7 @@
 """Grouping of result items by agent, channel or local calendar period.
 
 Every result type that can be split (durations, counts, rates, surveys, tasks) keeps one
-:class:`GroupKeys` per item and inherits :class:`Grouped`, so that ``by()`` means the same thing
+`GroupKeys` per item and inherits `Grouped`, so that ``by()`` means the same thing
 everywhere: named groups sorted by name, then ``None``; or every local period from the first
 item's to the last item's, empty ones included.
 """
@@ -39,7 +39,7 @@ class GroupKeys:
     """What each item of a result can be grouped by: an agent, a channel and an instant.
 
     ``agent`` and ``channel`` are int32 codes into the name tuples, -1 for none; ``time`` is
-    epoch ns (UTC), :data:`NAT` for an item without a time. ``default_tz`` is the zone periods
+    epoch ns (UTC), `NAT` for an item without a time. ``default_tz`` is the zone periods
     are local to when the caller names none: a result measured with a business calendar sets it
     to the calendar's zone, so that its days are the team's days; ``None`` is UTC.
     """
@@ -64,7 +64,7 @@ class GroupKeys:
         Agents and channels: the named groups that have items, sorted by name, then ``None``
         for items without one. Periods: every period from the first item's to the last item's,
         empty ones included, then ``None`` for items without a time; local to ``tz``, or to
-        :attr:`default_tz` when ``tz`` is ``None``.
+        `default_tz` when ``tz`` is ``None``.
         """
         if key in ("agent", "channel"):
             if tz is not None:
@@ -126,7 +126,7 @@ def group_indices(codes: npt.NDArray[np.int64], n_groups: int) -> list[npt.NDArr
 
 
 class Grouped:
-    """Grouping for result types that hold a :class:`GroupKeys` per item."""
+    """Grouping for result types that hold a `GroupKeys` per item."""
 
     __slots__ = ()
 

@@ -18,7 +18,7 @@ __all__ = ["CountResult", "RateResult", "ReplyVolumeResult"]
 class CountResult(Grouped):
     """A count of items (messages, conversations), groupable by agent, channel and period.
 
-    ``int(result)`` and :attr:`count` are the count.
+    ``int(result)`` and [`count`][socialcare_metrics.CountResult.count] are the count.
     """
 
     name: str
@@ -58,8 +58,9 @@ class CountResult(Grouped):
 class RateResult(Grouped):
     """A share: how many of the items (the denominator) count in the numerator.
 
-    :attr:`value` is ``numerator / denominator`` in [0, 1], or ``None`` over no items (SPEC
-    section 7: undefined, never NaN). ``str(result)`` is the percentage with one decimal.
+    [`value`][socialcare_metrics.RateResult.value] is ``numerator / denominator`` in [0, 1], or
+    ``None`` over no items (SPEC section 7: undefined, never NaN). ``str(result)`` is the percentage
+    with one decimal.
     """
 
     name: str
@@ -117,8 +118,9 @@ class RateResult(Grouped):
 class ReplyVolumeResult(Grouped):
     """Brand messages sent: replies by agents, with bot messages reported beside them.
 
-    :attr:`count` is the number of replies: public agent messages, plus bot messages when the
-    metric was asked to count bots as replies. :attr:`bot_messages` is always the number of
+    [`count`][socialcare_metrics.ReplyVolumeResult.count] is the number of replies: public agent
+    messages, plus bot messages when the metric was asked to count bots as replies.
+    [`bot_messages`][socialcare_metrics.ReplyVolumeResult.bot_messages] is always the number of
     public bot messages, so a reader sees how much of the brand's side was automated.
     """
 

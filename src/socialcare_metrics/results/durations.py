@@ -27,14 +27,15 @@ __all__ = [
     "format_duration",
 ]
 
-#: The default bucket bounds of :meth:`DurationResult.distribution`: 0-1 h, 1-4 h, 4-8 h,
-#: 8-24 h and over 24 h.
 DURATION_BUCKETS: Final[tuple[timedelta, ...]] = (
     timedelta(hours=1),
     timedelta(hours=4),
     timedelta(hours=8),
     timedelta(hours=24),
 )
+"""The default bucket bounds of
+[`DurationResult.distribution`][socialcare_metrics.DurationResult.distribution]: 0-1 h, 1-4 h,
+4-8 h, 8-24 h and over 24 h."""
 
 
 def format_duration(value: timedelta | float | None) -> str:
@@ -48,7 +49,7 @@ def format_duration(value: timedelta | float | None) -> str:
     Args:
         value: A ``timedelta``, a number of seconds, or ``None``.
 
-    Example:
+    Examples:
         >>> from datetime import timedelta
         >>> format_duration(timedelta(minutes=7, seconds=30))
         '7 min'
@@ -97,9 +98,10 @@ class SlowWait:
 class DurationResult(Grouped):
     """The summary of a duration metric (first reply time, reply wait time, ...).
 
-    Every statistic is over the closed items (waits that got a reply); pending items are counted
-    in :attr:`pending`. Over no closed item every statistic is ``None`` and :attr:`count` is 0.
-    ``str(result)`` is the mean in the articles' whole-unit format (``"7 min"``).
+    Every statistic is over the closed items (waits that got a reply); pending items are counted in
+    [`pending`][socialcare_metrics.DurationResult.pending]. Over no closed item every statistic is
+    ``None`` and [`count`][socialcare_metrics.DurationResult.count] is 0. ``str(result)`` is the
+    mean in the articles' whole-unit format (``"7 min"``).
 
     Percentiles use linear interpolation between closest ranks (numpy's default).
 
@@ -109,8 +111,8 @@ class DurationResult(Grouped):
     Periods are local to ``tz=`` if given, else to the time zone of the business calendar the
     metric was measured with, else UTC.
 
-    :meth:`distribution` counts the closed items in duration buckets (by default 0-1 h, 1-4 h,
-    4-8 h, 8-24 h and over 24 h).
+    [`distribution`][socialcare_metrics.DurationResult.distribution] counts the closed items in
+    duration buckets (by default 0-1 h, 1-4 h, 4-8 h, 8-24 h and over 24 h).
     """
 
     name: str
@@ -191,12 +193,12 @@ class DurationResult(Grouped):
 
     @property
     def pending(self) -> int:
-        """How many items are still open at :attr:`as_of`."""
+        """How many items are still open at `as_of`."""
         return int(self._closed.shape[0] - self.count)
 
     @property
     def pending_ages(self) -> npt.NDArray[np.float64]:
-        """The age in seconds at :attr:`as_of` of each pending item."""
+        """The age in seconds at `as_of` of each pending item."""
         out = self._seconds[~self._closed]
         out.flags.writeable = False
         return out
@@ -271,16 +273,17 @@ class DurationResult(Grouped):
 
         ``bounds`` ``b1 < b2 < ... < bn`` make n + 1 buckets: ``[0, b1]``, ``(b1, b2]``, ...,
         ``(bn, inf)``. A bucket holds its upper bound, so a reply after exactly one hour is
-        "within 1 h", as in an SLA (duration <= target). Pending items are not placed in a
-        bucket (their duration is not known yet); :attr:`DurationDistribution.pending` counts
-        them. The counts add up to :attr:`count`, and over at least one item the shares add up
-        to 1; over none every share is ``None``.
+        "within 1 h", as in an SLA (duration <= target). Pending items are not placed in a bucket
+        (their duration is not known yet); `DurationDistribution.pending` counts them. The counts
+        add up to [`count`][socialcare_metrics.DurationResult.count], and over at least one item the
+        shares add up to 1; over none every share is ``None``.
 
         Args:
             bounds: Positive, strictly increasing ``timedelta`` bounds; default
-                :data:`DURATION_BUCKETS` (0-1 h, 1-4 h, 4-8 h, 8-24 h, over 24 h).
+                [`DURATION_BUCKETS`][socialcare_metrics.DURATION_BUCKETS] (0-1 h, 1-4 h, 4-8 h,
+                8-24 h, over 24 h).
 
-        Example:
+        Examples:
             >>> from datetime import datetime, timedelta, timezone
             >>> from socialcare_metrics import Conversation, Message, first_reply_time
             >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
@@ -407,7 +410,8 @@ def _bucket_label(low: timedelta, high: timedelta | None, unit: tuple[str, int])
 
 @attrs.frozen
 class DurationBucket:
-    """One bucket of a :class:`DurationDistribution`: the items with ``low < duration <= high``.
+    """One bucket of a [`DurationDistribution`][socialcare_metrics.DurationDistribution]: the items
+    with ``low < duration <= high``.
 
     The first bucket also holds a duration of 0; the last has no upper bound (``high`` is
     ``None``). ``share`` is ``count`` over all closed items, ``None`` when there are none.
@@ -422,7 +426,8 @@ class DurationBucket:
 
 @attrs.frozen(repr=False)
 class DurationDistribution:
-    """Closed items counted in duration buckets, from :meth:`DurationResult.distribution`.
+    """Closed items counted in duration buckets, from
+    [`DurationResult.distribution`][socialcare_metrics.DurationResult.distribution].
 
     Iterating gives the buckets in order; ``distribution["1-4 h"]`` looks one up by label.
     """
