@@ -12,9 +12,10 @@ process so that their peak memory is their own:
   ``reply_wait_time`` (each computes the waits), and for each their summary: count, pending,
   mean, median, p90, min, max, the slowest k, and count, pending, mean, median and p90 per agent
   and per channel;
-- **pandas**: the same definitions (SPEC section 2) written the way a pandas user would: sort,
-  ``groupby().shift()`` to see the previous and next message of the conversation, ``cumsum()`` to
-  number the waits, ``groupby().agg()`` to summarise them, ``nlargest`` for the slowest.
+- **pandas**: the same waits (from the oldest unanswered customer message to the next public agent
+  reply) written the way a pandas user would: sort, ``groupby().shift()`` to see the previous and
+  next message of the conversation, ``cumsum()`` to number the waits, ``groupby().agg()`` to
+  summarise them, ``nlargest`` for the slowest.
 
 Each worker loads the columns, then times ``--repeat`` full runs (best, median and worst are
 printed), measures the memory the timed work allocates with ``tracemalloc`` in one more, untimed
@@ -146,7 +147,7 @@ def _library_waits_only(columns: Columns) -> float:
 
 
 def _pandas_waits(columns: Columns) -> tuple[Any, dict[str, float]]:
-    """Every wait (SPEC section 2), one row each, computed with pandas idioms."""
+    """Every wait, one row each, computed with pandas idioms."""
     import pandas as pd
 
     stages: dict[str, float] = {}

@@ -6,7 +6,7 @@ intervals in UTC epoch nanoseconds. Business time between ``a`` and ``b`` is the
 ``cum(b) - cum(a)``, where ``cum(t)`` is the open time before ``t``: a lookup per instant, never a
 loop per pair.
 
-The rules (SPEC section 6) in one place:
+The rules in one place:
 
 * Hours are local wall-clock hours; business time is the real elapsed time of ``[a, b)`` that
   lies inside open intervals, so a DST change inside an open interval lengthens or shortens it.
@@ -1116,9 +1116,10 @@ def _check_country(
 def _wall_to_ns(midnight: datetime, offset_us: int, zone: ZoneInfo) -> int:
     """UTC epoch ns of a local wall-clock time, ``offset_us`` after a local midnight.
 
-    ``fold=0`` gives exactly SPEC's rules: a time in a spring-forward gap is read with the offset
-    before the change, which moves it forward by the gap; a time that occurs twice is its first
-    occurrence. Results outside int64 are clamped: they lie beyond any instant a query holds.
+    ``fold=0`` gives exactly the calendar's rules for such times: a time in a spring-forward gap is
+    read with the offset before the change, which moves it forward by the gap; a time that occurs
+    twice is its first occurrence. Results outside int64 are clamped: they lie beyond any instant a
+    query holds.
     """
     wall = (midnight + timedelta(microseconds=offset_us)).replace(tzinfo=zone)
     nanoseconds = (wall - _EPOCH) // _ONE_US * 1000

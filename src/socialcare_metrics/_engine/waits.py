@@ -1,4 +1,4 @@
-"""The waits engine: the one mechanism under every speed metric (SPEC section 2).
+"""The waits engine: the one mechanism under every speed metric.
 
 Walk each conversation in time order. A wait opens at a customer message when no wait is open and
 closes at the next brand reply. Customer messages that arrive while a wait is open do not move its

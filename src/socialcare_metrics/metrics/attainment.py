@@ -52,10 +52,10 @@ def expectation_attainment(
     beside those figures ([`EXPECTED_WITHIN_HOUR`][socialcare_metrics.EXPECTED_WITHIN_HOUR],
     [`EXPECTED_WITHIN_DAY`][socialcare_metrics.EXPECTED_WITHIN_DAY]).
 
-    Each conversation's first wait (SPEC section 2) is one item. Its first reply is within the
-    threshold when duration <= threshold. An unanswered conversation already older than the
-    threshold at ``as_of`` is known to miss it and counts as late; one not yet that old is left
-    out of the share and reported as not yet due.
+    Each conversation's first wait (from its first customer message to the first public reply) is
+    one item. Its first reply is within the threshold when duration <= threshold. An unanswered
+    conversation already older than the threshold at ``as_of`` is known to miss it and counts as
+    late; one not yet that old is left out of the share and reported as not yet due.
 
     Args:
         data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].

@@ -1,4 +1,4 @@
-"""Call deflection (SPEC section 5): how much of the assisted contact load social care carries.
+"""Call deflection: how much of the assisted contact load social care carries.
 
 From contact counts per channel kind (phone, email, social), optionally per period: the ratio
 social / (phone + email), social's share of all assisted contacts, and the estimated savings,

@@ -1,4 +1,4 @@
-"""Inbound volume (SPEC section 4): customer messages per local period, and per hour of the week.
+"""Inbound volume: customer messages per local period, and per hour of the week.
 
 Inbound volume counts what "messages received" counts (public customer messages), laid out in
 time: one count per hour, day, ISO week or month of a time zone, with every empty period present

@@ -1,10 +1,10 @@
-"""Satisfaction (SPEC section 5): CSAT on a 1-5 scale and NPS on a 0-10 scale.
+"""Satisfaction: CSAT on a 1-5 scale and NPS on a 0-10 scale.
 
 Both take [`SurveyResponse`][socialcare_metrics.SurveyResponse] records or a
 [`SurveyTable`][socialcare_metrics.SurveyTable] built from columns, and return results that carry
 the number of responses they are based on, group by the rated agent and by calendar period ("track
-the monthly average", as the source articles put it), and are ``None`` over no response (SPEC
-section 7).
+the monthly average", as the source articles put it), and are ``None`` over no response
+(undefined, so ``None``, never NaN).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""SLA compliance (SPEC section 3): targets for first reply, next reply and resolution.
+"""SLA compliance: targets for first reply, next reply and resolution.
 
 Every item is a wait (first reply: each conversation's first wait; next reply: every later wait)
 or a conversation (resolution: from the customer's first message to ``resolved_at``). Against its
@@ -42,7 +42,7 @@ def sla_compliance(
     bot_replies: bool = False,
     as_of: datetime | None = None,
 ) -> SlaReport:
-    """Compliance with a service-level policy, per target and overall (SPEC section 3).
+    """Compliance with a service-level policy, per target and overall.
 
     Items: for the first-reply target, each conversation's first wait; for the next-reply
     target, every later wait; for the resolution target, each conversation with a customer

@@ -1,4 +1,4 @@
-"""Speed metrics: first reply time and reply wait time (SPEC section 2)."""
+"""Speed metrics: first reply time and reply wait time."""
 
 from __future__ import annotations
 
@@ -44,8 +44,8 @@ def first_reply_time(
 ) -> DurationResult:
     """How long customers waited for the brand's first reply.
 
-    The first reply time of a conversation is the duration of its first wait (SPEC section 2):
-    from the customer's first message (the oldest one not yet answered) to the first public
+    The first reply time of a conversation is the duration of its first wait: from the
+    customer's first message (the oldest one not yet answered) to the first public
     reply by an agent. A conversation whose first wait has no reply yet is counted as pending.
 
     Args:
@@ -91,7 +91,7 @@ def reply_wait_time(
     """How long customers waited for each reply: every closed wait, the first one included.
 
     A wait opens at a customer message when none is open and closes at the next public reply by
-    an agent; customer messages sent while it is open do not move its start (SPEC section 2).
+    an agent; customer messages sent while it is open do not move its start.
 
     Args:
         data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].

@@ -1,5 +1,5 @@
-"""Task performance (SPEC section 4): per assignee, tasks assigned, completed, completion rate and
-time to complete, as the source articles' task performance report compares them.
+"""Task performance: per assignee, tasks assigned, completed, completion rate and time to
+complete, as the source articles' task performance report compares them.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Volume and productivity metrics (SPEC section 4), and the count and rate result types.
+"""Volume and productivity metrics.
 
 Messages received, total replies, unique messages replied, reply rate, resolution rate, action
 rate and time to action. Every one of them reads the waits engine's per-row masks (which customer
@@ -145,8 +145,9 @@ def total_replies(data: Data, /, *, bot_replies: bool = False) -> ReplyVolumeRes
 def unique_messages_replied(data: Data, /, *, bot_replies: bool = False) -> CountResult:
     """Unique messages replied: customer messages inside a wait that got a reply.
 
-    Three customer messages in a row answered by one reply are three messages replied (SPEC
-    section 2). Grouped by agent, a message belongs to the agent whose reply closed its wait.
+    Three customer messages in a row answered by one reply are three messages replied: they
+    are one wait, and its reply answers each of them. Grouped by agent, a message belongs to the
+    agent whose reply closed its wait.
 
     Args:
         data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].

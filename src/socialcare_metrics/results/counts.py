@@ -59,7 +59,7 @@ class RateResult(Grouped):
     """A share: how many of the items (the denominator) count in the numerator.
 
     [`value`][socialcare_metrics.RateResult.value] is ``numerator / denominator`` in [0, 1], or
-    ``None`` over no items (SPEC section 7: undefined, never NaN). ``str(result)`` is the percentage
+    ``None`` over no items (undefined, so ``None``, never NaN). ``str(result)`` is the percentage
     with one decimal.
     """
 
