@@ -80,13 +80,19 @@ def _optional_aware(instance: Any, attribute: attrs.Attribute[Any], value: Any) 
         _aware(instance, attribute, value)
 
 
-def _to_str_tuple(value: Any) -> Any:
+# The converters' parameter types are what the records accept: attrs gives them to __init__.
+# A value of another type is passed on unchanged, for the validator to reject with a message that
+# names the record and the field.
+
+
+def _to_str_tuple(value: Iterable[str] | str) -> object:
+    given: object = value
     # A lone string is one tag, not a sequence of one-character tags.
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, Iterable):
-        return tuple(value)
-    return value
+    if isinstance(given, str):
+        return (given,)
+    if isinstance(given, Iterable):
+        return tuple(given)
+    return given
 
 
 def _str_tuple(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -96,7 +102,7 @@ def _str_tuple(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> No
         )
 
 
-def _to_author(value: Any) -> Any:
+def _to_author(value: Author | str) -> Author | str:
     if isinstance(value, str) and not isinstance(value, Author):
         try:
             return Author(value.lower())
@@ -118,7 +124,7 @@ class Message:
         channel: Where it was sent ("twitter", "facebook", ...); ``None`` means the conversation's.
         private: An internal note, never a reply and never a customer message.
         text: The message body.
-        tags: Topic paths such as ``"billing/refund"``.
+        tags: Topic paths such as ``"billing/refund"``; a single str is one path.
         sentiment: A score in [-1, 1] from any classifier, or ``None``.
         quick_reply: The option a customer picked from a bot's quick replies, or ``None``.
         actioned_at: When the brand acted on it other than by replying, or ``None``.
@@ -183,16 +189,17 @@ class Message:
         return self.author is Author.CUSTOMER and not self.private
 
 
-def _sort_messages(value: Any) -> Any:
-    if isinstance(value, Message):
-        value = (value,)
-    if isinstance(value, Iterable) and not isinstance(value, str | bytes):
-        items = tuple(value)
+def _sort_messages(value: Iterable[Message]) -> object:
+    given: object = value
+    if isinstance(given, Message):
+        given = (given,)
+    if isinstance(given, Iterable) and not isinstance(given, str | bytes):
+        items = tuple(given)
         if all(isinstance(m, Message) for m in items):
             # sorted() is stable: equal timestamps keep the order they were given in.
             return tuple(sorted(items, key=lambda m: m.sent_at))
         return items
-    return value
+    return given
 
 
 @attrs.frozen
@@ -208,7 +215,7 @@ class Conversation:
         channel: The channel of the conversation; messages without a channel of their own use it.
         assignee: The agent it is assigned to, if any.
         resolved_at: The last time it was resolved, or ``None`` while open.
-        tags: Topic paths for the whole conversation.
+        tags: Topic paths for the whole conversation; a single str is one path.
 
     Examples:
         >>> from datetime import datetime, timedelta, timezone
@@ -266,7 +273,7 @@ class Conversation:
             )
 
 
-def _to_survey_kind(value: Any) -> Any:
+def _to_survey_kind(value: SurveyKind | str) -> SurveyKind | str:
     if isinstance(value, str) and not isinstance(value, SurveyKind):
         try:
             return SurveyKind(value.lower())

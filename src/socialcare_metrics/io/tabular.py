@@ -12,7 +12,7 @@ import os
 import zoneinfo
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, tzinfo
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -25,7 +25,16 @@ from ..io._parse import localize, parse_iso_times_fast
 from ..io.result import Errors, LoadResult, ProblemLog, check_chunk_size, check_errors
 from ..tables.messages import MessageTable
 
-__all__ = ["FIELDS", "load_messages"]
+if TYPE_CHECKING:
+    import pandas
+    import pyarrow
+
+__all__ = ["FIELDS", "TabularSource", "load_messages"]
+
+TabularSource: TypeAlias = "str | os.PathLike[str] | pandas.DataFrame | pyarrow.Table"
+"""What [`load_messages`][socialcare_metrics.load_messages] reads: the path of a CSV file (a `str`
+or an `os.PathLike`), a `pandas.DataFrame` (needs the ``pandas`` extra) or a `pyarrow.Table`
+(needs the ``pyarrow`` extra)."""
 
 #: The fields a column mapping may name; the first three are required.
 FIELDS: Final = (
@@ -68,7 +77,7 @@ DEFAULT_CHUNK_SIZE: Final = 1 << 24
 
 
 def load_messages(
-    source: str | os.PathLike[str] | Any,
+    source: TabularSource,
     /,
     *,
     columns: Mapping[str, str],

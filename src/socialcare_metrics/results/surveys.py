@@ -57,7 +57,7 @@ class _SurveyResult:
         self, key: Literal["hour", "day", "week", "month"], *, tz: TimeZone | None = None
     ) -> dict[datetime | None, Self]: ...
 
-    def by(self, key: Any, *, tz: TimeZone | None = None) -> dict[Any, Self]:
+    def by(self, key: str, *, tz: TimeZone | None = None) -> dict[Any, Self]:
         """Split by the rated agent, or by the period the responses were answered in.
 
         Args:

@@ -155,7 +155,7 @@ class TaskPerformance:
         self, key: Literal["hour", "day", "week", "month"], *, tz: TimeZone | None = None
     ) -> dict[datetime | None, Self]: ...
 
-    def by(self, key: Any, *, tz: TimeZone | None = None) -> dict[Any, Self]:
+    def by(self, key: str, *, tz: TimeZone | None = None) -> dict[Any, Self]:
         """Split by assignee (sorted by name), or by the period tasks were assigned in.
 
         Args:

@@ -10,7 +10,7 @@ quick reply) are int32 codes into a tuple of names, with -1 for "none".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -259,13 +259,13 @@ class MessageTable:
     def from_columns(
         cls,
         *,
-        conversation_id: Sequence[Any] | npt.ArrayLike,
+        conversation_id: Sequence[str | int] | npt.ArrayLike,
         sent_at: Sequence[datetime] | npt.ArrayLike,
         author: Sequence[str] | npt.ArrayLike,
         agent_id: Sequence[str | None] | npt.ArrayLike | None = None,
         channel: Sequence[str | None] | npt.ArrayLike | None = None,
         private: Sequence[bool] | npt.ArrayLike | None = None,
-        message_id: Sequence[Any] | npt.ArrayLike | None = None,
+        message_id: Sequence[Hashable] | npt.ArrayLike | None = None,
         text: Sequence[str] | npt.ArrayLike | None = None,
         tags: Sequence[Sequence[str]] | None = None,
         sentiment: Sequence[float | None] | npt.ArrayLike | None = None,
