@@ -838,8 +838,8 @@ class BusinessCalendar:
             ends: The same, one per start, in the same shape.
 
         Returns:
-            float64 seconds, shaped like ``starts``. Each is computed exactly in integer
-            nanoseconds and converted once at the end.
+            float64 seconds, shaped like ``starts``. Each is computed exactly in integer nanoseconds
+                and converted once at the end.
 
         Raises:
             InvalidParameterError: If the shapes differ, a value is NaT or not an instant, or an

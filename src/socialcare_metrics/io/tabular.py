@@ -112,7 +112,7 @@ def load_messages(
 
     Returns:
         A [`LoadResult`][socialcare_metrics.LoadResult]. Its table's ``row`` column holds the
-        0-based data row each message came from.
+            0-based data row each message came from.
 
     Raises:
         InvalidParameterError: a bad option, an unknown field, a required field not mapped, or

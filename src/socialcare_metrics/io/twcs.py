@@ -118,16 +118,16 @@ def load_twcs(
     Args:
         path: The CSV file.
         errors: ``"raise"`` (the default) stops at the first row that cannot be used and raises
-            an [`InvalidDataError`][socialcare_metrics.InvalidDataError] naming the file, the line, the column
-            and what is wrong; ``"collect"`` leaves such rows out and lists them in
-            `LoadResult.problems`.
+            an [`InvalidDataError`][socialcare_metrics.InvalidDataError] naming the file, the
+            line, the column and what is wrong; ``"collect"`` leaves such rows out and lists them
+            in `LoadResult.problems`.
         channel: The channel of every message.
         chunk_size: How many bytes to read at a time (default 16 MiB). Memory use grows with
             it; the result does not depend on it.
 
     Returns:
-        A [`LoadResult`][socialcare_metrics.LoadResult]: ``.table`` for the metrics, ``.conversations()`` for records,
-        ``.problems`` for the rows left out.
+        A [`LoadResult`][socialcare_metrics.LoadResult]: ``.table`` for the metrics,
+            ``.conversations()`` for records, ``.problems`` for the rows left out.
 
     Raises:
         InvalidDataError: the file has no header naming the twcs columns, or (with

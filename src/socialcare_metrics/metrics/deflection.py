@@ -121,7 +121,7 @@ def call_deflection(
 
     Returns:
         A [`DeflectionReport`][socialcare_metrics.DeflectionReport]: the totals, and one result per
-        period.
+            period.
 
     Raises:
         InvalidDataError: an unknown channel kind, a negative or non-integer count, or a

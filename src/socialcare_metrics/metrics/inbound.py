@@ -164,7 +164,7 @@ def hour_of_week(data: Data, /, *, tz: TimeZone | None = None) -> HourOfWeekResu
 
     Returns:
         A [`HourOfWeekResult`][socialcare_metrics.HourOfWeekResult] whose ``matrix`` is 7 x 24,
-        Monday first.
+            Monday first.
 
     Examples:
         >>> from datetime import datetime, timezone

@@ -53,8 +53,8 @@ def resolution_time(
 
     Returns:
         A [`DurationResult`][socialcare_metrics.DurationResult] with the summary every duration
-        metric has (count, pending, mean, median, p90, percentiles, min, max, slowest, distribution,
-        by).
+            metric has (count, pending, mean, median, p90, percentiles, min, max, slowest,
+            distribution, by).
 
     Raises:
         InvalidParameterError: ``calendar`` is not a BusinessCalendar, or ``as_of`` is not an

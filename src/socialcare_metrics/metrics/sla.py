@@ -63,8 +63,8 @@ def sla_compliance(
 
     Returns:
         An [`SlaReport`][socialcare_metrics.SlaReport]: overall counts and compliance, each target's
-        [`SlaResult`][socialcare_metrics.SlaResult], margins per item, and
-        ``by("agent" | "channel" | period)``.
+            [`SlaResult`][socialcare_metrics.SlaResult], margins per item, and
+            ``by("agent" | "channel" | period)``.
 
     Raises:
         InvalidParameterError: ``policy`` is not an [`SlaPolicy`][socialcare_metrics.SlaPolicy],

@@ -59,7 +59,7 @@ def first_reply_time(
 
     Returns:
         A [`DurationResult`][socialcare_metrics.DurationResult], one item per conversation that has
-        a customer message.
+            a customer message.
 
     Examples:
         >>> from datetime import datetime, timedelta, timezone

@@ -188,7 +188,7 @@ def reply_rate(data: Data, /, *, bot_replies: bool = False) -> RateResult:
 
     Returns:
         A [`RateResult`][socialcare_metrics.RateResult]; its value is ``None`` when no customer
-        message was received.
+            message was received.
 
     Examples:
         >>> from datetime import datetime, timedelta, timezone

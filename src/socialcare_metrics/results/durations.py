@@ -105,11 +105,11 @@ class DurationResult(Grouped):
 
     Percentiles use linear interpolation between closest ranks (numpy's default).
 
-    ``by(key)`` splits it: by ``"agent"`` (whose reply closed the wait; a pending item belongs
-    to the conversation's assignee), ``"channel"`` (of the message that opened it), or a local
-    period (``"hour"``, ``"day"``, ``"week"``, ``"month"``), the period in which the wait opened.
-    Periods are local to ``tz=`` if given, else to the time zone of the business calendar the
-    metric was measured with, else UTC.
+    [`by(key)`][socialcare_metrics.DurationResult.by] splits it: by ``"agent"`` (whose reply
+    closed the wait; a pending item belongs to the conversation's assignee), ``"channel"`` (of the
+    message that opened it), or a local period (``"hour"``, ``"day"``, ``"week"``, ``"month"``),
+    the period in which the wait opened. Periods are local to ``tz=`` if given, else to the time
+    zone of the business calendar the metric was measured with, else UTC.
 
     [`distribution`][socialcare_metrics.DurationResult.distribution] counts the closed items in
     duration buckets (by default 0-1 h, 1-4 h, 4-8 h, 8-24 h and over 24 h).
