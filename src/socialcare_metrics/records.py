@@ -115,16 +115,20 @@ def _to_author(value: Author | str) -> Author | str:
 class Message:
     """One message in a conversation.
 
-    Args:
+    ``id``, ``sent_at`` and ``author`` may be given by position; every other field is keyword-only
+    and optional.
+
+    Attributes:
         id: Unique within its conversation.
         sent_at: When it was sent; timezone-aware.
-        author: ``"customer"``, ``"agent"`` or ``"bot"`` (an [`Author`][socialcare_metrics.Author]
-            or its string).
+        author: Who wrote it: customer, agent or bot. Given as an
+            [`Author`][socialcare_metrics.Author] or its string (``"customer"``, ``"agent"``,
+            ``"bot"``, in any case).
         agent_id: Who on the brand's side sent it, if anyone.
         channel: Where it was sent ("twitter", "facebook", ...); ``None`` means the conversation's.
         private: An internal note, never a reply and never a customer message.
         text: The message body.
-        tags: Topic paths such as ``"billing/refund"``; a single str is one path.
+        tags: Topic paths such as ``"billing/refund"``; a single str given is one path.
         sentiment: A score in [-1, 1] from any classifier, or ``None``.
         quick_reply: The option a customer picked from a bot's quick replies, or ``None``.
         actioned_at: When the brand acted on it other than by replying, or ``None``.
@@ -209,13 +213,17 @@ class Conversation:
     Messages are kept in time order; messages with equal timestamps keep the order they were
     given in. A message id appears once per conversation.
 
-    Args:
+    ``id`` and ``messages`` (default: none) may be given by position; every other field is
+    keyword-only and optional.
+
+    Attributes:
         id: The conversation's id.
-        messages: Its messages, in any order.
+        messages: Its messages in time order (given in any order, as any iterable of
+            [`Message`][socialcare_metrics.Message]).
         channel: The channel of the conversation; messages without a channel of their own use it.
         assignee: The agent it is assigned to, if any.
         resolved_at: The last time it was resolved, or ``None`` while open.
-        tags: Topic paths for the whole conversation; a single str is one path.
+        tags: Topic paths for the whole conversation; a single str given is one path.
 
     Examples:
         >>> from datetime import datetime, timedelta, timezone
@@ -286,8 +294,12 @@ def _to_survey_kind(value: SurveyKind | str) -> SurveyKind | str:
 class SurveyResponse:
     """A customer's answer to a CSAT (1 to 5) or NPS (0 to 10) survey.
 
-    Args:
-        kind: ``"csat"`` or ``"nps"``.
+    ``kind``, ``score`` and ``answered_at`` may be given by position; every other field is
+    keyword-only and optional.
+
+    Attributes:
+        kind: The survey's scale. Given as a [`SurveyKind`][socialcare_metrics.SurveyKind] or its
+            string (``"csat"`` or ``"nps"``, in any case).
         score: The integer score, within the kind's scale.
         answered_at: When it was answered; timezone-aware.
         conversation_id: The conversation it rates, if known.
@@ -330,7 +342,9 @@ class SurveyResponse:
 class Task:
     """A unit of work assigned to someone, for the task performance report.
 
-    Args:
+    Every field may be given by position; ``completed_at`` is optional.
+
+    Attributes:
         id: The task's id.
         assignee: Who it is assigned to.
         assigned_at: When it was assigned; timezone-aware.

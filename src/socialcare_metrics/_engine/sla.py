@@ -85,7 +85,9 @@ class SlaPolicy:
     business time only: a 2-hour first-reply target met on Monday at 09:30 for a message sent on
     Friday at 16:30 in a 09:00-17:00 team.
 
-    Args:
+    Every field is keyword-only.
+
+    Attributes:
         first_reply: Due time of each conversation's first reply (its first wait).
         next_reply: Due time of every later reply (each later wait).
         resolution: Due time of the resolution, from the customer's first message.
