@@ -3,7 +3,7 @@
 Run it as ``python benchmarks/bench_waits.py [--n 1000000] [--seed 0] [--repeat 3]
 [--skip-pandas]``.
 
-It generates ``--n`` messages with :func:`generate.generate_columns` (realistic conversations:
+It generates ``--n`` messages with ``generate.generate_columns`` (realistic conversations:
 customer bursts, agent replies, bot messages, private notes, proactive posts, unanswered threads,
 60 agents, 5 channels), saves them to a temporary directory, and runs two workers, each in its own
 process so that their peak memory is their own:
