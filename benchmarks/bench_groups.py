@@ -2,7 +2,7 @@
 
 Run it as ``python benchmarks/bench_groups.py [--n 1000000] [--groups 100000] [--repeat 5]``.
 
-It generates ``--n`` messages with :func:`generate.generate_columns`, gives them ``--groups``
+It generates ``--n`` messages with ``generate.generate_columns``, gives them ``--groups``
 agents (each reply's agent and each conversation's assignee drawn at random), computes reply wait
 time once, and then times the split: ``result.by("agent")`` and the count, pending, mean, median,
 p90, min and max of every group (``Groups.summary()``, and ``Groups.to_pandas()``), best of

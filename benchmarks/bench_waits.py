@@ -3,7 +3,7 @@
 Run it as ``python benchmarks/bench_waits.py [--n 1000000] [--seed 0] [--repeat 3]
 [--skip-pandas]``.
 
-It generates ``--n`` messages with :func:`generate.generate_columns` (realistic conversations:
+It generates ``--n`` messages with ``generate.generate_columns`` (realistic conversations:
 customer bursts, agent replies, bot messages, private notes, proactive posts, unanswered threads,
 60 agents, 5 channels), saves them to a temporary directory, and runs two workers, each in its own
 process so that their peak memory is their own:
@@ -13,9 +13,10 @@ process so that their peak memory is their own:
   mean, median, p90, min, max, the slowest k, and count, pending, mean, median and p90 per agent
   and per channel (``result.summary_row()`` and ``result.by(key).summary()``: every group's
   statistics in one vectorised pass);
-- **pandas**: the same definitions written the way a pandas user would: sort,
-  ``groupby().shift()`` to see the previous and next message of the conversation, ``cumsum()`` to
-  number the waits, ``groupby().agg()`` to summarise them, ``nlargest`` for the slowest.
+- **pandas**: the same waits (from the oldest unanswered customer message to the next public agent
+  reply) written the way a pandas user would: sort, ``groupby().shift()`` to see the previous and
+  next message of the conversation, ``cumsum()`` to number the waits, ``groupby().agg()`` to
+  summarise them, ``nlargest`` for the slowest.
 
 Each worker loads the columns, then times ``--repeat`` full runs (best, median and worst are
 printed), measures the memory the timed work allocates with ``tracemalloc`` in one more, untimed
@@ -143,7 +144,7 @@ def _library_waits_only(columns: Columns) -> float:
 
 
 def _pandas_waits(columns: Columns) -> tuple[Any, dict[str, float]]:
-    """Every wait (SPEC section 2), one row each, computed with pandas idioms."""
+    """Every wait, one row each, computed with pandas idioms."""
     import pandas as pd
 
     stages: dict[str, float] = {}

@@ -19,7 +19,7 @@ The data has what the reply-time definitions care about:
 
 Categorical columns are integer codes, as a loader that has already factorised its input would
 hand them over: ``agent_id`` and ``assignee`` are agent numbers (-1 for none), ``channel`` is an
-index into :data:`CHANNEL_NAMES`, ``author`` is 0 customer, 1 agent, 2 bot.
+index into ``CHANNEL_NAMES``, ``author`` is 0 customer, 1 agent, 2 bot.
 
 Run it as a script to print a small sample and the data's shape::
 
@@ -90,7 +90,7 @@ def generate_columns(n_messages: int, *, seed: int = 0) -> dict[str, npt.NDArray
         - ``sent_at``: ``datetime64[ns]`` UTC instants, non-decreasing within a conversation;
         - ``author``: int8, 0 customer, 1 agent, 2 bot;
         - ``agent_id``: int32 agent number of the brand-side sender, -1 for none;
-        - ``channel``: int8 index into :data:`CHANNEL_NAMES` (the conversation's channel);
+        - ``channel``: int8 index into ``CHANNEL_NAMES`` (the conversation's channel);
         - ``private``: bool, an internal note;
         - ``assignee``: int32 agent number the conversation is assigned to, -1 for none,
           repeated on each of its rows;

@@ -1,4 +1,4 @@
-"""A slow, obviously correct pure-Python reference of the waits (SPEC section 2).
+"""A slow, obviously correct pure-Python reference of the waits.
 
 It walks each conversation's messages one by one, exactly as the definition reads. The vectorised
 engine is checked against it.

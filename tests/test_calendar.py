@@ -1,4 +1,4 @@
-"""BusinessCalendar: SPEC section 6, pinned by examples and by laws against a slow reference."""
+"""BusinessCalendar: its rules pinned by examples and by laws against a slow reference."""
 
 from __future__ import annotations
 

@@ -139,7 +139,8 @@ def test_demo_prints_what_the_library_computes(
 def test_demo_numbers_match_a_plain_walk_of_the_conversations(
     capsys: pytest.CaptureFixture[str], conversations: list[Conversation]
 ) -> None:
-    # An independent reading of SPEC section 2, in plain Python over the records.
+    # An independent reading of the waits, in plain Python over the records: a wait opens at the
+    # oldest unanswered customer message and closes at the next public agent reply.
     first: list[float] = []
     every: list[float] = []
     first_pending = every_pending = 0

@@ -1,4 +1,4 @@
-"""Records: immutability, ordering and validation messages (SPEC section 1)."""
+"""Records: immutability, ordering and validation messages."""
 
 from __future__ import annotations
 

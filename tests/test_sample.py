@@ -35,7 +35,7 @@ def public(conv: Conversation) -> list[Message]:
 
 
 def waits_of(conv: Conversation) -> Iterator[tuple[list[Message], Message | None]]:
-    """A plain reading of SPEC section 2: each wait's customer messages and its closing reply."""
+    """A plain reading of the waits: each wait's customer messages and its closing reply."""
     opened: list[Message] = []
     for m in public(conv):
         if m.author is Author.CUSTOMER:

@@ -1,5 +1,5 @@
-"""SLA compliance (SPEC section 3): examples derived by hand, and laws checked with hypothesis
-against a pure-Python reference built on the reference waits."""
+"""SLA compliance: examples derived by hand, and laws checked with hypothesis against a
+pure-Python reference built on the reference waits."""
 
 from __future__ import annotations
 

@@ -132,7 +132,7 @@ def reference_conversations(
 def reference_waits(
     conversations: dict[str, list[dict[str, str]]],
 ) -> tuple[dict[str, float], list[float], int]:
-    """First reply per conversation, every closed wait, and the pending count (SPEC section 2)."""
+    """First reply per conversation, every closed wait, and the pending count."""
     first: dict[str, float] = {}
     waits: list[float] = []
     pending = 0

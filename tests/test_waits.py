@@ -133,7 +133,7 @@ def test_metrics_summaries_equal_reference(convs: list[Conversation], bots: bool
             assert part.count == sum(w.closed and w.channel == channel for w in items)
 
 
-# --- the laws of SPEC section 2 ------------------------------------------------------------------
+# --- the laws of the waits ----------------------------------------------------------------------
 
 
 def alternating(waits_seconds: list[int], gaps_seconds: list[int]) -> Conversation:

@@ -9,7 +9,7 @@ from ._sample import sample_conversations
 from ._version import __version__
 from .calendar import BusinessCalendar
 from .errors import InvalidDataError, InvalidParameterError, InvalidRecordError, SocialCareError
-from .io import LoadResult, RowProblem, load_ibm_cdp, load_messages, load_twcs
+from .io import LoadResult, RowProblem, TabularSource, load_ibm_cdp, load_messages, load_twcs
 from .metrics import (
     SlaPolicy,
     action_rate,
@@ -105,6 +105,7 @@ __all__ = [
     "SurveyKind",
     "SurveyResponse",
     "SurveyTable",
+    "TabularSource",
     "Task",
     "TaskPerformance",
     "VolumeSeries",

@@ -1,6 +1,6 @@
 """The built-in sample dataset: a few thousand social customer-care conversations.
 
-The data is generated, not recorded: a seeded :class:`numpy.random.Generator` draws every choice,
+The data is generated, not recorded: a seeded `numpy.random.Generator` draws every choice,
 so the same seed gives the same conversations on every machine, and every date is fixed (four
 weeks from Monday 2024-03-04, UTC) so the output never depends on today's date.
 
@@ -261,7 +261,7 @@ def sample_conversations(*, seed: int = 0, n_conversations: int = 3000) -> list[
     tags, sentiment scores, assignees and resolutions (see the module documentation).
 
     Args:
-        seed: Seeds :func:`numpy.random.default_rng`; the same seed gives the same data.
+        seed: Seeds `numpy.random.default_rng`; the same seed gives the same data.
         n_conversations: How many conversations to generate.
 
     Returns:
@@ -270,7 +270,7 @@ def sample_conversations(*, seed: int = 0, n_conversations: int = 3000) -> list[
     Raises:
         InvalidParameterError: ``seed`` or ``n_conversations`` is not an int >= 0.
 
-    Example:
+    Examples:
         >>> from socialcare_metrics import first_reply_time
         >>> conversations = sample_conversations(seed=1, n_conversations=200)
         >>> len(conversations), conversations[0].id
@@ -317,7 +317,7 @@ _QUICK_REPLY_CUMULATIVE: Final = _cumulative(_QUICK_REPLY_WEIGHTS)
 
 
 def _arrival_seconds(rng: np.random.Generator, n: int) -> list[int]:
-    """When each conversation starts, in seconds after :data:`SAMPLE_START`, sorted."""
+    """When each conversation starts, in seconds after `SAMPLE_START`, sorted."""
     day_w = np.array([_WEEKEND_RATE if day % 7 >= 5 else 1.0 for day in range(_DAYS)])
     hour_w = np.array(_HOUR_WEIGHTS)
     days = rng.choice(_DAYS, size=n, p=day_w / day_w.sum())

@@ -1,11 +1,12 @@
 """Business calendars: how much open time lies between two instants.
 
-A :class:`BusinessCalendar` turns weekly opening hours, holidays, closed dates and special hours,
-all written in local wall-clock time, into a sorted array of open intervals in UTC epoch
-nanoseconds. Business time between ``a`` and ``b`` is then ``cum(b) - cum(a)``, where ``cum(t)``
-is the open time before ``t``: a lookup per instant, never a loop per pair.
+A [`BusinessCalendar`][socialcare_metrics.BusinessCalendar] turns weekly opening hours, holidays,
+closed dates and special hours, all written in local wall-clock time, into a sorted array of open
+intervals in UTC epoch nanoseconds. Business time between ``a`` and ``b`` is then
+``cum(b) - cum(a)``, where ``cum(t)`` is the open time before ``t``: a lookup per instant, never a
+loop per pair.
 
-The rules (SPEC section 6) in one place:
+The rules in one place:
 
 * Hours are local wall-clock hours; business time is the real elapsed time of ``[a, b)`` that
   lies inside open intervals, so a DST change inside an open interval lengthens or shortens it.
@@ -564,7 +565,7 @@ class BusinessCalendar:
             a malformed time; overlapping or zero-length intervals; a weekday given twice; a
             date both closed and given special hours; or no open time at all.
 
-    Example:
+    Examples:
         >>> from datetime import datetime
         >>> from zoneinfo import ZoneInfo
         >>> calendar = BusinessCalendar("Europe/Berlin", "mon-fri 09:00-17:00", country="DE")
@@ -688,7 +689,7 @@ class BusinessCalendar:
 
         The time zone matters only for grouping by local period; durations are the same in any.
 
-        Example:
+        Examples:
             >>> BusinessCalendar.always_open("Asia/Kolkata")
             BusinessCalendar('Asia/Kolkata', 'mon-sun 00:00-24:00')
         """
@@ -837,8 +838,8 @@ class BusinessCalendar:
             ends: The same, one per start, in the same shape.
 
         Returns:
-            float64 seconds, shaped like ``starts``. Each is computed exactly in integer
-            nanoseconds and converted once at the end.
+            float64 seconds, shaped like ``starts``. Each is computed exactly in integer nanoseconds
+                and converted once at the end.
 
         Raises:
             InvalidParameterError: If the shapes differ, a value is NaT or not an instant, or an
@@ -854,7 +855,8 @@ class BusinessCalendar:
     ) -> npt.NDArray[np.int64]:
         """Open nanoseconds in each ``[starts[i], ends[i])``, exact, as int64.
 
-        Takes the same arguments as :meth:`business_seconds`.
+        Takes the same arguments as
+        [`business_seconds`][socialcare_metrics.BusinessCalendar.business_seconds].
         """
         nanoseconds: _UInt64Array = self._business(
             "BusinessCalendar.business_nanoseconds", starts, ends, in_seconds=False
@@ -871,7 +873,7 @@ class BusinessCalendar:
     def business_time(self, start: datetime, end: datetime) -> timedelta:
         """Open time in ``[start, end)`` as a ``timedelta``; both must be timezone-aware.
 
-        Example:
+        Examples:
             >>> from datetime import datetime, timezone
             >>> calendar = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
             >>> calendar.business_time(  # a Saturday message answered on Monday at 10:30
@@ -1114,9 +1116,10 @@ def _check_country(
 def _wall_to_ns(midnight: datetime, offset_us: int, zone: ZoneInfo) -> int:
     """UTC epoch ns of a local wall-clock time, ``offset_us`` after a local midnight.
 
-    ``fold=0`` gives exactly SPEC's rules: a time in a spring-forward gap is read with the offset
-    before the change, which moves it forward by the gap; a time that occurs twice is its first
-    occurrence. Results outside int64 are clamped: they lie beyond any instant a query holds.
+    ``fold=0`` gives exactly the calendar's rules for such times: a time in a spring-forward gap is
+    read with the offset before the change, which moves it forward by the gap; a time that occurs
+    twice is its first occurrence. Results outside int64 are clamped: they lie beyond any instant a
+    query holds.
     """
     wall = (midnight + timedelta(microseconds=offset_us)).replace(tzinfo=zone)
     nanoseconds = (wall - _EPOCH) // _ONE_US * 1000

@@ -1,8 +1,9 @@
 """The library's exception types.
 
-Every error the library raises on bad input derives from :class:`SocialCareError`, so a caller can
-catch all of them at once. The concrete types also derive from :class:`ValueError`, which is what
-they are: a value the library was given does not fit.
+Every error the library raises on bad input derives from
+[`SocialCareError`][socialcare_metrics.SocialCareError], so a caller can catch all of them at once.
+The concrete types also derive from `ValueError`, which is what they are: a value the library was
+given does not fit.
 """
 
 from __future__ import annotations

@@ -80,13 +80,19 @@ def _optional_aware(instance: Any, attribute: attrs.Attribute[Any], value: Any) 
         _aware(instance, attribute, value)
 
 
-def _to_str_tuple(value: Any) -> Any:
+# The converters' parameter types are what the records accept: attrs gives them to __init__.
+# A value of another type is passed on unchanged, for the validator to reject with a message that
+# names the record and the field.
+
+
+def _to_str_tuple(value: Iterable[str] | str) -> object:
+    given: object = value
     # A lone string is one tag, not a sequence of one-character tags.
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, Iterable):
-        return tuple(value)
-    return value
+    if isinstance(given, str):
+        return (given,)
+    if isinstance(given, Iterable):
+        return tuple(given)
+    return given
 
 
 def _str_tuple(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -96,7 +102,7 @@ def _str_tuple(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> No
         )
 
 
-def _to_author(value: Any) -> Any:
+def _to_author(value: Author | str) -> Author | str:
     if isinstance(value, str) and not isinstance(value, Author):
         try:
             return Author(value.lower())
@@ -109,20 +115,25 @@ def _to_author(value: Any) -> Any:
 class Message:
     """One message in a conversation.
 
-    Args:
+    ``id``, ``sent_at`` and ``author`` may be given by position; every other field is keyword-only
+    and optional.
+
+    Attributes:
         id: Unique within its conversation.
         sent_at: When it was sent; timezone-aware.
-        author: ``"customer"``, ``"agent"`` or ``"bot"`` (an :class:`Author` or its string).
+        author: Who wrote it: customer, agent or bot. Given as an
+            [`Author`][socialcare_metrics.Author] or its string (``"customer"``, ``"agent"``,
+            ``"bot"``, in any case).
         agent_id: Who on the brand's side sent it, if anyone.
         channel: Where it was sent ("twitter", "facebook", ...); ``None`` means the conversation's.
         private: An internal note, never a reply and never a customer message.
         text: The message body.
-        tags: Topic paths such as ``"billing/refund"``.
+        tags: Topic paths such as ``"billing/refund"``; a single str given is one path.
         sentiment: A score in [-1, 1] from any classifier, or ``None``.
         quick_reply: The option a customer picked from a bot's quick replies, or ``None``.
         actioned_at: When the brand acted on it other than by replying, or ``None``.
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timezone
         >>> Message(id="m1", sent_at=datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc),
         ...         author="customer").author
@@ -182,16 +193,17 @@ class Message:
         return self.author is Author.CUSTOMER and not self.private
 
 
-def _sort_messages(value: Any) -> Any:
-    if isinstance(value, Message):
-        value = (value,)
-    if isinstance(value, Iterable) and not isinstance(value, str | bytes):
-        items = tuple(value)
+def _sort_messages(value: Iterable[Message]) -> object:
+    given: object = value
+    if isinstance(given, Message):
+        given = (given,)
+    if isinstance(given, Iterable) and not isinstance(given, str | bytes):
+        items = tuple(given)
         if all(isinstance(m, Message) for m in items):
             # sorted() is stable: equal timestamps keep the order they were given in.
             return tuple(sorted(items, key=lambda m: m.sent_at))
         return items
-    return value
+    return given
 
 
 @attrs.frozen
@@ -201,15 +213,19 @@ class Conversation:
     Messages are kept in time order; messages with equal timestamps keep the order they were
     given in. A message id appears once per conversation.
 
-    Args:
+    ``id`` and ``messages`` (default: none) may be given by position; every other field is
+    keyword-only and optional.
+
+    Attributes:
         id: The conversation's id.
-        messages: Its messages, in any order.
+        messages: Its messages in time order (given in any order, as any iterable of
+            [`Message`][socialcare_metrics.Message]).
         channel: The channel of the conversation; messages without a channel of their own use it.
         assignee: The agent it is assigned to, if any.
         resolved_at: The last time it was resolved, or ``None`` while open.
-        tags: Topic paths for the whole conversation.
+        tags: Topic paths for the whole conversation; a single str given is one path.
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timedelta, timezone
         >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
         >>> conv = Conversation(id="c1", messages=[
@@ -265,7 +281,7 @@ class Conversation:
             )
 
 
-def _to_survey_kind(value: Any) -> Any:
+def _to_survey_kind(value: SurveyKind | str) -> SurveyKind | str:
     if isinstance(value, str) and not isinstance(value, SurveyKind):
         try:
             return SurveyKind(value.lower())
@@ -278,15 +294,19 @@ def _to_survey_kind(value: Any) -> Any:
 class SurveyResponse:
     """A customer's answer to a CSAT (1 to 5) or NPS (0 to 10) survey.
 
-    Args:
-        kind: ``"csat"`` or ``"nps"``.
+    ``kind``, ``score`` and ``answered_at`` may be given by position; every other field is
+    keyword-only and optional.
+
+    Attributes:
+        kind: The survey's scale. Given as a [`SurveyKind`][socialcare_metrics.SurveyKind] or its
+            string (``"csat"`` or ``"nps"``, in any case).
         score: The integer score, within the kind's scale.
         answered_at: When it was answered; timezone-aware.
         conversation_id: The conversation it rates, if known.
         agent_id: The agent it rates, if known.
         id: An id of the response, if the source has one.
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timezone
         >>> SurveyResponse("csat", 7, datetime(2024, 5, 6, tzinfo=timezone.utc))
         Traceback (most recent call last):
@@ -322,7 +342,9 @@ class SurveyResponse:
 class Task:
     """A unit of work assigned to someone, for the task performance report.
 
-    Args:
+    Every field may be given by position; ``completed_at`` is optional.
+
+    Attributes:
         id: The task's id.
         assignee: Who it is assigned to.
         assigned_at: When it was assigned; timezone-aware.

@@ -3,7 +3,7 @@
 This module needs hypothesis (``pip install 'socialcare-metrics[test]'``); the rest of the library
 does not.
 
-Example:
+Examples:
     >>> from hypothesis import given, settings
     >>> from socialcare_metrics import reply_wait_time
     >>> from socialcare_metrics.testing import conversation_lists
@@ -77,7 +77,8 @@ def messages(
 
     Args:
         id: A fixed id, or ``None`` for generated ones.
-        sent_at: A strategy for the timestamp (default: :func:`aware_datetimes`).
+        sent_at: A strategy for the timestamp (default:
+            [`aware_datetimes`][socialcare_metrics.testing.aware_datetimes]).
         authors: The author kinds to draw from.
         agents: Agent ids to draw from for brand messages.
         channels: Channels to draw from (``None`` means the conversation's).

@@ -56,7 +56,7 @@ def _concatenate_ids(first: npt.NDArray[Any], second: npt.NDArray[Any]) -> npt.N
     """Two id columns as one, keeping a str dtype when both have it.
 
     Two str columns stay on the factorisation's vectorised path; anything else is compared as
-    Python objects. (Two integer columns do not come here: see :func:`_factorize_ints`.)
+    Python objects. (Two integer columns do not come here: see `_factorize_ints`.)
     """
     if first.dtype.kind == "U" and second.dtype.kind == "U":
         return np.concatenate([first, second])

@@ -81,8 +81,8 @@ _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 def resolve_timezone(value: TimeZone | None, function: str, parameter: str = "tz") -> tzinfo:
     """A caller's time zone as a tzinfo; ``None`` is UTC.
 
-    Accepts an IANA name (``"Europe/Berlin"``), a :class:`zoneinfo.ZoneInfo` or a fixed-offset
-    :class:`datetime.timezone`. Other tzinfo classes are refused: their offsets cannot be trusted
+    Accepts an IANA name (``"Europe/Berlin"``), a `zoneinfo.ZoneInfo` or a fixed-offset
+    `datetime.timezone`. Other tzinfo classes are refused: their offsets cannot be trusted
     to be a function of the instant alone.
     """
     if value is None:
@@ -330,13 +330,13 @@ def bucket_instants(
     Args:
         instants_ns: Epoch ns (UTC), in any order.
         unit: ``"hour"``, ``"day"``, ``"week"`` (ISO, Monday start) or ``"month"``.
-        tz: A tzinfo from :func:`resolve_timezone`.
+        tz: A tzinfo from `resolve_timezone`.
         span: ``(first, last)`` epoch ns, both included: the range of periods to build is from
             the period holding ``first`` to the period holding ``last``. Default: the instants'
             own minimum and maximum. Instants outside an explicit span get code -1.
 
     Returns:
-        A :class:`PeriodIndex`; with no instants and no span it has no periods.
+        A `PeriodIndex`; with no instants and no span it has no periods.
     """
     instants = np.asarray(instants_ns, dtype=np.int64)
     if span is None:

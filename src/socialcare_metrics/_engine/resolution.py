@@ -20,7 +20,7 @@ class ResolutionItems:
     """One item per conversation that has a public customer message, in conversation order.
 
     ``end`` is ``resolved_at`` where the conversation is resolved (at or after ``start``) and
-    :data:`NAT` where it is not.
+    `NAT` where it is not.
     """
 
     conversation: Int64Array  # conversation code

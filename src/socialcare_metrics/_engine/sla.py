@@ -46,7 +46,7 @@ _STATUS_NAMES: Final[tuple[SlaStatus, ...]] = ("achieved", "breached", "pending"
 
 
 def classify(closed: BoolArray, actual_ns: Int64Array, target_ns: Int64Array | int) -> Int8Array:
-    """Each item's status against its target: :data:`ACHIEVED`, :data:`BREACHED`, :data:`PENDING`.
+    """Each item's status against its target: `ACHIEVED`, `BREACHED`, `PENDING`.
 
     ``actual_ns`` is the duration of a closed item and the age at ``as_of`` of an open one. Over
     the target is breached whether closed or not; within it, closed is achieved and open pending.
@@ -85,7 +85,9 @@ class SlaPolicy:
     business time only: a 2-hour first-reply target met on Monday at 09:30 for a message sent on
     Friday at 16:30 in a 09:00-17:00 team.
 
-    Args:
+    Every field is keyword-only.
+
+    Attributes:
         first_reply: Due time of each conversation's first reply (its first wait).
         next_reply: Due time of every later reply (each later wait).
         resolution: Due time of the resolution, from the customer's first message.
@@ -94,9 +96,9 @@ class SlaPolicy:
 
     Raises:
         InvalidParameterError: A target that is not a positive ``timedelta``, a calendar that is
-            not a :class:`BusinessCalendar`, or no target at all.
+            not a [`BusinessCalendar`][socialcare_metrics.BusinessCalendar], or no target at all.
 
-    Example:
+    Examples:
         >>> from datetime import timedelta
         >>> policy = SlaPolicy(first_reply=timedelta(hours=2), resolution=timedelta(days=1))
         >>> list(policy.targets)

@@ -1,4 +1,4 @@
-"""The waits engine: the one mechanism under every speed metric (SPEC section 2).
+"""The waits engine: the one mechanism under every speed metric.
 
 Walk each conversation in time order. A wait opens at a customer message when no wait is open and
 closes at the next brand reply. Customer messages that arrive while a wait is open do not move its
@@ -59,12 +59,12 @@ class Waits:
 
 
 def default_as_of(table: MessageTable) -> int:
-    """The latest timestamp in the data (:data:`NAT` for an empty table: there is no time)."""
+    """The latest timestamp in the data (`NAT` for an empty table: there is no time)."""
     return int(table.sent_at.max()) if len(table) else NAT
 
 
 def as_of_datetime(value: int) -> datetime | None:
-    """An as_of in epoch ns as a datetime, or None for :data:`NAT` (no data, no as_of)."""
+    """An as_of in epoch ns as a datetime, or None for `NAT` (no data, no as_of)."""
     return None if value == NAT else ns_to_datetime(value)
 
 

@@ -2,7 +2,7 @@
 
 from .ibm import load_ibm_cdp
 from .result import LoadResult, RowProblem
-from .tabular import FIELDS, load_messages
+from .tabular import FIELDS, TabularSource, load_messages
 from .twcs import TWCS_COLUMNS, load_twcs
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "TWCS_COLUMNS",
     "LoadResult",
     "RowProblem",
+    "TabularSource",
     "load_ibm_cdp",
     "load_messages",
     "load_twcs",

@@ -221,7 +221,7 @@ def _decode_problems(block: bytes) -> list[int]:
 
 
 class CsvScanner:
-    """Read a CSV file block by block; iterate to get :class:`CsvChunk` objects.
+    """Read a CSV file block by block; iterate to get `CsvChunk` objects.
 
     ``header`` is available after construction. Each chunk carries the records of its block
     that could not be used (``chunk.bad``).

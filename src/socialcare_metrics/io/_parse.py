@@ -69,7 +69,7 @@ def parse_uint(matrix: UInt8Array, lengths: Int64Array) -> tuple[Int64Array, Boo
     (``3.0``, as pandas writes an integer column that has missing values).
 
     Returns the values and which rows parsed; empty values do not parse. Values with more than
-    :data:`MAX_FAST_DIGITS` digits do not parse here (the caller handles them one by one).
+    `MAX_FAST_DIGITS` digits do not parse here (the caller handles them one by one).
     """
     n, width = matrix.shape
     if n == 0 or width == 0:
@@ -95,7 +95,7 @@ def parse_uint(matrix: UInt8Array, lengths: Int64Array) -> tuple[Int64Array, Boo
 
 
 def parse_uint_text(value: str) -> int | None:
-    """The slow path of :func:`parse_uint` for one value; None when it is not an integer id."""
+    """The slow path of `parse_uint` for one value; None when it is not an integer id."""
     text = value.strip()
     whole, dot, fraction = text.partition(".")
     if (
@@ -160,7 +160,7 @@ def parse_twitter_times(matrix: UInt8Array, lengths: Int64Array) -> tuple[Int64A
 
 
 def parse_twitter_time_text(value: str) -> int | None:
-    """The slow path of :func:`parse_twitter_times` for one value, with ``strptime``."""
+    """The slow path of `parse_twitter_times` for one value, with ``strptime``."""
     try:
         return datetime_to_ns(datetime.strptime(value.strip(), TWITTER_TIME_FORMAT))
     except ValueError:
@@ -209,7 +209,7 @@ def _parse_iso_one(text: str) -> tuple[int, bool] | None:
 
 
 def parse_iso_times_fast(values: list[str]) -> tuple[Int64Array, BoolArray, BoolArray, BoolArray]:
-    """:func:`parse_iso_times` with a numpy fast path for columns that are all alike.
+    """`parse_iso_times` with a numpy fast path for columns that are all alike.
 
     When every value is a naive ISO timestamp, or every value ends in ``Z`` or one same offset,
     numpy parses the whole column at once; anything else goes value by value.

@@ -43,7 +43,7 @@ _ROLES: Final = {"client": "customer", "client1": "customer", "agent": "agent"}
 def snowflake_ns(tweet_id: int) -> int:
     """When a tweet was created, read from its id, in epoch nanoseconds.
 
-    Example:
+    Examples:
         >>> from socialcare_metrics._core.time import ns_to_datetime
         >>> ns_to_datetime(snowflake_ns(1245403438755852288)).isoformat()
         '2020-04-01T17:31:32.933000+00:00'
@@ -59,16 +59,16 @@ def load_ibm_cdp(
     Each conversation becomes one conversation of the table, id its ``sessionID``. ``client``
     and ``client1`` messages are the customer's; ``agent`` messages and the final ``agentURL``
     reply are the brand's, with the brand's handle as ``agent_id``. The ``agentURL`` reply's time
-    comes from its tweet id (see :func:`snowflake_ns`).
+    comes from its tweet id (see `snowflake_ns`).
 
     Args:
         path: The JSON file.
         errors: ``"raise"`` stops at the first conversation that cannot be used;
-            ``"collect"`` leaves it out and lists it in :attr:`LoadResult.problems` (``row`` is
+            ``"collect"`` leaves it out and lists it in `LoadResult.problems` (``row`` is
             the conversation's position in the file, ``line`` is ``None``).
         channel: The channel of every message.
 
-    Example:
+    Examples:
         >>> import json, tempfile, pathlib
         >>> conversation = {
         ...     "dialogHeader": {"company": "TeamYouTube", "sessionID": "s1"},

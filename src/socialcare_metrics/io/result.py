@@ -48,7 +48,7 @@ class LoadResult:
     """The data a loader read, and every row it could not use.
 
     Attributes:
-        table: The messages, as a :class:`~socialcare_metrics.MessageTable`; pass it to any
+        table: The messages, as a [`MessageTable`][socialcare_metrics.MessageTable]; pass it to any
             metric.
         problems: The rows that were left out, with line numbers and reasons, in input order
             (empty unless the loader was called with ``errors="collect"``).
@@ -67,9 +67,9 @@ class LoadResult:
         return self.rows_read - len({p.row for p in self.problems})
 
     def conversations(self) -> tuple[Conversation, ...]:
-        """The table as :class:`~socialcare_metrics.Conversation` records.
+        """The table as [`Conversation`][socialcare_metrics.Conversation] records.
 
-        This makes one Python object per message; metrics are faster on :attr:`table`.
+        This makes one Python object per message; metrics are faster on `table`.
         """
         return table_to_conversations(self.table)
 
@@ -81,7 +81,7 @@ class LoadResult:
 
 
 class ProblemLog:
-    """Collects row problems; in ``errors="raise"`` mode, :meth:`check` raises the first one."""
+    """Collects row problems; in ``errors="raise"`` mode, `check` raises the first one."""
 
     def __init__(self, source: str, errors: Errors) -> None:
         self.source = source

@@ -12,7 +12,7 @@ import os
 import zoneinfo
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, tzinfo
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -25,7 +25,16 @@ from ..io._parse import localize, parse_iso_times_fast
 from ..io.result import Errors, LoadResult, ProblemLog, check_chunk_size, check_errors
 from ..tables.messages import MessageTable
 
-__all__ = ["FIELDS", "load_messages"]
+if TYPE_CHECKING:
+    import pandas
+    import pyarrow
+
+__all__ = ["FIELDS", "TabularSource", "load_messages"]
+
+TabularSource: TypeAlias = "str | os.PathLike[str] | pandas.DataFrame | pyarrow.Table"
+"""What [`load_messages`][socialcare_metrics.load_messages] reads: the path of a CSV file (a `str`
+or an `os.PathLike`), a `pandas.DataFrame` (needs the ``pandas`` extra) or a `pyarrow.Table`
+(needs the ``pyarrow`` extra)."""
 
 #: The fields a column mapping may name; the first three are required.
 FIELDS: Final = (
@@ -68,7 +77,7 @@ DEFAULT_CHUNK_SIZE: Final = 1 << 24
 
 
 def load_messages(
-    source: str | os.PathLike[str] | Any,
+    source: TabularSource,
     /,
     *,
     columns: Mapping[str, str],
@@ -97,13 +106,13 @@ def load_messages(
             and ``bot`` are always understood (in any case).
         tags_separator: What separates the topic paths in a text ``tags`` value.
         errors: ``"raise"`` (the default) stops at the first row that cannot be used with an
-            :class:`~socialcare_metrics.InvalidDataError`; ``"collect"`` leaves such rows out and
-            lists them in :attr:`LoadResult.problems`.
+            [`InvalidDataError`][socialcare_metrics.InvalidDataError]; ``"collect"`` leaves such
+            rows out and lists them in `LoadResult.problems`.
         chunk_size: For CSV files, how many bytes to read at a time (default 16 MiB).
 
     Returns:
-        A :class:`LoadResult`. Its table's ``row`` column holds the 0-based data row each
-        message came from.
+        A [`LoadResult`][socialcare_metrics.LoadResult]. Its table's ``row`` column holds the
+            0-based data row each message came from.
 
     Raises:
         InvalidParameterError: a bad option, an unknown field, a required field not mapped, or
@@ -111,7 +120,7 @@ def load_messages(
         InvalidDataError: a mapped column is not in the source, or (with ``errors="raise"``) a
             row cannot be used.
 
-    Example:
+    Examples:
         >>> import tempfile, pathlib
         >>> from socialcare_metrics import reply_wait_time
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "export.csv"

@@ -118,23 +118,23 @@ def load_twcs(
     Args:
         path: The CSV file.
         errors: ``"raise"`` (the default) stops at the first row that cannot be used and raises
-            an :class:`~socialcare_metrics.InvalidDataError` naming the file, the line, the column
-            and what is wrong; ``"collect"`` leaves such rows out and lists them in
-            :attr:`LoadResult.problems`.
+            an [`InvalidDataError`][socialcare_metrics.InvalidDataError] naming the file, the
+            line, the column and what is wrong; ``"collect"`` leaves such rows out and lists them
+            in `LoadResult.problems`.
         channel: The channel of every message.
         chunk_size: How many bytes to read at a time (default 16 MiB). Memory use grows with
             it; the result does not depend on it.
 
     Returns:
-        A :class:`LoadResult`: ``.table`` for the metrics, ``.conversations()`` for records,
-        ``.problems`` for the rows left out.
+        A [`LoadResult`][socialcare_metrics.LoadResult]: ``.table`` for the metrics,
+            ``.conversations()`` for records, ``.problems`` for the rows left out.
 
     Raises:
         InvalidDataError: the file has no header naming the twcs columns, or (with
             ``errors="raise"``) a row cannot be used.
         InvalidParameterError: an option has a bad value.
 
-    Example:
+    Examples:
         >>> import tempfile, pathlib
         >>> from socialcare_metrics import first_reply_time
         >>> csv_text = '''tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id
@@ -540,9 +540,10 @@ def _assemble(
 ) -> MessageTable:
     """The table, from columns already sorted by conversation then time and already coded.
 
-    This is what :meth:`MessageTable.from_columns` builds from the same columns (a test checks
-    that, column by column), without its per-row checks: every value here was checked as it was
-    parsed, and the codes are made by construction. Those checks cost more than the whole load.
+    This is what [`MessageTable.from_columns`][socialcare_metrics.MessageTable.from_columns] builds
+    from the same columns (a test checks that, column by column), without its per-row checks: every
+    value here was checked as it was parsed, and the codes are made by construction. Those checks
+    cost more than the whole load.
     """
     n = sent_at.shape[0]
     n_conv = labels.shape[0]

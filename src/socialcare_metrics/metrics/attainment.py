@@ -46,26 +46,27 @@ def expectation_attainment(
 ) -> AttainmentResult:
     """How many first replies meet what customers expect: within 1 hour, and within 24 hours.
 
-    The source articles quote the Sprout Social Index: 57% of consumers expect a reply within
-    the first hour, and more than three quarters within 24 hours. The result shows the team's
-    shares beside those figures (:data:`EXPECTED_WITHIN_HOUR`, :data:`EXPECTED_WITHIN_DAY`).
+    The source articles quote the Sprout Social Index: 57% of consumers expect a reply within the
+    first hour, and more than three quarters within 24 hours. The result shows the team's shares
+    beside those figures ([`EXPECTED_WITHIN_HOUR`][socialcare_metrics.EXPECTED_WITHIN_HOUR],
+    [`EXPECTED_WITHIN_DAY`][socialcare_metrics.EXPECTED_WITHIN_DAY]).
 
-    Each conversation's first wait (SPEC section 2) is one item. Its first reply is within the
-    threshold when duration <= threshold. An unanswered conversation already older than the
-    threshold at ``as_of`` is known to miss it and counts as late; one not yet that old is left
-    out of the share and reported as not yet due.
+    Each conversation's first wait (from its first customer message to the first public reply) is
+    one item. Its first reply is within the threshold when duration <= threshold. An unanswered
+    conversation already older than the threshold at ``as_of`` is known to miss it and counts as
+    late; one not yet that old is left out of the share and reported as not yet due.
 
     Args:
-        data: Conversations, or a :class:`MessageTable`.
+        data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
         calendar: Measure business time in this calendar instead of wall-clock time.
         bot_replies: Count bot messages as replies.
         as_of: The time unanswered conversations are aged to; default the latest timestamp in
             the data.
 
     Returns:
-        An :class:`AttainmentResult`.
+        An [`AttainmentResult`][socialcare_metrics.AttainmentResult].
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timedelta, timezone
         >>> from socialcare_metrics import Conversation, Message
         >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)

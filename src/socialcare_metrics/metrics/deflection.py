@@ -1,4 +1,4 @@
-"""Call deflection (SPEC section 5): how much of the assisted contact load social care carries.
+"""Call deflection: how much of the assisted contact load social care carries.
 
 From contact counts per channel kind (phone, email, social), optionally per period: the ratio
 social / (phone + email), social's share of all assisted contacts, and the estimated savings,
@@ -120,14 +120,15 @@ def call_deflection(
         social_cost: The cost of one social contact.
 
     Returns:
-        A :class:`DeflectionReport`: the totals, and one result per period.
+        A [`DeflectionReport`][socialcare_metrics.DeflectionReport]: the totals, and one result per
+            period.
 
     Raises:
         InvalidDataError: an unknown channel kind, a negative or non-integer count, or a
             malformed row; the message names the row.
         InvalidParameterError: a cost that is negative or not a finite number.
 
-    Example:
+    Examples:
         >>> report = call_deflection({"phone": 400, "email": 100, "social": 1000})
         >>> report.savings, report.ratio, round(report.social_share, 4)
         (11000.0, 2.0, 0.6667)

@@ -1,4 +1,4 @@
-"""Inbound volume (SPEC section 4): customer messages per local period, and per hour of the week.
+"""Inbound volume: customer messages per local period, and per hour of the week.
 
 Inbound volume counts what "messages received" counts (public customer messages), laid out in
 time: one count per hour, day, ISO week or month of a time zone, with every empty period present
@@ -82,13 +82,14 @@ def inbound_volume(
 ) -> VolumeSeries:
     """Inbound volume: customer messages received per hour, day, week or month.
 
-    Counts public customer messages (what :func:`messages_received` counts) in local calendar
-    periods of ``tz``: a day runs from local midnight to local midnight (23 or 25 hours across
-    a DST change), a week from Monday, a month from the 1st. Every period from the first to the
-    last is present, empty ones as zero; the counts sum to the total.
+    Counts public customer messages (what
+    [`messages_received`][socialcare_metrics.messages_received] counts) in local calendar periods of
+    ``tz``: a day runs from local midnight to local midnight (23 or 25 hours across a DST change), a
+    week from Monday, a month from the 1st. Every period from the first to the last is present,
+    empty ones as zero; the counts sum to the total.
 
     Args:
-        data: Conversations, or a :class:`MessageTable`.
+        data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
         period: ``"hour"``, ``"day"``, ``"week"`` or ``"month"``.
         tz: The time zone (an IANA name such as ``"Europe/Berlin"``, a ``ZoneInfo`` or a fixed
             ``timezone``); default UTC.
@@ -98,9 +99,9 @@ def inbound_volume(
             the last instant before it. Default: the last message.
 
     Returns:
-        A :class:`VolumeSeries`.
+        A [`VolumeSeries`][socialcare_metrics.VolumeSeries].
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timezone
         >>> from socialcare_metrics import Conversation, Message
         >>> def day(d): return datetime(2024, 5, d, 9, tzinfo=timezone.utc)
@@ -158,13 +159,14 @@ def hour_of_week(data: Data, /, *, tz: TimeZone | None = None) -> HourOfWeekResu
     """Customer messages by local weekday and hour of day, for staffing.
 
     Args:
-        data: Conversations, or a :class:`MessageTable`.
+        data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
         tz: The time zone of the wall clock; default UTC.
 
     Returns:
-        A :class:`HourOfWeekResult` whose ``matrix`` is 7 x 24, Monday first.
+        A [`HourOfWeekResult`][socialcare_metrics.HourOfWeekResult] whose ``matrix`` is 7 x 24,
+            Monday first.
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timezone
         >>> from socialcare_metrics import Conversation, Message
         >>> monday_9 = datetime(2024, 5, 6, 9, 30, tzinfo=timezone.utc)

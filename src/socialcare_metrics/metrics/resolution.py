@@ -35,32 +35,33 @@ def resolution_time(
 ) -> DurationResult:
     """How long conversations took to resolve: from the customer's first message to resolution.
 
-    One item per conversation with a public customer message. A resolved conversation's
-    resolution time is ``resolved_at`` minus the time of its first public customer message
-    (wall-clock, or business time in ``calendar``). An unresolved one is pending: counted in
-    :attr:`~DurationResult.pending` and aged to ``as_of``. A ``resolved_at`` before the customer's
-    first message does not resolve the customer's request (the message reopened the
-    conversation), so that conversation is pending as well.
+    One item per conversation with a public customer message. A resolved conversation's resolution
+    time is ``resolved_at`` minus the time of its first public customer message (wall-clock, or
+    business time in ``calendar``). An unresolved one is pending: counted in
+    [`pending`][socialcare_metrics.DurationResult.pending] and aged to ``as_of``. A ``resolved_at``
+    before the customer's first message does not resolve the customer's request (the message
+    reopened the conversation), so that conversation is pending as well.
 
     Grouped by agent, a conversation belongs to its assignee (``None`` when it has none); by
     channel, to the channel of the customer's first message; by period, to the period in which
     the customer first wrote (local to the calendar's time zone when a calendar is given).
 
     Args:
-        data: Conversations, or a :class:`MessageTable`.
+        data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
         calendar: Measure business time in this calendar instead of wall-clock time.
         as_of: The time unresolved conversations are aged to; default the latest timestamp in
             the data.
 
     Returns:
-        A :class:`DurationResult` with the summary every duration metric has (count, pending,
-        mean, median, p90, percentiles, min, max, slowest, distribution, by).
+        A [`DurationResult`][socialcare_metrics.DurationResult] with the summary every duration
+            metric has (count, pending, mean, median, p90, percentiles, min, max, slowest,
+            distribution, by).
 
     Raises:
         InvalidParameterError: ``calendar`` is not a BusinessCalendar, or ``as_of`` is not an
             aware datetime or is before an unresolved conversation's first customer message.
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timedelta, timezone
         >>> from socialcare_metrics import Conversation, Message
         >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)

@@ -1,9 +1,10 @@
-"""Satisfaction (SPEC section 5): CSAT on a 1-5 scale and NPS on a 0-10 scale.
+"""Satisfaction: CSAT on a 1-5 scale and NPS on a 0-10 scale.
 
-Both take :class:`SurveyResponse` records or a :class:`SurveyTable` built from columns, and
-return results that carry the number of responses they are based on, group by the rated agent
-and by calendar period ("track the monthly average", as the source articles put it), and are
-``None`` over no response (SPEC section 7).
+Both take [`SurveyResponse`][socialcare_metrics.SurveyResponse] records or a
+[`SurveyTable`][socialcare_metrics.SurveyTable] built from columns, and return results that carry
+the number of responses they are based on, group by the rated agent and by calendar period ("track
+the monthly average", as the source articles put it), and are ``None`` over no response
+(undefined, so ``None``, never NaN).
 """
 
 from __future__ import annotations
@@ -28,12 +29,13 @@ def csat(data: SurveyTable | Iterable[SurveyResponse], /) -> CsatResult:
     Average score; CSAT = the share of 4 and 5; the responses of 3 or lower listed for follow-up
     (the source articles: "1 poor, 3 neutral, 5 satisfied; if the answer is 3 or lower, follow
     up"); per month with ``.by("month")``. Responses of the NPS kind in the input are left out
-    (:func:`nps` reads them).
+    ([`nps`][socialcare_metrics.nps] reads them).
 
     Args:
-        data: :class:`SurveyResponse` records, or a :class:`SurveyTable`.
+        data: [`SurveyResponse`][socialcare_metrics.SurveyResponse] records, or a
+            [`SurveyTable`][socialcare_metrics.SurveyTable].
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timezone
         >>> from socialcare_metrics import SurveyResponse
         >>> t = datetime(2024, 5, 6, tzinfo=timezone.utc)
@@ -52,9 +54,10 @@ def nps(data: SurveyTable | Iterable[SurveyResponse], /) -> NpsResult:
     to 100; per month with ``.by("month")``. Responses of the CSAT kind are left out.
 
     Args:
-        data: :class:`SurveyResponse` records, or a :class:`SurveyTable`.
+        data: [`SurveyResponse`][socialcare_metrics.SurveyResponse] records, or a
+            [`SurveyTable`][socialcare_metrics.SurveyTable].
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timezone
         >>> from socialcare_metrics import SurveyResponse
         >>> t = datetime(2024, 5, 6, tzinfo=timezone.utc)

@@ -1,4 +1,4 @@
-"""SLA compliance (SPEC section 3): targets for first reply, next reply and resolution.
+"""SLA compliance: targets for first reply, next reply and resolution.
 
 Every item is a wait (first reply: each conversation's first wait; next reply: every later wait)
 or a conversation (resolution: from the customer's first message to ``resolved_at``). Against its
@@ -43,7 +43,7 @@ def sla_compliance(
     bot_replies: bool = False,
     as_of: datetime | None = None,
 ) -> SlaReport:
-    """Compliance with a service-level policy, per target and overall (SPEC section 3).
+    """Compliance with a service-level policy, per target and overall.
 
     Items: for the first-reply target, each conversation's first wait; for the next-reply
     target, every later wait; for the resolution target, each conversation with a customer
@@ -57,20 +57,22 @@ def sla_compliance(
     and are compared with the targets in exact integer nanoseconds.
 
     Args:
-        data: Conversations, or a :class:`MessageTable`.
+        data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
         policy: The targets (and optional calendar).
         bot_replies: Count bot messages as replies that close a wait.
         as_of: The time open items are aged to; default the latest timestamp in the data.
 
     Returns:
-        An :class:`SlaReport`: overall counts and compliance, each target's :class:`SlaResult`,
-        margins per item, and ``by("agent" | "channel" | period)``.
+        An [`SlaReport`][socialcare_metrics.SlaReport]: overall counts and compliance, each target's
+            [`SlaResult`][socialcare_metrics.SlaResult], margins per item, and
+            ``by("agent" | "channel" | period)``.
 
     Raises:
-        InvalidParameterError: ``policy`` is not an :class:`SlaPolicy`, ``bot_replies`` not a
-            bool, or ``as_of`` not an aware datetime or before an open item's start.
+        InvalidParameterError: ``policy`` is not an [`SlaPolicy`][socialcare_metrics.SlaPolicy],
+            ``bot_replies`` not a bool, or ``as_of`` not an aware datetime or before an open item's
+            start.
 
-    Example:
+    Examples:
         The source articles' example: the target is to reply within 2 hours, and every inquiry
         got its reply within 2 hours, so the SLA is 100%.
 

@@ -1,4 +1,4 @@
-"""Speed metrics: first reply time and reply wait time (SPEC section 2)."""
+"""Speed metrics: first reply time and reply wait time."""
 
 from __future__ import annotations
 
@@ -38,12 +38,12 @@ def first_reply_time(
 ) -> DurationResult:
     """How long customers waited for the brand's first reply.
 
-    The first reply time of a conversation is the duration of its first wait (SPEC section 2):
-    from the customer's first message (the oldest one not yet answered) to the first public
+    The first reply time of a conversation is the duration of its first wait: from the
+    customer's first message (the oldest one not yet answered) to the first public
     reply by an agent. A conversation whose first wait has no reply yet is counted as pending.
 
     Args:
-        data: Conversations, or a :class:`MessageTable`.
+        data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
         calendar: Measure business time in this calendar instead of wall-clock time; the
             result's ``by("day")`` (and other periods) then defaults to the calendar's time
             zone.
@@ -52,9 +52,10 @@ def first_reply_time(
         as_of: The time pending waits are aged to; default the latest timestamp in the data.
 
     Returns:
-        A :class:`DurationResult`, one item per conversation that has a customer message.
+        A [`DurationResult`][socialcare_metrics.DurationResult], one item per conversation that has
+            a customer message.
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timedelta, timezone
         >>> from socialcare_metrics import Conversation, Message
         >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
@@ -84,19 +85,19 @@ def reply_wait_time(
     """How long customers waited for each reply: every closed wait, the first one included.
 
     A wait opens at a customer message when none is open and closes at the next public reply by
-    an agent; customer messages sent while it is open do not move its start (SPEC section 2).
+    an agent; customer messages sent while it is open do not move its start.
 
     Args:
-        data: Conversations, or a :class:`MessageTable`.
+        data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
         calendar: Measure business time in this calendar instead of wall-clock time; the
             result's periods then default to the calendar's time zone.
         bot_replies: Count bot messages as replies.
         as_of: The time pending waits are aged to; default the latest timestamp in the data.
 
     Returns:
-        A :class:`DurationResult`, one item per wait.
+        A [`DurationResult`][socialcare_metrics.DurationResult], one item per wait.
 
-    Example:
+    Examples:
         The source articles' example: 5 minutes to answer the first message and 10 to answer
         the second.
 

@@ -1,5 +1,5 @@
-"""Task performance (SPEC section 4): per assignee, tasks assigned, completed, completion rate and
-time to complete, as the source articles' task performance report compares them.
+"""Task performance: per assignee, tasks assigned, completed, completion rate and time to
+complete, as the source articles' task performance report compares them.
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ def task_performance(tasks: Iterable[Task], /) -> TaskPerformance:
     team member), or ``.by("week")`` for the trend by the period tasks were assigned in.
 
     Args:
-        tasks: :class:`Task` records; each id once.
+        tasks: [`Task`][socialcare_metrics.Task] records; each id once.
 
     Raises:
         InvalidParameterError: an item is not a Task, or a task id repeats.
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timedelta, timezone
         >>> from socialcare_metrics import Task
         >>> t0 = datetime(2024, 5, 6, 9, tzinfo=timezone.utc)

@@ -1,4 +1,4 @@
-"""Volume and productivity metrics (SPEC section 4), and the count and rate result types.
+"""Volume and productivity metrics.
 
 Messages received, total replies, unique messages replied, reply rate, resolution rate, action
 rate and time to action. Every one of them reads the waits engine's per-row masks (which customer
@@ -76,12 +76,12 @@ def messages_received(data: Data, /) -> CountResult:
     channel; by period, to the period in which the customer wrote.
 
     Args:
-        data: Conversations, or a :class:`MessageTable`.
+        data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
 
     Returns:
-        A :class:`CountResult`.
+        A [`CountResult`][socialcare_metrics.CountResult].
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timedelta, timezone
         >>> from socialcare_metrics import Conversation, Message
         >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
@@ -102,15 +102,16 @@ def messages_received(data: Data, /) -> CountResult:
 def total_replies(data: Data, /, *, bot_replies: bool = False) -> ReplyVolumeResult:
     """Total replies (reply volume): public messages sent by the brand's agents.
 
-    Bot messages are reported beside them in :attr:`ReplyVolumeResult.bot_messages`; with
+    Bot messages are reported beside them in
+    [`ReplyVolumeResult.bot_messages`][socialcare_metrics.ReplyVolumeResult.bot_messages]; with
     ``bot_replies=True`` they also count as replies, as in the waits engine. Private notes never
     count. Grouped by agent, a message belongs to the agent who sent it.
 
     Args:
-        data: Conversations, or a :class:`MessageTable`.
+        data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
         bot_replies: Count bot messages as replies.
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timedelta, timezone
         >>> from socialcare_metrics import Conversation, Message
         >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
@@ -138,14 +139,15 @@ def total_replies(data: Data, /, *, bot_replies: bool = False) -> ReplyVolumeRes
 def unique_messages_replied(data: Data, /, *, bot_replies: bool = False) -> CountResult:
     """Unique messages replied: customer messages inside a wait that got a reply.
 
-    Three customer messages in a row answered by one reply are three messages replied (SPEC
-    section 2). Grouped by agent, a message belongs to the agent whose reply closed its wait.
+    Three customer messages in a row answered by one reply are three messages replied: they
+    are one wait, and its reply answers each of them. Grouped by agent, a message belongs to the
+    agent whose reply closed its wait.
 
     Args:
-        data: Conversations, or a :class:`MessageTable`.
+        data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
         bot_replies: Count bot messages as replies.
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timedelta, timezone
         >>> from socialcare_metrics import Conversation, Message
         >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
@@ -174,13 +176,14 @@ def reply_rate(data: Data, /, *, bot_replies: bool = False) -> RateResult:
     conversation's assignee (who owes the reply); by period, to when the customer wrote.
 
     Args:
-        data: Conversations, or a :class:`MessageTable`.
+        data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
         bot_replies: Count bot messages as replies.
 
     Returns:
-        A :class:`RateResult`; its value is ``None`` when no customer message was received.
+        A [`RateResult`][socialcare_metrics.RateResult]; its value is ``None`` when no customer
+            message was received.
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timedelta, timezone
         >>> from socialcare_metrics import Conversation, Message
         >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
@@ -209,9 +212,9 @@ def resolution_rate(data: Data, /) -> RateResult:
     message (a conversation without messages is under ``None``).
 
     Args:
-        data: Conversations, or a :class:`MessageTable`.
+        data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timedelta, timezone
         >>> from socialcare_metrics import Conversation, Message
         >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
@@ -277,13 +280,13 @@ def action_rate(data: Data, /, *, bot_replies: bool = False) -> RateResult:
     the conversation's assignee.
 
     Args:
-        data: Conversations, or a :class:`MessageTable`.
+        data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
         bot_replies: Count bot messages as replies.
 
     Raises:
         InvalidDataError: a message's ``actioned_at`` is before it was sent.
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timedelta, timezone
         >>> from socialcare_metrics import Conversation, Message
         >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
@@ -322,19 +325,19 @@ def time_to_action(
     first, or pending) to the conversation's assignee.
 
     Args:
-        data: Conversations, or a :class:`MessageTable`.
+        data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
         calendar: Measure business time in this calendar instead of wall-clock time.
         bot_replies: Count bot messages as replies.
         as_of: The time pending messages are aged to; default the latest timestamp in the data.
 
     Returns:
-        A :class:`DurationResult`, one item per customer message.
+        A [`DurationResult`][socialcare_metrics.DurationResult], one item per customer message.
 
     Raises:
         InvalidDataError: a message's ``actioned_at`` is before it was sent.
         InvalidParameterError: ``as_of`` is before a pending message.
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timedelta, timezone
         >>> from socialcare_metrics import Conversation, Message
         >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)

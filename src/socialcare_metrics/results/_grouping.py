@@ -1,9 +1,8 @@
-"""Grouping of result items by agent, channel or local calendar period.
+"""What each item of a result can be grouped by, and the groups of one key.
 
-Every result type that can be split (durations, counts, rates, surveys, tasks) keeps one
-:class:`GroupKeys` per item and inherits :class:`Grouped`, so that ``by()`` means the same thing
-everywhere: named groups sorted by name, then ``None``; or every local period from the first
-item's to the last item's, empty ones included.
+Every result that can be split keeps one `GroupKeys` per item (an agent, a channel, an instant),
+so that ``by()`` means the same thing everywhere: named groups sorted by name, then ``None``; or
+every local period from the first item's to the last item's, empty ones included.
 """
 
 from __future__ import annotations
@@ -39,7 +38,7 @@ class GroupKeys:
     """What each item of a result can be grouped by: an agent, a channel and an instant.
 
     ``agent`` and ``channel`` are int32 codes into the name tuples, -1 for none; ``time`` is
-    epoch ns (UTC), :data:`NAT` for an item without a time. ``default_tz`` is the zone periods
+    epoch ns (UTC), `NAT` for an item without a time. ``default_tz`` is the zone periods
     are local to when the caller names none: a result measured with a business calendar sets it
     to the calendar's zone, so that its days are the team's days; ``None`` is UTC.
     """
@@ -64,7 +63,7 @@ class GroupKeys:
         Agents and channels: the named groups that have items, sorted by name (the order of
         the name tuple), then ``None`` for items without one. Periods: every period from the
         first item's to the last item's, empty ones included, then ``None`` for items without
-        a time; local to ``tz``, or to :attr:`default_tz` when ``tz`` is ``None``.
+        a time; local to ``tz``, or to `default_tz` when ``tz`` is ``None``.
         """
         if key in ("agent", "channel"):
             if tz is not None:

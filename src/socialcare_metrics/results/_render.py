@@ -23,7 +23,7 @@ def format_duration(value: timedelta | float | None) -> str:
     Args:
         value: A ``timedelta``, a number of seconds, or ``None``.
 
-    Example:
+    Examples:
         >>> from datetime import timedelta
         >>> format_duration(timedelta(minutes=7, seconds=30))
         '7 min'

@@ -20,14 +20,14 @@ from ._base import ITEM, Result, Summary
 from ._grouping import GroupKeys
 from ._stats import group_counts, shares
 
-#: Share of consumers who expect a reply on social media within the first hour (Sprout Social
-#: Index, as quoted by the source articles).
 EXPECTED_WITHIN_HOUR: Final = 0.57
+"""Share of consumers who expect a reply on social media within the first hour (Sprout Social
+Index, as quoted by the source articles)."""
 
 
-#: Share of consumers who expect a reply within 24 hours: "more than three quarters" in the source
-#: articles, so 75% is a lower bound.
 EXPECTED_WITHIN_DAY: Final = 0.75
+"""Share of consumers who expect a reply within 24 hours: "more than three quarters" in the source
+articles, so 75% is a lower bound."""
 
 
 __all__ = ["AttainmentResult", "Expectation"]
@@ -48,7 +48,7 @@ class Expectation:
         late: First replies that came after it, plus unanswered conversations already older
             than it at ``as_of``.
         not_yet_due: Unanswered conversations not yet older than the threshold: left out of
-            :attr:`share`, since they may still make it.
+            [`share`][socialcare_metrics.Expectation.share], since they may still make it.
         expected: The share of consumers who expect a reply within the threshold, according to
             the source articles (``None`` for a threshold they give no figure for).
     """
@@ -117,12 +117,14 @@ def _check_threshold(value: object, function: str) -> timedelta:
 class AttainmentResult(Result):
     """The share of first replies within 1 hour and within 24 hours, beside what customers expect.
 
-    :attr:`within_hour` and :attr:`within_day` each hold the counts and the share, with the
-    source articles' figure in :attr:`Expectation.expected` (57% and 75%); :meth:`within` measures
-    any other threshold. ``by(key)`` splits it by ``"agent"`` (who sent the first reply; an
-    unanswered conversation belongs to its assignee), ``"channel"`` (of the customer's first
-    message) or a local period (in which the customer first wrote; in the calendar's time zone
-    when a calendar was given, else UTC, unless ``tz=`` says otherwise).
+    [`within_hour`][socialcare_metrics.AttainmentResult.within_hour] and
+    [`within_day`][socialcare_metrics.AttainmentResult.within_day] each hold the counts and the
+    share, with the source articles' figure in `Expectation.expected` (57% and 75%);
+    [`within`][socialcare_metrics.AttainmentResult.within] measures any other threshold. ``by(key)``
+    splits it by ``"agent"`` (who sent the first reply; an unanswered conversation belongs to its
+    assignee), ``"channel"`` (of the customer's first message) or a local period (in which the
+    customer first wrote; in the calendar's time zone when a calendar was given, else UTC, unless
+    ``tz=`` says otherwise).
     """
 
     _column_formats: ClassVar[Mapping[str, str]] = {

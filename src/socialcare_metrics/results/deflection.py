@@ -7,12 +7,12 @@ from typing import Any, Final, Literal, TypeAlias
 
 import attrs
 
-#: The source articles' cost of a call-centre interaction: "up to $12".
 ASSISTED_CONTACT_COST: Final = 12.0
+"""The source articles' cost of a call-centre interaction: "up to $12"."""
 
 
-#: The source articles' cost of a social interaction: "less than $1".
 SOCIAL_CONTACT_COST: Final = 1.0
+"""The source articles' cost of a social interaction: "less than $1"."""
 
 
 __all__ = ["CHANNEL_KINDS", "DeflectionReport", "DeflectionResult"]
@@ -20,8 +20,8 @@ __all__ = ["CHANNEL_KINDS", "DeflectionReport", "DeflectionResult"]
 ChannelKind: TypeAlias = Literal["phone", "email", "social"]
 
 
-#: The channel kinds call deflection knows: two assisted channels and social.
 CHANNEL_KINDS: Final[tuple[ChannelKind, ...]] = ("phone", "email", "social")
+"""The channel kinds call deflection knows: two assisted channels and social."""
 
 
 @attrs.frozen

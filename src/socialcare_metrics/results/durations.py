@@ -37,14 +37,15 @@ __all__ = [
     "format_duration",
 ]
 
-#: The default bucket bounds of :meth:`DurationResult.distribution`: 0-1 h, 1-4 h, 4-8 h,
-#: 8-24 h and over 24 h.
 DURATION_BUCKETS: Final[tuple[timedelta, ...]] = (
     timedelta(hours=1),
     timedelta(hours=4),
     timedelta(hours=8),
     timedelta(hours=24),
 )
+"""The default bucket bounds of
+[`DurationResult.distribution`][socialcare_metrics.DurationResult.distribution]: 0-1 h, 1-4 h,
+4-8 h, 8-24 h and over 24 h."""
 
 
 def _us_timedelta(micros: int) -> timedelta:
@@ -397,7 +398,8 @@ def _bucket_label(low: timedelta, high: timedelta | None, unit: tuple[str, int])
 
 @attrs.frozen
 class DurationBucket:
-    """One bucket of a :class:`DurationDistribution`: the items with ``low < duration <= high``.
+    """One bucket of a [`DurationDistribution`][socialcare_metrics.DurationDistribution]: the items
+    with ``low < duration <= high``.
 
     The first bucket also holds a duration of 0; the last has no upper bound (``high`` is
     ``None``). ``share`` is ``count`` over all closed items, ``None`` when there are none.
@@ -412,7 +414,8 @@ class DurationBucket:
 
 @attrs.frozen(repr=False)
 class DurationDistribution:
-    """Closed items counted in duration buckets, from :meth:`DurationResult.distribution`.
+    """Closed items counted in duration buckets, from
+    [`DurationResult.distribution`][socialcare_metrics.DurationResult.distribution].
 
     Iterating gives the buckets in order; ``distribution["1-4 h"]`` looks one up by label.
     """

@@ -15,8 +15,8 @@ from ..errors import InvalidParameterError
 
 __all__ = ["HourOfWeekResult", "VolumeSeries"]
 
-#: Row labels of the hour-of-week matrix.
 WEEKDAYS: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+"""Row labels of the hour-of-week matrix."""
 
 
 _NS_PER_HOUR: Final = 3_600_000_000_000
@@ -58,7 +58,8 @@ class VolumeSeries:
 
     @property
     def count(self) -> int:
-        """The count the series is based on (the same as :attr:`total`)."""
+        """The count the series is based on (the same as
+        [`total`][socialcare_metrics.VolumeSeries.total])."""
         return self.total
 
     @property
@@ -132,7 +133,8 @@ class HourOfWeekResult:
 
     @property
     def count(self) -> int:
-        """The count the matrix is based on (the same as :attr:`total`)."""
+        """The count the matrix is based on (the same as
+        [`total`][socialcare_metrics.HourOfWeekResult.total])."""
         return self.total
 
     @property

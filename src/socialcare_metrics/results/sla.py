@@ -133,7 +133,7 @@ class _SlaItems(Result):
     def margins(self) -> npt.NDArray[np.float64]:
         """Target minus actual of each item, in seconds (negative when breached), a read-only array.
 
-        For an open item, actual is its age at :attr:`as_of`, so a pending item's margin is the
+        For an open item, actual is its age at `as_of`, so a pending item's margin is the
         time it has left. Items are in the result's order (by target, then conversation, then
         time).
         """
@@ -157,7 +157,7 @@ class _SlaItems(Result):
         )
 
     def items(self) -> list[SlaItem]:
-        """Every item as an :class:`SlaItem`, in the result's order."""
+        """Every item as an [`SlaItem`][socialcare_metrics.SlaItem], in the result's order."""
         return [self._item(i) for i in range(self.count)]
 
     def worst(self, k: int = 5) -> list[SlaItem]:
@@ -180,7 +180,7 @@ class SlaResult(_SlaItems):
 
     ``str(result)`` is the compliance as a percentage with one decimal (``"100.0%"``), ``"n/a"``
     when nothing is scored yet. ``by(key)`` splits it by agent, channel or local period, the same
-    way :meth:`SlaReport.by` does.
+    way [`SlaReport.by`][socialcare_metrics.SlaReport.by] does.
     """
 
     name: SlaTargetName = attrs.field(kw_only=True)
@@ -215,9 +215,11 @@ class SlaResult(_SlaItems):
 class SlaReport(_SlaItems):
     """SLA compliance over every target of a policy, and per target.
 
-    Its own counts and :attr:`compliance` are overall: over the items of every target together.
-    :attr:`first_reply`, :attr:`next_reply` and :attr:`resolution` are the per-target
-    :class:`SlaResult` (``None`` for a target the policy does not set).
+    Its own counts and [`compliance`][socialcare_metrics.SlaReport.compliance] are overall: over the
+    items of every target together. [`first_reply`][socialcare_metrics.SlaReport.first_reply],
+    [`next_reply`][socialcare_metrics.SlaReport.next_reply] and
+    [`resolution`][socialcare_metrics.SlaReport.resolution] are the per-target
+    [`SlaResult`][socialcare_metrics.SlaResult] (``None`` for a target the policy does not set).
 
     ``by(key)`` gives one report per group: ``"agent"`` (a closed wait belongs to the agent whose
     reply closed it; an open wait, and a conversation's resolution, to the conversation's

@@ -82,8 +82,10 @@ class _SurveyResult(Result):
 class CsatResult(_SurveyResult):
     """Customer satisfaction from 1-5 responses.
 
-    :attr:`csat` is the share of 4 and 5 (satisfied) in [0, 1]; :attr:`average` the mean score;
-    both ``None`` over no response. :attr:`follow_up` lists the responses of 3 or lower.
+    [`csat`][socialcare_metrics.CsatResult.csat] is the share of 4 and 5 (satisfied) in [0, 1];
+    [`average`][socialcare_metrics.CsatResult.average] the mean score; both ``None`` over no
+    response. [`follow_up`][socialcare_metrics.CsatResult.follow_up] lists the responses of 3 or
+    lower.
     """
 
     _column_formats: ClassVar[Mapping[str, str]] = {"csat": "percent"}
@@ -166,8 +168,8 @@ class CsatResult(_SurveyResult):
 class NpsResult(_SurveyResult):
     """Net Promoter Score from 0-10 responses.
 
-    Promoters score 9-10, passives 7-8, detractors 0-6; :attr:`nps` = % promoters - %
-    detractors, from -100 to 100, ``None`` over no response.
+    Promoters score 9-10, passives 7-8, detractors 0-6; [`nps`][socialcare_metrics.NpsResult.nps] =
+    % promoters - % detractors, from -100 to 100, ``None`` over no response.
     """
 
     @property

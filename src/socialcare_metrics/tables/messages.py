@@ -10,7 +10,7 @@ quick reply) are int32 codes into a tuple of names, with -1 for "none".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -43,10 +43,11 @@ __all__ = ["MessageTable"]
 class MessageTable:
     """Messages as numpy columns, sorted by conversation then time.
 
-    Build one with :meth:`from_conversations` (from records) or :meth:`from_columns` (from arrays
-    or lists, without a Python object per message). Every metric accepts a table wherever it
-    accepts conversations; building the table once and passing it to several metrics saves the
-    conversion each time.
+    Build one with [`from_conversations`][socialcare_metrics.MessageTable.from_conversations] (from
+    records) or [`from_columns`][socialcare_metrics.MessageTable.from_columns] (from arrays or
+    lists, without a Python object per message). Every metric accepts a table wherever it accepts
+    conversations; building the table once and passing it to several metrics saves the conversion
+    each time.
 
     Message columns (one value per row):
 
@@ -60,13 +61,13 @@ class MessageTable:
 
     Optional message columns are ``None`` when the input did not have them: ``message_id``,
     ``text``, ``tags`` (object arrays), ``sentiment`` (float64, NaN for unscored), ``quick_reply``
-    (int32 into ``quick_reply_names``) and ``actioned_at`` (int64, :data:`NAT` for none).
+    (int32 into ``quick_reply_names``) and ``actioned_at`` (int64, `NAT` for none).
 
     Conversation columns (one value per conversation): ``conversation_ids``, ``assignee`` (int32
     index into ``agent_names``), ``resolved_at`` (int64, NAT while open), ``conversation_tags``.
     ``offsets[i]:offsets[i + 1]`` are the rows of conversation ``i``.
 
-    Example:
+    Examples:
         >>> table = MessageTable.from_columns(
         ...     conversation_id=["c1", "c1", "c2"],
         ...     sent_at=np.array(["2024-05-06T10:00", "2024-05-06T10:05", "2024-05-06T11:00"],
@@ -167,7 +168,7 @@ class MessageTable:
 
     @classmethod
     def from_conversations(cls, conversations: Iterable[Conversation]) -> MessageTable:
-        """Build a table from :class:`Conversation` records.
+        """Build a table from [`Conversation`][socialcare_metrics.Conversation] records.
 
         Raises:
             InvalidParameterError: an item is not a Conversation, or a conversation id repeats.
@@ -258,13 +259,13 @@ class MessageTable:
     def from_columns(
         cls,
         *,
-        conversation_id: Sequence[Any] | npt.ArrayLike,
+        conversation_id: Sequence[str | int] | npt.ArrayLike,
         sent_at: Sequence[datetime] | npt.ArrayLike,
         author: Sequence[str] | npt.ArrayLike,
         agent_id: Sequence[str | None] | npt.ArrayLike | None = None,
         channel: Sequence[str | None] | npt.ArrayLike | None = None,
         private: Sequence[bool] | npt.ArrayLike | None = None,
-        message_id: Sequence[Any] | npt.ArrayLike | None = None,
+        message_id: Sequence[Hashable] | npt.ArrayLike | None = None,
         text: Sequence[str] | npt.ArrayLike | None = None,
         tags: Sequence[Sequence[str]] | None = None,
         sentiment: Sequence[float | None] | npt.ArrayLike | None = None,

@@ -32,11 +32,13 @@ def _read_only(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
 
 
 class SurveyTable:
-    """Survey responses as numpy columns: how :func:`csat` and :func:`nps` compute.
+    """Survey responses as numpy columns: how [`csat`][socialcare_metrics.csat] and
+    [`nps`][socialcare_metrics.nps] compute.
 
-    Build one with :meth:`from_responses` (records) or :meth:`from_columns` (arrays or lists,
-    e.g. straight from a survey tool's export). Scores are checked against their scale when the
-    table is built, so a bad row is reported by its position.
+    Build one with [`from_responses`][socialcare_metrics.SurveyTable.from_responses] (records) or
+    [`from_columns`][socialcare_metrics.SurveyTable.from_columns] (arrays or lists, e.g. straight
+    from a survey tool's export). Scores are checked against their scale when the table is built, so
+    a bad row is reported by its position.
 
     Columns: ``kind`` (int8, 0 CSAT, 1 NPS), ``score`` (int64), ``answered_at`` (int64 epoch
     ns, UTC), ``agent`` (int32 into ``agent_names``, -1 for none), ``conversation_id`` and
@@ -99,7 +101,8 @@ class SurveyTable:
 
     @classmethod
     def from_responses(cls, responses: Iterable[SurveyResponse]) -> SurveyTable:
-        """Build a table from :class:`SurveyResponse` records (both kinds may be mixed).
+        """Build a table from [`SurveyResponse`][socialcare_metrics.SurveyResponse] records (both
+        kinds may be mixed).
 
         Raises:
             InvalidParameterError: an item is not a SurveyResponse.
