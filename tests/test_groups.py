@@ -7,8 +7,9 @@ import json
 import math
 import pickle
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -21,10 +22,16 @@ from socialcare_metrics import (
     BusinessCalendar,
     InvalidParameterError,
     MessageTable,
+    SurveyResponse,
+    SurveyTable,
+    Task,
+    csat,
     first_reply_time,
+    nps,
     reply_rate,
     reply_wait_time,
     sample_conversations,
+    task_performance,
 )
 from socialcare_metrics.results._stats import sort_within_groups
 
@@ -272,3 +279,70 @@ def test_durations_are_exact_at_any_scale() -> None:
     assert int(result.nanoseconds[0]) == 200 * 86_400 * 10**9 + 1
     assert result.max == timedelta(days=200)  # rounded half up to the microsecond
     assert result.to_dict()["mean"] == 200 * 86_400.0
+
+
+# --- what a new user ran into ---------------------------------------------------------------
+
+
+def test_arrow_periods_keep_the_zone_across_dst(sample: MessageTable) -> None:
+    groups = first_reply_time(sample).by("week", tz="Europe/Berlin")
+    table = groups.to_arrow()
+    assert str(table.schema.field("week").type) == "timestamp[us, tz=Europe/Berlin]"
+    local_starts = [v.replace(tzinfo=None) for v in table.column("week").to_pylist()]
+    assert local_starts == [label.replace(tzinfo=None) for label in groups]
+    assert all(start.hour == 0 and start.weekday() == 0 for start in local_starts)
+
+
+def test_the_group_without_a_name_is_none_in_a_data_frame(sample: MessageTable) -> None:
+    groups = reply_wait_time(sample).by("agent")
+    frame = groups.to_pandas()
+    assert frame["agent"].iloc[-1] is None
+    assert groups[frame["agent"].iloc[-1]].count == 0  # the key looks its group up
+
+
+@pytest.mark.parametrize("metric", [csat, nps])
+def test_survey_results_and_tables_pickle(metric: Any) -> None:
+    responses = [
+        SurveyResponse(metric.__name__, score, datetime(2024, 5, day, tzinfo=UTC), agent_id=agent)
+        for day, score, agent in [(6, 4, "ana"), (7, 2, None), (8, 5, "ana"), (9, 3, "ben")]
+    ]
+    result = metric(responses)
+    for value in (result, result.by("agent")["ana"], SurveyTable.from_responses(responses)):
+        copy = pickle.loads(pickle.dumps(value))
+        if isinstance(value, SurveyTable):
+            assert metric(copy).to_dict() == result.to_dict()
+        else:
+            assert copy.to_dict() == value.to_dict()
+
+
+def test_a_table_pickles_without_its_cache(sample: MessageTable) -> None:
+    reply_wait_time(sample)  # fills the derived-data cache
+    copy = pickle.loads(pickle.dumps(sample))
+    assert not copy.sent_at.flags.writeable
+    assert reply_wait_time(copy).to_dict() == reply_wait_time(sample).to_dict()
+
+
+def test_keys_as_a_list_and_two_periods_are_refused_with_a_hint(sample: MessageTable) -> None:
+    result = reply_wait_time(sample)
+    with pytest.raises(InvalidParameterError, match="separate arguments"):
+        result.by(["agent", "day"])  # type: ignore[arg-type]
+    with pytest.raises(InvalidParameterError, match="at most one period"):
+        result.by("day", "week")
+
+
+def test_a_bad_element_of_the_data_is_named() -> None:
+    with pytest.raises(InvalidParameterError, match=r"first_reply_time\(\): 'data\[1\]'"):
+        first_reply_time([sample_conversations(n_conversations=1)[0], 1])  # type: ignore[list-item]
+    with pytest.raises(InvalidParameterError, match=r"csat\(\): 'data\[0\]' must be a Surv"):
+        csat(sample_conversations(n_conversations=1))  # type: ignore[arg-type]
+
+
+def test_tasks_split_by_agent_as_by_assignee() -> None:
+    t0 = datetime(2024, 5, 6, 9, tzinfo=UTC)
+    tasks = [
+        Task("t1", "ana", t0, completed_at=t0 + timedelta(hours=2)),
+        Task("t2", "ben", t0),
+    ]
+    result = task_performance(tasks)
+    assert list(result.by("agent")) == list(result.by("assignee")) == ["ana", "ben"]
+    assert str(result) == "50.0%"

@@ -168,7 +168,7 @@ def test_a_score_outside_its_scale_is_an_error_naming_the_record_or_row() -> Non
 def test_bad_data_arguments_name_the_function() -> None:
     with pytest.raises(InvalidParameterError, match=r"csat\(\): 'data'"):
         csat("5")  # type: ignore[arg-type]
-    with pytest.raises(InvalidParameterError, match=r"responses\[1\]"):
+    with pytest.raises(InvalidParameterError, match=r"nps\(\): 'data\[1\]' must be a Survey"):
         nps([SurveyResponse("nps", 5, T), 7])  # type: ignore[list-item]
     with pytest.raises(InvalidParameterError, match=r"by\(\): 'key'.*'channel'"):
         csat([]).by("channel")  # type: ignore[call-overload]

@@ -400,7 +400,7 @@ def test_percentile_validation() -> None:
 def test_data_must_be_conversations_or_a_table() -> None:
     with pytest.raises(InvalidParameterError, match="data"):
         reply_wait_time("c1")  # type: ignore[arg-type]
-    with pytest.raises(InvalidParameterError, match=r"conversations\[0\]"):
+    with pytest.raises(InvalidParameterError, match=r"reply_wait_time\(\): 'data\[0\]'"):
         reply_wait_time([Message("m", T0, "customer")])  # type: ignore[list-item]
 
 

@@ -26,7 +26,11 @@ def as_table(data: Data, function: str) -> MessageTable:
         raise InvalidParameterError(
             function, "data", "a MessageTable or an iterable of Conversation", data
         )
-    return MessageTable.from_conversations(data)
+    conversations = list(data)
+    for i, conversation in enumerate(conversations):
+        if not isinstance(conversation, Conversation):
+            raise InvalidParameterError(function, f"data[{i}]", "a Conversation", conversation)
+    return MessageTable.from_conversations(conversations)
 
 
 def message_inputs(

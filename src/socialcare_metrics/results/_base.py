@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, Self, TypeAlias, TypeVar
 
 import attrs
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["ITEM", "Groups", "Labels", "Result"]
 
 _ITEM: Final = "socialcare_metrics.item"
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 #: A group's label: an agent or channel name, a period start, ``None``, or a tuple of these.
 GroupLabel: TypeAlias = "str | datetime | tuple[str | datetime | None, ...] | None"
@@ -163,12 +164,24 @@ class Result:
             )
         internal: list[str] = []
         for key in keys:
-            name = self._group_keys_accepted.get(key) if isinstance(key, str) else None
+            given: object = key  # callers without a type checker pass anything
+            name = self._group_keys_accepted.get(key) if isinstance(given, str) else None
             if name is None:
-                raise InvalidParameterError(function, "key", "one of " + _accepted(self), key)
+                hint = (
+                    " (several keys go as separate arguments: by('agent', 'day'))"
+                    if isinstance(given, list | tuple)
+                    else ""
+                )
+                raise InvalidParameterError(
+                    function, "key", "one of " + _accepted(self) + hint, key
+                )
             internal.append(name)
         if len(set(internal)) != len(internal):
             raise InvalidParameterError(function, "keys", "different keys", keys)
+        if sum(k not in ("agent", "channel") for k in internal) > 1:
+            raise InvalidParameterError(
+                function, "keys", "at most one period ('hour', 'day', 'week' or 'month')", keys
+            )
         group_keys = self._keys_of()
         periods = [k for k in internal if k not in ("agent", "channel")]
         if tz is not None and not periods:
@@ -221,8 +234,17 @@ class Result:
             f"<td>{html.escape(format_cell(value, formats.get(name)))}</td></tr>"
             for name, value in self.summary_row().items()
         )
-        caption = html.escape(str(getattr(self, "name", type(self).__name__)))
+        caption = html.escape(_title(self))
         return f"<table><caption>{caption}</caption>{rows}</table>"
+
+
+def _title(result: Result) -> str:
+    """What a result is about, for captions: its name, or its ``to_dict()`` name."""
+    name = getattr(result, "name", None)
+    if not isinstance(name, str):
+        to_dict = getattr(result, "to_dict", None)
+        name = to_dict().get("name") if callable(to_dict) else None
+    return name if isinstance(name, str) else type(result).__name__
 
 
 def _accepted(result: Result) -> str:
@@ -356,7 +378,7 @@ class Groups(Mapping[Any, R], Generic[R]):
         """One row per group, as a pyarrow Table (needs the ``pyarrow`` extra)."""
         pa = _import("pyarrow", "pyarrow")
         keys, summary = self._columns()
-        columns: dict[str, Any] = dict(keys)
+        columns = {name: _arrow_keys(pa, values, self._zone) for name, values in keys.items()}
         columns.update({name: _arrow_column(pa, v) for name, v in summary.items()})
         return pa.table(columns)
 
@@ -385,7 +407,10 @@ class Groups(Mapping[Any, R], Generic[R]):
             + "</tr>"
             for i in range(len(self._labels))
         )
-        return f"<table><tr>{head}</tr>{body}</table>"
+        caption = html.escape(
+            f"{_title(self._result)} by {', '.join(self._keys)}: {len(self):,} groups"
+        )
+        return f"<table><caption>{caption}</caption><tr>{head}</tr>{body}</table>"
 
 
 def _plain(values: npt.NDArray[Any]) -> list[Any]:
@@ -396,13 +421,45 @@ def _plain(values: npt.NDArray[Any]) -> list[Any]:
     return out
 
 
-def _pandas_keys(pd: Any, values: list[Any], zone: tzinfo | None) -> Any:
-    """Period starts as one timezone-aware column in the periods' zone; other keys as is."""
+def _is_period_column(values: list[Any]) -> bool:
     timed = [v for v in values if v is not None]
-    if timed and all(isinstance(v, datetime) for v in timed):
+    return bool(timed) and all(isinstance(v, datetime) for v in timed)
+
+
+def _pandas_keys(pd: Any, values: list[Any], zone: tzinfo | None) -> Any:
+    """Period starts as one timezone-aware column in the periods' zone; names as objects.
+
+    Names stay Python objects, so the group without one is ``None`` (pandas' string dtype
+    would turn it into NaN, which is no key of the split).
+    """
+    if _is_period_column(values):
         column = pd.to_datetime([pd.NaT if v is None else v for v in values], utc=True)
         return column.tz_convert(zone) if zone is not None else column
-    return values
+    return pd.Series(values, dtype=object)
+
+
+def _arrow_keys(pa: Any, values: list[Any], zone: tzinfo | None) -> Any:
+    """Period starts as a timestamp column in the periods' zone (not a fixed offset)."""
+    if not _is_period_column(values):
+        return values
+    micros = [None if v is None else round((v - _EPOCH).total_seconds() * 1e6) for v in values]
+    return pa.array(micros, type=pa.timestamp("us", tz=_zone_name(zone)))
+
+
+def _zone_name(zone: tzinfo | None) -> str:
+    """The zone as Arrow names it: an IANA key, or a fixed offset such as ``+05:30``."""
+    if zone is None:
+        return "UTC"
+    key = getattr(zone, "key", None)
+    if isinstance(key, str):
+        return key
+    offset = zone.utcoffset(None)
+    if offset is None:
+        return "UTC"
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{rest:02d}"
 
 
 def _pandas_column(pd: Any, values: npt.NDArray[Any], zone: tzinfo | None) -> Any:

@@ -330,16 +330,16 @@ class DurationResult(Result):
     def __repr__(self) -> str:
         return (
             f"<DurationResult {self.name}: mean {format_duration(self.mean)}, "
-            f"median {format_duration(self.median)}, count {self.count}, "
-            f"pending {self.pending}>"
+            f"median {format_duration(self.median)}, count {self.count:,}, "
+            f"pending {self.pending:,}>"
         )
 
     def _repr_html_(self) -> str:
         rows = "".join(
             f"<tr><th>{label}</th><td>{value}</td></tr>"
             for label, value in (
-                ("count", self.count),
-                ("pending", self.pending),
+                ("count", f"{self.count:,}"),
+                ("pending", f"{self.pending:,}"),
                 ("mean", format_duration(self.mean)),
                 ("median", format_duration(self.median)),
                 ("p90", format_duration(self.p90)),

@@ -44,7 +44,8 @@ class TaskPerformance(Result):
     Time-to-complete statistics are over completed tasks only; over none they are ``None``.
     Durations are exact (integer nanoseconds, shown rounded half up to the microsecond); the
     mean is exact and percentiles use linear interpolation between closest ranks (numpy's
-    default). ``by()`` takes ``"assignee"`` (sorted by name) or a period the tasks were assigned
+    default). ``by()`` takes ``"assignee"`` (also spelled ``"agent"``; sorted by name) or a
+    period the tasks were assigned
     in (``"hour"``, ``"day"``, ``"week"``, ``"month"``; UTC unless ``tz=`` says otherwise),
     or several of them: ``by("assignee", "week")``.
     """
@@ -58,6 +59,7 @@ class TaskPerformance(Result):
 
     _group_keys_accepted: ClassVar[Mapping[str, str]] = {
         "assignee": "agent",
+        "agent": "agent",
         "hour": "hour",
         "day": "day",
         "week": "week",
@@ -186,6 +188,9 @@ class TaskPerformance(Result):
         """The result as plain Python values (durations in seconds)."""
 
         return {"name": "task performance", **self.summary_row()}
+
+    def __str__(self) -> str:
+        return "n/a" if self.completion_rate is None else f"{self.completion_rate:.1%}"
 
     def __repr__(self) -> str:
         rate = "n/a" if self.completion_rate is None else f"{self.completion_rate:.1%}"

@@ -10,7 +10,7 @@ quick reply) are int32 codes into a tuple of names, with -1 for "none".
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -145,6 +145,11 @@ class MessageTable:
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("MessageTable is immutable")
+
+    def __reduce__(self) -> tuple[Callable[[dict[str, Any]], MessageTable], tuple[dict[str, Any]]]:
+        # Pickled as its columns, without the derived-data cache.
+        columns = {name: getattr(self, name) for name in self.__slots__ if not name.startswith("_")}
+        return (_rebuild, (columns,))
 
     def __len__(self) -> int:
         return int(self.sent_at.shape[0])
@@ -499,3 +504,8 @@ def _check_unique_message_ids(
             "an id used once per conversation",
             ids[second],
         )
+
+
+def _rebuild(columns: dict[str, Any]) -> MessageTable:
+    """A `MessageTable` from its pickled columns, through ``__init__`` (read-only again)."""
+    return MessageTable(**columns)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, Final
 
@@ -75,6 +75,11 @@ class SurveyTable:
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("SurveyTable is immutable")
+
+    def __reduce__(self) -> tuple[Callable[[dict[str, Any]], SurveyTable], tuple[dict[str, Any]]]:
+        # Pickled as its columns, without the derived-data cache.
+        columns = {name: getattr(self, name) for name in self.__slots__ if not name.startswith("_")}
+        return (_rebuild, (columns,))
 
     def __len__(self) -> int:
         return int(self.score.shape[0])
@@ -286,4 +291,13 @@ def _as_survey_table(data: object, function: str) -> SurveyTable:
         raise InvalidParameterError(
             function, "data", "a SurveyTable or an iterable of SurveyResponse", data
         )
-    return SurveyTable.from_responses(data)
+    responses = list(data)
+    for i, response in enumerate(responses):
+        if not isinstance(response, SurveyResponse):
+            raise InvalidParameterError(function, f"data[{i}]", "a SurveyResponse", response)
+    return SurveyTable.from_responses(responses)
+
+
+def _rebuild(columns: dict[str, Any]) -> SurveyTable:
+    """A `SurveyTable` from its pickled columns, through ``__init__`` (read-only again)."""
+    return SurveyTable(**columns)
