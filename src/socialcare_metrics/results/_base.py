@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, Self, TypeAlias, TypeVar
 
 import attrs
@@ -33,6 +33,7 @@ __all__ = ["ITEM", "Groups", "Labels", "Result"]
 
 _ITEM: Final = "socialcare_metrics.item"
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND: Final = timedelta(microseconds=1)
 
 #: A group's label: an agent or channel name, a period start, ``None``, or a tuple of these.
 GroupLabel: TypeAlias = "str | datetime | tuple[str | datetime | None, ...] | None"
@@ -442,7 +443,7 @@ def _arrow_keys(pa: Any, values: list[Any], zone: tzinfo | None) -> Any:
     """Period starts as a timestamp column in the periods' zone (not a fixed offset)."""
     if not _is_period_column(values):
         return values
-    micros = [None if v is None else round((v - _EPOCH).total_seconds() * 1e6) for v in values]
+    micros = [None if v is None else (v - _EPOCH) // _MICROSECOND for v in values]
     return pa.array(micros, type=pa.timestamp("us", tz=_zone_name(zone)))
 
 
