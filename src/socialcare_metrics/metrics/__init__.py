@@ -66,7 +66,7 @@ __all__ = [
 # The by() keys of each kind of result.
 _BY_ITEM = ("agent", "channel", "hour", "day", "week", "month")
 _BY_SURVEY = ("agent", "hour", "day", "week", "month")
-_BY_TASK = ("assignee", "hour", "day", "week", "month")
+_BY_TASK = ("assignee", "agent", "hour", "day", "week", "month")
 _BY_SERIES = ("agent", "channel")
 
 #: Every metric function of the library, by name: one entry per function above.
