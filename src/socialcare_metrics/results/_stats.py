@@ -28,6 +28,9 @@ _INT64_MAX: Final = int(np.iinfo(np.int64).max)
 
 def group_counts(codes: Int64Array, n_groups: int, where: BoolArray | None = None) -> Int64Array:
     """How many items (optionally: where ``where`` holds) each group code has."""
+    if n_groups == 1:  # the whole result: no need to look at the codes
+        size = codes.shape[0] if where is None else int(np.count_nonzero(where))
+        return np.array([size], dtype=np.int64)
     if where is not None:
         codes = codes[where]
     counts: Int64Array = np.bincount(codes, minlength=n_groups).astype(np.int64, copy=False)
@@ -119,7 +122,7 @@ def sort_within_groups(values: Int64Array, codes: Int64Array, n_groups: int) -> 
     (group, value) pair fits in int64 the key is ``code * span + (value - min)``; otherwise the
     values are replaced by their ranks first, which always fit.
     """
-    counts = group_counts(codes, n_groups)
+    counts = group_counts(codes, n_groups) if n_groups > 1 else np.array([values.shape[0]])
     starts = np.zeros(n_groups, dtype=np.int64)
     np.cumsum(counts[:-1], out=starts[1:])
     if values.size == 0:

@@ -138,7 +138,10 @@ class DurationResult(Result):
 
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         closed = self._closed
-        groups = sort_within_groups(self._ns[closed], codes[closed], n_groups)
+        if n_groups == 1:  # the whole result: every item is in the one group
+            groups = self._sorted()
+        else:
+            groups = sort_within_groups(self._ns[closed], codes[closed], n_groups)
         counts = groups.counts
         full = counts > 0
 
@@ -147,7 +150,7 @@ class DurationResult(Result):
 
         return {
             "count": counts,
-            "pending": group_counts(codes, n_groups, ~closed),
+            "pending": group_counts(codes, n_groups) - counts,
             "mean": us(groups.mean_us()),
             "median": us(ns_float_to_us(groups.percentile(50))),
             "p90": us(ns_float_to_us(groups.percentile(90))),
@@ -157,7 +160,7 @@ class DurationResult(Result):
 
     def _sorted(self) -> SortedGroups:
         closed = self._ns[self._closed]
-        return sort_within_groups(closed, np.zeros(closed.shape[0], dtype=np.int64), 1)
+        return sort_within_groups(closed, _NO_CODES, 1)
 
     @property
     def nanoseconds(self) -> Int64Array:
@@ -348,6 +351,10 @@ class DurationResult(Result):
             )
         )
         return f"<table><caption>{self.name}</caption>{rows}</table>"
+
+
+#: Group codes for a whole result (one group): never read, so none are allocated.
+_NO_CODES: Final[Int64Array] = np.zeros(0, dtype=np.int64)
 
 
 def _round_us(values: Int64Array) -> Int64Array:
