@@ -84,25 +84,47 @@ def messages(
         channels: Channels to draw from (``None`` means the conversation's).
     """
     ids = st.just(id) if id is not None else st.text("abcdef0123456789", min_size=1, max_size=8)
+    parts = _MessageParts(authors, agents, channels)
+    times = sent_at if sent_at is not None else aware_datetimes()
 
     @st.composite
     def build(draw: st.DrawFn) -> Message:
-        author = Author(draw(st.sampled_from(list(authors))))
-        brand = author is not Author.CUSTOMER
-        return Message(
-            draw(ids),
-            draw(sent_at if sent_at is not None else aware_datetimes()),
-            author,
-            agent_id=draw(st.sampled_from(list(agents))) if brand and agents else None,
-            channel=draw(st.sampled_from(list(channels))) if channels else None,
-            private=brand and draw(st.booleans()),
-            sentiment=None if brand else draw(st.none() | st.floats(-1.0, 1.0)),
-            tags=draw(
-                st.lists(st.sampled_from(["billing/refund", "billing", "login/2fa"]), max_size=2)
-            ),
-        )
+        return parts.draw(draw, draw(ids), draw(times))
 
     return build()
+
+
+class _MessageParts:
+    """The strategies a message's fields are drawn from, built once per strategy (building a
+    composite strategy per message would cost hypothesis a source inspection every time)."""
+
+    def __init__(
+        self,
+        authors: Sequence[Author | str],
+        agents: Sequence[str],
+        channels: Sequence[str | None],
+    ) -> None:
+        self.authors = st.sampled_from([Author(a) for a in authors])
+        self.agents = st.sampled_from(list(agents)) if agents else None
+        self.channels = st.sampled_from(list(channels)) if channels else None
+        self.sentiment = st.none() | st.floats(-1.0, 1.0)
+        self.tags = st.lists(
+            st.sampled_from(["billing/refund", "billing", "login/2fa"]), max_size=2
+        )
+
+    def draw(self, draw: st.DrawFn, id: str, sent_at: datetime) -> Message:
+        author = draw(self.authors)
+        brand = author is not Author.CUSTOMER
+        return Message(
+            id,
+            sent_at,
+            author,
+            agent_id=draw(self.agents) if brand and self.agents is not None else None,
+            channel=draw(self.channels) if self.channels is not None else None,
+            private=brand and draw(st.booleans()),
+            sentiment=None if brand else draw(self.sentiment),
+            tags=draw(self.tags),
+        )
 
 
 def conversations(
@@ -125,6 +147,9 @@ def conversations(
     if min_size < 0 or max_size < min_size:
         raise ValueError(f"need 0 <= min_size <= max_size (got {min_size}, {max_size})")
     gap_seconds = int(max_gap.total_seconds())
+    parts = _MessageParts(authors, agents, channels)
+    # Zero gaps are frequent on purpose: ties must keep their given order.
+    gaps = st.sampled_from([0, 1]) | st.integers(0, gap_seconds)
 
     @st.composite
     def build(draw: st.DrawFn) -> Conversation:
@@ -133,19 +158,8 @@ def conversations(
         n = draw(st.integers(min_value=min_size, max_value=max_size))
         items = []
         for i in range(n):
-            # Zero gaps are frequent on purpose: ties must keep their given order.
-            t = t + timedelta(seconds=draw(st.sampled_from([0, 1]) | st.integers(0, gap_seconds)))
-            items.append(
-                draw(
-                    messages(
-                        id=f"m{i}",
-                        sent_at=st.just(t),
-                        authors=authors,
-                        agents=agents,
-                        channels=channels,
-                    )
-                )
-            )
+            t = t + timedelta(seconds=draw(gaps))
+            items.append(parts.draw(draw, f"m{i}", t))
         end = items[-1].sent_at if items else t
         resolved = draw(st.none() | st.just(end + timedelta(minutes=1)))
         return Conversation(
