@@ -19,6 +19,7 @@ from socialcare_metrics import (
     MessageTable,
     hour_of_week,
     inbound_volume,
+    sample_conversations,
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -205,3 +206,24 @@ def test_hour_of_week_matches_zoneinfo(seconds: list[int], zone: str) -> None:
         local = (_BASE + timedelta(seconds=s)).astimezone(tz)
         expected[local.weekday(), local.hour] += 1
     assert np.array_equal(result.matrix, expected)
+
+
+def test_series_split_and_converted() -> None:
+    table = MessageTable.from_conversations(sample_conversations(n_conversations=300))
+    series = inbound_volume(table, period="day", tz="Europe/Berlin")
+    frame = series.to_pandas()
+    assert list(frame.columns) == ["day", "count"]
+    assert len(frame) == len(series.periods)
+    assert str(frame["day"].dt.tz) == "Europe/Berlin"
+    assert frame["count"].tolist() == series.counts.tolist()
+    by_agent = series.by("agent")
+    # Every group's series runs over the same periods, and they add up period by period.
+    assert all(part.periods == series.periods for part in by_agent.values())
+    assert (sum(part.counts for part in by_agent.values()) == series.counts).all()
+    rows = by_agent.to_pandas()
+    assert rows["total"].sum() == series.total
+    for row in by_agent.to_dict()["groups"]:
+        part = by_agent[row["agent"]]
+        assert row["total"] == part.total
+        assert row["peak_count"] == part.peak[1]
+        assert row["mean"] == part.mean

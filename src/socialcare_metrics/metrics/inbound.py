@@ -24,10 +24,10 @@ from .._core.periods import (
     to_local_ns,
 )
 from .._core.time import datetime_to_ns
-from .._core.typing import Int64Array
 from .._engine.inputs import Data, as_table
 from ..calendar import _NS_PER_DAY
 from ..errors import InvalidParameterError
+from ..results._grouping import GroupKeys
 from ..results.series import HourOfWeekResult, VolumeSeries
 from ..tables.messages import MessageTable
 from ..tables.surveys import _read_only
@@ -49,26 +49,6 @@ def _bound(value: datetime | None, function: str, parameter: str) -> int | None:
 
 def _zone_name(tz: object) -> str:
     return str(getattr(tz, "key", None) or tz)
-
-
-def _split_counts(
-    codes: npt.NDArray[np.int32], names: tuple[str, ...], period: Int64Array, n_periods: int
-) -> dict[str | None, Int64Array]:
-    """Counts per period for each group code (-1 is ``None``), only groups that have messages."""
-    out: dict[str | None, Int64Array] = {}
-    if period.size == 0:
-        return out
-    shifted = codes.astype(np.int64) + 1  # -1 (none) becomes 0
-    n_groups = len(names) + 1
-    flat = np.bincount(shifted * n_periods + period, minlength=n_groups * n_periods)
-    grid = flat.reshape(n_groups, n_periods).astype(np.int64)
-    present = np.flatnonzero(grid.sum(axis=1))
-    for g in present.tolist():
-        if g > 0:
-            out[names[g - 1]] = _read_only(grid[g])
-    if present.size and present[0] == 0:
-        out[None] = _read_only(grid[0])
-    return out
 
 
 def inbound_volume(
@@ -137,21 +117,22 @@ def inbound_volume(
             last = hi - 1 if hi is not None else int(sent.max())
             span = (first, last)
     index = bucket_instants(sent, unit, zone, span=span)
-    codes = index.codes
-    counts = index.counts()
     conversation = table.conversation[rows]
-    groups = {
-        "agent": _split_counts(table.assignee[conversation], table.agent_names, codes, len(index)),
-        "channel": _split_counts(table.channel[rows], table.channel_names, codes, len(index)),
-    }
     return VolumeSeries(
         unit=unit,
         tz=_zone_name(zone),
         periods=tuple(index.labels()),
-        counts=_read_only(counts),
         starts=_read_only(index.starts),
         ends=_read_only(index.ends),
-        groups=groups,
+        period=index.codes.astype(np.int64, copy=False),
+        keys=GroupKeys(
+            agent=table.assignee[conversation],
+            agent_names=table.agent_names,
+            channel=table.channel[rows],
+            channel_names=table.channel_names,
+            time=sent,
+            default_tz=zone,
+        ),
     )
 
 

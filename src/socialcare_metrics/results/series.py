@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 import numpy as np
@@ -12,6 +13,11 @@ import numpy.typing as npt
 from .._core.periods import PeriodUnit
 from .._core.typing import Int64Array
 from ..errors import InvalidParameterError
+from ._base import ITEM, Result, Summary, _import
+from ._grouping import GroupKeys
+
+if TYPE_CHECKING:
+    import pandas
 
 __all__ = ["HourOfWeekResult", "VolumeSeries"]
 
@@ -31,35 +37,60 @@ def _read_only(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
 
 
 @attrs.frozen(eq=False, repr=False)
-class VolumeSeries:
+class VolumeSeries(Result):
     """Customer messages per period: every period of the range, empty ones as zero.
+
+    ``by("agent")`` (the conversation's assignee) or ``by("channel")`` splits it into one series
+    per group over the same periods; the split converts to one row per group (total, mean per
+    period, peak) with `Groups.to_pandas()`. The series itself converts to one row per period
+    with `to_pandas()`.
 
     Attributes:
         unit: ``"hour"``, ``"day"``, ``"week"`` or ``"month"``.
         tz: The time zone the periods are local to.
         periods: Each period's start, as an aware datetime carrying the local UTC offset.
-        counts: Messages per period (a read-only int64 array, one per period).
         starts: Each period's start in epoch ns (UTC).
         ends: Each period's end in epoch ns (UTC): a day across a DST change is 23 or 25 hours.
     """
 
+    _group_keys_accepted: ClassVar[Mapping[str, str]] = {"agent": "agent", "channel": "channel"}
+
     unit: PeriodUnit
     tz: str
     periods: tuple[datetime, ...]
-    counts: Int64Array
     starts: Int64Array
     ends: Int64Array
-    _groups: dict[str, dict[str | None, Int64Array]]
+    _period: Int64Array = attrs.field(metadata=ITEM)  # each message's period (into periods)
+    _keys: GroupKeys = attrs.field(metadata=ITEM)  # agent: the assignee; channel; time: sent
+
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        n_periods = len(self.periods)
+        grid = np.bincount(
+            codes * n_periods + self._period, minlength=n_groups * n_periods
+        ).reshape(n_groups, n_periods)
+        total = grid.sum(axis=1).astype(np.int64)
+        mean = total / n_periods if n_periods else np.full(n_groups, np.nan)
+        peak = grid.argmax(axis=1) if n_periods else np.zeros(n_groups, dtype=np.int64)
+        peak_count = (
+            grid[np.arange(n_groups), peak] if n_periods else np.zeros(n_groups, dtype=np.int64)
+        )
+        return {"total": total, "mean": mean, "peak_count": peak_count.astype(np.int64)}
+
+    @property
+    def counts(self) -> Int64Array:
+        """Messages per period (a read-only int64 array, one per period)."""
+        counts = np.bincount(self._period, minlength=len(self.periods)).astype(np.int64)
+        counts.flags.writeable = False
+        return counts
 
     @property
     def total(self) -> int:
         """All messages counted: the sum over the periods."""
-        return int(self.counts.sum())
+        return int(self._period.shape[0])
 
     @property
     def count(self) -> int:
-        """The count the series is based on (the same as
-        [`total`][socialcare_metrics.VolumeSeries.total])."""
+        """The count the series is based on (the same as `total`)."""
         return self.total
 
     @property
@@ -77,21 +108,9 @@ class VolumeSeries:
         """The busiest period (the earliest, on a tie) and its count; ``None`` over no period."""
         if not self.periods:
             return None
-        i = int(np.argmax(self.counts))
-        return self.periods[i], int(self.counts[i])
-
-    def by(self, key: Literal["agent", "channel"]) -> dict[str | None, VolumeSeries]:
-        """One series per agent (the conversation's assignee) or channel, over the same periods.
-
-        Named groups that have messages come first, sorted, then ``None`` for messages without
-        one.
-        """
-        if key not in ("agent", "channel"):
-            raise InvalidParameterError("by", "key", "'agent' or 'channel'", key)
-        return {
-            name: attrs.evolve(self, counts=counts, groups={})
-            for name, counts in self._groups[key].items()
-        }
+        counts = self.counts
+        i = int(np.argmax(counts))
+        return self.periods[i], int(counts[i])
 
     def to_dict(self) -> dict[str, Any]:
         """The series as plain Python values: ISO period starts and their counts."""
@@ -104,8 +123,20 @@ class VolumeSeries:
             "counts": self.counts.tolist(),
         }
 
+    def to_pandas(self) -> pandas.DataFrame:
+        """One row per period: its start (timezone-aware, in `tz`) and its count.
+
+        Needs the ``pandas`` extra.
+        """
+        pd = _import("pandas", "pandas")
+        start = pd.to_datetime(self.starts, utc=True).tz_convert(self.tz)
+        return pd.DataFrame({self.unit: start, "count": self.counts})
+
     def __len__(self) -> int:
         return len(self.periods)
+
+    def __str__(self) -> str:
+        return f"{self.total:,}"
 
     def __repr__(self) -> str:
         return (
