@@ -346,3 +346,13 @@ def test_tasks_split_by_agent_as_by_assignee() -> None:
     result = task_performance(tasks)
     assert list(result.by("agent")) == list(result.by("assignee")) == ["ana", "ben"]
     assert str(result) == "50.0%"
+
+
+def test_describe_shows_every_statistic(sample: MessageTable) -> None:
+    result = first_reply_time(sample)
+    lines = result.describe().splitlines()
+    assert lines[0] == "first reply time"
+    assert [line.split()[0] for line in lines[1:]] == list(result.summary_row())
+    assert lines[3].split(maxsplit=1)[1] == str(result)  # the mean, in whole units
+    assert str(result) != result.describe()  # str() stays the headline
+    assert reply_rate(sample).describe().splitlines()[-1].endswith("%")

@@ -228,6 +228,19 @@ class Result:
         columns = self._summary(np.zeros(self._item_count(), dtype=np.int64), 1)
         return pa.table({name: _arrow_column(pa, v) for name, v in columns.items()})
 
+    def describe(self) -> str:
+        """The whole summary as text, one statistic a line, for people.
+
+        ``str(result)`` is the headline alone (a reply wait time prints ``"7 min"``); this shows
+        every statistic of the summary, durations in whole units and shares in percent.
+        """
+        formats = self._column_formats
+        rows = [
+            [name, format_cell(value, formats.get(name))]
+            for name, value in self.summary_row().items()
+        ]
+        return "\n".join([_title(self), *aligned_lines(rows, (False, True))])
+
     def _repr_html_(self) -> str:
         formats = self._column_formats
         rows = "".join(
