@@ -35,6 +35,7 @@ import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
+import socialcare_metrics
 import socialcare_metrics.metrics as metrics
 from socialcare_metrics import (
     BusinessCalendar,
@@ -312,6 +313,9 @@ def test_every_public_metric_function_is_registered() -> None:
     for name, metric in REGISTRY.items():
         assert metric.name == name
         assert metric.function is functions[name]
+        # Users import from the package: every metric and its result type are there.
+        assert getattr(socialcare_metrics, name) is metric.function, name
+        assert getattr(socialcare_metrics, metric.result_type.__name__) is metric.result_type
     # This module's own tables name registered metrics, and cover every option exactly.
     assert set(REQUIRED) <= set(REGISTRY)
     assert set(COUNT_LIKE) <= set(REGISTRY)
@@ -515,7 +519,12 @@ def test_groups_add_up_to_the_total(metric: Metric, data: st.DataObject) -> None
             to_json(sub)
             for name, value in counts_of(sub).items():
                 sums[name] += value
-        assert sums == total, key
+        for name in total:
+            assert sums[name] == total[name], (
+                f"by({key!r}): the top-level int {name!r} of to_dict() does not add up over the "
+                f"groups ({sums[name]} against {total[name]}); a statistic that is not a count "
+                "must be a float"
+            )
 
 
 # --- f. pickle and JSON ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import attrs
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -356,3 +357,9 @@ def test_describe_shows_every_statistic(sample: MessageTable) -> None:
     assert lines[3].split(maxsplit=1)[1] == str(result)  # the mean, in whole units
     assert str(result) != result.describe()  # str() stays the headline
     assert reply_rate(sample).describe().splitlines()[-1].endswith("%")
+
+
+def test_per_item_fields_must_agree_in_length(sample: MessageTable) -> None:
+    result = reply_rate(sample)
+    with pytest.raises(ValueError, match="per-item fields differ in length"):
+        attrs.evolve(result, hit=np.zeros(1, dtype=bool))

@@ -111,18 +111,28 @@ class _MessageParts:
         self.tags = st.lists(
             st.sampled_from(["billing/refund", "billing", "login/2fa"]), max_size=2
         )
+        # Text in several scripts, and often none: metrics that read it see both.
+        self.text = st.sampled_from(["", "", "Where is my order?", "Danke schön", "좋아요", "退款"])
+        self.quick_reply = st.none() | st.sampled_from(["Track order", "Talk to a person"])
+        self.action_delay = st.none() | st.integers(0, 6 * 3600)
+        # A private customer message is rare in exports but allowed: it counts for nothing.
+        self.customer_private = st.sampled_from([False] * 9 + [True])
 
     def draw(self, draw: st.DrawFn, id: str, sent_at: datetime) -> Message:
         author = draw(self.authors)
         brand = author is not Author.CUSTOMER
+        delay = None if brand else draw(self.action_delay)
         return Message(
             id,
             sent_at,
             author,
             agent_id=draw(self.agents) if brand and self.agents is not None else None,
             channel=draw(self.channels) if self.channels is not None else None,
-            private=brand and draw(st.booleans()),
+            private=draw(st.booleans()) if brand else draw(self.customer_private),
+            text=draw(self.text),
             sentiment=None if brand else draw(self.sentiment),
+            quick_reply=None if brand else draw(self.quick_reply),
+            actioned_at=None if delay is None else sent_at + timedelta(seconds=delay),
             tags=draw(self.tags),
         )
 
@@ -142,7 +152,9 @@ def conversations(
 
     Messages follow each other by random gaps of zero (equal timestamps) up to ``max_gap``,
     with random authors, private notes and agents, so bursts, proactive posts, unanswered
-    threads and ties all occur.
+    threads and ties all occur. Messages carry text in several scripts (or none), tags,
+    sentiment, quick replies and ``actioned_at`` times, and now and then a private customer
+    message.
     """
     if min_size < 0 or max_size < min_size:
         raise ValueError(f"need 0 <= min_size <= max_size (got {min_size}, {max_size})")

@@ -18,7 +18,7 @@ from .._core.columns import AUTHOR_AGENT, AUTHOR_BOT, AUTHOR_CUSTOMER
 from .._core.time import NAT, ns_to_datetime
 from .._core.typing import Int32Array, Int64Array
 from .._engine.durations import end_or_as_of, measure
-from .._engine.inputs import Data, as_table, message_inputs
+from .._engine.inputs import Data, message_inputs
 from .._engine.waits import Waits, as_of_datetime, compute_waits, default_as_of
 from ..calendar import BusinessCalendar
 from ..errors import InvalidDataError
@@ -93,7 +93,7 @@ def messages_received(data: Data, /) -> CountResult:
         >>> messages_received([conv]).count
         2
     """
-    table = as_table(data, "messages_received")
+    table, _ = message_inputs(data, "messages_received")
     rows = np.flatnonzero((table.author == AUTHOR_CUSTOMER) & ~table.private)
     assignee = table.assignee[table.conversation[rows]]
     return CountResult(name="messages received", keys=_keys(table, rows, assignee))
@@ -224,7 +224,7 @@ def resolution_rate(data: Data, /) -> RateResult:
         >>> resolution_rate([done, open_]).value
         0.5
     """
-    table = as_table(data, "resolution_rate")
+    table, _ = message_inputs(data, "resolution_rate")
     n = table.n_conversations
     first = table.offsets[:-1]
     has_messages = table.offsets[1:] > first

@@ -119,6 +119,13 @@ class Result:
     def _item_count(self) -> int:
         return int(self._keys_of().time.shape[0])
 
+    def __attrs_post_init__(self) -> None:
+        # Every per-item field holds one value per item: a result type whose fields disagree
+        # is a programming error, caught here rather than as a wrong group later.
+        sizes = {field.name: _size(getattr(self, field.name)) for field in _item_fields(type(self))}
+        if len(set(sizes.values())) > 1:
+            raise ValueError(f"{type(self).__name__}: per-item fields differ in length: {sizes}")
+
     # --- subsetting and grouping ---------------------------------------------------------------
 
     def _subset(self, index: npt.NDArray[np.intp]) -> Self:
@@ -250,6 +257,14 @@ class Result:
         )
         caption = html.escape(_title(self))
         return f"<table><caption>{caption}</caption>{rows}</table>"
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, GroupKeys):
+        return int(value.time.shape[0])
+    if isinstance(value, Labels):
+        return int(value.codes.shape[0])
+    return len(value)
 
 
 def _title(result: Result) -> str:
