@@ -11,13 +11,12 @@ import attrs
 import numpy as np
 
 from .._core.typing import BoolArray, Int64Array
-from .._engine.durations import timedelta_ns
+from .._engine.durations import _INT64_MAX, timedelta_ns
 from .._engine.sla import ACHIEVED, BREACHED, PENDING, classify
-from ..calendar import _INT64_MAX
 from ..errors import InvalidParameterError
-from ..results.durations import format_duration
 from ._base import ITEM, Result, Summary
 from ._grouping import GroupKeys
+from ._render import format_duration
 from ._stats import group_counts, shares
 
 EXPECTED_WITHIN_HOUR: Final = 0.57
