@@ -133,31 +133,28 @@ def _factorize_ints(
         codes[valid] = inverse
         bounds = np.cumsum([a.shape[0] for a in arrays])[:-1]
         return list(np.split(codes, bounds)), tuple(str(v) for v in unique)
-    # Counting is linear where sorting is not. Shift by one so that every "none" lands on 0:
-    # one count and one lookup per column, in int32 where the ids allow it.
-    work = np.int32 if top < np.iinfo(np.int32).max - 1 else np.int64
-    shifted: list[npt.NDArray[np.signedinteger[Any]]] = []
-    present = np.zeros(top + 1, dtype=bool)
+    # Marking is linear where sorting is not. Ids run over 0..top, and every "none" is first
+    # clipped to -1, which marks (and later reads) the slot after them, top + 1: one mark and one
+    # lookup per column, without a shifted copy or a count.
+    present = np.zeros(top + 2, dtype=bool)
+    clipped: list[npt.NDArray[np.integer[Any]]] = []
     for array in arrays:
-        # Clip before narrowing, so that a large negative id cannot wrap round.
-        column: npt.NDArray[np.signedinteger[Any]] = (
-            np.maximum(array, -1) if array.dtype.kind == "i" else array
-        ).astype(work, copy=array.dtype.kind != "i")
-        column += 1
-        present |= np.bincount(column, minlength=top + 2)[1:] > 0
-        shifted.append(column)
-    labels = np.flatnonzero(present)
+        # Clip only where an id is below -1 (min is one cheap pass): a large negative id must
+        # neither wrap round on narrowing nor index from the end.
+        if array.dtype.kind == "i" and array.shape[0] and int(array.min()) < -1:
+            array = np.maximum(array, -1)
+        present[array] = True
+        clipped.append(array)
+    labels = np.flatnonzero(present[: top + 1])
     out: list[Int32Array] = []
     if labels.size == top + 1:  # the ids are the codes already: 0..top, all used
-        for column in shifted:
-            column -= 1
-            out.append(column.astype(np.int32, copy=False))
+        out = [array.astype(np.int32) for array in clipped]
     else:
         remap = np.empty(top + 2, dtype=np.int32)
-        remap[0] = -1
-        np.cumsum(present, out=remap[1:])
-        remap[1:] -= 1
-        out = [remap[column] for column in shifted]
+        remap[top + 1] = -1
+        np.cumsum(present[: top + 1], out=remap[: top + 1])
+        remap[: top + 1] -= 1
+        out = [remap[array] for array in clipped]
     return out, tuple(str(v) for v in labels)
 
 
