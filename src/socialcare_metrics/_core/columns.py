@@ -158,22 +158,32 @@ def _factorize_ints(
     return out, tuple(str(v) for v in labels)
 
 
-def _factorize_ids(values: npt.NDArray[Any], source: str) -> tuple[Int64Array, npt.NDArray[Any]]:
-    """Codes for conversation ids, numbered in order of first appearance where that is cheap."""
+def _factorize_ids(
+    values: npt.NDArray[Any], source: str
+) -> tuple[Int64Array, npt.NDArray[Any], Int64Array | None]:
+    """Codes for conversation ids, numbered in order of first appearance where that is cheap.
+
+    The third item is, when the codes are non-decreasing (sorted integer ids), the offsets of
+    their runs: ``offsets[i]:offsets[i + 1]`` are the rows of code ``i``. Otherwise it is None.
+    """
     n = values.shape[0]
     if values.dtype.kind in "iu":
         ints = values.astype(np.int64, copy=False)
         if n == 0:
-            return np.zeros(0, dtype=np.int64), ints
+            return np.zeros(0, dtype=np.int64), ints, np.zeros(1, dtype=np.int64)
         starts = np.empty(n, dtype=bool)
         starts[0] = True
         np.not_equal(ints[1:], ints[:-1], out=starts[1:])
         if n == 1 or bool(np.all(ints[1:] >= ints[:-1])):
-            codes = np.cumsum(starts, dtype=np.int64)
-            codes -= 1
-            return codes, ints[starts]
+            first_rows = np.flatnonzero(starts)
+            offsets = np.empty(first_rows.shape[0] + 1, dtype=np.int64)
+            offsets[:-1] = first_rows
+            offsets[-1] = n
+            # Repeating each code over its run costs less than a cumulative sum of the starts.
+            codes = np.repeat(np.arange(first_rows.shape[0], dtype=np.int64), np.diff(offsets))
+            return codes, ints[first_rows], offsets
         labels, inverse = np.unique(ints, return_inverse=True)
-        return inverse.astype(np.int64), labels
+        return inverse.astype(np.int64), labels, None
     lookup: dict[Any, int] = {}
     codes_list = np.empty(n, dtype=np.int64)
     for i, value in enumerate(values.tolist()):
@@ -187,14 +197,14 @@ def _factorize_ids(values: npt.NDArray[Any], source: str) -> tuple[Int64Array, n
         codes_list[i] = code
     labels = np.empty(len(lookup), dtype=object)
     labels[:] = [str(v) for v in lookup]
-    return codes_list, labels
+    return codes_list, labels, None
 
 
 def _author_column(values: Any, source: str) -> npt.NDArray[np.int8]:
     array = values if isinstance(values, np.ndarray) else _as_1d(values)
     if array.dtype.kind in "iu":
-        bad = (array < 0) | (array > 2)
-        if bad.any():
+        if array.shape[0] and (int(array.min()) < 0 or int(array.max()) > 2):
+            bad = (array < 0) | (array > 2)
             i = int(np.flatnonzero(bad)[0])
             raise InvalidDataError(source, "author", i, "0, 1 or 2", array[i].item())
         return array.astype(np.int8)
@@ -287,7 +297,8 @@ def _time_column(values: Any, name: str, source: str, *, allow_missing: bool = T
                 raise InvalidDataError(
                     source, name, i, "a timezone-aware datetime or datetime64", value
                 )
-    if not allow_missing:
+    # NAT is the smallest int64: one min finds out whether any value is missing.
+    if not allow_missing and out.shape[0] and int(out.min()) == NAT:
         missing = np.flatnonzero(out == NAT)
         if missing.size:
             i = int(missing[0])
