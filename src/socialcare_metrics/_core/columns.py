@@ -275,12 +275,17 @@ def _tags_column(values: Any, source: str) -> npt.NDArray[np.object_]:
     return out
 
 
-def _time_column(values: Any, name: str, source: str, *, allow_missing: bool = True) -> Int64Array:
-    """A time column as int64 epoch ns; datetime64 values are UTC instants."""
+def _time_column(
+    values: Any, name: str, source: str, *, allow_missing: bool = True, copy: bool = True
+) -> Int64Array:
+    """A time column as int64 epoch ns; datetime64 values are UTC instants.
+
+    With ``copy=False`` the result may share memory with ``values``: for a column only read.
+    """
     if isinstance(values, np.ndarray) and values.dtype.kind == "M":
-        out = values.astype("datetime64[ns]").view(np.int64)
+        out = values.astype("datetime64[ns]", copy=copy).view(np.int64)
     elif isinstance(values, np.ndarray) and values.dtype.kind in "iu":
-        out = values.astype(np.int64, copy=True)  # the table is read-only; the input is not
+        out = values.astype(np.int64, copy=copy)  # the table is read-only; the input is not
     else:
         array = values if isinstance(values, np.ndarray) else _as_1d(values)
         out = np.empty(array.shape[0], dtype=np.int64)

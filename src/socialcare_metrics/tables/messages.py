@@ -383,7 +383,10 @@ class MessageTable:
         resolved_rows = (
             None
             if resolved_at is None
-            else _time_column(check_len(resolved_at, "resolved_at"), "resolved_at", source)
+            # Only read (per conversation, below): the caller's array needs no copy.
+            else _time_column(
+                check_len(resolved_at, "resolved_at"), "resolved_at", source, copy=False
+            )
         )
         message_ids = None if message_id is None else _as_1d(check_len(message_id, "message_id"))
         text_col = None if text is None else _object_array(list(check_len(text, "text")))
@@ -429,15 +432,21 @@ class MessageTable:
         # Per conversation: the latest assignee given on its rows, the latest resolved_at.
         # Rows are sorted by conversation and no conversation is empty, so offsets[:-1] are the
         # first rows and offsets[1:] - 1 the latest ones.
+        # A value repeated on every row of its conversation, as a column of a conversation's
+        # own fields usually is, is read off the first row.
         if assignee_values is None or n == 0:
             assignee_conv = np.full(n_conv, -1, dtype=np.int32)
+        elif _constant_runs(assignee_rows, offsets):
+            assignee_conv = assignee_rows[offsets[:-1]]
         else:
             assignee_conv = _latest_assignee(assignee_rows, conv_codes, offsets)
-        if resolved_rows is None or n == 0:
-            resolved_conv = np.full(n_conv, NAT, dtype=np.int64)
-        else:
-            resolved_conv = np.maximum.reduceat(resolved_rows, offsets[:-1])
-            first_sent = sent[offsets[:-1]] if n else np.zeros(0, dtype=np.int64)
+        resolved_conv = np.full(n_conv, NAT, dtype=np.int64)
+        if resolved_rows is not None and n:
+            if _constant_runs(resolved_rows, offsets):
+                resolved_conv = resolved_rows[offsets[:-1]]
+            else:
+                resolved_conv = np.maximum.reduceat(resolved_rows, offsets[:-1])
+            first_sent = sent[offsets[:-1]]
             early = (resolved_conv != NAT) & (resolved_conv < first_sent)
             if early.any():
                 bad = int(np.flatnonzero(early)[0])
@@ -473,6 +482,13 @@ class MessageTable:
             channel_names=channel_names,
             quick_reply_names=quick_names,
         )
+
+
+def _constant_runs(values: npt.NDArray[Any], offsets: Int64Array) -> bool:
+    """Whether ``values`` is the same on every row of each conversation (rows sorted, n >= 1)."""
+    same = values[1:] == values[:-1]
+    same[offsets[1:-1] - 1] = True  # a new conversation may have another value
+    return bool(same.all())
 
 
 def _latest_assignee(
