@@ -143,12 +143,12 @@ def _compute_waits(
     np.not_equal(w_conv[1:], w_conv[:-1], out=first[1:])
 
     open_row = kept[starts].astype(np.int64, copy=False)
-    # kept[ends + 1] is the closing reply; a pending wait may end the data (ends + 1 == n), so
-    # look it up in kept with a sentinel appended, then mark pending waits with -1.
-    kept_next = np.empty(n + 1, dtype=np.int64)
-    kept_next[:n] = kept
-    kept_next[n] = -1
-    close_row = kept_next[ends + 1]
+    # kept[ends + 1] is the closing reply; a pending wait may end the data (ends + 1 == n): it
+    # looks up its own row instead, and then every pending wait is marked with -1.
+    after = ends + 1
+    if after.shape[0] and after[-1] == n:
+        after[-1] = n - 1
+    close_row = kept[after].astype(np.int64, copy=False)
     close_row[pending] = -1
     start = table.sent_at[open_row]
 
