@@ -116,10 +116,14 @@ def _factorize(
 
 def _factorize_ints(
     arrays: Sequence[npt.NDArray[np.integer[Any]]],
+    *,
+    read_only: int = 0,
 ) -> tuple[list[Int32Array], tuple[str, ...]]:
     """Codes (int32, -1 for none) of integer id columns in one shared code space, and the names.
 
-    Negative ids mean none. Names are the ids present, in numeric order, as str.
+    Negative ids mean none. Names are the ids present, in numeric order, as str. The codes of the
+    last ``read_only`` columns are only read by the caller: where they equal the input (int32
+    ids 0..top, all used) the input itself is returned, not a copy.
     """
     top = max((int(a.max()) for a in arrays if a.shape[0]), default=-1)
     if top < 0:
@@ -148,7 +152,8 @@ def _factorize_ints(
     labels = np.flatnonzero(present[: top + 1])
     out: list[Int32Array] = []
     if labels.size == top + 1:  # the ids are the codes already: 0..top, all used
-        out = [array.astype(np.int32) for array in clipped]
+        first_read_only = len(clipped) - read_only
+        out = [array.astype(np.int32, copy=i < first_read_only) for i, array in enumerate(clipped)]
     else:
         remap = np.empty(top + 2, dtype=np.int32)
         remap[top + 1] = -1

@@ -343,8 +343,9 @@ class MessageTable:
             and agent_values.dtype.kind in "iu"
             and assignee_values.dtype.kind in "iu"
         ):
+            # The assignee codes per row are only read (per conversation, below): no copy.
             (agent_codes, assignee_rows), agent_names = _factorize_ints(
-                [agent_values, assignee_values]
+                [agent_values, assignee_values], read_only=1
             )
         elif agent_values is not None and assignee_values is not None:
             both, agent_names = _factorize(
