@@ -116,10 +116,14 @@ def _factorize(
 
 def _factorize_ints(
     arrays: Sequence[npt.NDArray[np.integer[Any]]],
+    *,
+    read_only: int = 0,
 ) -> tuple[list[Int32Array], tuple[str, ...]]:
     """Codes (int32, -1 for none) of integer id columns in one shared code space, and the names.
 
-    Negative ids mean none. Names are the ids present, in numeric order, as str.
+    Negative ids mean none. Names are the ids present, in numeric order, as str. The codes of the
+    last ``read_only`` columns are only read by the caller: where they equal the input (int32
+    ids 0..top, all used) the input itself is returned, not a copy.
     """
     top = max((int(a.max()) for a in arrays if a.shape[0]), default=-1)
     if top < 0:
@@ -133,50 +137,58 @@ def _factorize_ints(
         codes[valid] = inverse
         bounds = np.cumsum([a.shape[0] for a in arrays])[:-1]
         return list(np.split(codes, bounds)), tuple(str(v) for v in unique)
-    # Counting is linear where sorting is not. Shift by one so that every "none" lands on 0:
-    # one count and one lookup per column, in int32 where the ids allow it.
-    work = np.int32 if top < np.iinfo(np.int32).max - 1 else np.int64
-    shifted: list[npt.NDArray[np.signedinteger[Any]]] = []
-    present = np.zeros(top + 1, dtype=bool)
+    # Marking is linear where sorting is not. Ids run over 0..top, and every "none" is first
+    # clipped to -1, which marks (and later reads) the slot after them, top + 1: one mark and one
+    # lookup per column, without a shifted copy or a count.
+    present = np.zeros(top + 2, dtype=bool)
+    clipped: list[npt.NDArray[np.integer[Any]]] = []
     for array in arrays:
-        # Clip before narrowing, so that a large negative id cannot wrap round.
-        column: npt.NDArray[np.signedinteger[Any]] = (
-            np.maximum(array, -1) if array.dtype.kind == "i" else array
-        ).astype(work, copy=array.dtype.kind != "i")
-        column += 1
-        present |= np.bincount(column, minlength=top + 2)[1:] > 0
-        shifted.append(column)
-    labels = np.flatnonzero(present)
+        # Clip only where an id is below -1 (min is one cheap pass): a large negative id must
+        # neither wrap round on narrowing nor index from the end.
+        if array.dtype.kind == "i" and array.shape[0] and int(array.min()) < -1:
+            array = np.maximum(array, -1)
+        present[array] = True
+        clipped.append(array)
+    labels = np.flatnonzero(present[: top + 1])
     out: list[Int32Array] = []
     if labels.size == top + 1:  # the ids are the codes already: 0..top, all used
-        for column in shifted:
-            column -= 1
-            out.append(column.astype(np.int32, copy=False))
+        first_read_only = len(clipped) - read_only
+        out = [array.astype(np.int32, copy=i < first_read_only) for i, array in enumerate(clipped)]
     else:
         remap = np.empty(top + 2, dtype=np.int32)
-        remap[0] = -1
-        np.cumsum(present, out=remap[1:])
-        remap[1:] -= 1
-        out = [remap[column] for column in shifted]
+        remap[top + 1] = -1
+        np.cumsum(present[: top + 1], out=remap[: top + 1])
+        remap[: top + 1] -= 1
+        out = [remap[array] for array in clipped]
     return out, tuple(str(v) for v in labels)
 
 
-def _factorize_ids(values: npt.NDArray[Any], source: str) -> tuple[Int64Array, npt.NDArray[Any]]:
-    """Codes for conversation ids, numbered in order of first appearance where that is cheap."""
+def _factorize_ids(
+    values: npt.NDArray[Any], source: str
+) -> tuple[Int64Array, npt.NDArray[Any], Int64Array | None]:
+    """Codes for conversation ids, numbered in order of first appearance where that is cheap.
+
+    The third item is, when the codes are non-decreasing (sorted integer ids), the offsets of
+    their runs: ``offsets[i]:offsets[i + 1]`` are the rows of code ``i``. Otherwise it is None.
+    """
     n = values.shape[0]
     if values.dtype.kind in "iu":
         ints = values.astype(np.int64, copy=False)
         if n == 0:
-            return np.zeros(0, dtype=np.int64), ints
+            return np.zeros(0, dtype=np.int64), ints, np.zeros(1, dtype=np.int64)
         starts = np.empty(n, dtype=bool)
         starts[0] = True
         np.not_equal(ints[1:], ints[:-1], out=starts[1:])
         if n == 1 or bool(np.all(ints[1:] >= ints[:-1])):
-            codes = np.cumsum(starts, dtype=np.int64)
-            codes -= 1
-            return codes, ints[starts]
+            first_rows = np.flatnonzero(starts)
+            offsets = np.empty(first_rows.shape[0] + 1, dtype=np.int64)
+            offsets[:-1] = first_rows
+            offsets[-1] = n
+            # Repeating each code over its run costs less than a cumulative sum of the starts.
+            codes = np.repeat(np.arange(first_rows.shape[0], dtype=np.int64), np.diff(offsets))
+            return codes, ints[first_rows], offsets
         labels, inverse = np.unique(ints, return_inverse=True)
-        return inverse.astype(np.int64), labels
+        return inverse.astype(np.int64), labels, None
     lookup: dict[Any, int] = {}
     codes_list = np.empty(n, dtype=np.int64)
     for i, value in enumerate(values.tolist()):
@@ -190,14 +202,14 @@ def _factorize_ids(values: npt.NDArray[Any], source: str) -> tuple[Int64Array, n
         codes_list[i] = code
     labels = np.empty(len(lookup), dtype=object)
     labels[:] = [str(v) for v in lookup]
-    return codes_list, labels
+    return codes_list, labels, None
 
 
 def _author_column(values: Any, source: str) -> npt.NDArray[np.int8]:
     array = values if isinstance(values, np.ndarray) else _as_1d(values)
     if array.dtype.kind in "iu":
-        bad = (array < 0) | (array > 2)
-        if bad.any():
+        if array.shape[0] and (int(array.min()) < 0 or int(array.max()) > 2):
+            bad = (array < 0) | (array > 2)
             i = int(np.flatnonzero(bad)[0])
             raise InvalidDataError(source, "author", i, "0, 1 or 2", array[i].item())
         return array.astype(np.int8)
@@ -268,12 +280,17 @@ def _tags_column(values: Any, source: str) -> npt.NDArray[np.object_]:
     return out
 
 
-def _time_column(values: Any, name: str, source: str, *, allow_missing: bool = True) -> Int64Array:
-    """A time column as int64 epoch ns; datetime64 values are UTC instants."""
+def _time_column(
+    values: Any, name: str, source: str, *, allow_missing: bool = True, copy: bool = True
+) -> Int64Array:
+    """A time column as int64 epoch ns; datetime64 values are UTC instants.
+
+    With ``copy=False`` the result may share memory with ``values``: for a column only read.
+    """
     if isinstance(values, np.ndarray) and values.dtype.kind == "M":
-        out = values.astype("datetime64[ns]").view(np.int64)
+        out = values.astype("datetime64[ns]", copy=copy).view(np.int64)
     elif isinstance(values, np.ndarray) and values.dtype.kind in "iu":
-        out = values.astype(np.int64, copy=True)  # the table is read-only; the input is not
+        out = values.astype(np.int64, copy=copy)  # the table is read-only; the input is not
     else:
         array = values if isinstance(values, np.ndarray) else _as_1d(values)
         out = np.empty(array.shape[0], dtype=np.int64)
@@ -290,7 +307,8 @@ def _time_column(values: Any, name: str, source: str, *, allow_missing: bool = T
                 raise InvalidDataError(
                     source, name, i, "a timezone-aware datetime or datetime64", value
                 )
-    if not allow_missing:
+    # NAT is the smallest int64: one min finds out whether any value is missing.
+    if not allow_missing and out.shape[0] and int(out.min()) == NAT:
         missing = np.flatnonzero(out == NAT)
         if missing.size:
             i = int(missing[0])

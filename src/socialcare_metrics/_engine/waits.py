@@ -143,12 +143,12 @@ def _compute_waits(
     np.not_equal(w_conv[1:], w_conv[:-1], out=first[1:])
 
     open_row = kept[starts].astype(np.int64, copy=False)
-    # kept[ends + 1] is the closing reply; a pending wait may end the data (ends + 1 == n), so
-    # look it up in kept with a sentinel appended, then mark pending waits with -1.
-    kept_next = np.empty(n + 1, dtype=np.int64)
-    kept_next[:n] = kept
-    kept_next[n] = -1
-    close_row = kept_next[ends + 1]
+    # kept[ends + 1] is the closing reply; a pending wait may end the data (ends + 1 == n): it
+    # looks up its own row instead, and then every pending wait is marked with -1.
+    after = ends + 1
+    if after.shape[0] and after[-1] == n:
+        after[-1] = n - 1
+    close_row = kept[after].astype(np.int64, copy=False)
     close_row[pending] = -1
     start = table.sent_at[open_row]
 
@@ -156,11 +156,16 @@ def _compute_waits(
     end = end_or_as_of(start, table.sent_at[close_row], closed, as_of, function, "wait")
     ns = measure(start, end, calendar)
 
-    # Customer rows inside closed waits: the public customer rows, in order, are the waits'
-    # runs one after another, so repeating each wait's "closed" over its messages labels them.
-    # (flatnonzero finds those rows several times faster than masking ``kept`` with ``is_c``.)
-    replied = np.zeros(len(table), dtype=bool)
-    replied[np.flatnonzero(customer)] = np.repeat(closed, n_messages)
+    # Customer rows inside closed waits: every public customer row is in exactly one wait (its
+    # run), so they are the customer rows less those of the pending waits, which are few. A
+    # pending wait's messages are the kept rows starts .. ends: each run's start plus 0, 1, ...
+    replied = customer.copy()
+    if pending.any():
+        run_starts = starts[pending]
+        run_sizes = n_messages[pending]
+        in_runs = np.repeat(run_starts - (np.cumsum(run_sizes) - run_sizes), run_sizes)
+        in_runs += np.arange(in_runs.shape[0], dtype=in_runs.dtype)
+        replied[kept[in_runs]] = False
 
     agent = table.agent[close_row]
     agent[pending] = -1

@@ -109,8 +109,12 @@ class DurationResult(Result):
         *,
         tz: tzinfo | None = None,
     ) -> DurationResult:
+        # Several columns are picked with one mask: find its rows once, then take them from each
+        # (one boolean indexing per column would search the mask again every time).
+        rows = None if mask is None else np.flatnonzero(mask)
+
         def pick(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
-            return values if mask is None else values[mask]
+            return values if rows is None else values[rows]
 
         closed = pick(waits.closed)
         conversation = pick(waits.conversation)

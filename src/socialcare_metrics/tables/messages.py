@@ -319,7 +319,7 @@ class MessageTable:
             return values
 
         conv_raw = _as_1d(check_len(conversation_id, "conversation_id"))
-        conv_codes, conv_labels = _factorize_ids(conv_raw, source)
+        conv_codes, conv_labels, offsets = _factorize_ids(conv_raw, source)
         author_codes = _author_column(check_len(author, "author"), source)
 
         def categorical(values: Any, name: str) -> tuple[Int32Array, tuple[str, ...]]:
@@ -343,8 +343,9 @@ class MessageTable:
             and agent_values.dtype.kind in "iu"
             and assignee_values.dtype.kind in "iu"
         ):
+            # The assignee codes per row are only read (per conversation, below): no copy.
             (agent_codes, assignee_rows), agent_names = _factorize_ints(
-                [agent_values, assignee_values]
+                [agent_values, assignee_values], read_only=1
             )
         elif agent_values is not None and assignee_values is not None:
             both, agent_names = _factorize(
@@ -383,14 +384,17 @@ class MessageTable:
         resolved_rows = (
             None
             if resolved_at is None
-            else _time_column(check_len(resolved_at, "resolved_at"), "resolved_at", source)
+            # Only read (per conversation, below): the caller's array needs no copy.
+            else _time_column(
+                check_len(resolved_at, "resolved_at"), "resolved_at", source, copy=False
+            )
         )
         message_ids = None if message_id is None else _as_1d(check_len(message_id, "message_id"))
         text_col = None if text is None else _object_array(list(check_len(text, "text")))
         tags_col = None if tags is None else _tags_column(check_len(tags, "tags"), source)
 
         # Sort by conversation, then time; a stable sort keeps the given order of equal times.
-        order = _sort_order(conv_codes, sent)
+        order = _sort_order(conv_codes, sent, offsets)
         if order is not None:
             conv_codes = conv_codes[order]
             sent = sent[order]
@@ -416,21 +420,34 @@ class MessageTable:
             tags_col = reorder(tags_col)
 
         n_conv = len(conv_labels)
-        offsets = np.zeros(n_conv + 1, dtype=np.int64)
-        np.cumsum(np.bincount(conv_codes, minlength=n_conv), out=offsets[1:])
+        if offsets is None:
+            offsets = np.zeros(n_conv + 1, dtype=np.int64)
+            np.cumsum(np.bincount(conv_codes, minlength=n_conv), out=offsets[1:])
+        # (Offsets found while factorising still hold: the codes were sorted, so the sort only
+        # moved rows within their conversation.)
 
         if message_ids is not None:
             _check_unique_message_ids(conv_codes, message_ids, rows, source)
             message_ids = _object_array(list(message_ids))
 
         # Per conversation: the latest assignee given on its rows, the latest resolved_at.
-        assignee_conv = np.full(n_conv, -1, dtype=np.int32)
-        has_assignee = assignee_rows >= 0
-        assignee_conv[conv_codes[has_assignee]] = assignee_rows[has_assignee]
+        # Rows are sorted by conversation and no conversation is empty, so offsets[:-1] are the
+        # first rows and offsets[1:] - 1 the latest ones.
+        # A value repeated on every row of its conversation, as a column of a conversation's
+        # own fields usually is, is read off the first row.
+        if assignee_values is None or n == 0:
+            assignee_conv = np.full(n_conv, -1, dtype=np.int32)
+        elif _constant_runs(assignee_rows, offsets):
+            assignee_conv = assignee_rows[offsets[:-1]]
+        else:
+            assignee_conv = _latest_assignee(assignee_rows, conv_codes, offsets)
         resolved_conv = np.full(n_conv, NAT, dtype=np.int64)
-        if resolved_rows is not None:
-            np.maximum.at(resolved_conv, conv_codes, resolved_rows)
-            first_sent = sent[offsets[:-1]] if n else np.zeros(0, dtype=np.int64)
+        if resolved_rows is not None and n:
+            if _constant_runs(resolved_rows, offsets):
+                resolved_conv = resolved_rows[offsets[:-1]]
+            else:
+                resolved_conv = np.maximum.reduceat(resolved_rows, offsets[:-1])
+            first_sent = sent[offsets[:-1]]
             early = (resolved_conv != NAT) & (resolved_conv < first_sent)
             if early.any():
                 bad = int(np.flatnonzero(early)[0])
@@ -468,10 +485,47 @@ class MessageTable:
         )
 
 
-def _sort_order(conv: Int64Array, sent: Int64Array) -> npt.NDArray[np.intp] | None:
-    """The stable order by (conversation, time), or None when the rows are in it already."""
+def _constant_runs(values: npt.NDArray[Any], offsets: Int64Array) -> bool:
+    """Whether ``values`` is the same on every row of each conversation (rows sorted, n >= 1)."""
+    same = values[1:] == values[:-1]
+    same[offsets[1:-1] - 1] = True  # a new conversation may have another value
+    return bool(same.all())
+
+
+def _latest_assignee(
+    assignee_rows: Int32Array, conv: Int64Array, offsets: Int64Array
+) -> Int32Array:
+    """Per conversation, the assignee on its latest row that has one (-1 where no row has one).
+
+    Rows are sorted by conversation, none is empty, and there is at least one row.
+    """
+    latest = assignee_rows[offsets[1:] - 1]
+    missing = latest < 0
+    if not missing.any():
+        return latest
+    # A conversation whose latest row has none: -1 when none of its rows has one (the largest
+    # code is -1); only when an earlier row has one does it take the general way.
+    if not (np.maximum.reduceat(assignee_rows, offsets[:-1])[missing] >= 0).any():
+        return latest
+    assignee_conv = np.full(offsets.shape[0] - 1, -1, dtype=np.int32)
+    has_assignee = assignee_rows >= 0
+    assignee_conv[conv[has_assignee]] = assignee_rows[has_assignee]
+    return assignee_conv
+
+
+def _sort_order(
+    conv: Int64Array, sent: Int64Array, offsets: Int64Array | None = None
+) -> npt.NDArray[np.intp] | None:
+    """The stable order by (conversation, time), or None when the rows are in it already.
+
+    ``offsets``, when given, are the runs of ``conv``, which is then non-decreasing.
+    """
     if conv.shape[0] < 2:
         return None
+    if offsets is not None:
+        in_order = sent[1:] >= sent[:-1]
+        in_order[offsets[1:-1] - 1] = True  # a new conversation may start at any time
+        return None if bool(in_order.all()) else np.lexsort((sent, conv))
     dconv = conv[1:] - conv[:-1]
     if bool(np.all((dconv > 0) | ((dconv == 0) & (sent[1:] >= sent[:-1])))):
         return None
