@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pytest
@@ -138,6 +139,38 @@ def test_resolved_at_and_assignee_per_conversation() -> None:
     assert [table.agent_names[c] for c in table.assignee] == ["ana", "bo"]
     assert table.resolved_at[0] == datetime_to_ns(T0 + timedelta(hours=1))
     assert table.resolved_at[1] == NAT
+
+
+@pytest.mark.parametrize("ids", [["a", "a", "b"], np.array([3, 3, 7])])
+@pytest.mark.parametrize("repeated", [True, False])
+def test_per_conversation_columns_in_every_layout(ids: Any, repeated: bool) -> None:
+    # A conversation's own fields come repeated on each of its rows, or on some rows only; with
+    # string or sorted integer ids. Either way the latest value given is the conversation's.
+    late = T0 + timedelta(hours=1)
+    assignee = ["ana", "ana", "bo"] if repeated else ["ana", None, None]
+    resolved = [late, late, None] if repeated else [None, late, None]
+    table = MessageTable.from_columns(
+        conversation_id=ids,
+        sent_at=[T0, T0 + timedelta(minutes=1), T0],
+        author=["customer", "agent", "customer"],
+        assignee=assignee,
+        resolved_at=resolved,
+    )
+    names = [None if c < 0 else table.agent_names[c] for c in table.assignee]
+    assert names == (["ana", "bo"] if repeated else ["ana", None])
+    assert table.resolved_at.tolist() == [datetime_to_ns(late), NAT]
+
+
+@pytest.mark.parametrize("repeated", [True, False])
+def test_a_resolution_before_the_first_message_is_refused(repeated: bool) -> None:
+    early = T0 - timedelta(hours=1)
+    with pytest.raises(InvalidDataError, match=r"'resolved_at'.*first message of conversation"):
+        MessageTable.from_columns(
+            conversation_id=np.array([1, 1]) if repeated else ["a", "a"],
+            sent_at=[T0, T0 + timedelta(minutes=1)],
+            author=["customer", "agent"],
+            resolved_at=[early, early] if repeated else [None, early],
+        )
 
 
 def test_ns_conversions_are_exact() -> None:
