@@ -314,3 +314,9 @@ def _time_column(
             i = int(missing[0])
             raise InvalidDataError(source, name, i, "a timestamp", "a missing value (NaT/None)")
     return out
+
+
+def read_only(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """``array``, marked read-only: results and tables share arrays, and nobody may change them."""
+    array.flags.writeable = False
+    return array

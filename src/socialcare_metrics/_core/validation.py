@@ -7,13 +7,14 @@ message everywhere: ``first_reply_time(): 'bot_replies' must be a bool (got 'yes
 from __future__ import annotations
 
 import math
-from typing import Final
+from collections.abc import Iterable
+from typing import TypeVar
 
 from ..errors import InvalidParameterError
 
-__all__ = ["check_bool", "check_count", "check_number"]
+R = TypeVar("R")
 
-_INT_TYPES: Final = (int,)
+__all__ = ["check_bool", "check_count", "check_number", "check_records"]
 
 
 def check_bool(value: object, function: str, parameter: str) -> bool:
@@ -40,3 +41,20 @@ def check_number(value: object, function: str, parameter: str, *, low: float, hi
     ):
         raise InvalidParameterError(function, parameter, f"a number in [{low:g}, {high:g}]", value)
     return float(value)
+
+
+def check_records(
+    data: object, record: type[R], function: str, parameter: str, expected: str
+) -> list[R]:
+    """``data`` as a list of ``record``: an iterable (not a string) whose every item is one.
+
+    ``expected`` describes what the parameter accepts, for the error when ``data`` is no
+    iterable at all; a wrong item is named by its index (``'data[1]' must be a Conversation``).
+    """
+    if isinstance(data, str | bytes) or not isinstance(data, Iterable):
+        raise InvalidParameterError(function, parameter, expected, data)
+    items = list(data)
+    for i, item in enumerate(items):
+        if not isinstance(item, record):
+            raise InvalidParameterError(function, f"{parameter}[{i}]", f"a {record.__name__}", item)
+    return items

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .._core.validation import check_bool
-from ..errors import InvalidParameterError
+from .._core.validation import check_bool, check_records
 from ..records import Conversation
 from ..tables.messages import MessageTable
 from .durations import check_calendar
@@ -21,15 +20,9 @@ def as_table(data: Data, function: str) -> MessageTable:
         return data
     if isinstance(data, Conversation):
         return MessageTable.from_conversations([data])
-    candidate: object = data
-    if isinstance(candidate, str | bytes) or not isinstance(candidate, Iterable):
-        raise InvalidParameterError(
-            function, "data", "a MessageTable or an iterable of Conversation", data
-        )
-    conversations = list(data)
-    for i, conversation in enumerate(conversations):
-        if not isinstance(conversation, Conversation):
-            raise InvalidParameterError(function, f"data[{i}]", "a Conversation", conversation)
+    conversations = check_records(
+        data, Conversation, function, "data", "a MessageTable or an iterable of Conversation"
+    )
     return MessageTable.from_conversations(conversations)
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from .._core.extras import require
 from .._core.time import NAT, datetime_to_ns
 from .._core.typing import BoolArray, Int64Array
 from ..errors import InvalidDataError, InvalidParameterError
@@ -317,7 +318,7 @@ def _missing_column(label: str, field: str, column: str, available: Sequence[Any
 
 
 def _frame_chunks(frame: Any, mapping: dict[str, str], label: str) -> Iterator[_Chunk]:
-    _require("pandas", "a pandas DataFrame")
+    require("pandas", "reading a pandas DataFrame")
     n = len(frame)
     values: dict[str, Any] = {}
     for field, column in mapping.items():
@@ -338,7 +339,7 @@ def _frame_chunks(frame: Any, mapping: dict[str, str], label: str) -> Iterator[_
 
 
 def _arrow_chunks(table: Any, mapping: dict[str, str], label: str) -> Iterator[_Chunk]:
-    pa = _require("pyarrow", "a pyarrow Table")
+    pa = require("pyarrow", "reading a pyarrow Table")
     n = table.num_rows
     values: dict[str, Any] = {}
     for field, column in mapping.items():
@@ -353,16 +354,6 @@ def _arrow_chunks(table: Any, mapping: dict[str, str], label: str) -> Iterator[_
             values[field] = data.to_pylist()
     rows = np.arange(n, dtype=np.int64)
     yield _Chunk(values, rows, np.full(n, -1, dtype=np.int64), n, [], strings=False)
-
-
-def _require(module: str, what: str) -> Any:
-    try:
-        return __import__(module)
-    except ImportError as error:  # pragma: no cover - the source object implies the module
-        raise ImportError(
-            f"reading {what} needs the optional dependency {module!r}: "
-            f"pip install 'socialcare-metrics[{module}]'"
-        ) from error
 
 
 class _Times:

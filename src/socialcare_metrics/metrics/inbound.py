@@ -13,7 +13,7 @@ from datetime import datetime
 import numpy as np
 import numpy.typing as npt
 
-from .._core.columns import AUTHOR_CUSTOMER
+from .._core.columns import AUTHOR_CUSTOMER, read_only
 from .._core.periods import (
     _NS_PER_HOUR,
     PeriodUnit,
@@ -30,7 +30,6 @@ from ..errors import InvalidParameterError
 from ..results._grouping import GroupKeys
 from ..results.series import HourOfWeekResult, VolumeSeries
 from ..tables.messages import MessageTable
-from ..tables.surveys import _read_only
 
 __all__ = ["hour_of_week", "inbound_volume"]
 
@@ -122,8 +121,8 @@ def inbound_volume(
         unit=unit,
         tz=_zone_name(zone),
         periods=tuple(index.labels()),
-        starts=_read_only(index.starts),
-        ends=_read_only(index.ends),
+        starts=read_only(index.starts),
+        ends=read_only(index.ends),
         period=index.codes.astype(np.int64, copy=False),
         keys=GroupKeys(
             agent=table.assignee[conversation],
@@ -164,4 +163,4 @@ def hour_of_week(data: Data, /, *, tz: TimeZone | None = None) -> HourOfWeekResu
     weekday = (days + 3) % 7  # 1970-01-01 was a Thursday (weekday 3)
     hour = (local - days * _NS_PER_DAY) // _NS_PER_HOUR
     matrix = np.bincount(weekday * 24 + hour, minlength=7 * 24).astype(np.int64).reshape(7, 24)
-    return HourOfWeekResult(tz=_zone_name(zone), matrix=_read_only(matrix))
+    return HourOfWeekResult(tz=_zone_name(zone), matrix=read_only(matrix))

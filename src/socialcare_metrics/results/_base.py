@@ -19,6 +19,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .._core.extras import require
 from .._core.periods import TimeZone, resolve_timezone
 from .._core.typing import Int64Array
 from ..errors import InvalidParameterError
@@ -139,12 +140,16 @@ class Result:
         subset: Self = evolve(self, **changes)
         return subset
 
+    def _whole_summary(self) -> Summary:
+        """The summary over one group: every item."""
+        return self._summary(np.zeros(self._item_count(), dtype=np.int64), 1)
+
     def summary_row(self) -> dict[str, Any]:
         """The result's summary as plain Python values, ``None`` where undefined.
 
         These are the columns a group's row holds in `Groups.to_pandas()`.
         """
-        columns = self._summary(np.zeros(self._item_count(), dtype=np.int64), 1)
+        columns = self._whole_summary()
         return {name: _plain(values)[0] for name, values in columns.items()}
 
     def by(self, *keys: str, tz: TimeZone | None = None) -> Groups[Self]:
@@ -225,14 +230,14 @@ class Result:
 
         Undefined values are missing (``<NA>``), never NaN.
         """
-        pd = _import("pandas", "pandas")
-        columns = self._summary(np.zeros(self._item_count(), dtype=np.int64), 1)
-        return pd.DataFrame({name: _pandas_column(pd, v, None) for name, v in columns.items()})
+        pd = require("pandas", f"{type(self).__name__}.to_pandas()")
+        columns = self._whole_summary()
+        return pd.DataFrame({name: _pandas_column(pd, v) for name, v in columns.items()})
 
     def to_arrow(self) -> pyarrow.Table:
         """The summary as a one-row pyarrow Table (needs the ``pyarrow`` extra)."""
-        pa = _import("pyarrow", "pyarrow")
-        columns = self._summary(np.zeros(self._item_count(), dtype=np.int64), 1)
+        pa = require("pyarrow", f"{type(self).__name__}.to_arrow()")
+        columns = self._whole_summary()
         return pa.table({name: _arrow_column(pa, v) for name, v in columns.items()})
 
     def describe(self) -> str:
@@ -279,15 +284,6 @@ def _title(result: Result) -> str:
 def _accepted(result: Result) -> str:
     names = [repr(k) for k in result._group_keys_accepted]
     return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
-
-
-def _import(module: str, extra: str) -> Any:
-    try:
-        return __import__(module)
-    except ImportError as error:
-        raise ImportError(
-            f"this needs {module}: pip install 'socialcare-metrics[{extra}]'"
-        ) from error
 
 
 def _json_label(label: Any) -> Any:
@@ -397,15 +393,15 @@ class Groups(Mapping[Any, R], Generic[R]):
 
         Period keys are timezone-aware datetime columns.
         """
-        pd = _import("pandas", "pandas")
+        pd = require("pandas", f"{type(self).__name__}.to_pandas()")
         keys, summary = self._columns()
         frame = {name: _pandas_keys(pd, values, self._zone) for name, values in keys.items()}
-        frame.update({name: _pandas_column(pd, v, None) for name, v in summary.items()})
+        frame.update({name: _pandas_column(pd, v) for name, v in summary.items()})
         return pd.DataFrame(frame)
 
     def to_arrow(self) -> pyarrow.Table:
         """One row per group, as a pyarrow Table (needs the ``pyarrow`` extra)."""
-        pa = _import("pyarrow", "pyarrow")
+        pa = require("pyarrow", f"{type(self).__name__}.to_arrow()")
         keys, summary = self._columns()
         columns = {name: _arrow_keys(pa, values, self._zone) for name, values in keys.items()}
         columns.update({name: _arrow_column(pa, v) for name, v in summary.items()})
@@ -491,7 +487,7 @@ def _zone_name(zone: tzinfo | None) -> str:
     return f"{sign}{hours:02d}:{rest:02d}"
 
 
-def _pandas_column(pd: Any, values: npt.NDArray[Any], zone: tzinfo | None) -> Any:
+def _pandas_column(pd: Any, values: npt.NDArray[Any]) -> Any:
     """A summary column; a float column is nullable (``<NA>`` where undefined, never NaN)."""
     if values.dtype.kind == "f":
         return pd.arrays.FloatingArray(values, np.isnan(values))

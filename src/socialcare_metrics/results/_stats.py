@@ -150,6 +150,21 @@ def sort_within_groups(values: Int64Array, codes: Int64Array, n_groups: int) -> 
     return SortedGroups(values=ordered, counts=counts, starts=starts)
 
 
+def sort_whole(values: Int64Array) -> SortedGroups:
+    """The values of a whole result (one group), sorted."""
+    return SortedGroups(
+        values=np.sort(values),
+        counts=np.array([values.shape[0]], dtype=np.int64),
+        starts=np.zeros(1, dtype=np.int64),
+    )
+
+
+def round_us(values: Int64Array) -> Int64Array:
+    """Integer nanoseconds as whole microseconds, rounded half up."""
+    out: Int64Array = (values + _NS_PER_US // 2) // _NS_PER_US
+    return out
+
+
 def us_to_seconds(values: Int64Array, valid: BoolArray) -> FloatArray:
     """Whole microseconds as float seconds, NaN where not ``valid`` (undefined)."""
     seconds: FloatArray = values / 1e6

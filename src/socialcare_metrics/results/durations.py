@@ -24,6 +24,8 @@ from ._stats import (
     SortedGroups,
     group_counts,
     ns_float_to_us,
+    round_us,
+    sort_whole,
     sort_within_groups,
     us_to_seconds,
 )
@@ -158,13 +160,12 @@ class DurationResult(Result):
             "mean": us(groups.mean_us()),
             "median": us(ns_float_to_us(groups.percentile(50))),
             "p90": us(ns_float_to_us(groups.percentile(90))),
-            "min": us(_round_us(groups.minimum())),
-            "max": us(_round_us(groups.maximum())),
+            "min": us(round_us(groups.minimum())),
+            "max": us(round_us(groups.maximum())),
         }
 
     def _sorted(self) -> SortedGroups:
-        closed = self._ns[self._closed]
-        return sort_within_groups(closed, _NO_CODES, 1)
+        return sort_whole(self._ns[self._closed])
 
     @property
     def nanoseconds(self) -> Int64Array:
@@ -355,16 +356,6 @@ class DurationResult(Result):
             )
         )
         return f"<table><caption>{self.name}</caption>{rows}</table>"
-
-
-#: Group codes for a whole result (one group): never read, so none are allocated.
-_NO_CODES: Final[Int64Array] = np.zeros(0, dtype=np.int64)
-
-
-def _round_us(values: Int64Array) -> Int64Array:
-    """Integer nanoseconds as whole microseconds, rounded half up."""
-    out: Int64Array = (values + 500) // 1_000
-    return out
 
 
 # --- distributions ----------------------------------------------------------------------------

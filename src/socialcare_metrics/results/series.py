@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 import numpy as np
-import numpy.typing as npt
 
+from .._core.extras import require
 from .._core.periods import PeriodUnit
 from .._core.typing import Int64Array
 from ..errors import InvalidParameterError
-from ._base import ITEM, Result, Summary, _import
+from ._base import ITEM, Result, Summary
 from ._grouping import GroupKeys
 
 if TYPE_CHECKING:
@@ -29,11 +29,6 @@ _NS_PER_HOUR: Final = 3_600_000_000_000
 
 
 _NS_PER_DAY: Final = 24 * _NS_PER_HOUR
-
-
-def _read_only(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    array.flags.writeable = False
-    return array
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -128,7 +123,7 @@ class VolumeSeries(Result):
 
         Needs the ``pandas`` extra.
         """
-        pd = _import("pandas", "pandas")
+        pd = require("pandas", "VolumeSeries.to_pandas()")
         start = pd.to_datetime(self.starts, utc=True).tz_convert(self.tz)
         return pd.DataFrame({self.unit: start, "count": self.counts})
 

@@ -9,9 +9,10 @@ from typing import Any, ClassVar
 import attrs
 import numpy as np
 
+from .._core.columns import read_only
 from .._core.time import ns_to_datetime
 from .._core.typing import Int64Array
-from ..tables.surveys import SurveyTable, _read_only
+from ..tables.surveys import SurveyTable
 from ._base import ITEM, Result, Summary
 from ._grouping import GroupKeys
 from ._stats import group_counts, shares
@@ -71,7 +72,7 @@ class _SurveyResult(Result):
     @property
     def scores(self) -> Int64Array:
         """The scores, in input order (read-only)."""
-        return _read_only(self._table.score.copy())
+        return read_only(self._table.score.copy())
 
     def distribution(self) -> dict[int, int]:
         """How many responses gave each score of the scale, every score present."""

@@ -20,7 +20,9 @@ from ._stats import (
     SortedGroups,
     group_counts,
     ns_float_to_us,
+    round_us,
     shares,
+    sort_whole,
     sort_within_groups,
     us_to_seconds,
 )
@@ -81,8 +83,7 @@ class TaskPerformance(Result):
         return out
 
     def _sorted(self) -> SortedGroups:
-        values = self._durations_ns()
-        return sort_within_groups(values, np.zeros(values.shape[0], dtype=np.int64), 1)
+        return sort_whole(self._durations_ns())
 
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         done = self._done()
@@ -97,7 +98,7 @@ class TaskPerformance(Result):
             "completion_rate": shares(completed, assigned),
             "mean_time_to_complete": us_to_seconds(groups.mean_us(), full),
             "median_time_to_complete": us_to_seconds(ns_float_to_us(groups.percentile(50)), full),
-            "max_time_to_complete": us_to_seconds((groups.maximum() + 500) // 1_000, full),
+            "max_time_to_complete": us_to_seconds(round_us(groups.maximum()), full),
         }
 
     # --- counts -----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import numpy.typing as npt
 from .._core.columns import _as_1d, _factorize, _time_column
 from .._core.time import datetime_to_ns
 from .._core.typing import Int64Array
+from .._core.validation import check_records
 from ..errors import InvalidDataError, InvalidParameterError
 from ..records import SurveyKind, SurveyResponse
 
@@ -24,11 +25,6 @@ _SCALES: Final = {0: (1, 5), 1: (0, 10)}
 
 
 _KIND_NAMES: Final = ("csat", "nps")
-
-
-def _read_only(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    array.flags.writeable = False
-    return array
 
 
 class SurveyTable:
@@ -287,14 +283,9 @@ def _as_survey_table(data: object, function: str) -> SurveyTable:
         return data
     if isinstance(data, SurveyResponse):
         return SurveyTable.from_responses([data])
-    if isinstance(data, str | bytes) or not isinstance(data, Iterable):
-        raise InvalidParameterError(
-            function, "data", "a SurveyTable or an iterable of SurveyResponse", data
-        )
-    responses = list(data)
-    for i, response in enumerate(responses):
-        if not isinstance(response, SurveyResponse):
-            raise InvalidParameterError(function, f"data[{i}]", "a SurveyResponse", response)
+    responses = check_records(
+        data, SurveyResponse, function, "data", "a SurveyTable or an iterable of SurveyResponse"
+    )
     return SurveyTable.from_responses(responses)
 
 
