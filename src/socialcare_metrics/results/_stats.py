@@ -93,26 +93,38 @@ class SortedGroups:
         return out
 
     def mean_us(self) -> Int64Array:
-        """Each group's exact mean in whole microseconds, rounded half up (0 for an empty group).
+        """Each group's exact mean in whole microseconds, rounded half up (0 for an empty group)."""
+        return group_mean_us(self.values, self.counts, self.starts)
 
-        The sums are exact: each value is split into whole seconds and the nanoseconds left, and
-        each part is summed in int64 (no overflow below about nine billion items per group).
-        """
-        out = np.zeros(self.n_groups, dtype=np.int64)
-        full = np.flatnonzero(self.counts > 0)
-        if full.size == 0:
-            return out
-        seconds, rest = np.divmod(self.values, _NS_PER_S)
-        second_sums = np.add.reduceat(seconds, self.starts[full])
-        rest_sums = np.add.reduceat(rest, self.starts[full])
-        n = self.counts[full]
-        whole, remainder = np.divmod(second_sums, n)
-        # mean ns = whole * 1e9 + (remainder * 1e9 + rest_sum) / n, the last term below 2e9.
-        fraction_ns = (remainder * _NS_PER_S + rest_sums) / n
-        out[full] = whole * (_NS_PER_S // _NS_PER_US) + np.floor(
-            fraction_ns / _NS_PER_US + 0.5
-        ).astype(np.int64)
+
+def group_mean_us(values: Int64Array, counts: Int64Array, starts: Int64Array) -> Int64Array:
+    """The exact mean of each run ``values[starts[g]:starts[g] + counts[g]]``, in whole
+    microseconds rounded half up (0 for an empty run). The order within a run does not matter.
+
+    The sums are exact: each value is split into whole seconds and the nanoseconds left, and
+    each part is summed in int64 (no overflow below about nine billion items per group).
+    """
+    out = np.zeros(counts.shape[0], dtype=np.int64)
+    full = np.flatnonzero(counts > 0)
+    if full.size == 0:
         return out
+    seconds, rest = np.divmod(values, _NS_PER_S)
+    second_sums = np.add.reduceat(seconds, starts[full])
+    rest_sums = np.add.reduceat(rest, starts[full])
+    n = counts[full]
+    whole, remainder = np.divmod(second_sums, n)
+    # mean ns = whole * 1e9 + (remainder * 1e9 + rest_sum) / n, the last term below 2e9.
+    fraction_ns = (remainder * _NS_PER_S + rest_sums) / n
+    out[full] = whole * (_NS_PER_S // _NS_PER_US) + np.floor(fraction_ns / _NS_PER_US + 0.5).astype(
+        np.int64
+    )
+    return out
+
+
+def mean_us(values: Int64Array) -> int:
+    """The exact mean of ``values`` in whole microseconds, rounded half up (no sort needed)."""
+    one = np.array([values.shape[0]], dtype=np.int64)
+    return int(group_mean_us(values, one, np.zeros(1, dtype=np.int64))[0])
 
 
 def sort_within_groups(values: Int64Array, codes: Int64Array, n_groups: int) -> SortedGroups:

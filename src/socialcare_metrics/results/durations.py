@@ -23,6 +23,7 @@ from ._render import format_duration
 from ._stats import (
     SortedGroups,
     group_counts,
+    mean_us,
     ns_float_to_us,
     round_us,
     sort_whole,
@@ -208,7 +209,7 @@ class DurationResult(Result):
         """The arithmetic mean (exact, rounded half up to the microsecond), or ``None``."""
         if not self.count:
             return None
-        return _us_timedelta(int(self._sorted().mean_us()[0]))
+        return _us_timedelta(mean_us(self._ns[self._closed]))
 
     @property
     def median(self) -> timedelta | None:

@@ -19,6 +19,7 @@ from ._grouping import GroupKeys
 from ._stats import (
     SortedGroups,
     group_counts,
+    mean_us,
     ns_float_to_us,
     round_us,
     shares,
@@ -147,7 +148,7 @@ class TaskPerformance(Result):
         """The mean time from assignment to completion (exact)."""
         if not self.completed:
             return None
-        return timedelta(microseconds=int(self._sorted().mean_us()[0]))
+        return timedelta(microseconds=mean_us(self._durations_ns()))
 
     @property
     def median_time_to_complete(self) -> timedelta | None:
