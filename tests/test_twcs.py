@@ -25,6 +25,7 @@ from socialcare_metrics import (
     MessageTable,
     first_reply_time,
     load_twcs,
+    reply_rate,
     reply_wait_time,
 )
 from socialcare_metrics._core.time import datetime_to_ns
@@ -208,6 +209,47 @@ def test_several_brands_answering_one_tweet_give_one_conversation_each(tmp_path:
     first = first_reply_time(table)
     assert first.count == 2
     assert sorted(w.duration.total_seconds() for w in first.slowest(2)) == [240, 540]
+
+
+def test_each_conversation_s_assignee_is_its_brand(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        f'1,900,True,{stamp(0)},@Aco @Bco hello,"2,3",\n'
+        f"2,Aco,False,{stamp(4)},@900 hi from A,,1\n"
+        f"3,Bco,False,{stamp(9)},@900 hi from B,,1\n"
+        f"10,901,True,{stamp(1)},@Cco help,11,\n"
+        f"11,Cco,False,{stamp(2)},@901 sure,,10\n"
+        # Unanswered: the brand is the first brand handle the customer tweets mention (any case).
+        f"20,902,True,{stamp(3)},@115712 @bco @Aco where is my order,,\n"
+        f"21,902,True,{stamp(5)},@Bco hello?,,20\n"
+        f"30,903,True,{stamp(6)},no handle here,,\n"
+        f"31,903,True,{stamp(7)},@Cco now I ask,,30\n"
+        f"40,904,True,{stamp(8)},@NotABrand @904 anyone,,\n"
+        # A broadcast with no customer under it belongs to its brand.
+        f"50,Aco,False,{stamp(9)},News!,,\n",
+    )
+    result = load_twcs(path)
+    assignees = {c.id: c.assignee for c in result.conversations()}
+    assert assignees == {
+        "1:Aco": "Aco",
+        "1:Bco": "Bco",
+        "10": "Cco",
+        "20": "Bco",
+        "30": "Cco",
+        "40": None,
+        "50": "Aco",
+    }
+    # Unanswered messages count against the brand they were addressed to.
+    rates = reply_rate(result.table).by("agent")
+    assert (rates["Bco"].numerator, rates["Bco"].denominator) == (1, 3)
+    assert (rates["Cco"].numerator, rates["Cco"].denominator) == (1, 3)
+    assert (rates[None].numerator, rates[None].denominator) == (0, 1)
+    pending = first_reply_time(result.table).by("agent")
+    assert {name: pending[name].pending for name in ("Aco", "Bco", "Cco")} == {
+        "Aco": 0,
+        "Bco": 1,
+        "Cco": 1,
+    }
 
 
 def test_a_broadcast_s_customer_replies_each_start_a_thread(tmp_path: Path) -> None:
@@ -449,6 +491,9 @@ def test_the_table_equals_from_columns_and_the_records_round_trip(tmp_path: Path
         channel=["twitter"] * len(table),
         message_id=list(table.message_id),
         text=list(table.text),
+        assignee=[
+            table.agent_names[a] if a >= 0 else None for a in table.assignee[table.conversation]
+        ],
     )
     for name in MessageTable.__slots__:
         if name == "row" or name.startswith("_"):
@@ -505,6 +550,48 @@ def test_every_tweet_of_the_twcs_head_is_accounted_for() -> None:
     shared = [t for t in thread if not _brand_above(tweets, t)]
     assert (len(brands), len(shared)) == (4, 2)
     assert len(rows) - 5000 == len(shared) * (len(brands) - 1)
+
+
+@needs_realdata
+@pytest.mark.parametrize("name", ["twcs_head5000.csv", "twcs_random_sample_raw.csv"])
+def test_the_brand_of_each_real_conversation_is_its_assignee(name: str) -> None:
+    result = load_twcs(REALDATA / name)
+    records = result.conversations()
+    brands = {a.casefold(): a for a in result.table.agent_names}
+    for conversation in records:
+        answered = {m.agent_id for m in conversation.messages if m.author == "agent"}
+        if answered:
+            expected = answered.pop()
+            assert not answered, conversation.id
+        else:
+            expected = None
+            for message in conversation.messages:
+                found = [brands[h] for h in _mentions(message.text or "") if h in brands]
+                if message.author == "customer" and found:
+                    expected = found[0]
+                    break
+        assert conversation.assignee == expected, conversation.id
+    if name == "twcs_head5000.csv":
+        # Every customer tweet of the head is addressed to a brand, and reply rates differ.
+        rates = reply_rate(result.table).by("agent")
+        assert None not in rates
+        assert sum(rates[b].denominator for b in rates) == 2784
+        assert min(rates[b].value or 0.0 for b in rates) < 0.5 < 1.0 > rates["AppleSupport"].value
+
+
+def _mentions(text: str) -> list[str]:
+    """The handles after each ``@``, case-folded: letters, digits and underscores, one by one."""
+    handles = []
+    for at, char in enumerate(text):
+        if char == "@":
+            end = at + 1
+            while end < len(text) and (
+                text[end].isascii() and (text[end].isalnum() or text[end] == "_")
+            ):
+                end += 1
+            if end > at + 1:
+                handles.append(text[at + 1 : end].casefold())
+    return handles
 
 
 def _in_thread(tweets: list[dict[str, str]], tweet: dict[str, str], root: str) -> bool:

@@ -29,6 +29,7 @@ How tweets become conversations (the loading-data page of the docs tells the sam
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -453,6 +454,18 @@ def _build_table(cols: _Columns, log: ProblemLog, channel: str) -> MessageTable:
     labels = _ascii_objects(id_text[thread_rows])
     for i in np.flatnonzero(key_brand >= 0).tolist():
         labels[i] = f"{labels[i]}:{names[key_brand[i]]}"
+    assignee = _assignees(
+        key_brand=key_brand,
+        thread_rows=thread_rows,
+        brands_in_thread=brands_in_thread,
+        pair_thread=pair_thread,
+        pair_brand=pair_brand,
+        conv_code=conv_code,
+        message_rows=out_rows,
+        inbound=inbound,
+        text=text,
+        names=names,
+    )
     return _assemble(
         conversation=conv_code,
         labels=labels,
@@ -460,11 +473,59 @@ def _build_table(cols: _Columns, log: ProblemLog, channel: str) -> MessageTable:
         author=np.where(inbound[out_rows], AUTHOR_CUSTOMER, AUTHOR_AGENT).astype(np.int8),
         agent=brand[out_rows].astype(np.int32),
         agent_names=tuple(names),
+        assignee=assignee,
         channel=channel,
         message_id=_ascii_objects(id_text[out_rows]),
         text=text[out_rows],
         row=source_rows[out_rows],
     )
+
+
+_HANDLE: Final = re.compile(r"@([A-Za-z0-9_]+)")
+
+
+def _assignees(
+    *,
+    key_brand: Int64Array,
+    thread_rows: Int64Array,
+    brands_in_thread: Int64Array,
+    pair_thread: Int64Array,
+    pair_brand: Int64Array,
+    conv_code: Int64Array,
+    message_rows: Int64Array,
+    inbound: BoolArray,
+    text: npt.NDArray[np.object_],
+    names: list[str],
+) -> npt.NDArray[np.int32]:
+    """Each conversation's brand, as a code into ``names`` (-1 for none).
+
+    A conversation split by brand belongs to its brand, and a thread one brand answered to that
+    brand. A thread no brand answered belongs to the brand its customer tweets address: the first
+    ``@handle`` (compared without regard to case, as Twitter does) that is a brand's handle
+    elsewhere in the file, in the earliest customer tweet that has one. With none, it has no brand.
+    """
+    assignee = key_brand.copy()
+    n_threads_brands = brands_in_thread[thread_rows]
+    single = np.flatnonzero((assignee < 0) & (n_threads_brands == 1))
+    if single.size:
+        assignee[single] = pair_brand[np.searchsorted(pair_thread, thread_rows[single])]
+    unanswered = (assignee < 0) & (n_threads_brands == 0)
+    if unanswered.any() and names:
+        by_handle: dict[str, int] = {}
+        for code, name in enumerate(names):
+            by_handle.setdefault(name.casefold(), code)
+        # The customer tweets of unanswered conversations, already in time order.
+        wanted = np.flatnonzero(unanswered[conv_code] & inbound[message_rows])
+        for position in wanted.tolist():
+            conversation = int(conv_code[position])
+            if assignee[conversation] >= 0:
+                continue
+            for handle in _HANDLE.findall(str(text[message_rows[position]] or "")):
+                code = by_handle.get(handle.casefold())
+                if code is not None:
+                    assignee[conversation] = code
+                    break
+    return assignee.astype(np.int32)
 
 
 def _sorted_unique(values: Int64Array) -> Int64Array:
@@ -533,6 +594,7 @@ def _assemble(
     author: npt.NDArray[np.int8],
     agent: npt.NDArray[np.int32],
     agent_names: tuple[str, ...],
+    assignee: npt.NDArray[np.int32],
     channel: str,
     message_id: npt.NDArray[np.object_],
     text: npt.NDArray[np.object_],
@@ -564,7 +626,7 @@ def _assemble(
         quick_reply=None,
         actioned_at=None,
         conversation_ids=labels,
-        assignee=np.full(n_conv, -1, dtype=np.int32),
+        assignee=assignee,
         resolved_at=np.full(n_conv, NAT, dtype=np.int64),
         conversation_tags=None,
         offsets=offsets,
