@@ -390,6 +390,12 @@ def test_empty_input_has_count_0_and_no_value(metric: Metric) -> None:
         else:
             assert result.value is None
         to_json(result)
+        # Split into groups, nothing gives no group, in every form.
+        for key in metric.group_keys:
+            groups = result.by(key)
+            assert len(groups) == 0
+            assert all(values == [] for values in groups.summary().values()), key
+            assert groups.to_dict()["groups"] == []
 
 
 # --- c. order -------------------------------------------------------------------------------------
