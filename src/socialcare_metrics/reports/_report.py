@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     import pandas
 
-__all__ = ["Chart", "Report", "Section"]
+__all__ = ["Chart", "Report", "Section", "html_document"]
 
 SCHEMA_VERSION: Final = 1
 """The version of the reports' JSON schema; it changes only when a field changes meaning or
@@ -166,21 +166,18 @@ class Report:
             "sections": {section.name: section.rows() for section in self.sections},
         }
 
-    def to_pandas(self, section: str | None = None, *, totals: bool = False) -> pandas.DataFrame:
-        """The report's main table, or one section, as a DataFrame.
+    def table(self, section: str | None = None, *, totals: bool = False) -> dict[str, list[Any]]:
+        """The report's main table, or one section, as plain columns.
 
         By default the sections with one row per key of the first section (for the team
         report: workload, first reply, reply wait and SLA per agent) are joined side by side,
         the later ones' columns prefixed with their section's name (``first_reply_median``).
-        Durations are seconds and shares fractions, as in `to_dict()`; undefined values are
-        ``<NA>``. Needs the ``pandas`` extra.
 
         Args:
-            section: The name of one section to convert instead.
+            section: The name of one section to give instead.
             totals: Keep the total row ``(all)`` that closes a section (left out by default, so
                 that column sums and means are over the groups alone).
         """
-        pd = require("pandas", f"{type(self).__name__}.to_pandas()")
         if section is not None:
             chosen = [self.section(section)]
         else:
@@ -193,15 +190,24 @@ class Report:
                 and next(iter(s.columns), None) == key
                 and s.total == first.total
             ]
-        frame: dict[str, Any] = {}
+        out: dict[str, list[Any]] = {}
         for i, part in enumerate(chosen):
             rows = part.n_rows - 1 if part.total and not totals else part.n_rows
             for position, (name, values) in enumerate(part.columns.items()):
                 if i and not position:
                     continue  # the shared key column, already there
-                label = name if not i else f"{part.name}_{name}"
-                frame[label] = _pandas_column(pd, list(values)[:rows])
-        return pd.DataFrame(frame)
+                out[name if not i else f"{part.name}_{name}"] = list(values)[:rows]
+        return out
+
+    def to_pandas(self, section: str | None = None, *, totals: bool = False) -> pandas.DataFrame:
+        """`table()` as a DataFrame: the main table by default, or one section.
+
+        Durations are seconds and shares fractions, as in `to_dict()`; undefined values are
+        ``<NA>``. Needs the ``pandas`` extra.
+        """
+        pd = require("pandas", f"{type(self).__name__}.to_pandas()")
+        columns = self.table(section, totals=totals)
+        return pd.DataFrame({name: _pandas_column(pd, v) for name, v in columns.items()})
 
     def __str__(self) -> str:
         lines = [self.title, "=" * len(self.title), *self._preamble()]
@@ -242,12 +248,7 @@ class Report:
         Styles and charts (SVG) are inline: the file opens offline and can be mailed or
         attached to a ticket as it is.
         """
-        document = (
-            "<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n"
-            f"<title>{html.escape(self.title)}</title>\n<style>{_STYLE}</style>\n</head>\n"
-            f"<body>\n{self._body_html()}\n"
-            f"<footer>socialcare_metrics {html.escape(__version__)}</footer>\n</body>\n</html>\n"
-        )
+        document = html_document(self.title, [self._body_html()])
         if path is not None:
             Path(path).write_text(document, encoding="utf-8")
         return document
@@ -255,6 +256,16 @@ class Report:
     def __repr__(self) -> str:
         shape = ", ".join(f"{s.name}: {s.n_rows} rows" for s in self.sections)
         return f"<{type(self).__name__} {self.title!r} ({shape})>"
+
+
+def html_document(title: str, bodies: Sequence[str]) -> str:
+    """One self-contained HTML document holding the given report bodies, one after another."""
+    return (
+        "<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n"
+        f"<title>{html.escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+        + "\n<hr>\n".join(bodies)
+        + f"\n<footer>socialcare_metrics {html.escape(__version__)}</footer>\n</body>\n</html>\n"
+    )
 
 
 _STYLE: Final = (
