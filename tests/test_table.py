@@ -195,6 +195,29 @@ def test_ns_conversions_are_exact() -> None:
         ({"private": [False, "yes"]}, "private", 1, "a bool"),
         ({"channel": ["twitter", 3.5]}, "channel", 1, "a str"),
         ({"resolved_at": [T0 - timedelta(days=1), None]}, "resolved_at", None, "first message"),
+        # Times outside int64 nanoseconds, however they are given.
+        ({"sent_at": [T0, datetime(1600, 1, 1, tzinfo=UTC)]}, "sent_at", 1, "1677-09-21"),
+        (
+            {"sent_at": np.array(["2024-05-06", "1600-01-01"], dtype="datetime64[s]")},
+            "sent_at",
+            1,
+            "2262-04-11",
+        ),
+        (
+            {"sent_at": np.array(["2024-05-06", "3000-01-01"], dtype="datetime64[D]")},
+            "sent_at",
+            1,
+            "2262-04-11",
+        ),
+        (
+            {"sent_at": np.array(["2024-05", "1677-09"], dtype="datetime64[M]")},
+            "sent_at",
+            1,
+            "1677-09-21",
+        ),
+        ({"sent_at": np.array([0, 2**64 - 1], dtype=np.uint64)}, "sent_at", 1, "fit in int64"),
+        ({"actioned_at": [None, datetime(3000, 1, 1, tzinfo=UTC)]}, "actioned_at", 1, "2262"),
+        ({"resolved_at": [datetime(3000, 1, 1, tzinfo=UTC)] * 2}, "resolved_at", 0, "2262"),
     ],
 )
 def test_bad_columns_name_column_and_row(
@@ -255,3 +278,17 @@ def test_callers_arrays_stay_writeable() -> None:
     assert private.flags.writeable
     sent[0] = 5  # the caller may reuse their arrays; the table keeps its own values
     assert table.sent_at[0] == 0
+
+
+@pytest.mark.parametrize("unit", ["Y", "M", "W", "D", "s", "ms", "us", "ns"])
+def test_datetime64_in_any_unit_reads_as_the_same_instants(unit: str) -> None:
+    # The first and last value of each unit that int64 nanoseconds hold.
+    first = {"Y": "1678", "M": "1677-10", "W": "1677-09-23"}.get(unit, "1677-09-22")
+    last = {"Y": "2262", "M": "2262-04", "W": "2262-04-06"}.get(unit, "2262-04-11")
+    sent = np.array([first, "2024-05-06", last], dtype=f"datetime64[{unit}]")
+    resolved = np.array(["NaT", "NaT", last], dtype=f"datetime64[{unit}]")
+    table = MessageTable.from_columns(
+        conversation_id=["a", "b", "b"], sent_at=sent, author=[0, 0, 1], resolved_at=resolved
+    )
+    assert table.sent_at.tolist() == sent.astype("datetime64[ns]").view(np.int64).tolist()
+    assert table.resolved_at.tolist() == [NAT, int(table.sent_at[2])]

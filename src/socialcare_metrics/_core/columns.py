@@ -9,7 +9,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from .._core.time import NAT, datetime_to_ns
+from .._core.time import MAX_NS, MIN_NS, NAT, NS_RANGE_TEXT, datetime_to_ns, in_ns_range
 from .._core.typing import Int32Array, Int64Array
 from ..errors import InvalidDataError
 from ..records import Author
@@ -280,6 +280,48 @@ def _tags_column(values: Any, source: str) -> npt.NDArray[np.object_]:
     return out
 
 
+# Nanoseconds in one step of each linear datetime64 unit coarser than ns.
+_UNIT_NS: Final = {
+    "W": 7 * 86_400 * 10**9,
+    "D": 86_400 * 10**9,
+    "h": 3_600 * 10**9,
+    "m": 60 * 10**9,
+    "s": 10**9,
+    "ms": 10**6,
+    "us": 10**3,
+}
+
+
+# The first and last month (year) since 1970 whose start int64 nanoseconds hold: 1677-10 and
+# 2262-04 (1678 and 2262).
+_CALENDAR_UNIT_RANGE: Final = {"M": (-3507, 3507), "Y": (-292, 292)}
+
+
+def _check_datetime64_range(values: npt.NDArray[Any], name: str, source: str) -> None:
+    """Refuse datetime64 values of a coarser unit than ns that ns cannot hold.
+
+    numpy converts them to ns without a word, wrapping round (and its conversion back is no
+    test: it wraps too), so the bounds are compared in the values' own unit.
+    """
+    unit, count = np.datetime_data(values.dtype)
+    if unit in _UNIT_NS:
+        step = _UNIT_NS[unit] * count
+        low, high = -(-MIN_NS // step), MAX_NS // step
+    elif unit in _CALENDAR_UNIT_RANGE:
+        first, last = _CALENDAR_UNIT_RANGE[unit]
+        low, high = -(-first // count), last // count
+    else:
+        return  # ns or finer: every value fits
+    if values.shape[0] == 0:
+        return
+    raw = values.view(np.int64)
+    known = raw != NAT
+    bad = known & ((raw < low) | (raw > high))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InvalidDataError(source, name, i, f"a time {NS_RANGE_TEXT}", values[i])
+
+
 def _time_column(
     values: Any, name: str, source: str, *, allow_missing: bool = True, copy: bool = True
 ) -> Int64Array:
@@ -288,8 +330,14 @@ def _time_column(
     With ``copy=False`` the result may share memory with ``values``: for a column only read.
     """
     if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+        _check_datetime64_range(values, name, source)
         out = values.astype("datetime64[ns]", copy=copy).view(np.int64)
     elif isinstance(values, np.ndarray) and values.dtype.kind in "iu":
+        if values.dtype.kind == "u" and values.shape[0] and int(values.max()) > MAX_NS:
+            i = int(np.flatnonzero(values > MAX_NS)[0])
+            raise InvalidDataError(
+                source, name, i, "epoch nanoseconds that fit in int64", values[i].item()
+            )
         out = values.astype(np.int64, copy=copy)  # the table is read-only; the input is not
     else:
         array = values if isinstance(values, np.ndarray) else _as_1d(values)
@@ -301,6 +349,10 @@ def _time_column(
                 if value.tzinfo is None or value.utcoffset() is None:
                     raise InvalidDataError(
                         source, name, i, "a timezone-aware datetime (this one is naive)", value
+                    )
+                if not in_ns_range(value):
+                    raise InvalidDataError(
+                        source, name, i, f"a timezone-aware datetime {NS_RANGE_TEXT}", value
                     )
                 out[i] = datetime_to_ns(value)
             else:

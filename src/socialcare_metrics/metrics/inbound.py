@@ -23,7 +23,7 @@ from .._core.periods import (
     resolve_timezone,
     to_local_ns,
 )
-from .._core.time import datetime_to_ns
+from .._core.validation import check_time
 from .._engine.inputs import Data, as_table
 from ..calendar import _NS_PER_DAY
 from ..errors import InvalidParameterError
@@ -36,14 +36,6 @@ __all__ = ["hour_of_week", "inbound_volume"]
 
 def _customer_rows(table: MessageTable) -> npt.NDArray[np.intp]:
     return np.flatnonzero((table.author == AUTHOR_CUSTOMER) & ~table.private)
-
-
-def _bound(value: datetime | None, function: str, parameter: str) -> int | None:
-    if value is None:
-        return None
-    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidParameterError(function, parameter, "a timezone-aware datetime or None", value)
-    return datetime_to_ns(value)
 
 
 def _zone_name(tz: object) -> str:
@@ -93,8 +85,8 @@ def inbound_volume(
     function = "inbound_volume"
     unit = check_period_unit(period, function)
     zone = resolve_timezone(tz, function)
-    lo = _bound(start, function, "start")
-    hi = _bound(end, function, "end")
+    lo = check_time(start, function, "start")
+    hi = check_time(end, function, "end")
     if lo is not None and hi is not None and hi <= lo:
         raise InvalidParameterError(function, "end", f"a time after 'start' ({start})", end)
     table = as_table(data, function)

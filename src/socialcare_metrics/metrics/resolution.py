@@ -91,7 +91,7 @@ def resolution_time(
     )
     return DurationResult(
         name="resolution time",
-        ns=measure(items.start, end, calendar),
+        ns=measure(items.start, end, calendar, function),
         closed=items.resolved,
         conversation=Labels(codes=items.conversation, names=table.conversation_ids),
         keys=keys,

@@ -167,7 +167,7 @@ def sla_compliance(
         )
 
     start = np.concatenate(starts)
-    actual = measure(start, np.concatenate(ends), calendar)
+    actual = measure(start, np.concatenate(ends), calendar, function)
     target_ns = np.concatenate(targets_ns)
     is_closed = np.concatenate(closed)
     keys = GroupKeys(

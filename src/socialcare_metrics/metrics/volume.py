@@ -384,7 +384,7 @@ def time_to_action(
     agent = np.where(reply_first, waits.agent[wait_index], table.assignee[conversation])
     return DurationResult(
         name="time to action",
-        ns=measure(start, end, calendar),
+        ns=measure(start, end, calendar, function),
         closed=closed,
         conversation=Labels(
             codes=conversation.astype(np.int64, copy=False), names=table.conversation_ids
