@@ -148,6 +148,28 @@ def test_bad_parameters_name_the_function() -> None:
         hour_of_week([]).busiest(-1)
 
 
+def test_a_range_of_too_many_periods_is_refused_with_what_to_do() -> None:
+    # One message dated 300 years before the rest (a default date, a parsing error): every day
+    # between them would be a period of the series, 109,574 of them.
+    times = [datetime(1724, 5, 6, 9, tzinfo=UTC), datetime(2024, 5, 6, 9, tzinfo=UTC)]
+    with pytest.raises(InvalidParameterError) as info:
+        inbound_volume(customer_messages(times), period="day", tz="Europe/Berlin")
+    message = str(info.value)
+    assert (info.value.function, info.value.parameter) == ("inbound_volume", "period")
+    assert "109,574 days" in message
+    assert "1724-05-06 09:00 to 2024-05-06 09:00 UTC" in message
+    assert "start= and end=" in message
+    # start= and end= bound the range; a coarser period fits in the limit.
+    recent = inbound_volume(
+        customer_messages(times), period="day", start=datetime(2024, 1, 1, tzinfo=UTC)
+    )
+    assert (len(recent), recent.total) == (127, 1)
+    months = inbound_volume(customer_messages(times), period="month", tz="Europe/Berlin")
+    assert (len(months), months.total, months.counts[0], months.counts[-1]) == (3601, 2, 1, 1)
+    # The hour-of-week matrix needs no periods: it is not bounded.
+    assert hour_of_week(customer_messages(times), tz="Europe/Berlin").total == 2
+
+
 # --- properties -------------------------------------------------------------------------------
 
 _BASE = datetime(2024, 1, 1, tzinfo=UTC)
