@@ -425,3 +425,28 @@ def test_any_iterable_is_a_column() -> None:
     assert from_generators.text.tolist() == ["hi", ""]
     assert from_generators.tags is not None
     assert from_generators.tags.tolist() == [("billing",), ()]
+
+
+def test_pandas_missing_values_are_none() -> None:
+    pd = pytest.importorskip("pandas")
+    table = MessageTable.from_columns(
+        conversation_id=pd.Series(["a", "a"]),
+        sent_at=pd.Series(pd.to_datetime(["2024-05-06 10:00", "2024-05-06 10:05"], utc=True)),
+        author=pd.Series(["customer", "agent"], dtype="category"),
+        agent_id=pd.array([None, 7], dtype="Int64"),
+        sentiment=pd.array([0.5, None], dtype="Float64"),
+        text=pd.array(["hi", None], dtype="string"),
+        resolved_at=pd.Series([pd.NaT, pd.NaT]),
+    )
+    assert table.agent_names == ("7",)
+    assert table.agent.tolist() == [-1, 0]
+    assert table.sentiment is not None
+    assert table.sentiment[0] == 0.5
+    assert np.isnan(table.sentiment[1])
+    assert table.text is not None
+    assert table.text.tolist() == ["hi", ""]
+    assert table.resolved_at.tolist() == [NAT]
+    with pytest.raises(InvalidDataError, match=r"'sent_at', row 1: expected a timestamp"):
+        MessageTable.from_columns(
+            conversation_id=["a", "a"], sent_at=[T0, pd.NaT], author=["customer", "agent"]
+        )

@@ -82,8 +82,17 @@ def _column(
     return array
 
 
+# pandas' missing values, known by their type's name so that pandas need not be imported.
+_PANDAS_MISSING: Final = frozenset({"NAType", "NaTType"})
+
+
 def _is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float | np.floating) and value != value)
+    """None, NaN, or pandas' NA and NaT: a cell with no value."""
+    return (
+        value is None
+        or (isinstance(value, float | np.floating) and value != value)
+        or type(value).__name__ in _PANDAS_MISSING
+    )
 
 
 def _beyond_int64(array: npt.NDArray[Any]) -> bool:
@@ -369,7 +378,7 @@ def _sentiment_column(values: Any, source: str) -> npt.NDArray[np.float64]:
     elif array.dtype.kind == "O":
         floats = np.empty(array.shape[0], dtype=np.float64)
         for i, v in enumerate(array.tolist()):
-            if v is None:
+            if _is_missing(v):
                 floats[i] = np.nan
             elif isinstance(v, int | float | np.integer | np.floating) and not isinstance(
                 v, bool | np.bool_
@@ -490,7 +499,7 @@ def _time_column(
         array = values if isinstance(values, np.ndarray) else _as_1d(values)
         out = np.empty(array.shape[0], dtype=np.int64)
         for i, value in enumerate(array.tolist()):
-            if value is None:
+            if _is_missing(value):
                 out[i] = NAT
             elif isinstance(value, datetime):
                 if value.tzinfo is None or value.utcoffset() is None:
