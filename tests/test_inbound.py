@@ -249,3 +249,31 @@ def test_series_split_and_converted() -> None:
         assert row["total"] == part.total
         assert row["peak_count"] == part.peak[1]
         assert row["mean"] == part.mean
+
+
+@pytest.mark.parametrize(("n_agents", "days"), [(3, 30), (400, 400)])
+def test_group_rows_of_a_series_count_only_what_is_there(n_agents: int, days: int) -> None:
+    # 400 agents by 400 days is 160,000 (agent, day) cells for 600 messages: the rows are
+    # counted from the messages, not from a grid of every cell; both ways agree with a count.
+    rng = np.random.default_rng(7)
+    n = 600
+    base_ns = int(_BASE.timestamp()) * 1_000_000_000
+    sent = base_ns + rng.integers(0, days * 86_400, n) * 1_000_000_000
+    agents = rng.integers(0, n_agents, n)
+    table = MessageTable.from_columns(
+        conversation_id=np.arange(n),
+        sent_at=sent,
+        author=np.zeros(n, dtype=np.int8),
+        assignee=agents,
+    )
+    series = inbound_volume(table, period="day")
+    rows = series.by("agent").summary()
+    day_of = ((sent - base_ns) // (86_400 * 10**9)).tolist()
+    per_day = Counter(zip(agents.tolist(), day_of, strict=True))
+    expected_peak: dict[str, int] = {}
+    for (agent, _), count in per_day.items():
+        expected_peak[str(agent)] = max(expected_peak.get(str(agent), 0), count)
+    assert dict(zip(rows["agent"], rows["peak_count"], strict=True)) == expected_peak
+    totals = Counter(str(a) for a in agents.tolist())
+    assert dict(zip(rows["agent"], rows["total"], strict=True)) == dict(totals)
+    assert rows["mean"] == [totals[a] / len(series) for a in rows["agent"]]
