@@ -281,14 +281,21 @@ class MessageTable:
     ) -> MessageTable:
         """Build a table from columns: one value per message in each.
 
+        A column is a 1-d array or any iterable (a list, a generator, a pandas Series); a str,
+        a scalar or a 2-d array is refused. ``None``, NaN and pandas' ``NA``/``NaT`` are no
+        value. Ids are str or int, one kind per column (and across ``agent_id`` and
+        ``assignee``): 7 beside "7" would be two ids named "7".
+
         Args:
             conversation_id: The conversation of each message (str or int ids).
-            sent_at: When each message was sent: ``datetime64`` values (UTC instants), int64
-                epoch nanoseconds, or timezone-aware ``datetime`` objects.
+            sent_at: When each message was sent: ``datetime64`` values (UTC instants, any
+                unit), int64 epoch nanoseconds, or timezone-aware ``datetime`` objects, from
+                1677-09-21 to 2262-04-11 (what int64 nanoseconds hold).
             author: ``"customer"``, ``"agent"`` or ``"bot"`` per message, or the int codes
                 0, 1, 2.
             agent_id: Who on the brand's side sent each message (``None`` or ``""`` for none);
-                strings, or non-negative ints (negative means none).
+                strings, or non-negative ints (a negative int means none, in a list as in an
+                array).
             channel: The channel of each message.
             private: Whether each message is an internal note.
             message_id: Each message's id; ids must be unique within a conversation.
