@@ -217,15 +217,23 @@ GOOD_OPTIONS: dict[str, st.SearchStrategy[Any]] = {
     "social_cost": st.floats(0, 100),
 }
 
+#: Aware datetimes that no time column holds.
+OUT_OF_RANGE = (
+    datetime(1, 1, 1, tzinfo=UTC),
+    datetime(1600, 1, 1, tzinfo=UTC),
+    datetime(3000, 1, 1, tzinfo=UTC),
+)
+
 #: Values each option must refuse. A metric option missing here fails test_bad_parameters.
 BAD_OPTIONS: dict[str, tuple[Any, ...]] = {
     "calendar": ("9-17", "Europe/Berlin", 5),
     "bot_replies": ("yes", 1, None),
-    "as_of": ("2024-01-01", datetime(2024, 1, 1), 1_704_067_200),  # a str, naive, an epoch
+    # a str, naive, an epoch, and times beyond int64 nanoseconds (1677-09-21 to 2262-04-11)
+    "as_of": ("2024-01-01", datetime(2024, 1, 1), 1_704_067_200, *OUT_OF_RANGE),
     "tz": (5, "Mars/Olympus_Mons", ""),
     "period": ("fortnight", "days", None),
-    "start": ("2024-01-01", datetime(2024, 1, 1)),
-    "end": ("2024-01-01", datetime(2024, 1, 1)),
+    "start": ("2024-01-01", datetime(2024, 1, 1), *OUT_OF_RANGE),
+    "end": ("2024-01-01", datetime(2024, 1, 1), *OUT_OF_RANGE),
     "policy": ("2h", HOUR, None),
     "assisted_cost": (-1.0, float("nan"), "12", True),
     "social_cost": (-0.5, float("inf"), "1", None),
