@@ -25,6 +25,7 @@ from socialcare_metrics import (
     load_messages,
     topics,
 )
+from socialcare_metrics._engine import content
 
 T0 = datetime(2024, 5, 6, 10, tzinfo=UTC)  # a Monday
 
@@ -140,6 +141,10 @@ def test_paths_are_normalised_and_case_kept() -> None:
     result = topics([conversation], level=2)
     assert result.counts() == {"Billing/Refund": 1, "billing/refund": 1}
     assert result.untagged == 1  # "/" names no topic
+    # "a/b.c" sorts between "a/b" and "a/b/c" as text; "a/b" still counts once.
+    odd = Conversation("c2", [Message("m1", T0, "customer", tags=["a/b", "a/b.c", "a/b/c"])])
+    assert topics([odd], level=2).counts() == {"a/b": 1, "a/b.c": 1}
+    assert topics([odd], level=2, per="conversation").counts() == {"a/b": 1, "a/b.c": 1}
 
 
 def test_nothing() -> None:
@@ -242,11 +247,14 @@ def test_results_pickle_with_their_tags() -> None:
 
 
 def _random_table(
-    n: int, seed: int, *, conversation_tags: bool
+    n: int, seed: int, *, conversation_tags: bool, many_paths: bool
 ) -> tuple[MessageTable, list[Conversation]]:
     rng = np.random.default_rng(seed)
-    pool = ["a/x", "a/y", "b/x/1", "b", "c/z", "a/x/2"]
-    sets = [(), ("a/x",), ("b/x/1", "a/y"), ("c/z",), ("a/x", "a/x/2"), ("b",)]
+    pool = ["a/x", "a/y", "b/x/1", "b", "c/z", "a/x/2", "a-c/x", "a/x/1"]
+    if many_paths:  # 150 more: masks of three 64-bit words
+        pool += [f"t{i % 9}/s{i}" for i in range(150)]
+    sets = [(), ("a/x",), ("b/x/1", "a/y"), ("c/z",), ("a/x", "a/x/2"), ("b",), ("a-c/x",)]
+    sets += [(pool[-i], pool[-2 * i]) for i in range(1, 40)] if many_paths else []
     conversations = []
     for c in range(n // 4):
         messages = []
@@ -260,11 +268,17 @@ def _random_table(
 
 
 @pytest.mark.parametrize("conversation_tags", [False, True])
+@pytest.mark.parametrize("many_paths", [False, True])
+@pytest.mark.parametrize("mask_words", [8, 0])
 def test_the_vectorised_paths_agree_with_the_reference_on_a_larger_table(
-    conversation_tags: bool,
+    conversation_tags: bool, many_paths: bool, mask_words: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # 700 agents by a dozen tag sets: the per-group counts take their sparse path too.
-    table, conversations = _random_table(12_000, 7, conversation_tags=conversation_tags)
+    # Unions by bit masks of one or three words, or (mask_words=0) by sorting pairs; 700
+    # agents by the tag sets: the per-group counts take their sparse path too.
+    monkeypatch.setattr(content, "_MAX_MASK_WORDS", mask_words)
+    table, conversations = _random_table(
+        8_000, 7, conversation_tags=conversation_tags, many_paths=many_paths
+    )
     for per in ("message", "conversation"):
         items = topic_items(conversations, per)
         for level in (1, 2, 3):

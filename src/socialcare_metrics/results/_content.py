@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from .._core.columns import _object_array
 from .._core.typing import Int32Array, Int64Array
-from .._engine.content import TopicIndex, encode_tag_sets, pair_counts, topic_index
+from .._engine.content import TagSets, TopicIndex, encode_tag_sets, no_tags, pair_counts
 
 __all__ = ["ItemTags", "RankedCount", "rank", "top_per_group", "topic_counts_per_group"]
 
@@ -113,7 +113,7 @@ class ItemTags:
         self,
         *,
         codes: Int32Array | None = None,
-        sets: tuple[tuple[str, ...], ...] | None = None,
+        sets: TagSets | None = None,
         column: npt.NDArray[np.object_] | None = None,
         rows: npt.NDArray[np.intp] | None = None,
     ) -> None:
@@ -123,7 +123,7 @@ class ItemTags:
         self._rows = rows
 
     @classmethod
-    def encoded(cls, codes: Int32Array, sets: tuple[tuple[str, ...], ...]) -> ItemTags:
+    def encoded(cls, codes: Int32Array, sets: TagSets) -> ItemTags:
         """Tags already encoded: ``codes[i]`` indexes item ``i``'s set in ``sets``."""
         return cls(codes=codes, sets=sets)
 
@@ -131,7 +131,7 @@ class ItemTags:
     def unread(cls, column: npt.NDArray[np.object_] | None, rows: npt.NDArray[np.intp]) -> ItemTags:
         """The tags of ``column[rows]``, read when first needed (``None``: no tags at all)."""
         if column is None:
-            return cls(codes=np.zeros(rows.shape[0], dtype=np.int32), sets=((),))
+            return cls(codes=np.zeros(rows.shape[0], dtype=np.int32), sets=no_tags())
         return cls(column=column, rows=rows)
 
     def __len__(self) -> int:
@@ -146,8 +146,8 @@ class ItemTags:
         assert self._rows is not None
         return ItemTags(column=self._column, rows=self._rows[index])
 
-    def codes_and_sets(self) -> tuple[Int32Array, tuple[tuple[str, ...], ...]]:
-        """Each item's set code and the distinct sets (normalised paths, sorted)."""
+    def codes_and_sets(self) -> tuple[Int32Array, TagSets]:
+        """Each item's set code and the sets (of normalised paths)."""
         if self._codes is None:
             assert self._column is not None
             assert self._rows is not None
@@ -159,7 +159,7 @@ class ItemTags:
     def topics(self, level: int | None) -> tuple[Int32Array, TopicIndex]:
         """The set codes and the topics at ``level`` of each set."""
         codes, sets = self.codes_and_sets()
-        return codes, topic_index(sets, level)
+        return codes, sets.topics(level)
 
     def __reduce__(
         self,
@@ -168,7 +168,7 @@ class ItemTags:
         used, inverse = np.unique(codes, return_inverse=True)
         state = {
             "codes": inverse.astype(np.int32).reshape(-1),
-            "sets": tuple(sets[i] for i in used.tolist()) or ((),),
+            "sets": sets.subset(used) if used.shape[0] else no_tags(),
         }
         return (_new_item_tags, (), state)
 
@@ -180,4 +180,4 @@ class ItemTags:
 
 
 def _new_item_tags() -> ItemTags:
-    return ItemTags(codes=np.zeros(0, dtype=np.int32), sets=((),))
+    return ItemTags(codes=np.zeros(0, dtype=np.int32), sets=no_tags())

@@ -225,9 +225,8 @@ class SentimentResult(Result):
             items = np.concatenate([items, without])
             codes = np.concatenate([codes, np.full(without.shape[0], len(labels))])
             labels.append(None)
-        order = np.argsort(codes, kind="stable")
-        expanded = self._subset(items[order])
-        return Groups(expanded, ("topic",), labels, codes[order].astype(np.int64))
+        # Groups need not be contiguous: looking one up finds its items.
+        return Groups(self._subset(items), ("topic",), labels, codes.astype(np.int64))
 
     def to_dict(self) -> dict[str, Any]:
         """The result as plain values: ``name``, ``parameters`` (the two thresholds), then

@@ -77,8 +77,7 @@ class TopicResult(Result):
 
     def _untagged_mask(self) -> np.ndarray[Any, np.dtype[np.bool_]]:
         set_codes, sets = self._tags.codes_and_sets()
-        empty = np.array([len(s) == 0 for s in sets], dtype=bool)
-        mask: np.ndarray[Any, np.dtype[np.bool_]] = empty[set_codes]
+        mask: np.ndarray[Any, np.dtype[np.bool_]] = (sets.sizes == 0)[set_codes]
         return mask
 
     def _topic_counts(self) -> tuple[tuple[str, ...], Int64Array]:
