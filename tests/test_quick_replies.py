@@ -176,7 +176,7 @@ def test_bad_top_and_period() -> None:
         result.trend("day", top=1.5)  # type: ignore[arg-type]
 
 
-@settings(max_examples=60)
+@settings(max_examples=40)
 @given(rich_conversations())
 def test_counts_match_the_reference_and_shares_add_up(conversations: list[Conversation]) -> None:
     result = quick_replies(conversations)
@@ -195,7 +195,7 @@ def test_counts_match_the_reference_and_shares_add_up(conversations: list[Conver
         assert result.top(n) == ranking[:n]
 
 
-@settings(max_examples=60)
+@settings(max_examples=40)
 @given(rich_conversations(), st.sampled_from(["agent", "channel", "day", "week"]))
 def test_each_options_counts_add_up_over_groups(
     conversations: list[Conversation], key: str
@@ -207,8 +207,8 @@ def test_each_options_counts_add_up_over_groups(
     assert total == Counter(result.counts())
 
 
-@settings(max_examples=60)
-@given(rich_conversations(max_size=8), st.data())
+@settings(max_examples=40)
+@given(rich_conversations(), st.data())
 def test_counting_two_halves_of_the_conversations_adds_up(
     conversations: list[Conversation], data: st.DataObject
 ) -> None:
@@ -221,7 +221,7 @@ def test_counting_two_halves_of_the_conversations_adds_up(
     assert merged == Counter(quick_replies(conversations).counts())
 
 
-@settings(max_examples=60)
+@settings(max_examples=40)
 @given(rich_conversations())
 def test_daily_trend_matches_the_reference(conversations: list[Conversation]) -> None:
     trend = quick_replies(conversations).trend("day")

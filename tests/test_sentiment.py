@@ -194,7 +194,7 @@ def test_results_pickle_small_and_keep_their_topics() -> None:
     assert list(ana.by_topic()) == ["billing", "feedback", None]
 
 
-@settings(max_examples=80)
+@settings(max_examples=40)
 @given(rich_conversations(), st.sampled_from([(0.05, -0.05), (0.0, -0.5), (1.0, -1.0)]))
 def test_counts_and_shares_match_the_reference(
     conversations: list[Conversation], thresholds: tuple[float, float]
@@ -224,7 +224,7 @@ def test_counts_and_shares_match_the_reference(
     assert result.positive_ratio == (expected.positive / polar if polar else None)
 
 
-@settings(max_examples=60)
+@settings(max_examples=40)
 @given(rich_conversations(), st.sampled_from(["agent", "channel", "day"]))
 def test_trend_is_the_split_by_period_with_changes(
     conversations: list[Conversation], unit: str
@@ -253,7 +253,7 @@ def test_trend_is_the_split_by_period_with_changes(
     assert {r["day"].date() for r in rows if r["count"] + r["unscored"]} == days
 
 
-@settings(max_examples=60)
+@settings(max_examples=40)
 @given(rich_conversations(), st.integers(1, 3))
 def test_by_topic_is_the_sentiment_of_each_topics_messages(
     conversations: list[Conversation], level: int
