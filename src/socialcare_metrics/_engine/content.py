@@ -45,8 +45,16 @@ SEPARATOR = "/"
 
 
 def customer_rows(table: MessageTable) -> npt.NDArray[np.intp]:
-    """The rows of public customer messages (private notes excluded), in table order."""
-    return np.flatnonzero((table.author == AUTHOR_CUSTOMER) & ~table.private)
+    """The rows of public customer messages (private notes excluded), in table order.
+
+    Kept on the table (read-only): every content metric starts from them.
+    """
+    cached: npt.NDArray[np.intp] | None = table._derived.get("customer_rows")
+    if cached is None:
+        cached = np.flatnonzero((table.author == AUTHOR_CUSTOMER) & ~table.private)
+        cached.flags.writeable = False
+        table._derived["customer_rows"] = cached
+    return cached
 
 
 def normalize_path(path: str) -> str | None:
@@ -316,7 +324,8 @@ def _conversation_tag_sets(
     conversations = conv_of_row[starts]
     first_rows = rows[starts].astype(np.int64)
     n_items = conversations.shape[0]
-    item_of_row = np.cumsum(new_item) - 1
+    item_of_row = np.cumsum(new_item, dtype=np.int64)  # (a bool cumsum without a dtype is slow)
+    item_of_row -= 1
 
     own_codes: Int64Array | None = None
     if table.conversation_tags is not None:
@@ -326,7 +335,7 @@ def _conversation_tag_sets(
             sets = sets.concat(own_sets)
     empty_set = sets.sizes == 0
 
-    tagged = ~empty_set[row_codes]
+    tagged = np.flatnonzero((~empty_set)[row_codes])
     t_item = item_of_row[tagged]
     t_code = row_codes[tagged].astype(np.int64)
     lowest = np.full(n_items, -1, dtype=np.int64)
