@@ -30,6 +30,7 @@ __all__ = [
     "TagSets",
     "TopicIndex",
     "conversation_tag_sets",
+    "customer_columns",
     "customer_rows",
     "encode_tag_sets",
     "message_tag_sets",
@@ -55,6 +56,31 @@ def customer_rows(table: MessageTable) -> npt.NDArray[np.intp]:
         cached.flags.writeable = False
         table._derived["customer_rows"] = cached
     return cached
+
+
+def customer_columns(table: MessageTable) -> tuple[Int32Array, Int32Array, Int64Array]:
+    """For each public customer message: its conversation's assignee, its channel, its time.
+
+    What the content results group by (`GroupKeys`), kept on the table (read-only) and shared
+    by the results that hold them; when every row is a public customer message the table's
+    own columns are used, not copies.
+    """
+    cached: tuple[Int32Array, Int32Array, Int64Array] | None = table._derived.get(
+        "customer_columns"
+    )
+    if cached is not None:
+        return cached
+    rows = customer_rows(table)
+    if rows.shape[0] == len(table):
+        agent = table.assignee[table.conversation]
+        found = (agent, table.channel, table.sent_at)
+    else:
+        agent = table.assignee[table.conversation[rows]]
+        found = (agent, table.channel[rows], table.sent_at[rows])
+    for array in found:
+        array.flags.writeable = False
+    table._derived["customer_columns"] = found
+    return found
 
 
 def normalize_path(path: str) -> str | None:

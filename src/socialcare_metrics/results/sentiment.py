@@ -79,6 +79,20 @@ class SentimentResult(Result):
     _score: FloatArray = attrs.field(metadata=ITEM)  # NaN: unscored
     _tags: ItemTags = attrs.field(metadata=ITEM)
     _keys: GroupKeys = attrs.field(metadata=ITEM)
+    # (scored, positive, negative), counted once when first asked.
+    _tally: list[int] = attrs.field(init=False, factory=list, eq=False)
+
+    def _counts(self) -> tuple[int, int, int]:
+        if not self._tally:
+            score = self._score
+            self._tally.extend(
+                (
+                    score.shape[0] - int(np.count_nonzero(np.isnan(score))),
+                    int(np.count_nonzero(score >= self.positive_threshold)),
+                    int(np.count_nonzero(score <= self.negative_threshold)),
+                )
+            )
+        return self._tally[0], self._tally[1], self._tally[2]
 
     def _masks(self) -> tuple[Any, Any, Any]:
         score = self._score
@@ -113,7 +127,7 @@ class SentimentResult(Result):
     @property
     def count(self) -> int:
         """Scored messages: what every share is over."""
-        return int(np.count_nonzero(~np.isnan(self._score)))
+        return self._counts()[0]
 
     @property
     def unscored(self) -> int:
@@ -123,12 +137,12 @@ class SentimentResult(Result):
     @property
     def positive(self) -> int:
         """Messages scored at or above `positive_threshold`."""
-        return int(np.count_nonzero(self._score >= self.positive_threshold))
+        return self._counts()[1]
 
     @property
     def negative(self) -> int:
         """Messages scored at or below `negative_threshold`."""
-        return int(np.count_nonzero(self._score <= self.negative_threshold))
+        return self._counts()[2]
 
     @property
     def neutral(self) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..._core.validation import check_number
-from ..._engine.content import customer_rows
+from ..._engine.content import customer_columns, customer_rows
 from ..._engine.inputs import Data, message_inputs
 from ...errors import InvalidParameterError
 from ...results._content import ItemTags
@@ -101,20 +101,22 @@ def customer_sentiment(
     if checked_scorer is not None:
         table = scored_table(table, checked_scorer, function)
     rows = customer_rows(table)
-    score = (
-        np.full(rows.shape[0], np.nan, dtype=np.float64)
-        if table.sentiment is None
-        else table.sentiment[rows]
-    )
+    if table.sentiment is None:
+        score = np.full(rows.shape[0], np.nan, dtype=np.float64)
+    elif rows.shape[0] == len(table):  # every row counts: no copy (the column is read-only)
+        score = table.sentiment
+    else:
+        score = table.sentiment[rows]
     # Tags are read only if by_topic() asks, unless another metric has read them already.
     cached = table._derived.get("customer_tag_sets")
     tags = ItemTags.encoded(*cached) if cached is not None else ItemTags.unread(table.tags, rows)
+    agent, channel, time = customer_columns(table)
     keys = GroupKeys(
-        agent=table.assignee[table.conversation[rows]].astype(np.int32, copy=False),
+        agent=agent,
         agent_names=table.agent_names,
-        channel=table.channel[rows],
+        channel=channel,
         channel_names=table.channel_names,
-        time=table.sent_at[rows],
+        time=time,
     )
     return SentimentResult(
         positive_threshold=positive,

@@ -7,7 +7,11 @@ from typing import Literal
 
 import numpy as np
 
-from ..._engine.content import conversation_tag_sets, customer_rows, message_tag_sets
+from ..._engine.content import (
+    conversation_tag_sets,
+    customer_columns,
+    message_tag_sets,
+)
 from ..._engine.inputs import Data, message_inputs
 from ...errors import InvalidParameterError
 from ...results._content import ItemTags
@@ -87,14 +91,14 @@ def topics(
     if checked_rules is not None:
         table = _tagged(table, checked_rules)
     if per == "message":
-        rows = customer_rows(table)
         codes, sets = message_tag_sets(table)
+        agent, channel, time = customer_columns(table)
         keys = GroupKeys(
-            agent=table.assignee[table.conversation[rows]].astype(np.int32, copy=False),
+            agent=agent,
             agent_names=table.agent_names,
-            channel=table.channel[rows],
+            channel=channel,
             channel_names=table.channel_names,
-            time=table.sent_at[rows],
+            time=time,
         )
     else:
         conversations, first_rows, codes, sets = conversation_tag_sets(table)
