@@ -280,6 +280,21 @@ def test_by_topic_is_the_sentiment_of_each_topics_messages(
         )
 
 
+@settings(max_examples=40)
+@given(rich_conversations(), st.data())
+def test_counting_two_halves_of_the_conversations_adds_up(
+    conversations: list[Conversation], data: st.DataObject
+) -> None:
+    first = data.draw(st.sets(st.sampled_from(range(max(len(conversations), 1)))))
+    halves = [
+        customer_sentiment([c for i, c in enumerate(conversations) if (i in first) == side])
+        for side in (True, False)
+    ]
+    whole = customer_sentiment(conversations)
+    for name in ("count", "unscored", "positive", "neutral", "negative"):
+        assert getattr(halves[0], name) + getattr(halves[1], name) == getattr(whole, name)
+
+
 # --- scorers --------------------------------------------------------------------------------
 
 
