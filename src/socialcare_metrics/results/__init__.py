@@ -5,6 +5,8 @@ split with ``by()`` and converted with ``to_dict()``, ``to_pandas()`` and ``to_a
 """
 
 from ._base import Groups
+from ._content import RankedCount
+from ._trend import Trend
 from .attainment import EXPECTED_WITHIN_DAY, EXPECTED_WITHIN_HOUR, AttainmentResult, Expectation
 from .counts import CountResult, RateResult, ReplyVolumeResult
 from .deflection import (
@@ -22,10 +24,13 @@ from .durations import (
     SlowWait,
     format_duration,
 )
+from .quick_replies import QuickReplyResult
+from .sentiment import SentimentResult
 from .series import HourOfWeekResult, VolumeSeries
 from .sla import SlaItem, SlaReport, SlaResult
 from .surveys import CsatResult, FollowUp, NpsResult
 from .tasks import SlowTask, TaskPerformance
+from .topics import TopicResult
 
 __all__ = [
     "ASSISTED_CONTACT_COST",
@@ -47,14 +52,19 @@ __all__ = [
     "Groups",
     "HourOfWeekResult",
     "NpsResult",
+    "QuickReplyResult",
+    "RankedCount",
     "RateResult",
     "ReplyVolumeResult",
+    "SentimentResult",
     "SlaItem",
     "SlaReport",
     "SlaResult",
     "SlowTask",
     "SlowWait",
     "TaskPerformance",
+    "TopicResult",
+    "Trend",
     "VolumeSeries",
     "format_duration",
 ]
