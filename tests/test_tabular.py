@@ -257,6 +257,25 @@ def test_rows_that_cannot_be_used_are_listed_with_their_lines(tmp_path: Path) ->
     assert result.rows_used == 2
 
 
+def test_a_quote_inside_an_unquoted_field_is_text_and_the_rows_after_it_are_read(
+    tmp_path: Path,
+) -> None:
+    rows = [f'c{i},2024-05-06T10:{i:02d}:00Z,customer,"note, {i}"' for i in range(40)]
+    rows[3] = 'c3,2024-05-06T10:03:00Z,customer,a 12" screen'
+    path = write(tmp_path, *rows, header="conv,when,who,body\n")
+    columns = {"conversation_id": "conv", "sent_at": "when", "author": "who", "text": "body"}
+    with path.open(newline="", encoding="utf-8") as handle:
+        expected = [row["body"] for row in csv.DictReader(handle)]
+    assert len(expected) == 40
+    for chunk_size in (1 << 24, 50):
+        result = load_messages(path, columns=columns, chunk_size=chunk_size)
+        assert result.problems == ()
+        assert result.rows_read == result.rows_used == 40
+        assert result.table.text is not None
+        assert sorted(result.table.text.tolist()) == sorted(expected)
+        assert 'a 12" screen' in result.table.text.tolist()
+
+
 def test_bad_options_are_refused(tmp_path: Path) -> None:
     path = write(tmp_path, *ROWS)
     with pytest.raises(InvalidParameterError, match="fields among"):

@@ -373,18 +373,65 @@ def test_stray_quotes_bad_bytes_and_unclosed_quotes_are_reported(tmp_path: Path)
     path = tmp_path / "broken.csv"
     path.write_bytes(
         (
-            HEADER + f'1,42,True,{stamp(0)},say "hi" there,,\n' + f"2,43,True,{stamp(1)},ok,,\n"
+            HEADER
+            + f'1,42,True,{stamp(0)},say "hi" there,,\n'
+            + f'2,43,True,{stamp(1)},"quoted" then not,,\n'
+            + f"3,43,True,{stamp(1)},ok,,\n"
         ).encode()
-        + f"3,44,True,{stamp(2)},bad \xff byte,,\n".encode("latin-1")
-        + f'4,45,True,{stamp(3)},"never closed,,\n5,46,True,{stamp(4)},x,,\n'.encode()
+        + f"4,44,True,{stamp(2)},bad \xff byte,,\n".encode("latin-1")
+        + f'5,45,True,{stamp(3)},"never closed,,\n6,46,True,{stamp(4)},x,,\n'.encode()
     )
     result = load_twcs(path, errors="collect")
-    assert [(p.line, p.column) for p in result.problems] == [(2, None), (4, None), (5, None)]
+    assert [(p.line, p.column) for p in result.problems] == [(3, None), (5, None), (6, None)]
     reasons = [p.reason for p in result.problems]
-    assert "inside an unquoted field" in reasons[0]
+    assert "text after the closing quote" in reasons[0]
     assert "not UTF-8" in reasons[1]
     assert "closing quote" in reasons[2]
-    assert [r[1] for r in rows_of(result.table)] == ["2"]
+    assert "the record runs from line 6 to line 7" in reasons[2]
+    # A quote inside an unquoted field is an ordinary character, as the csv module reads it.
+    assert [(r[1], r[5]) for r in rows_of(result.table)] == [("1", 'say "hi" there'), ("3", "ok")]
+    assert result.rows_read == 5
+
+
+def test_a_stray_quote_does_not_swallow_the_rows_after_it(tmp_path: Path) -> None:
+    # One quote typed into an unquoted text, in a file whose other texts are quoted: the
+    # parity rule (a quote toggles "inside quotes") read every row after it as one field.
+    texts = {i: f'"text, {i}"' if i % 2 else f"text {i} here" for i in range(1, 200)}
+    texts[10] = 'text 10" here'
+    body = "".join(f"{i},{700 + i},True,{stamp(i % 60)},{texts[i]},,\n" for i in texts)
+    path = write(tmp_path, body)
+    with path.open(newline="", encoding="utf-8") as handle:
+        expected = {row["tweet_id"]: row["text"] for row in csv.DictReader(handle)}
+    assert len(expected) == 199
+    assert expected["10"] == 'text 10" here'
+    for chunk_size in (1 << 24, 97):
+        result = load_twcs(path, errors="collect", chunk_size=chunk_size)
+        assert result.problems == ()
+        assert result.rows_read == result.rows_used == 199
+        assert {r[1]: r[5] for r in rows_of(result.table)} == expected
+
+
+def test_a_quote_that_opens_a_field_by_mistake_is_reported_with_the_lines_it_spans(
+    tmp_path: Path,
+) -> None:
+    # A quote at the start of a field does open a quoted field (the csv module reads it so
+    # too): the rows up to the next quote become one record, reported with the lines it covers.
+    path = write(
+        tmp_path,
+        f"1,701,True,{stamp(1)},fine,,\n"
+        f'2,702,True,{stamp(2)},"oops,,\n'
+        f"3,703,True,{stamp(3)},swallowed,,\n"
+        f'4,704,True,{stamp(4)},"closed",,\n'
+        f"5,705,True,{stamp(5)},after,,\n",
+    )
+    with path.open(newline="", encoding="utf-8") as handle:
+        assert len(list(csv.reader(handle))) == 4  # header, 1, the merged record, 5
+    result = load_twcs(path, errors="collect")
+    assert result.rows_read == 3
+    (problem,) = result.problems
+    assert (problem.line, problem.row) == (3, 1)
+    assert "the record runs from line 3 to line 5" in problem.reason
+    assert [r[1] for r in rows_of(result.table)] == ["1", "5"]
 
 
 def test_a_file_without_the_twcs_columns_is_refused(tmp_path: Path) -> None:
