@@ -17,15 +17,17 @@ Two kinds of property are checked here:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socialcare_metrics.io._csv import CsvScanner
+from socialcare_metrics.io._csv import CsvScanner, _not_utf8
 
 # --- the CSV splitter against the csv module ------------------------------------------------------
 
@@ -123,3 +125,34 @@ def test_every_record_the_csv_module_reads_is_used_or_reported(
             assert got_line == line
             # A record is left out only when its field count is wrong or its quoting is broken.
             assert len(fields) != len(header) or "quote" in found, (fields, found)
+
+
+def python_decode_errors(data: bytes) -> set[int]:
+    """Every byte that ``bytes.decode`` puts inside one of its errors."""
+    spans: set[int] = set()
+
+    def record(error: UnicodeError) -> tuple[str, int]:
+        assert isinstance(error, UnicodeDecodeError)
+        spans.update(range(error.start, error.end))
+        return "\ufffd", error.end
+
+    codecs.register_error("socialcare_test_record", record)
+    data.decode("utf-8", errors="socialcare_test_record")
+    return spans
+
+
+_UTF8_PIECES = st.sampled_from(
+    [b"a", b"\n", "é".encode(), "€".encode(), "😡".encode(), b"\x80", b"\xbf", b"\xc0", b"\xc2",
+     b"\xe0", b"\xe0\x80", b"\xed", b"\xed\xa0", b"\xef\xbf", b"\xf0", b"\xf0\x8f", b"\xf4",
+     b"\xf4\x90", b"\xf5", b"\xff"]
+)  # fmt: skip
+
+
+@given(
+    data=st.one_of(
+        st.binary(max_size=64), st.lists(_UTF8_PIECES, max_size=24).map(lambda p: b"".join(p))
+    )
+)
+def test_the_vectorised_utf8_check_finds_the_bytes_python_cannot_decode(data: bytes) -> None:
+    found = _not_utf8(np.frombuffer(data, dtype=np.uint8))
+    assert set(found.tolist()) == python_decode_errors(data)

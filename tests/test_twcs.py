@@ -393,6 +393,29 @@ def test_stray_quotes_bad_bytes_and_unclosed_quotes_are_reported(tmp_path: Path)
     assert result.rows_read == 5
 
 
+@pytest.mark.parametrize("chunk_size", [1 << 24, 64, 1])
+@pytest.mark.parametrize("bom", [False, True])
+def test_a_byte_that_is_not_utf8_is_reported_at_its_offset_in_the_file(
+    tmp_path: Path, chunk_size: int, bom: bool
+) -> None:
+    rows = "".join(f"{i},{700 + i},True,{stamp(i)},fine,,\n" for i in range(1, 20))
+    data = (
+        b"\xef\xbb\xbf" * bom
+        + (HEADER + rows).encode()
+        + f"20,720,True,{stamp(20)},caf".encode()
+        + b"\xe9 and na\xefve,,\n"
+        + f"21,721,True,{stamp(21)},fine,,\n".encode()
+    )
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(data)
+    result = load_twcs(path, errors="collect", chunk_size=chunk_size)
+    (problem,) = result.problems
+    assert (problem.line, problem.row) == (21, 19)
+    offset = data.index(b"\xe9")
+    assert f"the first at byte offset {offset} of the file" in problem.reason
+    assert result.rows_used == 20
+
+
 def test_a_stray_quote_does_not_swallow_the_rows_after_it(tmp_path: Path) -> None:
     # One quote typed into an unquoted text, in a file whose other texts are quoted: the
     # parity rule (a quote toggles "inside quotes") read every row after it as one field.

@@ -290,19 +290,57 @@ def _is_utf8(block: bytes, piece: int = 1 << 16) -> bool:
     return True
 
 
-def _decode_problems(block: bytes) -> list[int]:
-    """Byte positions where ``block`` stops being valid UTF-8 (one per bad sequence)."""
-    bad: list[int] = []
-    position = 0
-    while position < len(block):
-        try:
-            block[position:].decode("utf-8")
-        except UnicodeDecodeError as error:
-            bad.append(position + error.start)
-            position += error.end
-        else:
-            break
-    return bad
+def _not_utf8(buf: UInt8Array) -> Int64Array:
+    """The positions of the bytes of ``buf`` that are not part of a well-formed UTF-8 sequence.
+
+    One vectorised pass over the non-ASCII bytes: each lead byte is checked against the bytes
+    after it (with the narrower ranges UTF-8 sets for the second byte after E0, ED, F0 and F4), and
+    a continuation byte is well-formed only inside the sequence of the lead byte before it. The
+    first of these positions in a record is where ``bytes.decode`` reports its first error there.
+    """
+    at = np.flatnonzero(buf >= 0x80)
+    n = at.shape[0]
+    if n == 0:
+        return at
+    value = buf[at]
+    is_next = np.zeros(n, dtype=bool)  # the byte right after this one is non-ASCII too
+    is_next[:-1] = at[1:] == at[:-1] + 1
+    continuation = value < 0xC0
+
+    def follows(k: int) -> npt.NDArray[np.bool_]:
+        """Whether the k bytes after each byte are all continuation bytes."""
+        ok = np.ones(n, dtype=bool)
+        for j in range(1, k + 1):
+            step = np.zeros(n, dtype=bool)
+            step[:-j] = is_next[j - 1 : n - 1] & continuation[j:]
+            ok &= step
+        return ok
+
+    second = np.zeros(n, dtype=np.uint8)
+    second[:-1] = value[1:]
+    second_ok = np.where(
+        value == 0xE0,
+        second >= 0xA0,
+        np.where(
+            value == 0xED,
+            second <= 0x9F,
+            np.where(value == 0xF0, second >= 0x90, np.where(value == 0xF4, second <= 0x8F, True)),
+        ),
+    )
+    length = np.zeros(n, dtype=np.int8)  # of the sequence each lead byte starts; 0 otherwise
+    length[(value >= 0xC2) & (value <= 0xDF)] = 2
+    length[(value >= 0xE0) & (value <= 0xEF)] = 3
+    length[(value >= 0xF0) & (value <= 0xF4)] = 4
+    starts: npt.NDArray[np.bool_] = second_ok & (
+        ((length == 2) & follows(1)) | ((length == 3) & follows(2)) | ((length == 4) & follows(3))
+    )
+    covered = starts.copy()
+    for back in (1, 2, 3):
+        # A continuation byte ``back`` places after the start of a sequence long enough for it.
+        inside = np.zeros(n, dtype=bool)
+        inside[back:] = starts[:-back] & (length[:-back] > back)
+        covered |= inside
+    return at[~covered]
 
 
 class _Block:
@@ -479,12 +517,22 @@ class CsvScanner:
             )
 
         valid = _is_utf8(block)
-        undecodable = [] if valid else _decode_problems(block)
-        for position in undecodable:
-            record = int(np.searchsorted(record_ends, position))
-            problems.setdefault(
-                record, ("UTF-8 text", f"bytes that are not UTF-8 at byte {position}")
-            )
+        if not valid:
+            undecodable = _not_utf8(buf)
+            records = np.searchsorted(record_ends, undecodable)
+            first = np.ones(records.shape[0], dtype=bool)  # the first bad byte of each record
+            first[1:] = records[1:] != records[:-1]
+            for record, position in zip(
+                records[first].tolist(), undecodable[first].tolist(), strict=True
+            ):
+                problems.setdefault(
+                    record,
+                    (
+                        "UTF-8 text",
+                        "bytes that are not UTF-8 (the first at byte offset "
+                        f"{got.offset + position} of the file)",
+                    ),
+                )
 
         usable = ~blank
         header_record = -1
