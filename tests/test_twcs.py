@@ -457,6 +457,34 @@ def test_a_quote_that_opens_a_field_by_mistake_is_reported_with_the_lines_it_spa
     assert [r[1] for r in rows_of(result.table)] == ["1", "5"]
 
 
+@pytest.mark.parametrize(
+    "when",
+    [
+        "Tue Oct 31 22:10:47 +0000 3017",  # the vectorised path
+        "Tue Oct 31 22:10:47 +0000 1600",
+        "Sat Jan 01 00:00:00 +0000 9999",
+        "Fri Apr 11 23:47:17 +0000 2262",  # one second past the last instant
+        "Tue Oct 31 22:10:47 +0000 2017 ",  # a trailing space: the strptime path, in range
+        "Tue Oct 31 22:10:47 +0000 3017 ",  # the strptime path, out of range
+    ],
+)
+def test_a_time_outside_the_range_of_the_table_is_reported(tmp_path: Path, when: str) -> None:
+    path = write(
+        tmp_path,
+        f"1,701,True,{stamp(1)},a,,\n2,702,True,{when},b,,\n3,703,True,{stamp(3)},c,,\n",
+    )
+    if when.strip().endswith("2017"):
+        assert load_twcs(path).rows_used == 3
+        return
+    with pytest.raises(InvalidDataError, match="2262-04-11") as info:
+        load_twcs(path)
+    assert (info.value.column, info.value.row) == ("created_at", 3)
+    result = load_twcs(path, errors="collect")
+    assert [(p.line, p.column) for p in result.problems] == [(3, "created_at")]
+    assert "a time from 1677-09-21 00:12:43.145224193 to 2262-04-11" in result.problems[0].reason
+    assert [r[1] for r in rows_of(result.table)] == ["1", "3"]
+
+
 def test_a_file_without_the_twcs_columns_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "other.csv"
     path.write_text("id,when,who\n1,2,3\n")

@@ -22,7 +22,14 @@ from .._core.time import NAT, datetime_to_ns
 from .._core.typing import BoolArray, Int64Array
 from ..errors import InvalidDataError, InvalidParameterError
 from ..io._csv import CsvScanner
-from ..io._parse import localize, parse_iso_times_fast
+from ..io._parse import (
+    TIME_RANGE,
+    datetime64_to_ns,
+    in_time_range,
+    localize,
+    parse_iso_text,
+    parse_iso_times_fast,
+)
 from ..io.result import Errors, LoadResult, ProblemLog, check_chunk_size, check_errors
 from ..tables.messages import MessageTable
 
@@ -330,8 +337,7 @@ def _frame_chunks(frame: Any, mapping: dict[str, str], label: str) -> Iterator[_
             aware = getattr(series.dt, "tz", None) is not None
             if aware:
                 series = series.dt.tz_convert("UTC").dt.tz_localize(None)
-            array = series.to_numpy().astype("datetime64[ns]")
-            values[field] = _Times(array.view(np.int64), naive=not aware)
+            values[field] = _Times(series.to_numpy(), naive=not aware)
         else:
             values[field] = series.tolist()
     rows = np.arange(n, dtype=np.int64)
@@ -347,9 +353,9 @@ def _arrow_chunks(table: Any, mapping: dict[str, str], label: str) -> Iterator[_
             _missing_column(label, field, column, table.column_names)
         data = table.column(column)
         if field in _TIME_FIELDS and pa.types.is_timestamp(data.type):
-            cast = data.cast(pa.timestamp("ns", tz=data.type.tz))
-            array = cast.to_numpy().astype("datetime64[ns]")
-            values[field] = _Times(array.view(np.int64), naive=data.type.tz is None)
+            # In the column's own unit (UTC instants when it has a zone): a cast to ns would
+            # refuse the whole column for one value out of range.
+            values[field] = _Times(data.to_numpy(), naive=data.type.tz is None)
         else:
             values[field] = data.to_pylist()
     rows = np.arange(n, dtype=np.int64)
@@ -357,10 +363,11 @@ def _arrow_chunks(table: Any, mapping: dict[str, str], label: str) -> Iterator[_
 
 
 class _Times:
-    """A time column that arrived as datetime64 values: epoch ns (NaT for none), naive or UTC."""
+    """A time column that arrived as datetime64 values (in any unit; NaT for none): naive wall
+    times, or UTC instants."""
 
-    def __init__(self, ns: Int64Array, *, naive: bool) -> None:
-        self.ns = ns
+    def __init__(self, values: npt.NDArray[Any], *, naive: bool) -> None:
+        self.values = values
         self.naive = naive
 
 
@@ -371,8 +378,10 @@ def _missing(value: Any) -> bool:
         return math.isnan(value)
     if isinstance(value, str):
         return not value.strip()
+    if type(value).__name__ == "NAType":  # pandas' NA, whose truth value is an error
+        return True
     try:
-        return bool(value != value)  # NaT and pandas' NA
+        return bool(value != value)  # NaT (pandas' and numpy's)
     except (TypeError, ValueError):
         return False
 
@@ -388,9 +397,16 @@ def _convert(
     n = chunk.rows.shape[0]
     ok = np.ones(n, dtype=bool)
 
-    def bad(i: int, field: str, expected: str, got: Any) -> None:
+    def bad(i: int, field: str, expected: str, got: Any, found: str | None = None) -> None:
         line = int(chunk.lines[i])
-        log.add(int(chunk.rows[i]), line if line >= 0 else None, mapping[field], expected, got)
+        log.add(
+            int(chunk.rows[i]),
+            line if line >= 0 else None,
+            mapping[field],
+            expected,
+            got,
+            found=found,
+        )
         ok[i] = False
 
     out: dict[str, npt.NDArray[Any]] = {}
@@ -490,6 +506,14 @@ def _tags(value: Any, separator: str) -> tuple[str, ...] | None:
     return tuple(t.strip() for t in items if t.strip())
 
 
+_NAIVE_EXPECTED: Final = (
+    "a timestamp with a UTC offset (or pass timezone= to read naive times in it)"
+)
+
+
+_MISSING_FOUND: Final = "nothing: the value is missing"
+
+
 def _times(
     raw: Any,
     field: str,
@@ -498,55 +522,90 @@ def _times(
     *,
     required: bool,
 ) -> Int64Array:
-    naive_expected = "a timestamp with a UTC offset (or pass timezone= to read naive times in it)"
+    """A time column as epoch ns (NAT for none), each value judged on its own.
+
+    A value with a UTC offset is read as written; a naive one is placed in ``zone``, or reported
+    without one; a missing one is no time (reported where a time is required); a value that
+    does not parse, or whose instant int64 nanoseconds cannot hold, is reported.
+    """
     if isinstance(raw, _Times):
-        ns = raw.ns.copy()
-        present = ns != NAT
-        if raw.naive:
-            if zone is None:
-                for i in np.flatnonzero(present).tolist():
-                    bad(i, field, naive_expected, "a time without a UTC offset")
-            else:
-                ns[present] = localize(ns[present], zone)
-        if required:
-            for i in np.flatnonzero(~present).tolist():
-                bad(i, field, "a timestamp", "nothing")
-        return ns
-    values = list(raw)
-    n = len(values)
-    if all(isinstance(v, str) for v in values):
-        ns, parsed, naive, empty = parse_iso_times_fast(values)
+        ns, outside = datetime64_to_ns(raw.values)
+        n = ns.shape[0]
+        empty = (ns == NAT) & ~outside
+        parsed = ~empty
+        naive = parsed & ~outside if raw.naive else np.zeros(n, dtype=bool)
+
+        def shown(i: int) -> Any:
+            return raw.values[i]
     else:
-        ns = np.full(n, NAT, dtype=np.int64)
-        parsed = np.zeros(n, dtype=bool)
-        naive = np.zeros(n, dtype=bool)
-        empty = np.zeros(n, dtype=bool)
-        for i, value in enumerate(values):
-            if _missing(value):
-                empty[i] = True
-            elif isinstance(value, datetime):
-                if value.tzinfo is None or value.utcoffset() is None:
-                    naive[i] = True
-                    value = value.replace(tzinfo=zoneinfo.ZoneInfo("UTC"))
-                ns[i] = datetime_to_ns(value)
-                parsed[i] = True
-            elif isinstance(value, str):
-                one, p, nv, _ = parse_iso_times_fast([value])
-                ns[i], parsed[i], naive[i] = one[0], p[0], nv[0]
-    for i in np.flatnonzero(~parsed & ~empty).tolist():
-        bad(i, field, "an ISO 8601 timestamp such as 2024-05-06T10:00:00+02:00", values[i])
+        values = list(raw)
+        n = len(values)
+        if all(isinstance(v, str) for v in values):
+            ns, parsed, naive, empty, outside = parse_iso_times_fast(values)
+        else:
+            ns, parsed, naive, empty, outside = _object_times(values)
+
+        def shown(i: int) -> Any:
+            return values[i]
+
+        for i in np.flatnonzero(~parsed & ~empty).tolist():
+            bad(i, field, "an ISO 8601 timestamp such as 2024-05-06T10:00:00+02:00", values[i])
     if required:
         for i in np.flatnonzero(empty).tolist():
-            bad(i, field, "a timestamp", values[i])
-    naive &= parsed
+            bad(i, field, "a timestamp", shown(i), found=_MISSING_FOUND)
+    naive &= parsed & ~outside
     if naive.any():
         if zone is None:
             for i in np.flatnonzero(naive).tolist():
-                bad(i, field, naive_expected, values[i])
+                bad(i, field, _NAIVE_EXPECTED, shown(i))
+            ns[naive] = NAT
         else:
-            ns[naive] = localize(ns[naive], zone)
-    ns[~parsed] = NAT
+            placed = localize(ns[naive], zone)
+            ns[naive] = placed
+            outside[np.flatnonzero(naive)[placed == NAT]] = True
+    for i in np.flatnonzero(outside).tolist():
+        bad(i, field, TIME_RANGE, shown(i))
+    ns[~parsed | outside] = NAT
     return ns
+
+
+def _object_times(
+    values: list[Any],
+) -> tuple[Int64Array, BoolArray, BoolArray, BoolArray, BoolArray]:
+    """`parse_iso_times` for a column of Python values: datetimes, numpy datetime64 scalars
+    (naive, as a naive datetime64 column is), ISO strings, missing values."""
+    n = len(values)
+    ns = np.full(n, NAT, dtype=np.int64)
+    parsed = np.zeros(n, dtype=bool)
+    naive = np.zeros(n, dtype=bool)
+    empty = np.zeros(n, dtype=bool)
+    outside = np.zeros(n, dtype=bool)
+    for i, value in enumerate(values):
+        instant: int | None = None
+        if _missing(value):
+            empty[i] = True
+        elif isinstance(value, datetime):
+            naive[i] = value.tzinfo is None or value.utcoffset() is None
+            if naive[i]:
+                value = value.replace(tzinfo=zoneinfo.ZoneInfo("UTC"))
+            # A pandas Timestamp holds nanoseconds that a datetime does not.
+            instant = datetime_to_ns(value) + int(getattr(value, "nanosecond", 0))
+        elif isinstance(value, np.datetime64):
+            one, beyond = datetime64_to_ns(np.array([value]))
+            naive[i] = parsed[i] = True
+            outside[i] = bool(beyond[0])
+            ns[i] = one[0]
+        elif isinstance(value, str):
+            hit = parse_iso_text(value.strip())
+            if hit is not None:
+                instant, naive[i] = hit
+        if instant is not None:
+            parsed[i] = True
+            if in_time_range(instant):
+                ns[i] = instant
+            else:
+                outside[i] = True
+    return ns, parsed, naive, empty, outside
 
 
 def _build(

@@ -40,7 +40,14 @@ from .._core.time import NAT
 from .._core.typing import BoolArray, Int64Array
 from ..errors import InvalidDataError, InvalidParameterError
 from ..io._csv import CsvChunk, CsvScanner
-from ..io._parse import parse_twitter_time_text, parse_twitter_times, parse_uint, parse_uint_text
+from ..io._parse import (
+    TIME_RANGE,
+    in_time_range,
+    parse_twitter_time_text,
+    parse_twitter_times,
+    parse_uint,
+    parse_uint_text,
+)
 from ..io.result import Errors, LoadResult, ProblemLog, check_chunk_size, check_errors
 from ..tables.messages import MessageTable
 
@@ -258,11 +265,15 @@ def _read_chunk(chunk: CsvChunk, index: dict[str, int], log: ProblemLog, cols: _
     slow = np.flatnonzero(~parsed)
     if slow.size:
         bad, bad_text = [], []
+        outside, outside_text = [], []
         for i, text in zip(slow.tolist(), chunk.strings(index["created_at"], slow), strict=True):
             value = parse_twitter_time_text(text)
             if value is None:
                 bad.append(i)
                 bad_text.append(text)
+            elif not in_time_range(value):
+                outside.append(i)
+                outside_text.append(text)
             else:
                 sent[i] = value
         report(
@@ -271,6 +282,7 @@ def _read_chunk(chunk: CsvChunk, index: dict[str, int], log: ProblemLog, cols: _
             "a time like 'Tue Oct 31 22:10:47 +0000 2017' (%a %b %d %H:%M:%S %z %Y)",
             bad_text,
         )
+        report("created_at", np.asarray(outside, dtype=np.int64), TIME_RANGE, outside_text)
 
     author_start, author_end, _ = chunk.bounds(index["author_id"])
     empty_author = np.flatnonzero(author_end == author_start)
