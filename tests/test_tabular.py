@@ -555,6 +555,37 @@ def test_a_quote_inside_an_unquoted_field_is_text_and_the_rows_after_it_are_read
         assert 'a 12" screen' in result.table.text.tolist()
 
 
+def test_a_resolution_before_the_first_message_is_a_problem_of_its_rows(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "c1,2024-05-06T10:00:00Z,customer,2024-05-06T09:00:00Z",  # line 2: before 10:00
+        "c1,2024-05-06T10:05:00Z,agent,",
+        "c2,2024-05-06T10:00:00Z,customer,2024-05-06T09:00:00Z",  # early, but a later one
+        "c2,2024-05-06T10:05:00Z,agent,2024-05-06T11:00:00Z",  # is used: fine
+        "c3,2024-05-06T12:00:00Z,customer,2024-05-06T11:00:00Z",  # line 6
+        "c3,2024-05-06T12:05:00Z,agent,2024-05-06T11:00:00Z",  # line 7
+        "c4,2024-05-06T12:00:00Z,customer,",
+        header="conv,when,who,closed\n",
+    )
+    columns = {**TIME_COLUMNS, "resolved_at": "closed"}
+    with pytest.raises(InvalidDataError, match="first message of conversation 'c1'") as info:
+        load_messages(path, columns=columns)
+    assert (info.value.column, info.value.row) == ("closed", 2)
+    result = load_messages(path, columns=columns, errors="collect")
+    assert [(p.line, p.column) for p in result.problems] == [
+        (2, "closed"),
+        (6, "closed"),
+        (7, "closed"),
+    ]
+    assert "conversation 'c3' (2024-05-06 12:00:00+00:00, line 6)" in result.problems[1].reason
+    assert result.rows_read == 7
+    assert result.rows_used == 4
+    table = result.table
+    assert table.conversation_ids.tolist() == ["c1", "c2", "c4"]
+    assert table.resolved_at.tolist() == [NAT, datetime_to_ns(at(2024, 5, 6, 11)), NAT]
+    assert table.row.tolist() == [1, 2, 3, 6]
+
+
 def test_bad_options_are_refused(tmp_path: Path) -> None:
     path = write(tmp_path, *ROWS)
     with pytest.raises(InvalidParameterError, match="fields among"):

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._core.extras import require
-from .._core.time import NAT, datetime_to_ns
+from .._core.time import NAT, datetime_to_ns, ns_to_datetime
 from .._core.typing import BoolArray, Int64Array
 from ..errors import InvalidDataError, InvalidParameterError
 from ..io._csv import CsvScanner
@@ -608,6 +608,58 @@ def _object_times(
     return ns, parsed, naive, empty, outside
 
 
+def _check_resolutions(
+    joined: dict[str, npt.NDArray[Any]],
+    rows: Int64Array,
+    lines: Int64Array,
+    keep: BoolArray,
+    column: str,
+    log: ProblemLog,
+) -> None:
+    """Report (and stop keeping) the rows that give a conversation a resolution before its first
+    message.
+
+    A conversation's resolution is the latest ``resolved_at`` on its rows; when even that is
+    before its first message, every row that gives one is a problem, and the conversation's
+    other rows are loaded as an open conversation.
+    """
+    resolved = joined["resolved_at"]
+    sent = joined["sent_at"]
+    # Only a conversation with a row resolved before that row's own message can fail, so only
+    # those are looked at closely: usually none.
+    early = keep & (resolved != NAT) & (resolved < sent)
+    if not early.any():
+        return
+    conversation = joined["conversation_id"]
+    suspects = set(conversation[early].tolist())
+    first: dict[Any, int] = {}  # conversation -> index of its first message
+    latest: dict[Any, int] = {}  # conversation -> its latest resolved_at
+    for i in np.flatnonzero(keep).tolist():
+        key = conversation[i]
+        if key not in suspects:
+            continue
+        if key not in first or sent[i] < sent[first[key]]:
+            first[key] = i
+        if resolved[i] != NAT:
+            latest[key] = max(latest.get(key, NAT), int(resolved[i]))
+    failing = {key for key, value in latest.items() if value < sent[first[key]]}
+    for i in np.flatnonzero(keep & (resolved != NAT)).tolist():
+        key = conversation[i]
+        if key not in failing:
+            continue
+        at = first[key]
+        where = f"line {int(lines[at])}" if lines[at] >= 0 else f"row {int(rows[at])}"
+        log.add(
+            int(rows[i]),
+            int(lines[i]) if lines[i] >= 0 else None,
+            column,
+            f"a time at or after the first message of conversation {key!r} "
+            f"({ns_to_datetime(int(sent[at]))}, {where})",
+            ns_to_datetime(int(resolved[i])),
+        )
+        keep[i] = False
+
+
 def _build(
     joined: dict[str, npt.NDArray[Any]], mapping: dict[str, str], log: ProblemLog, label: str
 ) -> MessageTable:
@@ -631,6 +683,9 @@ def _build(
                     key[1],
                 )
                 keep[i] = False
+    if "resolved_at" in joined:
+        _check_resolutions(joined, rows, lines, keep, mapping["resolved_at"], log)
+        log.check()
     if not keep.all():
         sel = np.flatnonzero(keep)
         joined = {field: values[sel] for field, values in joined.items()}
