@@ -658,6 +658,33 @@ def test_a_naive_pandas_column_needs_a_time_zone() -> None:
     assert table.conversation_ids.tolist() == ["1"]
 
 
+@pytest.mark.parametrize("library", ["csv", "pandas", "pyarrow"])
+def test_a_mapped_column_whose_name_is_used_twice_is_refused(tmp_path: Path, library: str) -> None:
+    names = ["conv", "when", "who", "who"]
+    data = [["c"], ["2024-05-06T10:00:00Z"], ["customer"], ["agent"]]
+    if library == "csv":
+        source: Any = write(
+            tmp_path, "c,2024-05-06T10:00:00Z,customer,agent", header="conv,when,who,who\n"
+        )
+    elif library == "pandas":
+        pd = pytest.importorskip("pandas")
+        source = pd.DataFrame(dict(enumerate(data))).set_axis(names, axis=1)
+    else:
+        pa = pytest.importorskip("pyarrow")
+        source = pa.table([pa.array(values) for values in data], names=names)
+    with pytest.raises(InvalidDataError, match="'who'") as info:
+        load_messages(source, columns=TIME_COLUMNS)
+    assert info.value.column == "who"
+    assert "one column named 'who'" in str(info.value)
+    # A repeated name that is not mapped is no obstacle.
+    loaded = load_messages(
+        source,
+        columns={"conversation_id": "when", "sent_at": "when", "author": "conv"},
+        authors={"c": "customer"},
+    )
+    assert loaded.rows_used == 1
+
+
 def test_a_pyarrow_table_gives_the_same_table_as_the_records() -> None:
     pa = pytest.importorskip("pyarrow")
     data = frame_data()

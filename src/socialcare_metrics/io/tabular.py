@@ -289,15 +289,13 @@ def _csv_chunks(
     scanner = CsvScanner(path, chunk_size=chunk_size, source=label)
     index = {name: i for i, name in reversed(list(enumerate(scanner.header)))}
     for field, column in mapping.items():
-        if column not in index:
+        try:
+            _check_column(label, field, column, scanner.header)
+        except InvalidDataError as error:
             scanner.close()
             raise InvalidDataError(
-                label,
-                column,
-                scanner.header_line,
-                f"a column named {column!r} for {field!r}",
-                ", ".join(scanner.header),
-            )
+                label, column, scanner.header_line, error.expected, error.got
+            ) from None
     for chunk in scanner:
         bad: list[tuple[int, int | None, str, str, str]] = [
             (b.row, b.line, b.expected, b.found, b.text) for b in chunk.bad
@@ -314,13 +312,20 @@ def _is_arrow(source: object) -> bool:
     return type(source).__module__.startswith("pyarrow") and hasattr(source, "column_names")
 
 
-def _missing_column(label: str, field: str, column: str, available: Sequence[Any]) -> None:
+def _check_column(label: str, field: str, column: str, available: Sequence[Any]) -> None:
+    """Refuse a mapped column that is not there, or whose name more than one column has."""
+    count = sum(1 for name in available if name == column)
+    if count == 1:
+        return
+    expected = f"a column named {column!r} for {field!r}"
+    if count:
+        expected = f"one column named {column!r} for {field!r} (it could be any of them)"
     raise InvalidDataError(
         label,
         column,
         None,
-        f"a column named {column!r} for {field!r}",
-        ", ".join(map(str, available)),
+        expected,
+        ", ".join(map(str, available)) if not count else f"{count} columns named {column!r}",
     )
 
 
@@ -329,8 +334,7 @@ def _frame_chunks(frame: Any, mapping: dict[str, str], label: str) -> Iterator[_
     n = len(frame)
     values: dict[str, Any] = {}
     for field, column in mapping.items():
-        if column not in frame.columns:
-            _missing_column(label, field, column, list(frame.columns))
+        _check_column(label, field, column, list(frame.columns))
         series = frame[column]
         kind = str(series.dtype)
         if field in _TIME_FIELDS and kind.startswith("datetime64"):
@@ -349,8 +353,7 @@ def _arrow_chunks(table: Any, mapping: dict[str, str], label: str) -> Iterator[_
     n = table.num_rows
     values: dict[str, Any] = {}
     for field, column in mapping.items():
-        if column not in table.column_names:
-            _missing_column(label, field, column, table.column_names)
+        _check_column(label, field, column, table.column_names)
         data = table.column(column)
         if field in _TIME_FIELDS and pa.types.is_timestamp(data.type):
             # In the column's own unit (UTC instants when it has a zone): a cast to ns would
