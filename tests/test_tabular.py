@@ -685,6 +685,24 @@ def test_a_mapped_column_whose_name_is_used_twice_is_refused(tmp_path: Path, lib
     assert loaded.rows_used == 1
 
 
+def test_integers_too_large_for_a_float_or_for_printing_are_reported() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        {
+            "conv": pd.Series(["c", 10**5000, "c"], dtype=object),
+            "when": ["2024-05-06T10:00:00Z"] * 3,
+            "who": ["customer"] * 3,
+            "score": pd.Series([0.5, 0.5, 10**400], dtype=object),
+        }
+    )
+    columns = {**TIME_COLUMNS, "sentiment": "score"}
+    result = load_messages(frame, columns=columns, errors="collect")
+    assert [(p.row, p.column) for p in result.problems] == [(1, "conv"), (2, "score")]
+    assert "cannot be shown" in result.problems[0].reason
+    with pytest.raises(InvalidDataError, match="'conv'"):
+        load_messages(frame, columns=columns)
+
+
 def test_a_pyarrow_table_gives_the_same_table_as_the_records() -> None:
     pa = pytest.importorskip("pyarrow")
     data = frame_data()

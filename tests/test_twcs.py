@@ -485,6 +485,25 @@ def test_a_time_outside_the_range_of_the_table_is_reported(tmp_path: Path, when:
     assert [r[1] for r in rows_of(result.table)] == ["1", "3"]
 
 
+def test_an_id_too_long_for_any_integer_is_reported(tmp_path: Path) -> None:
+    # Python refuses int() of more than 4,300 digits with its own ValueError.
+    long = "9" * 5000
+    path = write(
+        tmp_path,
+        f"{long},701,True,{stamp(1)},a,,\n2,702,True,{stamp(2)},b,,{long}\n"
+        f"3,703,True,{stamp(3)},c,,{'0' * 30}2\n",
+    )
+    result = load_twcs(path, errors="collect")
+    assert [(p.line, p.column) for p in result.problems] == [
+        (2, "tweet_id"),
+        (3, "in_response_to_tweet_id"),
+    ]
+    assert "below 2**63" in result.problems[0].reason
+    assert rows_of(result.table)[0][:3] == ("3", "3", "customer")
+    assert parse_uint_text("0" * 30 + "2") == 2
+    assert parse_uint_text("1" + "0" * 19) is None
+
+
 def test_a_file_without_the_twcs_columns_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "other.csv"
     path.write_text("id,when,who\n1,2,3\n")

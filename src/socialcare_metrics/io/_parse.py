@@ -118,13 +118,18 @@ def parse_uint(matrix: UInt8Array, lengths: Int64Array) -> tuple[Int64Array, Boo
 
 
 def parse_uint_text(value: str) -> int | None:
-    """The slow path of `parse_uint` for one value; None when it is not an integer id."""
+    """The slow path of `parse_uint` for one value; None when it is not an integer id.
+
+    A number of more than 19 digits (leading zeros aside) is None too: no int64 holds it, and
+    Python refuses to convert one of thousands of digits.
+    """
     text = value.strip()
     whole, dot, fraction = text.partition(".")
     if (
         not whole.isdigit()
         or not whole.isascii()
         or (dot and (not fraction or fraction.strip("0")))
+        or len(whole.lstrip("0")) > 19
     ):
         return None
     return int(whole)

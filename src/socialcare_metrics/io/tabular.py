@@ -419,7 +419,8 @@ def _convert(
         elif field == "author":
             codes = np.empty(n, dtype=object)
             for i, value in enumerate(raw):
-                word = words.get(str(value).strip().lower()) if not _missing(value) else None
+                text = _as_text(value)
+                word = words.get(text.lower()) if text is not None else None
                 if word is None:
                     bad(i, field, f"one of {', '.join(map(repr, sorted(words)))}", value)
                 codes[i] = word
@@ -453,7 +454,20 @@ def _convert(
             out[field] = flags
         elif field == "text":
             texts = np.empty(n, dtype=object)
-            texts[:] = ["" if _missing(v) and not isinstance(v, str) else str(v) for v in raw]
+            if all(type(value) is str for value in raw):
+                texts[:] = raw
+            else:
+                for i, value in enumerate(raw):
+                    if isinstance(value, str):
+                        texts[i] = value
+                    elif _missing(value):
+                        texts[i] = ""
+                    else:
+                        try:
+                            texts[i] = str(value)
+                        except ValueError:  # an int of more digits than Python will write out
+                            bad(i, field, "a text", value)
+                            texts[i] = ""
             out[field] = texts
         elif field == "tags":
             tags = np.empty(n, dtype=object)
@@ -475,7 +489,7 @@ def _convert(
                     continue
                 try:
                     score = float(value)
-                except (TypeError, ValueError):
+                except (TypeError, ValueError, OverflowError):  # (an int past 1e308)
                     score = math.nan
                 if isinstance(value, bool) or not -1.0 <= score <= 1.0:
                     bad(i, field, "a number in [-1, 1] or nothing", value)
@@ -491,7 +505,10 @@ def _as_text(value: Any) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, str | int | np.integer | float):
-        return str(value).strip()
+        try:
+            return str(value).strip()
+        except ValueError:  # an int of more digits than Python will write out
+            return None
     return None
 
 

@@ -235,7 +235,7 @@ def _read_chunk(chunk: CsvChunk, index: dict[str, int], log: ProblemLog, cols: _
                     failed_text.append(text)
                 else:
                     values[i] = number
-            expected = "a tweet id (a non-negative integer)"
+            expected = "a tweet id (a non-negative integer below 2**63)"
             if allow_empty:
                 expected += " or nothing"
             report(column, np.asarray(failed, dtype=np.int64), expected, failed_text)
