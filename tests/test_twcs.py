@@ -624,6 +624,47 @@ def test_every_tweet_of_the_twcs_head_is_accounted_for() -> None:
     assert len(rows) - 5000 == len(shared) * (len(brands) - 1)
 
 
+@needs_realdata
+def test_a_quote_typed_into_the_twcs_head_leaves_every_other_row_as_it_was(
+    tmp_path: Path,
+) -> None:
+    # The audit's case: one quote inserted into an unquoted text of the 5,000-row head left 237
+    # rows used and 4,485 unreported. The damaged copy is made in a temporary directory.
+    data = HEAD.read_bytes()
+    lines = data.split(b"\n")
+    target = next(
+        i
+        for i, line in enumerate(lines[1:], start=1)
+        if line.count(b",") == 6 and b'"' not in line and i > 100
+    )
+    fields = lines[target].split(b",")
+    fields[4] = fields[4][:3] + b'"' + fields[4][3:]  # into the middle of the text
+    lines[target] = b",".join(fields)
+    path = tmp_path / "damaged.csv"
+    path.write_bytes(b"\n".join(lines))
+    with path.open(newline="", encoding="utf-8") as handle:
+        expected = {row["tweet_id"]: row["text"] for row in csv.DictReader(handle)}
+    assert len(expected) == 5000
+    result = load_twcs(path)
+    assert result.problems == ()
+    assert result.rows_read == result.rows_used == 5000
+    assert {r[1]: r[5] for r in rows_of(result.table)} == expected
+    # A quote at the start of a field opens one for every CSV reader: the rows up to the next
+    # quote become one record, which is reported with the lines it spans.
+    fields = lines[target].split(b",")
+    fields[4] = b'"' + fields[4].replace(b'"', b"")
+    lines[target] = b",".join(fields)
+    path.write_bytes(b"\n".join(lines))
+    with path.open(newline="", encoding="utf-8") as handle:
+        records = len(list(csv.reader(handle))) - 1
+    result = load_twcs(path, errors="collect")
+    assert result.rows_read == records < 5000
+    (problem,) = result.problems
+    assert problem.line == target + 1
+    assert f"the record runs from line {target + 1} to line" in problem.reason
+    assert result.rows_used == records - 1
+
+
 def _in_thread(tweets: list[dict[str, str]], tweet: dict[str, str], root: str) -> bool:
     by_id = {t["tweet_id"]: t for t in tweets}
     while tweet["in_response_to_tweet_id"] in by_id:
