@@ -514,6 +514,11 @@ def test_a_file_without_the_twcs_columns_is_refused(tmp_path: Path) -> None:
     empty.write_text("")
     with pytest.raises(InvalidDataError, match="header"):
         load_twcs(empty)
+    twice = tmp_path / "twice.csv"
+    twice.write_text(HEADER.strip() + ",text\n" + f"1,701,True,{stamp(1)},a,,,b\n")
+    with pytest.raises(InvalidDataError, match="2 columns named 'text'") as info:
+        load_twcs(twice)
+    assert (info.value.column, info.value.row) == ("text", 1)
 
 
 def test_a_file_with_only_a_header_gives_an_empty_table(tmp_path: Path) -> None:

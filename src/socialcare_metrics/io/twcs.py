@@ -180,6 +180,17 @@ def load_twcs(
             "a header naming the twcs columns " + ", ".join(TWCS_COLUMNS),
             header,
         )
+    repeated = [name for name in TWCS_COLUMNS if header.count(name) > 1]
+    if repeated:
+        # Either of the two could be meant: reading the first would be a guess.
+        scanner.close()
+        raise InvalidDataError(
+            source,
+            repeated[0],
+            scanner.header_line,
+            f"one column named {repeated[0]!r}",
+            f"{header.count(repeated[0])} columns named {repeated[0]!r}",
+        )
     log = ProblemLog(source, errors)
     cols = _Columns()
     for chunk in scanner:
