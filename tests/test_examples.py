@@ -23,8 +23,10 @@ from socialcare_metrics import (
     Author,
     MessageTable,
     SlaPolicy,
+    action_rate,
     first_reply_time,
     format_duration,
+    load_twcs,
     reply_wait_time,
     sla_compliance,
     total_replies,
@@ -32,6 +34,8 @@ from socialcare_metrics import (
 from socialcare_metrics._sample import sample_conversations
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+# The real twcs file, outside the repository (its licence is non-commercial), as in test_twcs.py.
+TWCS_HEAD = Path(__file__).resolve().parent.parent.parent / "shared/realdata/twcs/twcs_head5000.csv"
 PACKAGE_ROOT = Path(socialcare_metrics.__file__).resolve().parent.parent
 
 
@@ -108,14 +112,26 @@ def section(out: str, title: str) -> dict[str, dict[str, str]]:
     return by_key
 
 
+def written_files(out: str, label: str, tmp_path: Path) -> list[Path]:
+    """The files an example says it wrote (``label: path``), checked to be under ``tmp_path``."""
+    paths = [Path(p) for p in re.findall(rf"^{re.escape(label)}: (.+)$", out, re.MULTILINE)]
+    assert paths, f"no {label!r} line"
+    for path in paths:
+        assert path.is_file()
+        assert path.resolve().is_relative_to(tmp_path.resolve())
+    return paths
+
+
 def written_file(out: str, label: str, tmp_path: Path) -> Path:
-    """The file an example says it wrote (``label: path``), checked to be under ``tmp_path``."""
-    found = re.search(rf"^{re.escape(label)}: (.+)$", out, re.MULTILINE)
-    assert found, f"no {label!r} line"
-    path = Path(found[1])
-    assert path.is_file()
-    assert path.resolve().is_relative_to(tmp_path.resolve())
+    [path] = written_files(out, label, tmp_path)
     return path
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """The width and height of a PNG image, from its header."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
 def check_quickstart(out: str, tmp_path: Path) -> None:
@@ -277,10 +293,85 @@ def check_bot_replies(out: str, tmp_path: Path) -> None:
     assert with_bots
 
 
+TENTH = 0.0501  # a value rounded to one decimal, with room for the float error of 0.05
+
+
+def check_walkthrough(
+    out: str, tmp_path: Path, table: MessageTable | None = None, source: str = ""
+) -> None:
+    """The walkthrough over the sample export (by default) or over a twcs file."""
+    lines = out.splitlines()
+    if table is None:
+        # The export written and read back holds the sample exactly: every number below is
+        # compared with the sample's own records, not with what the example loaded.
+        sample = sample_conversations(seed=0)
+        table = MessageTable.from_conversations(sample)
+        export = written_files(out, "Chart", tmp_path)[0].parent / "sample-export.csv"
+        with export.open(encoding="utf-8") as handle:
+            header = handle.readline().strip().split(",")
+            assert sum(1 for _ in handle) >= len(table)  # texts may hold line breaks
+        assert header[:4] == ["ticket", "message", "created_at", "sender"]
+        source, who = "sample-export.csv", "agent"
+        assert lines[0] == f"Read {len(table):,} rows of {source}: {len(table):,} used"
+    else:
+        who = "brand"  # the rows read are checked by the caller
+    assert lines[1] == f"  {table!r}"
+
+    first, waits = first_reply_time(table), reply_wait_time(table)
+    replies, actions = total_replies(table).by("agent"), action_rate(table).by("agent")
+    unassigned = int((table.assignee < 0).sum())
+    n_groups = len(table.agent_names) + (1 if unassigned else 0)
+    at = lines.index(f"The busiest {who}s ({min(10, n_groups)} of {n_groups}):")
+    assert lines[at + 1].split() == [
+        who,
+        "conversations",
+        "replies",
+        "first_reply_median_min",
+        "reply_wait_median_min",
+        "action_rate_pct",
+    ]
+    assigned = {
+        name: int((table.assignee == code).sum()) for code, name in enumerate(table.agent_names)
+    }
+    assigned["(none)"] = unassigned
+    rows = [line.split() for line in lines[at + 2 : at + 2 + min(10, n_groups)]]
+    for name, conversations, sent, first_median, wait_median, action in rows:
+        agent = None if name == "(none)" else name
+        assert int(conversations) == assigned[name]
+        assert int(sent) == (replies[agent].count if agent in replies else 0)
+        for cell, result in ((first_median, first), (wait_median, waits)):
+            median = result.by("agent")[agent].median
+            if median is None:
+                assert cell == "<NA>"
+            else:
+                assert float(cell) == pytest.approx(median.total_seconds() / 60, abs=TENTH)
+        share = actions[agent].value
+        assert share is not None
+        assert float(action) == pytest.approx(100 * share, abs=TENTH)
+    # The busiest: by conversations, most first, and none left out is busier.
+    listed = [int(row[1]) for row in rows]
+    assert listed == sorted(listed, reverse=True)
+    left_out = set(assigned) - {row[0] for row in rows}
+    assert all(assigned[name] <= listed[-1] for name in left_out)
+
+    charts = written_files(out, "Chart", tmp_path)
+    assert [path.name for path in charts] == [
+        "first-reply-by-brand.png",
+        "first-reply-distribution.png",
+    ]
+    for path in charts:
+        assert png_size(path) == (800, 400)  # 8 x 4 inches at 100 dpi
+        assert path.stat().st_size > 10_000
+    assert lines[-1] == (
+        f"  {first.count:,} first replies, median {first.median}, {first.pending:,} pending"
+    )
+
+
 CHECKS: dict[str, Callable[[str, Path], None]] = {
     "quickstart.py": check_quickstart,
     "team_report.py": check_team_report,
     "bot_replies.py": check_bot_replies,
+    "walkthrough.py": check_walkthrough,
 }
 
 
@@ -297,3 +388,13 @@ def test_example_runs_and_prints_what_it_should(name: str, tmp_path: Path) -> No
 
 def test_team_report_takes_a_seed(tmp_path: Path) -> None:
     check_team_report(run_example("team_report.py", "5", cwd=tmp_path), tmp_path, seed=5)
+
+
+@pytest.mark.skipif(not TWCS_HEAD.exists(), reason=f"the real twcs file is not at {TWCS_HEAD}")
+def test_walkthrough_reads_a_twcs_file(tmp_path: Path) -> None:
+    out = run_example("walkthrough.py", str(TWCS_HEAD), cwd=tmp_path)
+    loaded = load_twcs(TWCS_HEAD)
+    check_walkthrough(out, tmp_path, loaded.table, TWCS_HEAD.name)
+    assert out.splitlines()[0] == (
+        f"Read {loaded.rows_read:,} rows of {TWCS_HEAD.name}: {loaded.rows_used:,} used"
+    )
