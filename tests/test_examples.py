@@ -7,13 +7,15 @@ with the library's own.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import runpy
 import site
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,17 +23,21 @@ import pytest
 import socialcare_metrics
 from socialcare_metrics import (
     Author,
+    Conversation,
+    Message,
     MessageTable,
     SlaPolicy,
     action_rate,
     first_reply_time,
     format_duration,
     load_twcs,
+    reply_rate,
     reply_wait_time,
     sla_compliance,
     total_replies,
 )
 from socialcare_metrics._sample import sample_conversations
+from socialcare_metrics.reports import SCHEMA_VERSION
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 # The real twcs file, outside the repository (its licence is non-commercial), as in test_twcs.py.
@@ -367,7 +373,87 @@ def check_walkthrough(
     )
 
 
+def check_embedding(out: str, tmp_path: Path) -> None:
+    lines = out.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("SyncError: "))
+    payload = json.loads("\n".join(lines[:at]))
+    assert payload["widget"] == "customer-care-speed"
+    assert payload["as_of"] == "2024-05-06T12:00:00+02:00"
+    assert payload["report_schema"] == SCHEMA_VERSION
+    first, waits, rate, sla = payload["tiles"]
+    # First replies: ticket 1001 after 5 min, 1002 after 30 (the bot's greeting and the internal
+    # note are not replies), 1003 after 80; 1004 is waiting. Every wait: 5, 10, 30 and 80 min;
+    # 1003's second message and 1004 are pending.
+    assert first == {
+        "label": "First reply time (mean)",
+        "seconds": (5 + 30 + 80) * 60 / 3,
+        "text": "38 min",
+        "count": 3,
+        "pending": 1,
+    }
+    assert waits == {
+        "label": "Reply wait time (mean)",
+        "seconds": (5 + 10 + 30 + 80) * 60 / 4,
+        "text": "31 min",
+        "count": 4,
+        "pending": 2,
+    }
+    # 4 of the 6 customer messages got a reply; 2 of the 3 scored first replies came within the
+    # hour (1003 did not; 1004 has waited 30 min as of noon, so it is pending, not scored).
+    assert rate == {"label": "Reply rate", "value": 4 / 6, "text": "66.7%"}
+    assert sla == {"label": "First reply within 1 h", "value": 2 / 3, "text": "67%"}
+    assert payload["agents"] == [
+        {
+            "agent": "ana",
+            "replies": 3,
+            "first_reply_median_seconds": (5 + 80) * 60 / 2,
+            "sla_compliance": 0.5,
+        },
+        {
+            "agent": "ben",
+            "replies": 1,
+            "first_reply_median_seconds": 30 * 60.0,
+            "sla_compliance": 1.0,
+        },
+    ]
+    # The same figures from the helpdesk's tickets as records, not columns.
+    example = runpy.run_path(str(EXAMPLES / "embedding.py"), run_name="embedding_example")
+    authors = {"contact": "customer", "staff": "agent", "automation": "bot"}
+    conversations = [
+        Conversation(
+            str(ticket["id"]),
+            [
+                Message(
+                    m["id"],
+                    datetime.fromisoformat(m["at"]),
+                    authors[m["from"]],
+                    agent_id=m.get("user"),
+                    private=m.get("internal", False),
+                )
+                for m in ticket["messages"]
+            ],
+            channel=ticket["channel"],
+            assignee=ticket["owner"],
+        )
+        for ticket in example["TICKETS"]
+    ]
+    now = datetime.fromisoformat(payload["as_of"])
+    assert first["seconds"] == first_reply_time(conversations, as_of=now).to_dict()["mean"]
+    assert waits["seconds"] == reply_wait_time(conversations, as_of=now).to_dict()["mean"]
+    assert rate["value"] == reply_rate(conversations).value
+    assert sla["value"] == sla_compliance(conversations, example["POLICY"], as_of=now).compliance
+
+    # Bad data: the library's column and row, back in the helpdesk's terms.
+    assert lines[at:] == [
+        "SyncError: cannot compute care metrics: ticket 1005, message 2, field 'at' is "
+        "'2024-05-06T11:45:00'; expected a timezone-aware datetime (this one is naive)",
+        "SyncError: cannot compute care metrics: ticket 1006, message 3, field 'id' is 'm2'; "
+        "expected an id used once per conversation",
+    ]
+
+
 CHECKS: dict[str, Callable[[str, Path], None]] = {
+    "embedding.py": check_embedding,
     "quickstart.py": check_quickstart,
     "team_report.py": check_team_report,
     "bot_replies.py": check_bot_replies,
