@@ -7,6 +7,7 @@ with the library's own.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -14,6 +15,7 @@ import runpy
 import site
 import subprocess
 import sys
+import tomllib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -452,12 +454,26 @@ def check_embedding(out: str, tmp_path: Path) -> None:
     ]
 
 
+def check_pin_definitions(out: str, tmp_path: Path) -> None:
+    # Run as a script, the module runs pytest on itself: every one of its tests passes.
+    module = ast.parse((EXAMPLES / "pin_definitions.py").read_text(encoding="utf-8"))
+    tests = [
+        node.name
+        for node in module.body
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+    ]
+    assert len(tests) >= 5
+    assert re.fullmatch(rf"{len(tests)} passed in [\d.]+s( \(.*\))?", out.splitlines()[-1])
+    assert not re.search(r"failed|error|skipped|warning", out, re.IGNORECASE)
+
+
 CHECKS: dict[str, Callable[[str, Path], None]] = {
     "embedding.py": check_embedding,
     "quickstart.py": check_quickstart,
     "team_report.py": check_team_report,
     "bot_replies.py": check_bot_replies,
     "walkthrough.py": check_walkthrough,
+    "pin_definitions.py": check_pin_definitions,
 }
 
 
@@ -465,6 +481,15 @@ def test_every_example_is_checked() -> None:
     found = {path.name for path in EXAMPLES.glob("*.py")}
     assert found
     assert found == set(CHECKS)
+
+
+def test_examples_are_not_collected_with_the_tests() -> None:
+    # pin_definitions.py is a test module meant for another project's CI: here it runs as a
+    # script (above), not a second time inside this suite.
+    with (EXAMPLES.parent / "pyproject.toml").open("rb") as handle:
+        options = tomllib.load(handle)["tool"]["pytest"]["ini_options"]
+    assert options["testpaths"] == ["tests"]
+    assert "python_files" not in options  # the default, test_*.py and *_test.py
 
 
 @pytest.mark.parametrize("name", sorted(CHECKS))
