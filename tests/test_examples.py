@@ -55,7 +55,7 @@ def example_env(tmp_path: Path) -> dict[str, str]:
     is. Examples write their files into ``tempfile`` directories, here under ``tmp_path``.
     """
     env = dict(os.environ)
-    if str(PACKAGE_ROOT) not in site.getsitepackages():
+    if PACKAGE_ROOT not in {Path(p).resolve() for p in site.getsitepackages()}:
         env["PYTHONPATH"] = os.pathsep.join(
             [str(PACKAGE_ROOT), *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])]
         )
