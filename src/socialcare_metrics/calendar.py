@@ -13,8 +13,11 @@ The rules in one place:
 * An interval whose closing time is not after its opening time crosses midnight and belongs to
   the day it starts on.
 * A holiday or closed date closes its whole local day, midnight to midnight, including the part
-  of a night shift that started the evening before. A date with special hours gets exactly those
-  hours on its local day, and nothing runs into it from the evening before either.
+  of a night shift that started the evening before, and nothing outside it: a night shift that
+  starts on a closed date opens at its midnight, on the next day. A date with special hours gets
+  exactly those hours on its local day, and nothing runs into it from the evening before either;
+  a special interval that crosses midnight runs into the next day unless that day is closed or
+  has special hours of its own.
 * A local time that does not exist (spring forward) moves forward by the gap; one that occurs
   twice (fall back) means its first occurrence.
 """
@@ -1037,13 +1040,20 @@ class BusinessCalendar:
             following = day + one_day
             overridden_next = self._is_overridden(following)
             intervals = self._special_hours.get(day)
+            # A closed day still starts its weekday's night shifts: only their part after
+            # midnight, on the next day, can be open.
+            from_midnight = intervals is None and overridden_today
             if intervals is None:
-                intervals = () if overridden_today else self._weekly[day.weekday()]
+                intervals = self._weekly[day.weekday()]
             midnight = datetime(day.year, day.month, day.day)
             for start, end in intervals:
+                if from_midnight:
+                    start = max(start, _US_PER_DAY)
                 # The next day's own definition governs all of it when it is overridden.
                 if overridden_next:
                     end = min(end, _US_PER_DAY)
+                if end <= start:
+                    continue
                 start_ns = _wall_to_ns(midnight, start, zone)
                 end_ns = _wall_to_ns(midnight, end, zone)
                 # A spring-forward gap can swallow an interval whole (02:15-02:45).
