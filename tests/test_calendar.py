@@ -587,6 +587,28 @@ def test_calendar_is_immutable_hashable_and_pickles() -> None:
             "closed_dates",
         ),
         ({"special_hours": {"2024-12-24": "9-13"}}, "special_hours[2024-12-24]", "HH:MM"),
+        # Odd types and empty values: each is the library's error, naming what was given.
+        ({"hours": "mon-fri"}, "hours", "hours after the weekdays, such as 'mon-fri 09:00-17:00'"),
+        ({"hours": "mon 09:00-17:00; sat"}, "hours", "'sat 09:00-17:00' or 'sat closed'"),
+        ({"hours": {"mon": ""}}, "hours", "'closed'"),
+        ({"special_hours": {"2024-12-24": ""}}, "special_hours[2024-12-24]", "'closed'"),
+        ({"special_hours": [("2024-12-24", "09:00-13:00")]}, "special_hours", "a mapping"),
+        ({"special_hours": "2024-12-24 09:00-13:00"}, "special_hours", "a mapping"),
+        ({"special_hours": 5}, "special_hours", "a mapping"),
+        ({"country": "US", "categories": 5}, "categories", "category names"),
+        ({"country": "US", "categories": [5]}, "categories", "category names"),
+        ({"country": "US", "categories": [["public"]]}, "categories", "category names"),
+        ({"country": "US", "categories": [1, "public"]}, "categories", "category names"),
+        ({"country": "US", "categories": b"public"}, "categories", "category names"),
+        ({"country": "US", "categories": []}, "categories", "at least one"),
+        ({"country": "US", "subdivision": ["CA"]}, "subdivision", "subdivision of US"),
+        ({"country": "US", "subdivision": ""}, "subdivision", "subdivision of US"),
+        ({"closed_dates": 5}, "closed_dates", "collection of them"),
+        ({"closed_dates": b"2024-01-01"}, "closed_dates", "collection of them"),
+        ({"closed_dates": "2024-13-01"}, "closed_dates", "ISO date"),
+        ({"closed_dates": [None]}, "closed_dates", "ISO date"),
+        ({"timezone": "Europe/" + "x" * 5000}, "timezone", "IANA"),
+        ({"timezone": "UTC\0"}, "timezone", "IANA"),
     ],
 )
 def test_bad_construction_is_a_clear_error(
@@ -597,6 +619,19 @@ def test_bad_construction_is_a_clear_error(
         BusinessCalendar(**arguments)
     assert caught.value.parameter == parameter
     assert caught.value.function == "BusinessCalendar"
+
+
+def test_closed_dates_may_be_none_or_a_single_date() -> None:
+    weekdays = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+    assert BusinessCalendar("UTC", "mon-fri 09:00-17:00", closed_dates=None) == weekdays
+    one = BusinessCalendar("UTC", "mon-fri 09:00-17:00", closed_dates=["2024-07-04"])
+    assert BusinessCalendar("UTC", "mon-fri 09:00-17:00", closed_dates="2024-07-04") == one
+    assert BusinessCalendar("UTC", "mon-fri 09:00-17:00", closed_dates=date(2024, 7, 4)) == one
+    assert one.closed_dates == frozenset({date(2024, 7, 4)})
+    # A malformed single date is named whole, not by its first character.
+    with pytest.raises(InvalidParameterError) as caught:
+        BusinessCalendar("UTC", "mon-fri 09:00-17:00", closed_dates="2024-13-01")
+    assert caught.value.got == "2024-13-01"
 
 
 def test_special_hours_alone_are_enough_and_end() -> None:

@@ -111,9 +111,6 @@ _DAY_LOOKUP: Final = {
 _TIME_PATTERN: Final = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?")
 
 
-_CLOSED_WORDS: Final = frozenset({"", "closed"})
-
-
 # A wall-clock interval of one local day, in microseconds from that day's midnight. The end is
 # after the start and may pass 24:00 (a night shift): it then runs into the next day.
 _WallInterval: TypeAlias = tuple[int, int]
@@ -174,7 +171,12 @@ def _parse_day_hours(value: object, *, function: str, parameter: str) -> tuple[_
     """One day's intervals, sorted, validated: none zero-length, none overlapping."""
     pairs: list[tuple[object, object]] = []
     if isinstance(value, str):
-        if value.strip().lower() not in _CLOSED_WORDS:
+        if not value.strip():
+            # An empty day is more likely a blank left by mistake than a decision to close.
+            raise InvalidParameterError(
+                function, parameter, "a day's hours such as '09:00-17:00', or 'closed'", value
+            )
+        if value.strip().lower() != "closed":
             for part in value.split(","):
                 pieces = part.split("-")
                 if len(pieces) != 2:
@@ -251,6 +253,15 @@ def _parse_weekly_hours(value: object) -> tuple[tuple[_WallInterval, ...], ...]:
             if match is None:
                 raise InvalidParameterError(
                     function, parameter, "entries such as 'mon-fri 09:00-17:00'", entry
+                )
+            if not match[2]:
+                days = match[1].strip()
+                raise InvalidParameterError(
+                    function,
+                    parameter,
+                    f"entries with hours after the weekdays, such as '{days} 09:00-17:00' or "
+                    f"'{days} closed'",
+                    entry.strip(),
                 )
             entries.append(
                 (_parse_days(match[1], function=function, parameter=parameter), match[2])
@@ -350,7 +361,8 @@ def _parse_timezone(value: object) -> ZoneInfo:
     if isinstance(value, str):
         try:
             return ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            # OSError: a name too long for a file name.
             pass
     raise InvalidParameterError(
         "BusinessCalendar",
@@ -552,21 +564,25 @@ class BusinessCalendar:
             to one day's hours (``"09:00-17:00"`` or ``[("09:00", "17:00")]``, times as strings
             or ``datetime.time``). A closing time not after the opening time crosses midnight
             (``"22:00-06:00"``) and belongs to the day it starts on; ``"24:00"`` closes at
-            midnight. Days not given are closed.
+            midnight. Days not given are closed; a day written ``"closed"`` is too, but a
+            day given with no hours at all (``"mon-fri"``, ``{"sat": ""}``) is refused as a
+            likely mistake.
         country: A country code of the ``holidays`` package (``"US"``, ``"DE"``, ``"IN"``);
             its holidays are closed all day.
         subdivision: A subdivision code of that country (``"CA"``, ``"BY"``, ``"MH"``).
         categories: Holiday categories of that country (``("public", "optional")``); the
             ``holidays`` package's default (public holidays) when not given.
         holidays: A ``holidays.HolidayBase`` built by the caller, instead of ``country``.
-        closed_dates: Further dates closed all day (``date`` objects or ``"YYYY-MM-DD"``).
+        closed_dates: Further dates closed all day: ``date`` objects or ``"YYYY-MM-DD"``
+            strings, one on its own or a collection of them; ``None`` for none.
         special_hours: Hours for given dates that replace the weekly hours and open a holiday:
             ``{"2024-12-24": "09:00-13:00"}``. ``"closed"`` closes the date.
 
     Raises:
         InvalidParameterError: For an unknown time zone, country, subdivision or category;
-            a malformed time; overlapping or zero-length intervals; a weekday given twice; a
-            date both closed and given special hours; or no open time at all.
+            a malformed time; overlapping or zero-length intervals; a weekday given twice or
+            without hours; a date both closed and given special hours; no open time at all;
+            or an argument of the wrong type (the message names the parameter and what it got).
 
     Examples:
         >>> from datetime import datetime
@@ -619,7 +635,7 @@ class BusinessCalendar:
         subdivision: str | None = None,
         categories: str | Iterable[str] | None = None,
         holidays: holidays_package.HolidayBase | None = None,
-        closed_dates: Iterable[date | str] = (),
+        closed_dates: Iterable[date | str] | date | str | None = (),
         special_hours: Mapping[date | str, DayHours] | None = None,
     ) -> None:
         function = "BusinessCalendar"
@@ -647,19 +663,22 @@ class BusinessCalendar:
                 "a country code when a subdivision or categories are given",
                 None,
             )
-        category_tuple: tuple[str, ...] | None = None
-        if categories is not None:
-            category_tuple = (
-                (categories,) if isinstance(categories, str) else tuple(sorted(set(categories)))
-            )
+        category_tuple = _parse_categories(categories)
         if country is not None:
             _check_country(country, subdivision, category_tuple)
 
-        closed = frozenset(
-            _parse_date(item, function=function, parameter="closed_dates") for item in closed_dates
-        )
+        closed = _parse_closed_dates(closed_dates)
+        if special_hours is None:
+            special_hours = {}
+        elif not isinstance(special_hours, Mapping):
+            raise InvalidParameterError(
+                function,
+                "special_hours",
+                "a mapping of dates to hours, such as {'2024-12-24': '09:00-13:00'}",
+                special_hours,
+            )
         special: dict[date, tuple[_WallInterval, ...]] = {}
-        for key, day_hours in (special_hours or {}).items():
+        for key, day_hours in special_hours.items():
             day = _parse_date(key, function=function, parameter="special_hours")
             if day in special:
                 raise InvalidParameterError(function, "special_hours", "each date given once", key)
@@ -1092,8 +1111,51 @@ class BusinessCalendar:
         return day in self._holiday_dates
 
 
+def _parse_categories(categories: object) -> tuple[str, ...] | None:
+    """Holiday category names, sorted and without repeats; ``None`` for the package's default."""
+    if categories is None:
+        return None
+    if isinstance(categories, str):
+        return (categories,)
+    expected = "holiday category names, such as 'public' or ('public', 'optional')"
+    if not isinstance(categories, Iterable) or isinstance(categories, bytes | bytearray):
+        raise InvalidParameterError("BusinessCalendar", "categories", expected, categories)
+    names = list(categories)
+    if not all(isinstance(name, str) for name in names):
+        raise InvalidParameterError("BusinessCalendar", "categories", expected, categories)
+    if not names:
+        # An empty collection would quietly mean the package's default, not "no holidays".
+        raise InvalidParameterError(
+            "BusinessCalendar",
+            "categories",
+            "at least one holiday category, or None for the package's default",
+            categories,
+        )
+    return tuple(sorted(set(names)))
+
+
+def _parse_closed_dates(closed_dates: object) -> frozenset[date]:
+    """The caller's closed dates: a collection of dates, one date, or ``None`` for none."""
+    function, parameter = "BusinessCalendar", "closed_dates"
+    if closed_dates is None:
+        return frozenset()
+    if isinstance(closed_dates, str | date):
+        # One date on its own; a string must not be read character by character.
+        return frozenset({_parse_date(closed_dates, function=function, parameter=parameter)})
+    if not isinstance(closed_dates, Iterable) or isinstance(closed_dates, bytes | bytearray):
+        raise InvalidParameterError(
+            function,
+            parameter,
+            "a date, an ISO date 'YYYY-MM-DD', or a collection of them",
+            closed_dates,
+        )
+    return frozenset(
+        _parse_date(item, function=function, parameter=parameter) for item in closed_dates
+    )
+
+
 def _check_country(
-    country: object, subdivision: str | None, categories: tuple[str, ...] | None
+    country: object, subdivision: object, categories: tuple[str, ...] | None
 ) -> None:
     import holidays as holidays_package
 
@@ -1106,17 +1168,21 @@ def _check_country(
             "a country code of the holidays package, such as 'US', 'DE' or 'IN'",
             country,
         )
+    codes = supported[country]
+    shown = ", ".join(codes[:10]) + (", ..." if len(codes) > 10 else "")
+    bad_subdivision = InvalidParameterError(
+        function,
+        "subdivision",
+        f"a subdivision of {country} ({shown})" if codes else f"None: {country} has none",
+        subdivision,
+    )
+    # The package would read an empty code as none and fail on a list with a TypeError.
+    if subdivision is not None and not (isinstance(subdivision, str) and subdivision):
+        raise bad_subdivision
     try:
         holidays_package.country_holidays(country, subdiv=subdivision, categories=categories)
     except NotImplementedError:
-        codes = supported[country]
-        shown = ", ".join(codes[:10]) + (", ..." if len(codes) > 10 else "")
-        raise InvalidParameterError(
-            function,
-            "subdivision",
-            f"a subdivision of {country} ({shown})" if codes else f"None: {country} has none",
-            subdivision,
-        ) from None
+        raise bad_subdivision from None
     except ValueError:
         raise InvalidParameterError(
             function, "categories", f"holiday categories of {country}", categories
