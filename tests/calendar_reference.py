@@ -107,8 +107,17 @@ class ReferenceCalendar:
         result = []
         day = first
         while day <= last:
+            # A day's open time lies between its midnights: a day the zone skips (Apia, 30
+            # December 2011) has none, though its wall-clock times read forward into the next.
+            midnight = wall_to_ns(self.zone, day, 0)
+            next_midnight = wall_to_ns(self.zone, day, DAY_SECONDS)
             for start, end in self.open_pieces(day):
-                result.append((wall_to_ns(self.zone, day, start), wall_to_ns(self.zone, day, end)))
+                result.append(
+                    (
+                        max(midnight, wall_to_ns(self.zone, day, start)),
+                        min(next_midnight, wall_to_ns(self.zone, day, end)),
+                    )
+                )
             day += timedelta(days=1)
         return result
 

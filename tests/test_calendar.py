@@ -137,6 +137,28 @@ def test_night_shift_across_dst_changes() -> None:
     assert business(berlin, saturday, saturday + timedelta(days=2)) == 9 * HOUR
 
 
+def test_a_day_the_zone_skips_has_no_hours() -> None:
+    # Samoa went from Thursday 29 December 2011 straight to Saturday 31 December.
+    apia = ZoneInfo("Pacific/Apia")
+    thursday = datetime(2011, 12, 29, tzinfo=apia)
+    saturday = datetime(2011, 12, 31, tzinfo=apia)
+    assert saturday - thursday == timedelta(days=2)  # wall clock; one day in real time
+    # Thursday's night shift ends with Thursday: there is no Friday morning for it to run into.
+    night = BusinessCalendar("Pacific/Apia", {"thu": "20:00-03:00"})
+    assert business(night, thursday, saturday + timedelta(days=1)) == 4 * HOUR
+    assert not night.is_open(datetime(2011, 12, 31, 1, tzinfo=apia))
+    # Friday's hours never happen and do not land on Saturday either; only the part of its
+    # night shift that falls on Saturday's own wall clock, 00:00-02:00, is open, as it would be
+    # after a closed Friday.
+    friday = BusinessCalendar("Pacific/Apia", {"fri": "00:00-00:30, 22:00-02:00"})
+    assert business(friday, thursday, saturday + timedelta(days=1)) == 2 * HOUR
+    assert friday.next_open(thursday) == saturday
+    closed_saturday = BusinessCalendar(
+        "Pacific/Apia", {"fri": "00:00-00:30"}, closed_dates=["2011-12-31"]
+    )
+    assert business(closed_saturday, thursday, saturday + timedelta(days=1)) == timedelta(0)
+
+
 def test_night_shift_on_sunday_runs_into_monday() -> None:
     calendar = BusinessCalendar("UTC", {"sun": "23:00-01:00", "mon": "01:00-02:00"})
     sunday = datetime(2024, 6, 9, tzinfo=UTC)

@@ -19,7 +19,8 @@ The rules in one place:
   a special interval that crosses midnight runs into the next day unless that day is closed or
   has special hours of its own.
 * A local time that does not exist (spring forward) moves forward by the gap; one that occurs
-  twice (fall back) means its first occurrence.
+  twice (fall back) means its first occurrence. Each local day's hours stay between its own
+  midnights, so a day a zone skips whole has none.
 """
 
 from __future__ import annotations
@@ -1059,22 +1060,29 @@ class BusinessCalendar:
             following = day + one_day
             overridden_next = self._is_overridden(following)
             intervals = self._special_hours.get(day)
-            # A closed day still starts its weekday's night shifts: only their part after
-            # midnight, on the next day, can be open.
-            from_midnight = intervals is None and overridden_today
+            # A closed day still starts its weekday's night shifts: their part after midnight,
+            # on the next day, can be open.
+            closed_today = intervals is None and overridden_today
             if intervals is None:
                 intervals = self._weekly[day.weekday()]
             midnight = datetime(day.year, day.month, day.day)
+            # Each local day's wall clock is read on its own: a night shift is its part before
+            # midnight on this day and its part after midnight on the next, which the next
+            # day's own definition governs when it is overridden. Each part stays between its
+            # day's midnights, which matters only for a day a zone skips whole (Apia, 30
+            # December 2011): its times all move forward into the next day, and it has none.
+            pieces: list[tuple[int, int, int]] = []
             for start, end in intervals:
-                if from_midnight:
-                    start = max(start, _US_PER_DAY)
-                # The next day's own definition governs all of it when it is overridden.
-                if overridden_next:
-                    end = min(end, _US_PER_DAY)
-                if end <= start:
-                    continue
-                start_ns = _wall_to_ns(midnight, start, zone)
-                end_ns = _wall_to_ns(midnight, end, zone)
+                if not closed_today:
+                    pieces.append((start, min(end, _US_PER_DAY), 0))
+                if end > _US_PER_DAY and not overridden_next:
+                    pieces.append((_US_PER_DAY, end, 1))
+            if pieces:
+                # The instants of this day's midnight, the next and the one after.
+                bounds = [_wall_to_ns(midnight, k * _US_PER_DAY, zone) for k in range(3)]
+            for piece_start, piece_end, which_day in pieces:
+                start_ns = max(_wall_to_ns(midnight, piece_start, zone), bounds[which_day])
+                end_ns = min(_wall_to_ns(midnight, piece_end, zone), bounds[which_day + 1])
                 # A spring-forward gap can swallow an interval whole (02:15-02:45).
                 if end_ns > start_ns:
                     starts.append(start_ns)
