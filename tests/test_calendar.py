@@ -492,6 +492,118 @@ def test_bad_call_arguments_name_the_parameter(
     assert caught.value.parameter == parameter
 
 
+# The first and last instants int64 nanoseconds since the epoch can hold (the least is NaT).
+FIRST_NS, LAST_NS = -(2**63) + 1, 2**63 - 1
+FIRST_MOMENT = datetime(1677, 9, 21, 0, 12, 43, 145225, tzinfo=UTC)  # whole microseconds
+LAST_MOMENT = datetime(2262, 4, 11, 23, 47, 16, 854775, tzinfo=UTC)
+YEAR_1 = datetime(1, 1, 1, tzinfo=UTC)
+YEAR_3000 = datetime(3000, 1, 1, tzinfo=UTC)
+ORDINARY = datetime(2024, 6, 10, 12, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("call", "parameter"),
+    [
+        (lambda c: c.business_time(YEAR_1, ORDINARY), "start"),
+        (lambda c: c.business_time(ORDINARY, YEAR_3000), "end"),
+        (lambda c: c.business_time(FIRST_MOMENT - timedelta(microseconds=1), ORDINARY), "start"),
+        (lambda c: c.business_time(ORDINARY, LAST_MOMENT + timedelta(microseconds=1)), "end"),
+        # The largest datetime, read in a zone behind UTC, lies after year 9999 in UTC.
+        (lambda c: c.business_time(ORDINARY, datetime.max.replace(tzinfo=NEW_YORK)), "end"),
+        (
+            lambda c: c.business_time(
+                datetime.min.replace(tzinfo=ZoneInfo("Asia/Tokyo")), ORDINARY
+            ),
+            "start",
+        ),
+        (lambda c: c.is_open(YEAR_1), "t"),
+        (lambda c: c.is_open(YEAR_3000), "t"),
+        (lambda c: c.next_open(YEAR_1), "t"),
+        (lambda c: c.next_open(YEAR_3000), "t"),
+        (
+            lambda c: c.business_seconds(
+                np.array(["2024-01-01"], "datetime64[s]"), np.array(["3000-01-01"], "datetime64[s]")
+            ),
+            "ends",
+        ),
+        (
+            lambda c: c.business_nanoseconds(
+                np.array(["0001-01-01"], "datetime64[us]"),
+                np.array(["2024-01-01"], "datetime64[us]"),
+            ),
+            "starts",
+        ),
+        (
+            lambda c: c.business_seconds(
+                np.array(["2024"], "datetime64[Y]"), np.array([10**17], "datetime64[Y]")
+            ),
+            "ends",
+        ),
+        # One step of this unit is 3 ns: the value is 3 times its integer, and out of range.
+        (
+            lambda c: c.business_seconds(
+                np.array([0], "datetime64[3ns]"), np.array([2**62], "datetime64[3ns]")
+            ),
+            "ends",
+        ),
+        (
+            lambda c: c.business_seconds(
+                np.array([0], "datetime64[ps]"), np.array([10], "datetime64[ps]")
+            ),
+            "starts",
+        ),
+        # -2**63 is how int64 time columns (numpy's, pandas', this library's) write NaT.
+        (lambda c: c.business_seconds([0, -(2**63)], [1, 1]), "starts"),
+        (lambda c: c.business_seconds([0, 0], [1, -(2**63)]), "ends"),
+        (lambda c: c.business_seconds([[0], [0, 1]], [[0], [0, 1]]), "starts"),
+    ],
+)
+def test_instants_outside_int64_nanoseconds_are_refused_by_parameter(
+    call: Callable[[BusinessCalendar], Any], parameter: str
+) -> None:
+    calendar = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+    with pytest.raises(InvalidParameterError) as caught:
+        call(calendar)
+    assert caught.value.parameter == parameter
+
+
+def test_instants_at_the_ends_of_the_int64_range_are_answered() -> None:
+    calendar = BusinessCalendar.always_open()
+    # (More than 292 years: too long for int64 nanoseconds, not for a timedelta.)
+    assert calendar.business_time(FIRST_MOMENT, LAST_MOMENT) == LAST_MOMENT - FIRST_MOMENT
+    assert calendar.is_open(FIRST_MOMENT)
+    assert calendar.is_open(LAST_MOMENT)
+    assert calendar.next_open(LAST_MOMENT) == LAST_MOMENT
+    weekdays = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+    assert not weekdays.is_open(LAST_MOMENT)  # a Friday, after hours
+    # datetime64 values of any unit are compared with the range exactly, in their own unit.
+    for unit, first, last in [
+        ("s", "1677-09-21T00:12:44", "2262-04-11T23:47:16"),
+        ("m", "1677-09-21T00:13", "2262-04-11T23:47"),
+        ("h", "1677-09-21T01", "2262-04-11T23"),
+        ("D", "1677-09-22", "2262-04-11"),
+        ("M", "1677-10", "2262-04"),
+        ("Y", "1678", "2262"),
+    ]:
+        ends = np.array([first, last], f"datetime64[{unit}]")
+        starts = ends.copy()
+        nanoseconds = calendar.business_nanoseconds(starts, ends)
+        assert nanoseconds.tolist() == [0, 0]
+        step = np.timedelta64(1, unit)
+        for arguments, name in [((starts - step, ends), "starts"), ((starts, ends + step), "ends")]:
+            with pytest.raises(InvalidParameterError, match="1677-09-21") as caught:
+                calendar.business_nanoseconds(*arguments)
+            assert caught.value.parameter == name
+    # Friday evening: the next opening, Monday, is past the last instant there is.
+    with pytest.raises(InvalidParameterError, match="2262-04-11 23:47:16") as caught:
+        weekdays.next_open(LAST_MOMENT - timedelta(hours=3))
+    assert caught.value.parameter == "t"
+    # A unit of several nanoseconds counts each step as that many.
+    three = np.array([0, 1], "datetime64[3ns]")
+    assert calendar.business_nanoseconds(three[:1], three[1:]).tolist() == [3]
+    assert calendar.business_seconds([FIRST_NS], [LAST_NS]).tolist() == [(2**64 - 2) / 1e9]
+
+
 # --- construction -------------------------------------------------------------------------------
 
 

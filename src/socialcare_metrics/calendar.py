@@ -80,6 +80,13 @@ _INT64_MAX: Final = 2**63 - 1
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+# The first and last instants int64 nanoseconds since the epoch hold (the least int64 is NaT).
+_FIRST_INSTANT: Final = "1677-09-21 00:12:43.145224193"
+
+
+_LAST_INSTANT: Final = "2262-04-11 23:47:16.854775807"
+
+
 _ONE_US: Final = timedelta(microseconds=1)
 
 
@@ -380,14 +387,54 @@ def _instant_ns(value: object, *, function: str, parameter: str) -> int:
     nanoseconds = (value - _EPOCH) // _ONE_US * 1000
     if not _INT64_MIN < nanoseconds <= _INT64_MAX:
         raise InvalidParameterError(
-            function, parameter, "a datetime between 1677-09-21 and 2262-04-11", value
+            function,
+            parameter,
+            "a datetime from 1677-09-21 00:12:43.145225 to 2262-04-11 23:47:16.854775 UTC "
+            "(what int64 nanoseconds since 1970 hold)",
+            value,
         )
     return nanoseconds
 
 
+# The nanoseconds in one step of each fixed-length datetime64 unit.
+_UNIT_NS: Final = {
+    "W": 7 * _NS_PER_DAY,
+    "D": _NS_PER_DAY,
+    "h": 3_600_000_000_000,
+    "m": 60_000_000_000,
+    "s": 1_000_000_000,
+    "ms": 1_000_000,
+    "us": 1_000,
+    "ns": 1,
+}
+
+
+def _unit_limits(dtype: np.dtype[Any]) -> tuple[int, int]:
+    """The least and greatest values of a datetime64 dtype that int64 nanoseconds hold.
+
+    Found in the dtype's own integers, so no value is converted (and possibly wrapped around)
+    before it is checked.
+    """
+    unit, count = np.datetime_data(dtype)
+    step = _UNIT_NS.get(unit)
+    if step is not None:
+        step *= count
+        return -((-(_INT64_MIN + 1)) // step), _INT64_MAX // step
+    # Months and years: numpy rounds an instant down to the step that holds it, and the first
+    # instant is not the start of a month, so the first whole step is the one after.
+    first = np.datetime64(_INT64_MIN + 1, "ns").astype(dtype).astype(np.int64)
+    last = np.datetime64(_INT64_MAX, "ns").astype(dtype).astype(np.int64)
+    return int(first) + 1, int(last)
+
+
 def _as_instants(values: npt.ArrayLike, *, function: str, parameter: str) -> _Int64Array:
     """Epoch nanoseconds from datetime64 values (UTC instants) or integers (epoch ns)."""
-    array = np.asarray(values)
+    expected = "an array of datetime64 values (UTC) or of int64 epoch nanoseconds"
+    try:
+        array = np.asarray(values)
+    except (ValueError, TypeError):
+        # Ragged nested lists, mostly.
+        raise InvalidParameterError(function, parameter, expected, values) from None
     if np.issubdtype(array.dtype, np.datetime64):
         nat = np.isnat(array)
         if nat.any():
@@ -395,16 +442,25 @@ def _as_instants(values: npt.ArrayLike, *, function: str, parameter: str) -> _In
             raise InvalidParameterError(
                 function, parameter, f"instants, not NaT (first NaT at index {where})", "NaT"
             )
-        if np.datetime_data(array.dtype)[0] != "ns":
-            limits = np.array(["1677-09-22", "2262-04-11"], dtype="datetime64[D]")
-            outside = (array < limits[0]) | (array > limits[1])
+        unit = np.datetime_data(array.dtype)[0]
+        if unit in ("ps", "fs", "as"):
+            raise InvalidParameterError(
+                function,
+                parameter,
+                "datetime64 values in nanoseconds or a coarser unit",
+                f"an array of dtype {array.dtype}",
+            )
+        if array.dtype != np.dtype("datetime64[ns]") and unit != "generic":
+            low, high = _unit_limits(array.dtype)
+            raw = array.view(np.int64)
+            outside = (raw < low) | (raw > high)
             if outside.any():
                 index = int(np.argmax(outside))
                 raise InvalidParameterError(
                     function,
                     parameter,
-                    "instants between 1677-09-22 and 2262-04-11 (first outside at index "
-                    f"{_index_text(array.shape, index)})",
+                    f"instants from {_FIRST_INSTANT} to {_LAST_INSTANT} UTC (first outside at "
+                    f"index {_index_text(array.shape, index)})",
                     array.flat[index],
                 )
             array = array.astype("datetime64[ns]")
@@ -948,9 +1004,13 @@ class BusinessCalendar:
                 moment = _EPOCH + timedelta(microseconds=opening // 1000)
                 return moment.astimezone(self._timezone)
             if last_year >= stop:
-                raise InvalidParameterError(
-                    function, "t", "a time before the calendar's last open interval", t
+                expected = (
+                    "a time whose next opening comes before the last instant the library holds, "
+                    f"{_LAST_INSTANT[:26]} UTC"
+                    if any(self._weekly)
+                    else "a time before the calendar's last open interval"
                 )
+                raise InvalidParameterError(function, "t", expected, t)
             # Widen the window a few years at a time: closures rarely last long.
             last_year = min(stop, last_year + 4)
 
@@ -982,6 +1042,14 @@ class BusinessCalendar:
         if result.size == 0:
             return result.reshape(shape)
         low = int(flat_starts.min())
+        if low == _INT64_MIN:
+            index = int(np.argmin(flat_starts))
+            raise InvalidParameterError(
+                function,
+                "starts",
+                f"instants, not NaT (-2**63 as int64; first at index {_index_text(shape, index)})",
+                low,
+            )
         # If every end is before its start the loop below says so; the span just must not invert.
         table = self._table_for(low, max(low, int(flat_ends.max())))
         size = min(_SLICE, result.size)
@@ -995,6 +1063,14 @@ class BusinessCalendar:
             backwards = some_ends < some_starts
             if backwards.any():
                 index = begin + int(np.argmax(backwards))
+                if flat_ends[index] == _INT64_MIN:
+                    raise InvalidParameterError(
+                        function,
+                        "ends",
+                        "instants, not NaT "
+                        f"(-2**63 as int64; first at index {_index_text(shape, index)})",
+                        _INT64_MIN,
+                    )
                 raise InvalidParameterError(
                     function,
                     "ends",
