@@ -1211,3 +1211,108 @@ def test_end_before_start_is_always_an_error(
     ends = [a if i == flip else b for i, (a, b) in enumerate(pairs)]
     with pytest.raises(InvalidParameterError, match=f"index {flip}"):
         calendar.business_seconds(starts, ends)
+
+
+# --- adding open time: the inverse of business time ---------------------------------------------
+
+
+@settings(deadline=None)
+@given(data=st.data(), drawn=calendars())
+def test_adding_open_time_is_the_inverse_of_business_time(
+    data: st.DataObject, drawn: tuple[BusinessCalendar, ReferenceCalendar, date]
+) -> None:
+    calendar, reference, base = drawn
+    pairs = data.draw(ordered_pairs(base))
+    starts = np.array([a for a, _ in pairs], dtype=np.int64)
+    amounts = np.array([reference.business_ns(a, b) for a, b in pairs], dtype=np.int64)
+    due = calendar.add_business_nanoseconds(starts, amounts).tolist()
+    for (a, b), amount, t in zip(pairs, amounts.tolist(), due, strict=True):
+        # The reference measures exactly that much open time up to the due time ...
+        assert reference.business_ns(a, t) == amount
+        assert a <= t <= b
+        if amount == 0:
+            assert t == a
+        else:
+            # ... and it is the earliest such instant.
+            assert reference.business_ns(a, t - 1) == amount - 1
+
+
+@pytest.mark.parametrize(
+    ("hours", "zone", "start", "add", "due"),
+    [
+        # Friday 16:00 plus two open hours: one on Friday, one on Monday from 09:00.
+        (
+            "mon-fri 09:00-17:00",
+            "UTC",
+            datetime(2024, 6, 7, 16, 0),
+            2,
+            datetime(2024, 6, 10, 10, 0),
+        ),
+        # Used up exactly at closing time: the closing time, not Monday's opening.
+        ("mon-fri 09:00-17:00", "UTC", datetime(2024, 6, 7, 16, 0), 1, datetime(2024, 6, 7, 17, 0)),
+        # Written on Saturday: counting starts on Monday at 09:00.
+        (
+            "mon-fri 09:00-17:00",
+            "UTC",
+            datetime(2024, 6, 8, 10, 0),
+            1,
+            datetime(2024, 6, 10, 10, 0),
+        ),
+        # A night shift: Friday 23:00 plus 5 hours runs to Saturday 04:00.
+        ("fri 22:00-06:00", "UTC", datetime(2024, 6, 7, 23, 0), 5, datetime(2024, 6, 8, 4, 0)),
+        # The night of the spring-forward change in Berlin has one wall-clock hour less:
+        # 00:00-06:00 local holds 5 real hours, so 5 hours from midnight end at 06:00 local.
+        (
+            "sun 00:00-06:00",
+            "Europe/Berlin",
+            datetime(2024, 3, 30, 23, 0),  # Sunday 00:00 CET
+            5,
+            datetime(2024, 3, 31, 4, 0),  # Sunday 06:00 CEST
+        ),
+    ],
+)
+def test_adding_open_time_worked_examples(
+    hours: str, zone: str, start: datetime, add: int, due: datetime
+) -> None:
+    calendar = BusinessCalendar(zone, hours)
+    got = calendar.add_business_time(start.replace(tzinfo=UTC), timedelta(hours=add))
+    assert got == due.replace(tzinfo=UTC)
+    assert got.tzinfo == ZoneInfo(zone)
+
+
+def test_adding_open_time_skips_a_holiday() -> None:
+    calendar = BusinessCalendar("America/New_York", "mon-fri 09:00-17:00", country="US")
+    # Wednesday 3 July 2024, 16:00 EDT, plus 2 open hours: the 4th is Independence Day.
+    start = datetime(2024, 7, 3, 16, 0, tzinfo=ZoneInfo("America/New_York"))
+    due = calendar.add_business_time(start, timedelta(hours=2))
+    assert due == datetime(2024, 7, 5, 10, 0, tzinfo=ZoneInfo("America/New_York"))
+
+
+@pytest.mark.parametrize(
+    ("call", "parameter"),
+    [
+        (lambda c: c.add_business_time(datetime(2024, 1, 1), timedelta(hours=1)), "start"),
+        (lambda c: c.add_business_time(datetime(2024, 1, 1, tzinfo=UTC), 3600), "duration"),
+        (
+            lambda c: c.add_business_time(datetime(2024, 1, 1, tzinfo=UTC), -timedelta(hours=1)),
+            "duration",
+        ),
+        (lambda c: c.add_business_nanoseconds([0, 1], [5]), "nanoseconds"),
+        (lambda c: c.add_business_nanoseconds([0], [-5]), "nanoseconds"),
+        (lambda c: c.add_business_nanoseconds([0], [1.5]), "nanoseconds"),
+        (lambda c: c.add_business_nanoseconds(["soon"], [1]), "starts"),
+    ],
+)
+def test_adding_open_time_refuses_bad_arguments(call: Any, parameter: str) -> None:
+    with pytest.raises(InvalidParameterError, match=f"'{parameter}'"):
+        call(BusinessCalendar("UTC", "mon-fri 09:00-17:00"))
+
+
+def test_adding_open_time_to_a_calendar_that_never_opens_again_is_refused() -> None:
+    calendar = BusinessCalendar("UTC", {}, special_hours={"2024-06-10": "09:00-17:00"})
+    start = datetime(2024, 6, 10, 16, 0, tzinfo=UTC)
+    assert calendar.add_business_time(start, timedelta(hours=1)) == datetime(
+        2024, 6, 10, 17, 0, tzinfo=UTC
+    )
+    with pytest.raises(InvalidParameterError, match="'duration'"):
+        calendar.add_business_time(start, timedelta(hours=2))

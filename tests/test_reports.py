@@ -169,7 +169,14 @@ def test_the_views_agree_and_json_follows_the_schema(team: Report, tmp_path: Pat
     data = json.loads(json.dumps(team.to_dict()))
     assert data["schema"] == "socialcare_metrics.team_report"
     assert data["version"] == SCHEMA_VERSION
-    assert set(data["sections"]) == {"agents", "first_reply", "reply_wait", "sla", "slowest"}
+    assert set(data["sections"]) == {
+        "agents",
+        "first_reply",
+        "reply_wait",
+        "sla",
+        "due_next",
+        "slowest",
+    }
     assert set(data["window"]) == {"start", "end", "first message", "last message", "as of"}
     assert (data["window"]["start"], data["window"]["end"]) == (None, None)
     assert "durations" in data["definitions"]
@@ -241,3 +248,17 @@ def test_empty_data_gives_a_report_of_empty_sections() -> None:
 def test_bad_arguments_are_named(table: MessageTable, call: Any, parameter: str) -> None:
     with pytest.raises(InvalidParameterError, match=f"'{parameter}'"):
         call(table)
+
+
+def test_the_team_report_lists_what_breaches_next(table: MessageTable) -> None:
+    end = datetime(2024, 3, 24, 12, tzinfo=UTC)  # a Sunday: the weekend rota is slower
+    policy = SlaPolicy(first_reply=timedelta(hours=8), next_reply=timedelta(hours=24))
+    report = team_report(table, sla=policy, end=end, slowest=3)
+    rows = report.section("due_next").rows()
+    assert len(rows) == 3
+    expected = sla_compliance(table, policy, end=end).due_next(3)
+    assert [r["conversation"] for r in rows] == [i.conversation_id for i in expected]
+    assert [r["due_at"] for r in rows] == [i.due_at.isoformat() for i in expected if i.due_at]
+    assert [r["time_left"] for r in rows] == [i.margin.total_seconds() for i in expected]
+    assert all(r["time_left"] > 0 for r in rows)
+    assert rows == sorted(rows, key=lambda r: r["due_at"])

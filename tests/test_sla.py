@@ -121,6 +121,7 @@ def test_a_pending_wait_becomes_breached_once_as_of_passes_the_target() -> None:
         margin=-US,
         agent="bo",  # an open wait belongs to the conversation's assignee
         channel="twitter",
+        due_at=at(120),
     )
 
 
@@ -610,3 +611,68 @@ def test_empty_input_has_no_as_of_and_prints() -> None:
     assert report.as_of is None
     assert report.compliance is None
     assert "as of -" in str(report)
+
+
+# --- due times: what breaches next -----------------------------------------------------------
+
+
+def _due_policy(calendar: BusinessCalendar | None) -> SlaPolicy:
+    return SlaPolicy(
+        first_reply=timedelta(hours=1),
+        next_reply=timedelta(hours=4),
+        resolution=timedelta(hours=30),
+        calendar=calendar,
+    )
+
+
+@pytest.mark.parametrize(
+    "calendar", [None, BusinessCalendar("Europe/Berlin", "mon-fri 09:00-17:00", country="DE")]
+)
+def test_every_item_falls_due_its_target_after_it_opened(calendar: BusinessCalendar | None) -> None:
+    from socialcare_metrics import sample_conversations
+
+    data = sample_conversations(seed=2, n_conversations=300)
+    report = sla_compliance(data, _due_policy(calendar), end=datetime(2024, 3, 20, 15, tzinfo=UTC))
+    items = report.items()
+    assert items
+    targets = _due_policy(None).targets
+    for item in items:
+        assert item.due_at is not None
+        target = targets[item.target]
+        if calendar is None:
+            assert item.due_at - item.opened_at == target
+        else:
+            assert calendar.business_time(item.opened_at, item.due_at) == target
+            # The earliest such instant: a microsecond earlier the target is not used up yet.
+            earlier = item.due_at - timedelta(microseconds=1)
+            assert calendar.business_time(item.opened_at, earlier) < target
+        if item.status == "pending":
+            assert item.due_at > report.as_of
+            assert item.margin > timedelta(0)
+    pending = [i for i in items if i.status == "pending"]
+    assert pending  # the window's end leaves waits open
+    due = report.due_next(len(pending) + 3)
+    assert [i.due_at for i in due] == sorted(i.due_at for i in pending)
+    assert {(i.conversation_id, i.target, i.opened_at) for i in due} == {
+        (i.conversation_id, i.target, i.opened_at) for i in pending
+    }
+    assert report.due_next(2) == due[:2]
+    assert report.first_reply is not None
+    assert all(i.target == "first_reply" for i in report.first_reply.due_next(10))
+
+
+def test_a_due_time_worked_example_in_business_hours() -> None:
+    calendar = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+    friday = datetime(2024, 6, 7, 16, 0, tzinfo=UTC)
+    conversation = Conversation("c1", [Message("m1", friday, "customer")])
+    report = sla_compliance(
+        [conversation],
+        SlaPolicy(first_reply=timedelta(hours=2), calendar=calendar),
+        as_of=friday + timedelta(minutes=30),
+    )
+    (item,) = report.due_next()
+    # One open hour on Friday, the second on Monday morning: due Monday 10:00; 1 h 30 min left.
+    assert item.due_at == datetime(2024, 6, 10, 10, 0, tzinfo=UTC)
+    assert item.margin == timedelta(hours=1, minutes=30)
+    with pytest.raises(InvalidParameterError, match="'k'"):
+        report.due_next(-1)

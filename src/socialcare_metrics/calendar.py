@@ -973,6 +973,149 @@ class BusinessCalendar:
         # Every boundary is a whole microsecond, as are datetimes, so this division is exact.
         return timedelta(microseconds=int(result[0]) // 1000)
 
+    def add_business_time(self, start: datetime, duration: timedelta) -> datetime:
+        """The instant at which ``duration`` of open time after ``start`` has passed.
+
+        The inverse of [`business_time`][socialcare_metrics.BusinessCalendar.business_time]:
+        ``business_time(start, add_business_time(start, d)) == d``, and the result is the
+        earliest such instant, so a duration that runs out exactly at closing time gives the
+        closing time, not the next opening. Closed time (nights, weekends, holidays) is skipped,
+        and DST changes count as a clock on the wall shows them. A zero duration gives
+        ``start`` itself. This is how an SLA target turns into a due time.
+
+        Args:
+            start: A timezone-aware datetime.
+            duration: Open time to add, a ``timedelta`` >= 0.
+
+        Returns:
+            A datetime in the calendar's time zone.
+
+        Examples:
+            >>> from datetime import datetime, timedelta, timezone
+            >>> calendar = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+            >>> friday_4pm = datetime(2024, 6, 7, 16, 0, tzinfo=timezone.utc)
+            >>> calendar.add_business_time(friday_4pm, timedelta(hours=2))  # Monday 10:00
+            datetime.datetime(2024, 6, 10, 10, 0, tzinfo=zoneinfo.ZoneInfo(key='UTC'))
+        """
+        function = "BusinessCalendar.add_business_time"
+        start_ns = _instant_ns(start, function=function, parameter="start")
+        if not isinstance(duration, timedelta) or duration < timedelta(0):
+            raise InvalidParameterError(function, "duration", "a timedelta >= 0", duration)
+        micros = (duration.days * 86_400 + duration.seconds) * 1_000_000 + duration.microseconds
+        if micros > _INT64_MAX // 1000:
+            raise InvalidParameterError(
+                function, "duration", "a timedelta shorter than 292 years", duration
+            )
+        due = self._add(
+            function,
+            "duration",
+            np.array([start_ns], dtype=np.int64),
+            np.array([micros * 1000], dtype=np.int64),
+        )
+        moment = _EPOCH + timedelta(microseconds=int(due[0]) // 1000)
+        return moment.astimezone(self._timezone)
+
+    def add_business_nanoseconds(
+        self, starts: npt.ArrayLike, nanoseconds: npt.ArrayLike
+    ) -> npt.NDArray[np.int64]:
+        """`add_business_time` for whole arrays: each start plus its open nanoseconds, exact.
+
+        Args:
+            starts: UTC instants as ``datetime64`` values, or int64 epoch nanoseconds.
+            nanoseconds: Open time to add to each start, integers >= 0, in the same shape.
+
+        Returns:
+            int64 epoch nanoseconds (UTC), shaped like ``starts``: for each pair the earliest
+                instant ``t`` with ``business_nanoseconds(start, t) == nanoseconds``.
+        """
+        function = "BusinessCalendar.add_business_nanoseconds"
+        starts_ns = _as_instants(starts, function=function, parameter="starts")
+        try:
+            amounts = np.asarray(nanoseconds)
+        except (ValueError, TypeError):
+            amounts = np.asarray(None)
+        if amounts.dtype.kind not in "iu" or amounts.shape != starts_ns.shape:
+            raise InvalidParameterError(
+                function,
+                "nanoseconds",
+                f"an array of integers in the shape of starts {starts_ns.shape}",
+                nanoseconds,
+            )
+        if amounts.size and (amounts.min() < 0 or amounts.max() > _INT64_MAX):
+            index = int(np.argmax((amounts < 0) | (amounts > _INT64_MAX)))
+            raise InvalidParameterError(
+                function,
+                "nanoseconds",
+                f"integers >= 0 that fit in int64 (first not at index "
+                f"{_index_text(amounts.shape, index)})",
+                amounts.flat[index],
+            )
+        shape = starts_ns.shape
+        if not starts_ns.size:
+            return np.empty(shape, dtype=np.int64)
+        flat = starts_ns.reshape(-1)
+        if int(flat.min()) == _INT64_MIN:
+            raise InvalidParameterError(function, "starts", "instants, not NaT", "NaT")
+        return self._add(
+            function, "nanoseconds", flat, amounts.reshape(-1).astype(np.int64)
+        ).reshape(shape)
+
+    def _add(
+        self,
+        function: str,
+        parameter: str,
+        starts: _Int64Array,
+        amounts: _Int64Array,
+        *,
+        strict: bool = True,
+    ) -> _Int64Array:
+        """Each start plus its open nanoseconds: the earliest instant where the open time is used
+        up. Widens the table of open intervals a few years at a time until every due time fits;
+        one that never comes (before 2262, or after the last special hours of a calendar with no
+        weekly hours) is an error, or ``NAT`` when not ``strict``."""
+        first_year, last_year = self._years_for(int(starts.min()), int(starts.max()))
+        stop = _LAST_YEAR
+        if not any(self._weekly):
+            stop = min(stop, max((day.year for day in self._special_hours), default=0) + 1)
+        while True:
+            table = self._table_for_years(first_year, last_year)
+            lengths = table.ends - table.starts
+            if float(lengths.sum(dtype=np.float64)) >= 2.0**62:
+                raise InvalidParameterError(
+                    function,
+                    "starts",
+                    "instants within about 140 years of open time of each other",
+                    "a wider span",
+                )
+            before = np.zeros(lengths.shape[0] + 1, dtype=np.int64)
+            np.cumsum(lengths, out=before[1:])
+            # Open time from the table's first interval up to each start, then the target.
+            index = np.searchsorted(table.starts, starts, side="right") - 1
+            at = np.maximum(index, 0)
+            inside = np.minimum(starts, table.ends[at] if lengths.size else starts)
+            opened = before[at] + (inside - table.starts[at]) if lengths.size else 0 * starts
+            opened = np.where(index >= 0, opened, 0)
+            target = opened + amounts
+            if bool((target <= before[-1]).all()):
+                break
+            if last_year >= stop:
+                if not strict:
+                    break
+                late = int(np.argmax(target > before[-1]))
+                raise InvalidParameterError(
+                    function,
+                    parameter,
+                    f"a duration the calendar's open hours use up before {_LAST_INSTANT[:26]} UTC",
+                    int(amounts[late]),
+                )
+            last_year = min(stop, last_year + 4)
+        # The interval in which the target is reached: the first whose end reaches it.
+        k = np.searchsorted(before[1:], target, side="left")
+        k = np.minimum(k, max(lengths.shape[0] - 1, 0))
+        due = table.starts[k] + (target - before[k]) if lengths.size else starts.copy()
+        due = np.where(target <= before[-1], due, _INT64_MIN)  # never, when not strict
+        return np.where(amounts == 0, starts, due).astype(np.int64)
+
     def is_open(self, t: datetime) -> bool:
         """Whether the calendar is open at ``t`` (intervals include their opening instant)."""
         instant = _instant_ns(t, function="BusinessCalendar.is_open", parameter="t")

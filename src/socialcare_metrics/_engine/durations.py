@@ -9,7 +9,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from .._core.time import ns_to_datetime
+from .._core.time import NAT, ns_to_datetime
 from .._core.typing import Int64Array
 from ..calendar import BusinessCalendar
 from ..errors import InvalidDataError, InvalidParameterError
@@ -97,3 +97,17 @@ def measure(
             )
         return ns
     return np.asarray(calendar.business_nanoseconds(start, end), dtype=np.int64)
+
+
+def due_times(
+    starts: Int64Array, targets: Int64Array, calendar: BusinessCalendar | None, function: str
+) -> Int64Array:
+    """When each item's target falls due: ``start + target`` of wall-clock time, or of the
+    calendar's open time. ``NAT`` where that instant is beyond what int64 nanoseconds hold (or
+    the calendar never opens long enough again)."""
+    if calendar is not None:
+        if not starts.size:
+            return starts.copy()
+        return calendar._add(function, "policy", starts, targets, strict=False)
+    limit = np.iinfo(np.int64).max - targets
+    return np.where(starts <= limit, starts + np.minimum(targets, limit), NAT).astype(np.int64)

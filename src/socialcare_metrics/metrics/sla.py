@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from .._core.time import ns_to_datetime
 from .._core.typing import BoolArray, Int8Array, Int64Array
-from .._engine.durations import measure, timedelta_ns
+from .._engine.durations import due_times, measure, timedelta_ns
 from .._engine.inputs import Data, message_inputs
 from .._engine.resolution import resolution_items
 from .._engine.sla import TARGETS, SlaPolicy, SlaTargetName, classify
@@ -178,6 +178,7 @@ def sla_compliance(
     opened = np.concatenate(starts)
     actual = measure(opened, np.concatenate(ends), calendar, function)
     target_ns = np.concatenate(targets_ns)
+    due = due_times(opened, target_ns, calendar, function)
     is_closed = np.concatenate(closed)
     keys = GroupKeys(
         agent=np.concatenate(agents),
@@ -195,6 +196,7 @@ def sla_compliance(
             status=classify(is_closed, actual, target_ns),
             actual_ns=actual,
             target_ns=target_ns,
+            due_ns=due,
             conversation=Labels(
                 codes=np.concatenate(conversations).astype(np.int64, copy=False),
                 names=table.conversation_ids,

@@ -33,6 +33,7 @@ from ..records import Task
 from ..results._base import Groups
 from ..results.durations import DurationResult, format_duration
 from ..results.series import WEEKDAYS
+from ..results.sla import SlaReport
 from ..tables.messages import MessageTable
 from ._report import Chart, Report, Section
 
@@ -208,6 +209,8 @@ def team_report(
     - ``reply_wait``: every wait (reply wait time), the same statistics;
     - ``sla`` (when ``sla`` is given): achieved, breached and pending items and compliance per
       agent;
+    - ``due_next`` (when ``sla`` is given): the pending items that fall due first, with their
+      due time and the time left: what breaches next unless someone answers;
     - ``slowest``: the slowest replies of the period, with the agent and conversation.
 
     Args:
@@ -332,6 +335,7 @@ def team_report(
             )
         )
         definitions["sla"] = _sla_text(sla)
+        sections.append(_due_section(report, slowest))
     sections.append(_slowest_section(by_waits, slowest))
     first_message, last_message = _span(table)
     return Report(
@@ -365,6 +369,25 @@ def _sla_text(policy: SlaPolicy) -> str:
 
 def _handled_total(table: MessageTable, start_ns: int | None) -> int:
     return int(np.unique(table.conversation[_replies(table, start_ns)]).shape[0])
+
+
+def _due_section(report: SlaReport, k: int) -> Section:
+    items = report.due_next(k)
+    return Section(
+        "due_next",
+        f"Due next: the {k} pending SLA items that breach first unless answered",
+        {
+            "agent": [item.agent for item in items],
+            "conversation": [item.conversation_id for item in items],
+            "target": [item.target.replace("_", " ") for item in items],
+            "customer_wrote": [item.opened_at for item in items],
+            "due_at": [item.due_at for item in items],
+            "time_left": [item.margin.total_seconds() for item in items],
+        },
+        {"agent": "key", "time_left": "duration"},
+        f"as of {report.as_of.isoformat() if report.as_of else 'the last message'}; time left "
+        "counts open time when the policy has a calendar",
+    )
 
 
 def _slowest_section(groups: Groups[DurationResult], k: int) -> Section:

@@ -10,7 +10,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .._core.time import ns_to_datetime
+from .._core.time import NAT, ns_to_datetime
 from .._core.typing import Int8Array, Int64Array
 from .._core.validation import check_count
 from .._engine.durations import ns_to_timedelta
@@ -38,7 +38,10 @@ class SlaItem:
     """One item measured against its target: a wait, or a conversation for resolution.
 
     ``duration`` is how long it took, or for an open item how old it is at ``as_of``; ``margin``
-    is the target minus that, negative when breached (for a pending item: the time left).
+    is the target minus that, negative when breached (for a pending item: the time left, in
+    business time when the policy has a calendar). ``due_at`` is when the target fell or falls
+    due: ``opened_at`` plus the target, of open time when the policy has a calendar (``None``
+    past 2262).
     ``agent`` is who closed the wait with their reply; an open wait's, and a resolution's, is the
     conversation's assignee; ``None`` is unassigned (or a reply without an agent id).
     """
@@ -51,6 +54,7 @@ class SlaItem:
     margin: timedelta
     agent: str | None
     channel: str | None
+    due_at: datetime | None = None
 
 
 def _percent(value: float | None) -> str:
@@ -69,6 +73,7 @@ class _SlaItems(Result):
     _status: Int8Array = attrs.field(metadata=ITEM)  # ACHIEVED, BREACHED or PENDING
     _actual_ns: Int64Array = attrs.field(metadata=ITEM)  # duration, or age at as_of (open)
     _target_ns: Int64Array = attrs.field(metadata=ITEM)
+    _due_ns: Int64Array = attrs.field(metadata=ITEM)  # opened + target (open time), NAT: never
     _conversation: Labels = attrs.field(metadata=ITEM)
     _keys: GroupKeys = attrs.field(metadata=ITEM)
 
@@ -154,6 +159,7 @@ class _SlaItems(Result):
             margin=ns_to_timedelta(int(self._target_ns[i]) - int(self._actual_ns[i])),
             agent=None if agent < 0 else self._keys.agent_names[agent],
             channel=None if channel < 0 else self._keys.channel_names[channel],
+            due_at=None if self._due_ns[i] == NAT else ns_to_datetime(int(self._due_ns[i])),
         )
 
     def items(self) -> list[SlaItem]:
@@ -169,6 +175,18 @@ class _SlaItems(Result):
         margin = self._target_ns - self._actual_ns
         order = np.argsort(margin, kind="stable")[:k]
         return [self._item(int(i)) for i in order]
+
+    def due_next(self, k: int = 5) -> list[SlaItem]:
+        """The ``k`` pending items that fall due first: what breaches next unless answered.
+
+        Ordered by `SlaItem.due_at`, earliest first (ties keep the result's order); each item's
+        ``margin`` is its time left at `as_of`.
+        """
+        k = check_count(k, f"{type(self).__name__}.due_next", "k")
+        pending = np.flatnonzero(self._status == PENDING)
+        due = self._due_ns[pending]
+        order = np.argsort(np.where(due == NAT, np.iinfo(np.int64).max, due), kind="stable")
+        return [self._item(int(i)) for i in pending[order[:k]]]
 
     def _counts_dict(self) -> dict[str, Any]:
         return self.summary_row()
@@ -242,6 +260,7 @@ class SlaReport(_SlaItems):
             status=part._status,
             actual_ns=part._actual_ns,
             target_ns=part._target_ns,
+            due_ns=part._due_ns,
             conversation=part._conversation,
             keys=part._keys,
             name=name,
