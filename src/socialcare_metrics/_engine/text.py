@@ -312,7 +312,8 @@ def _scan(texts: Sequence[str], ascii_batch: bool, options: TextOptions) -> list
         return tokens
     normalized = _SEPARATOR.join(normalize_text(t) for t in joined.split(_SEPARATOR))
     pattern = _UNICODE_SCAN_BREAKS if options.bigrams else _UNICODE_SCAN
-    return pattern.findall(normalized)
+    found: list[str] = pattern.findall(normalized)
+    return found
 
 
 def tokenize_one(text: str, options: TextOptions, *, force_unicode: bool = False) -> list[str]:
