@@ -1,8 +1,8 @@
 """socialcare_metrics: exact, fast metrics for social-media customer care.
 
 Everything public is importable from here. The same names live in public modules by layer:
-``errors``, ``records``, ``calendar``, ``tables``, ``metrics``, ``results``, ``io``, ``cli`` and
-``testing``; the modules whose names start with an underscore are private.
+``errors``, ``records``, ``calendar``, ``tables``, ``metrics``, ``results``, ``io``, ``cli``,
+``testing`` and ``text``; the modules whose names start with an underscore are private.
 """
 
 from ._sample import sample_conversations
@@ -11,6 +11,7 @@ from .calendar import BusinessCalendar
 from .errors import InvalidDataError, InvalidParameterError, InvalidRecordError, SocialCareError
 from .io import LoadResult, RowProblem, TabularSource, load_ibm_cdp, load_messages, load_twcs
 from .metrics import (
+    Segment,
     SlaPolicy,
     action_rate,
     call_deflection,
@@ -30,6 +31,7 @@ from .metrics import (
     time_to_action,
     total_replies,
     unique_messages_replied,
+    voice_of_customer,
 )
 from .records import Author, Conversation, Message, SurveyKind, SurveyResponse, Task
 from .results import (
@@ -59,6 +61,10 @@ from .results import (
     SlowTask,
     SlowWait,
     TaskPerformance,
+    TermCounts,
+    TermExample,
+    TermScore,
+    VoiceResult,
     VolumeSeries,
     format_duration,
 )
@@ -95,6 +101,7 @@ __all__ = [
     "RateResult",
     "ReplyVolumeResult",
     "RowProblem",
+    "Segment",
     "SlaItem",
     "SlaPolicy",
     "SlaReport",
@@ -108,6 +115,10 @@ __all__ = [
     "TabularSource",
     "Task",
     "TaskPerformance",
+    "TermCounts",
+    "TermExample",
+    "TermScore",
+    "VoiceResult",
     "VolumeSeries",
     "__version__",
     "action_rate",
@@ -133,4 +144,5 @@ __all__ = [
     "time_to_action",
     "total_replies",
     "unique_messages_replied",
+    "voice_of_customer",
 ]

@@ -10,6 +10,7 @@ keys its result can be grouped by), so that tools and tests can walk all of them
 
 # None of the modules imported here imports this package back (the registry module needs only
 # ``errors``), so REGISTRY, built last from the functions and result types, forms no cycle.
+from .._engine.segments import Segment
 from .._engine.sla import SlaPolicy
 from ..results.attainment import AttainmentResult
 from ..results.counts import CountResult, RateResult, ReplyVolumeResult
@@ -19,6 +20,7 @@ from ..results.series import HourOfWeekResult, VolumeSeries
 from ..results.sla import SlaReport
 from ..results.surveys import CsatResult, NpsResult
 from ..results.tasks import TaskPerformance
+from ..results.voice import VoiceResult
 from ._registry import Metric, Registry
 from .attainment import expectation_attainment
 from .deflection import call_deflection
@@ -28,6 +30,7 @@ from .satisfaction import csat, nps
 from .sla import sla_compliance
 from .speed import first_reply_time, reply_wait_time
 from .tasks import task_performance
+from .voice import voice_of_customer
 from .volume import (
     action_rate,
     messages_received,
@@ -42,6 +45,7 @@ __all__ = [
     "REGISTRY",
     "Metric",
     "Registry",
+    "Segment",
     "SlaPolicy",
     "action_rate",
     "call_deflection",
@@ -61,6 +65,7 @@ __all__ = [
     "time_to_action",
     "total_replies",
     "unique_messages_replied",
+    "voice_of_customer",
 ]
 
 # The by() keys of each kind of result.
@@ -219,6 +224,15 @@ REGISTRY = Registry(
             "contacts",
             (),
             "Social contacts against phone and email: ratio, share and estimated savings.",
+        ),
+        # Content.
+        Metric(
+            "voice_of_customer",
+            voice_of_customer,
+            VoiceResult,
+            "messages",
+            _BY_ITEM,
+            "The terms that set a segment of customer messages apart (log-odds, Dirichlet prior).",
         ),
     ]
 )

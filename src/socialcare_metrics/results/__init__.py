@@ -26,6 +26,7 @@ from .series import HourOfWeekResult, VolumeSeries
 from .sla import SlaItem, SlaReport, SlaResult
 from .surveys import CsatResult, FollowUp, NpsResult
 from .tasks import SlowTask, TaskPerformance
+from .voice import TermCounts, TermExample, TermScore, VoiceResult
 
 __all__ = [
     "ASSISTED_CONTACT_COST",
@@ -55,6 +56,10 @@ __all__ = [
     "SlowTask",
     "SlowWait",
     "TaskPerformance",
+    "TermCounts",
+    "TermExample",
+    "TermScore",
+    "VoiceResult",
     "VolumeSeries",
     "format_duration",
 ]
