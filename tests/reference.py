@@ -105,3 +105,14 @@ def replied_message_ids(
                 out.update((conv.id, i) for i in pending)
                 pending = []
     return out
+
+
+def reference_resolved(conv: Conversation) -> bool:
+    """Whether a conversation is resolved: it has a resolved_at and no public customer message
+    was sent strictly after it (one at exactly resolved_at does not reopen it)."""
+    if conv.resolved_at is None:
+        return False
+    for m in conv.messages:
+        if m.author is Author.CUSTOMER and not m.private and m.sent_at > conv.resolved_at:
+            return False
+    return True

@@ -235,7 +235,17 @@ def test_distribution_over_nothing() -> None:
 
 @pytest.mark.parametrize(
     "bounds",
-    [[], [HOUR, HOUR], [2 * HOUR, HOUR], [timedelta(0)], [-HOUR], [3600], "1h", None],
+    [
+        [],
+        [HOUR, HOUR],
+        [2 * HOUR, HOUR],
+        [timedelta(0)],
+        [-HOUR],
+        [3600],
+        "1h",
+        None,
+        [HOUR, timedelta(days=300 * 365)],  # beyond int64 nanoseconds: was an OverflowError
+    ],
 )
 def test_bad_bounds(bounds: object) -> None:
     with pytest.raises(InvalidParameterError, match="distribution\\(\\): 'bounds' must be"):

@@ -1,46 +1,40 @@
-"""The command line: `socialcare-metrics demo` prints what the library computes."""
+"""The command line: `report FILE` and `demo` print the library's reports, and say what is wrong."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
-import statistics
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from importlib import metadata
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from socialcare_metrics import (
-    Author,
-    Conversation,
-    DurationResult,
+    BusinessCalendar,
     InvalidParameterError,
+    MessageTable,
+    SlaPolicy,
     cli,
-    first_reply_time,
-    format_duration,
-    reply_wait_time,
+    load_messages,
+    load_twcs,
 )
 from socialcare_metrics._sample import sample_conversations
+from socialcare_metrics.reports import activity_report, team_report
 
 SEED = 3
 N = 400
 ARGS = ["demo", "--seed", str(SEED), "--conversations", str(N)]
-TITLES = {"first_reply_time": "First reply time", "reply_wait_time": "Reply wait time"}
 
 
 @pytest.fixture(scope="module")
-def conversations() -> list[Conversation]:
-    return sample_conversations(seed=SEED, n_conversations=N)
-
-
-@pytest.fixture(scope="module")
-def expected(conversations: list[Conversation]) -> dict[str, DurationResult]:
-    return {
-        "first_reply_time": first_reply_time(conversations),
-        "reply_wait_time": reply_wait_time(conversations),
-    }
+def table() -> MessageTable:
+    return MessageTable.from_conversations(sample_conversations(seed=SEED, n_conversations=N))
 
 
 def run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
@@ -49,220 +43,287 @@ def run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, 
     return code, out, err
 
 
-def cells(line: str) -> list[str]:
-    # Columns are at least two spaces apart; a duration ("4 h 2 min") holds single spaces only.
-    return re.split(r"\s{2,}", line.strip())
+# --- demo -----------------------------------------------------------------------------------------
 
 
-def section(text: str, title: str) -> list[str]:
-    """The lines of the report under ``title``, up to the next metric's title."""
-    lines = text.splitlines()
-    start = lines.index(title)
-    assert lines[start + 1] == "=" * len(title)
-    end = next(
-        (i for i in range(start + 2, len(lines)) if lines[i + 1 : i + 2] == ["=" * len(lines[i])]),
-        len(lines),
-    )
-    return lines[start + 2 : end]
-
-
-def block(lines: list[str], heading_prefix: str) -> list[list[str]]:
-    """The rows (as cells) of the indented table after the line starting with the prefix."""
-    start = next(i for i, line in enumerate(lines) if line.startswith(heading_prefix))
-    rows = []
-    for line in lines[start + 1 :]:
-        if not line.startswith("  "):
-            break
-        rows.append(cells(line))
-    return rows
-
-
-def summary(lines: list[str]) -> dict[str, str]:
-    out = {}
-    for line in lines:
-        if not line.startswith("  "):
-            break
-        label, value = cells(line)
-        out[label] = value
-    return out
-
-
-def stats_row(result: DurationResult) -> list[str]:
-    return [
-        str(result.count),
-        str(result.pending),
-        *(
-            format_duration(value)
-            for value in (result.mean, result.median, result.p90, result.min, result.max)
-        ),
-    ]
-
-
-# --- the text report ------------------------------------------------------------------------------
-
-
-def test_demo_prints_what_the_library_computes(
-    capsys: pytest.CaptureFixture[str], expected: dict[str, DurationResult]
+def test_demo_prints_the_team_and_activity_reports(
+    capsys: pytest.CaptureFixture[str], table: MessageTable
 ) -> None:
     code, out, err = run(capsys, ARGS)
-    assert code == 0
-    assert err == ""
-    assert f"seed {SEED}, {N} conversations" in out
-    for name, title in TITLES.items():
-        result = expected[name]
-        lines = section(out, title)
-        assert summary(lines) == {
-            "count": str(result.count),
-            "pending": str(result.pending),
-            "mean": format_duration(result.mean),
-            "median": format_duration(result.median),
-            "p90": format_duration(result.p90),
-            "min": format_duration(result.min),
-            "max": format_duration(result.max),
-        }
-        slowest = block(lines, "Slowest 5")
-        assert slowest[0] == ["conversation", "wait", "customer wrote"]
-        assert [row[:2] for row in slowest[1:]] == [
-            [s.conversation_id, format_duration(s.duration)] for s in result.slowest(5)
-        ]
-        assert [row[2] for row in slowest[1:]] == [
-            s.opened_at.strftime("%Y-%m-%d %H:%M UTC") for s in result.slowest(5)
-        ]
-        for key in ("agent", "channel"):
-            rows = block(lines, f"By {key}")
-            assert rows[0] == [key, "count", "pending", "mean", "median", "p90", "min", "max"]
-            groups = result.by(key)
-            assert [row[0] for row in rows[1:]] == ["(none)" if k is None else k for k in groups]
-            assert [row[1:] for row in rows[1:]] == [stats_row(part) for part in groups.values()]
+    assert (code, err) == (0, "")
+    header, _, body = out.partition("\n\n")
+    assert f"seed {SEED}, {N:,} conversations, {len(table):,} messages" in header
+    assert body == str(team_report(table)) + "\n" + str(activity_report(table))
+    assert out.isascii()  # prints on any console
 
 
-def test_demo_numbers_match_a_plain_walk_of_the_conversations(
-    capsys: pytest.CaptureFixture[str], conversations: list[Conversation]
+def test_demo_options_reach_the_reports(
+    capsys: pytest.CaptureFixture[str], table: MessageTable
 ) -> None:
-    # An independent reading of the waits, in plain Python over the records: a wait opens at the
-    # oldest unanswered customer message and closes at the next public agent reply.
-    first: list[float] = []
-    every: list[float] = []
-    first_pending = every_pending = 0
-    for conv in conversations:
-        opened = None
-        n_waits = 0
-        for m in conv.messages:
-            if m.private:
-                continue
-            if m.author is Author.CUSTOMER and opened is None:
-                opened = m.sent_at
-            elif m.author is Author.AGENT and opened is not None:
-                seconds = (m.sent_at - opened).total_seconds()
-                every.append(seconds)
-                if n_waits == 0:
-                    first.append(seconds)
-                n_waits += 1
-                opened = None
-        if opened is not None:
-            every_pending += 1
-            first_pending += n_waits == 0
-    code, out, _ = run(capsys, ARGS)
+    argv = [*ARGS, "--sla", "first=1h,next=30min", "--period", "week", "--tz", "Europe/Berlin"]
+    argv += ["--hours", "mon-fri 09:00-17:00", "--holidays", "DE:BY", "--bot-replies"]
+    code, out, _ = run(capsys, [*argv, "--json"])
     assert code == 0
-    for title, values, pending in (
-        ("First reply time", first, first_pending),
-        ("Reply wait time", every, every_pending),
-    ):
-        shown = summary(section(out, title))
-        assert shown["count"] == str(len(values))
-        assert shown["pending"] == str(pending)
-        assert shown["mean"] == format_duration(timedelta(seconds=statistics.fmean(values)))
-        assert shown["median"] == format_duration(statistics.median(values))
-        p90 = statistics.quantiles(values, n=10, method="inclusive")[8]
-        assert shown["p90"] == format_duration(p90)
-        assert shown["min"] == format_duration(min(values))
-        assert shown["max"] == format_duration(max(values))
-
-
-def test_demo_is_deterministic(capsys: pytest.CaptureFixture[str]) -> None:
-    _, once, _ = run(capsys, ARGS)
-    _, twice, _ = run(capsys, ARGS)
-    _, other, _ = run(capsys, ["demo", "--seed", str(SEED + 1), "--conversations", str(N)])
-    assert once == twice
-    assert once != other
+    data = json.loads(out)
+    calendar = BusinessCalendar(
+        "Europe/Berlin", "mon-fri 09:00-17:00", country="DE", subdivision="BY"
+    )
+    policy = SlaPolicy(
+        first_reply=timedelta(hours=1), next_reply=timedelta(minutes=30), calendar=calendar
+    )
+    team = team_report(table, calendar=calendar, sla=policy, bot_replies=True)
+    activity = activity_report(
+        table, period="week", tz="Europe/Berlin", calendar=calendar, bot_replies=True
+    )
+    assert data["team_report"] == json.loads(json.dumps(team.to_dict()))
+    assert data["activity_report"] == json.loads(json.dumps(activity.to_dict()))
+    assert data["dataset"] == {
+        "name": "sample",
+        "seed": SEED,
+        "conversations": N,
+        "messages": len(table),
+    }
+    assert "business time" in data["team_report"]["definitions"]["durations"]
 
 
 def test_demo_over_nothing_reports_undefined_with_a_zero_count(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code, out, _ = run(capsys, ["demo", "--conversations", "0"])
-    assert code == 0
-    for title in TITLES.values():
-        shown = summary(section(out, title))
-        assert shown["count"] == "0"
-        assert shown["mean"] == "n/a"
-        assert shown["p90"] == "n/a"
     code, out, _ = run(capsys, ["demo", "--conversations", "0", "--json"])
-    data = json.loads(out)
-    assert data["first_reply_time"]["count"] == 0
-    assert data["first_reply_time"]["mean"] is None
-    assert data["reply_wait_time"]["slowest"] == []
-
-
-def test_the_default_demo_is_the_default_sample(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, ["demo"])
-    assert code == 0
-    result = reply_wait_time(sample_conversations())
-    assert "seed 0, 3000 conversations" in out
-    assert summary(section(out, "Reply wait time"))["mean"] == str(result)
-    assert out.isascii()  # prints on any console
-
-
-# --- --json ---------------------------------------------------------------------------------------
-
-
-def expected_json(result: DurationResult) -> dict[str, object]:
-    return {
-        **result.to_dict(),
-        "slowest": [
-            {
-                "conversation_id": s.conversation_id,
-                "seconds": s.duration.total_seconds(),
-                "opened_at": s.opened_at.isoformat(),
-            }
-            for s in result.slowest(5)
-        ],
-        "by_agent": [{"agent": k, **v.to_dict()} for k, v in result.by("agent").items()],
-        "by_channel": [{"channel": k, **v.to_dict()} for k, v in result.by("channel").items()],
-    }
-
-
-def test_json_is_the_results_to_dict(
-    capsys: pytest.CaptureFixture[str],
-    conversations: list[Conversation],
-    expected: dict[str, DurationResult],
-) -> None:
-    code, out, _ = run(capsys, [*ARGS, "--json"])
     assert code == 0
     data = json.loads(out)
-    assert data["dataset"] == {
-        "name": "sample",
-        "seed": SEED,
-        "conversations": N,
-        "messages": sum(len(c.messages) for c in conversations),
-    }
-    for name, result in expected.items():
-        assert data[name] == expected_json(result)
+    (total,) = data["team_report"]["sections"]["first_reply"]
+    assert (total["agent"], total["count"], total["mean"]) == ("(all)", 0, None)
+    assert data["team_report"]["sections"]["slowest"] == []
 
 
-def test_python_dash_m_demo_json_in_a_subprocess(expected: dict[str, DurationResult]) -> None:
+def test_python_dash_m_demo_json_in_a_subprocess(table: MessageTable) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "socialcare_metrics", *ARGS, "--json"],
+        [sys.executable, "-m", "socialcare_metrics", *ARGS, "--json", "--only", "team"],
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    for name, result in expected.items():
-        assert data[name]["count"] == result.count
-        assert data[name]["pending"] == result.pending
-        assert data[name]["mean"] == result.to_dict()["mean"]
+    assert set(data) == {"dataset", "team_report"}
+    assert data["team_report"] == json.loads(json.dumps(team_report(table).to_dict()))
+
+
+# --- report FILE ----------------------------------------------------------------------------------
+
+TWCS = """tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id
+1,700,True,Tue Oct 31 10:00:00 +0000 2017,@AcmeHelp my order,2,
+2,AcmeHelp,False,Tue Oct 31 10:04:00 +0000 2017,@700 Sorry! Please DM us.,,1
+3,701,True,Tue Oct 31 11:00:00 +0000 2017,@AcmeHelp hello?,,
+"""
+
+
+def test_report_reads_a_twcs_export(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "twcs.csv"
+    path.write_text(TWCS, encoding="utf-8")
+    code, out, _ = run(capsys, ["report", str(path), "--json", "--sla", "first=1h"])
+    assert code == 0
+    data = json.loads(out)
+    assert data["input"] == {
+        "file": str(path),
+        "format": "twcs",
+        "rows_read": 3,
+        "rows_used": 3,
+        "problems": 0,
+    }
+    table = load_twcs(path).table
+    expected = team_report(table, sla=SlaPolicy(first_reply=timedelta(hours=1)))
+    assert data["team_report"] == json.loads(json.dumps(expected.to_dict()))
+    acme = data["team_report"]["sections"]["agents"][0]
+    # Both threads are addressed to AcmeHelp: one answered in 4 minutes, one still waiting.
+    assert (acme["agent"], acme["assigned"], acme["handled"]) == ("AcmeHelp", 2, 1)
+
+
+GENERIC = """ticket,created,direction,who,body
+t1,2024-05-06 10:00:00,in,,Where is my parcel?
+t1,2024-05-06 10:30:00,out,ana,On its way.
+t2,2024-05-06 11:00:00,in,,Refund please
+"""
+
+
+def test_report_reads_any_csv_with_its_columns_mapped(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(GENERIC, encoding="utf-8")
+    argv = [
+        "report",
+        str(path),
+        "--column",
+        "conversation_id=ticket",
+        "--column",
+        "sent_at=created",
+    ]
+    argv += ["--column", "author=direction", "--column", "agent_id=who", "--column", "text=body"]
+    argv += ["--author", "in=customer", "--author", "out=agent", "--timezone", "Europe/Berlin"]
+    code, out, _ = run(capsys, [*argv, "--csv"])
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    loaded = load_messages(
+        path,
+        columns={
+            "conversation_id": "ticket",
+            "sent_at": "created",
+            "author": "direction",
+            "agent_id": "who",
+            "text": "body",
+        },
+        authors={"in": "customer", "out": "agent"},
+        timezone="Europe/Berlin",
+    )
+    expected = team_report(loaded.table).table()
+    assert list(rows[0]) == list(expected)
+    assert [r["agent"] for r in rows] == [a or "" for a in expected["agent"]]
+    assert [r["first_reply_median"] for r in rows] == [
+        "" if v is None else str(v) for v in expected["first_reply_median"]
+    ]
+    assert rows[0]["first_reply_median"] == "1800.0"  # 30 minutes
+
+
+def test_a_csv_with_the_field_names_as_columns_needs_no_mapping(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "plain.csv"
+    path.write_text(
+        "conversation_id,sent_at,author,agent_id\n"
+        "c1,2024-05-06T10:00:00+00:00,customer,\n"
+        "c1,2024-05-06T10:05:00+00:00,agent,ana\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, ["report", str(path), "--only", "team", "--json"])
+    assert code == 0
+    first = json.loads(out)["team_report"]["sections"]["first_reply"][0]
+    assert (first["agent"], first["count"], first["mean"]) == ("ana", 1, 300.0)
+
+
+def test_html_writes_both_reports_in_one_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "report.html"
+    code, out, _ = run(capsys, [*ARGS, "--html", str(target)])
+    assert code == 0
+    assert f"wrote {target}" in out
+    document = target.read_text(encoding="utf-8")
+    assert document.startswith("<!DOCTYPE html>")
+    assert "<h1>Team report</h1>" in document
+    assert "<h1>Activity report by day</h1>" in document
+    assert "<script" not in document
+    assert document.count("<svg") >= 4
+
+
+# --- mistakes: one line, status 2, no traceback ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["demo", "--conversations", "-5"], "argument --conversations: must be an integer >= 0"),
+        (["demo", "--seed", "1.5"], "argument --seed: must be an integer >= 0 (got '1.5')"),
+        (["demo", "--colour"], "unrecognized arguments: --colour"),
+        (["demo", "--sla", "first=soon"], "expected targets like first=1h"),
+        (["demo", "--sla", "fist=1h"], "got 'fist=1h'"),
+        (["demo", "--as-of", "2024-05-06T10:00:00"], "the time needs a UTC offset"),
+        (["demo", "--json", "--csv"], "not allowed with argument"),
+        (["demo", "--period", "fortnight"], "invalid choice: 'fortnight'"),
+        (["report"], "the following arguments are required: FILE"),
+        (["teleport"], "invalid choice: 'teleport'"),
+        ([], "the following arguments are required: COMMAND"),
+    ],
+)
+def test_a_bad_command_line_exits_2_with_a_message(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, argv)
+    assert code == 2
+    assert out == ""
+    assert message in err
+    assert "usage: socialcare-metrics" in err
+
+
+@pytest.mark.parametrize(
+    ("write", "argv", "message"),
+    [
+        (None, [], "is not a file"),
+        (TWCS, ["--column", "sent_at=x"], "--column is for a generic CSV"),
+        (GENERIC, ["--column", "ticket"], "--column expects FIELD=COLUMN, got 'ticket'"),
+        (GENERIC, [], "conversation_id"),  # required fields not mapped: the library says which
+        (GENERIC.replace("10:30:00", "half past ten"), ["--column", "conversation_id=ticket"], ""),
+        (TWCS, ["--hours", "mon-fri"], "hours"),
+        (TWCS, ["--tz", "Mars/Olympus", "--hours", "mon-fri 09:00-17:00"], "Mars/Olympus"),
+    ],
+)
+def test_mistakes_in_the_input_exit_2_in_one_line(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    write: str | None,
+    argv: list[str],
+    message: str,
+) -> None:
+    path = tmp_path / "input.csv"
+    if write is not None:
+        path.write_text(write, encoding="utf-8")
+    code, out, err = run(capsys, ["report", str(path), *argv])
+    assert code == 2
+    assert out == ""
+    assert message in err
+    assert err.count("\n") == 1  # one line
+    assert "Traceback" not in err
+
+
+def test_a_bad_file_fails_in_a_subprocess_without_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "broken.csv"
+    path.write_text(TWCS.replace("Tue Oct 31 11:00:00", "yesterday"), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "socialcare_metrics", "report", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "column 'created_at', row 4" in done.stderr  # the file's line 4
+    assert done.stderr.count("\n") == 1
+    assert "Traceback" not in done.stderr
+    collected = subprocess.run(
+        [sys.executable, "-m", "socialcare_metrics", "report", str(path), "--errors", "collect"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert collected.returncode == 0, collected.stderr
+    assert "3 rows read as twcs, 1 left out" in collected.stdout
+
+
+def test_a_library_error_exits_2_without_a_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(**kwargs: object) -> list[Any]:
+        raise InvalidParameterError("sample_conversations", "seed", "an int >= 0", -1)
+
+    monkeypatch.setattr(cli, "sample_conversations", broken)
+    code, out, err = run(capsys, ["demo"])
+    assert code == 2
+    assert out == ""
+    assert err.startswith("socialcare-metrics: error: sample_conversations(): 'seed' must be")
+
+
+def test_help_shows_a_worked_example_and_version_exits_0(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, ["report", "--help"])
+    assert code == 0
+    for option in ("--sla", "--hours", "--holidays", "--column", "--timezone", "--html"):
+        assert option in out
+    assert "socialcare-metrics report twcs.csv --sla first=1h,next=4h" in out
+    code, out, _ = run(capsys, ["--version"])
+    assert code == 0
+    assert out.strip() == f"socialcare-metrics {metadata.version('socialcare-metrics')}"
 
 
 def test_the_console_scripts_point_at_main() -> None:
@@ -277,62 +338,34 @@ def test_the_console_scripts_point_at_main() -> None:
     }
 
 
-# --- bad command lines ----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("argv", "message"),
-    [
-        (["demo", "--conversations", "-5"], "argument --conversations: must be an integer >= 0"),
-        (["demo", "--conversations", "many"], "argument --conversations: must be an integer >= 0"),
-        (["demo", "--seed", "1.5"], "argument --seed: must be an integer >= 0 (got '1.5')"),
-        (["demo", "--colour"], "unrecognized arguments: --colour"),
-        (["report"], "invalid choice: 'report'"),
-        ([], "the following arguments are required: COMMAND"),
-    ],
-)
-def test_a_bad_command_line_exits_2_with_a_message(
-    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
-) -> None:
-    code, out, err = run(capsys, argv)
-    assert code == 2
-    assert out == ""
-    assert message in err
-    assert "usage: socialcare-metrics" in err
-
-
-def test_a_bad_argument_fails_in_a_subprocess_too() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "socialcare_metrics", "demo", "--conversations", "-1"],
-        capture_output=True,
-        text=True,
-        timeout=120,
+def test_as_of_ages_pending_waits(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "twcs.csv"
+    path.write_text(TWCS, encoding="utf-8")
+    late = datetime(2017, 10, 31, 13, 0, tzinfo=UTC)
+    code, out, _ = run(
+        capsys, ["report", str(path), "--json", "--sla", "first=1h", "--as-of", late.isoformat()]
     )
-    assert done.returncode == 2
-    assert done.stdout == ""
-    assert "must be an integer >= 0 (got '-1')" in done.stderr
-    assert "Traceback" not in done.stderr
+    assert code == 0
+    sla = json.loads(out)["team_report"]["sections"]["sla"]
+    # Tweet 3 has waited two hours at 13:00: breached.
+    assert [(r["agent"], r["achieved"], r["breached"]) for r in sla] == [
+        ("AcmeHelp", 1, 1),
+        ("(all)", 1, 1),
+    ]
 
 
-def test_a_library_error_exits_1_without_a_traceback(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+def test_the_documented_output_is_what_the_command_prints(
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    def broken(**kwargs: object) -> list[Conversation]:
-        raise InvalidParameterError("sample_conversations", "seed", "an int >= 0", -1)
-
-    monkeypatch.setattr(cli, "sample_conversations", broken)
-    code, out, err = run(capsys, ["demo"])
-    assert code == 1
-    assert out == ""
-    assert err.startswith("socialcare-metrics: error: sample_conversations(): 'seed' must be")
-
-
-def test_help_and_version_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, ["demo", "--help"])
+    page = (Path(__file__).resolve().parent.parent / "docs" / "command-line.md").read_text()
+    command = "$ socialcare-metrics "
+    start = page.index(command)
+    argv = page[start + len(command) : page.index("\n", start)].split()
+    shown = page[page.index("```text\n", start) + len("```text\n") :]
+    shown = shown[: shown.index("```")]
+    code, out, _ = run(capsys, argv)
     assert code == 0
-    assert "--seed" in out
-    assert "--conversations" in out
-    assert "--json" in out
-    code, out, _ = run(capsys, ["--version"])
-    assert code == 0
-    assert out.strip() == f"socialcare-metrics {metadata.version('socialcare-metrics')}"
+    version = metadata.version("socialcare-metrics")
+    assert out.replace(version, "VERSION") == re.sub(
+        r"socialcare_metrics \S+:", "socialcare_metrics VERSION:", shown, count=1
+    )

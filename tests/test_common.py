@@ -231,15 +231,23 @@ GOOD_OPTIONS: dict[str, st.SearchStrategy[Any]] = {
     "bigrams": st.booleans(),
 }
 
+#: Aware datetimes that no time column holds.
+OUT_OF_RANGE = (
+    datetime(1, 1, 1, tzinfo=UTC),
+    datetime(1600, 1, 1, tzinfo=UTC),
+    datetime(3000, 1, 1, tzinfo=UTC),
+)
+
 #: Values each option must refuse. A metric option missing here fails test_bad_parameters.
 BAD_OPTIONS: dict[str, tuple[Any, ...]] = {
     "calendar": ("9-17", "Europe/Berlin", 5),
     "bot_replies": ("yes", 1, None),
-    "as_of": ("2024-01-01", datetime(2024, 1, 1), 1_704_067_200),  # a str, naive, an epoch
+    # a str, naive, an epoch, and times beyond int64 nanoseconds (1677-09-21 to 2262-04-11)
+    "as_of": ("2024-01-01", datetime(2024, 1, 1), 1_704_067_200, *OUT_OF_RANGE),
     "tz": (5, "Mars/Olympus_Mons", ""),
     "period": ("fortnight", "days", None),
-    "start": ("2024-01-01", datetime(2024, 1, 1)),
-    "end": ("2024-01-01", datetime(2024, 1, 1)),
+    "start": ("2024-01-01", datetime(2024, 1, 1), *OUT_OF_RANGE),
+    "end": ("2024-01-01", datetime(2024, 1, 1), *OUT_OF_RANGE),
     "policy": ("2h", HOUR, None),
     "assisted_cost": (-1.0, float("nan"), "12", True),
     "social_cost": (-0.5, float("inf"), "1", None),
@@ -413,6 +421,12 @@ def test_empty_input_has_count_0_and_no_value(metric: Metric) -> None:
         else:
             assert result.value is None
         to_json(result)
+        # Split into groups, nothing gives no group, in every form.
+        for key in metric.group_keys:
+            groups = result.by(key)
+            assert len(groups) == 0
+            assert all(values == [] for values in groups.summary().values()), key
+            assert groups.to_dict()["groups"] == []
 
 
 # --- c. order -------------------------------------------------------------------------------------

@@ -174,7 +174,9 @@ def run_markdown(path: Path) -> int:
 
 
 @pytest.mark.parametrize("path", markdown_files(), ids=_relative)
-def test_markdown_examples_run(path: Path) -> None:
+def test_markdown_examples_run(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Examples that write files ("report.html") write them into a fresh directory.
+    monkeypatch.chdir(tmp_path)
     if run_markdown(path) == 0:
         pytest.skip(f"{_relative(path)} has no python or pycon blocks")
 

@@ -21,7 +21,9 @@ from hypothesis import strategies as st
 
 from socialcare_metrics import (
     BusinessCalendar,
+    Conversation,
     InvalidParameterError,
+    Message,
     MessageTable,
     SurveyResponse,
     SurveyTable,
@@ -132,6 +134,40 @@ def test_one_period_key_keeps_empty_periods(sample: MessageTable) -> None:
     days = reply_rate(sample).by("day")
     starts = list(days)
     assert all(b - a == timedelta(days=1) for a, b in itertools.pairwise(starts))
+
+
+def test_a_split_by_period_over_centuries() -> None:
+    # Two waits 300 years apart: by day alone lists every day between them (109,574 periods),
+    # which is refused; with another key only the combinations that have items are built.
+    t0 = datetime(1724, 5, 6, 9, tzinfo=UTC)
+    t1 = datetime(2024, 5, 6, 9, tzinfo=UTC)
+    conversations = [
+        Conversation(
+            cid,
+            [
+                Message("q", t, "customer"),
+                Message("a", t + timedelta(minutes=5), "agent", agent_id=agent),
+            ],
+        )
+        for cid, t, agent in (("old", t0, "ana"), ("new", t1, "bo"))
+    ]
+    result = reply_wait_time(conversations)
+    with pytest.raises(InvalidParameterError) as info:
+        result.by("day", tz="Europe/Berlin")
+    assert (info.value.function, info.value.parameter) == ("DurationResult.by", "key")
+    assert "109,574 days" in str(info.value)
+    assert "by('agent', 'day')" in str(info.value)
+    berlin = ZoneInfo("Europe/Berlin")
+    split = result.by("agent", "day", tz="Europe/Berlin")
+    assert list(split) == [
+        ("ana", datetime(1724, 5, 6, tzinfo=berlin)),
+        ("bo", datetime(2024, 5, 6, tzinfo=berlin)),
+    ]
+    assert [g.count for g in split.values()] == [1, 1]
+    hours = result.by("channel", "hour")
+    assert list(hours) == [(None, datetime(1724, 5, 6, 9, tzinfo=UTC)), (None, t1)]
+    # Coarser periods fit in the limit, empty ones included.
+    assert len(result.by("month")) == 3601
 
 
 @pytest.mark.parametrize(

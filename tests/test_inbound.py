@@ -148,6 +148,28 @@ def test_bad_parameters_name_the_function() -> None:
         hour_of_week([]).busiest(-1)
 
 
+def test_a_range_of_too_many_periods_is_refused_with_what_to_do() -> None:
+    # One message dated 300 years before the rest (a default date, a parsing error): every day
+    # between them would be a period of the series, 109,574 of them.
+    times = [datetime(1724, 5, 6, 9, tzinfo=UTC), datetime(2024, 5, 6, 9, tzinfo=UTC)]
+    with pytest.raises(InvalidParameterError) as info:
+        inbound_volume(customer_messages(times), period="day", tz="Europe/Berlin")
+    message = str(info.value)
+    assert (info.value.function, info.value.parameter) == ("inbound_volume", "period")
+    assert "109,574 days" in message
+    assert "1724-05-06 09:00 to 2024-05-06 09:00 UTC" in message
+    assert "start= and end=" in message
+    # start= and end= bound the range; a coarser period fits in the limit.
+    recent = inbound_volume(
+        customer_messages(times), period="day", start=datetime(2024, 1, 1, tzinfo=UTC)
+    )
+    assert (len(recent), recent.total) == (127, 1)
+    months = inbound_volume(customer_messages(times), period="month", tz="Europe/Berlin")
+    assert (len(months), months.total, months.counts[0], months.counts[-1]) == (3601, 2, 1, 1)
+    # The hour-of-week matrix needs no periods: it is not bounded.
+    assert hour_of_week(customer_messages(times), tz="Europe/Berlin").total == 2
+
+
 # --- properties -------------------------------------------------------------------------------
 
 _BASE = datetime(2024, 1, 1, tzinfo=UTC)
@@ -227,3 +249,31 @@ def test_series_split_and_converted() -> None:
         assert row["total"] == part.total
         assert row["peak_count"] == part.peak[1]
         assert row["mean"] == part.mean
+
+
+@pytest.mark.parametrize(("n_agents", "days"), [(3, 30), (400, 400)])
+def test_group_rows_of_a_series_count_only_what_is_there(n_agents: int, days: int) -> None:
+    # 400 agents by 400 days is 160,000 (agent, day) cells for 600 messages: the rows are
+    # counted from the messages, not from a grid of every cell; both ways agree with a count.
+    rng = np.random.default_rng(7)
+    n = 600
+    base_ns = int(_BASE.timestamp()) * 1_000_000_000
+    sent = base_ns + rng.integers(0, days * 86_400, n) * 1_000_000_000
+    agents = rng.integers(0, n_agents, n)
+    table = MessageTable.from_columns(
+        conversation_id=np.arange(n),
+        sent_at=sent,
+        author=np.zeros(n, dtype=np.int8),
+        assignee=agents,
+    )
+    series = inbound_volume(table, period="day")
+    rows = series.by("agent").summary()
+    day_of = ((sent - base_ns) // (86_400 * 10**9)).tolist()
+    per_day = Counter(zip(agents.tolist(), day_of, strict=True))
+    expected_peak: dict[str, int] = {}
+    for (agent, _), count in per_day.items():
+        expected_peak[str(agent)] = max(expected_peak.get(str(agent), 0), count)
+    assert dict(zip(rows["agent"], rows["peak_count"], strict=True)) == expected_peak
+    totals = Counter(str(a) for a in agents.tolist())
+    assert dict(zip(rows["agent"], rows["total"], strict=True)) == dict(totals)
+    assert rows["mean"] == [totals[a] / len(series) for a in rows["agent"]]

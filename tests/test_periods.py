@@ -12,13 +12,16 @@ from hypothesis import strategies as st
 
 from socialcare_metrics import InvalidParameterError
 from socialcare_metrics._core.periods import (
+    MAX_PERIODS,
     PERIOD_UNITS,
     PeriodUnit,
+    _present_by_sorting,
     bucket_instants,
+    bucket_present,
     check_period_unit,
+    local_days_and_ns,
     offsets_at,
     resolve_timezone,
-    to_local_ns,
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -38,6 +41,10 @@ ZONES = (
     "Pacific/Apia",
     "UTC",
 )
+
+# The instants int64 nanoseconds hold.
+MIN_NS = -(2**63) + 1
+MAX_NS = 2**63 - 1
 
 
 def ns(value: datetime) -> int:
@@ -168,11 +175,13 @@ def test_fixed_offset_and_utc_zones() -> None:
     assert offsets_at(np.array([0], dtype=np.int64), plus_five).tolist() == [19_800 * NS]
 
 
-def test_to_local_ns_shifts_by_the_offset_in_force() -> None:
+def test_local_time_shifts_by_the_offset_in_force() -> None:
     winter = ns(datetime(2024, 1, 15, 12, tzinfo=UTC))
-    summer = ns(datetime(2024, 7, 15, 12, tzinfo=UTC))
-    shifted = to_local_ns(np.array([winter, summer], dtype=np.int64), BERLIN)
-    assert (shifted - np.array([winter, summer])).tolist() == [HOUR, 2 * HOUR]
+    summer = ns(datetime(2024, 7, 15, 23, 30, tzinfo=UTC))
+    days, within = local_days_and_ns(np.array([winter, summer], dtype=np.int64), BERLIN)
+    epoch = date(1970, 1, 1)
+    assert days.tolist() == [(date(2024, 1, 15) - epoch).days, (date(2024, 7, 16) - epoch).days]
+    assert within.tolist() == [13 * HOUR, HOUR + HOUR // 2]
 
 
 def test_no_instants_and_no_span_give_no_periods() -> None:
@@ -267,3 +276,115 @@ def test_hour_periods_are_at_most_an_hour_and_named_by_their_local_start(
     for label, start in zip(index.labels(), index.starts.tolist(), strict=True):
         assert ns(label) == start
         assert label.utcoffset() == local(start, tz).utcoffset()
+
+
+# --- long ranges: the work follows the data, and a range of too many periods is refused -----------
+
+
+def test_a_range_of_too_many_periods_is_refused_before_it_is_built() -> None:
+    # Two instants 560 years apart: 204,537 days (an hour-long wait to build, and gigabytes).
+    far = [ns(datetime(1700, 3, 1, 10, tzinfo=UTC)), ns(datetime(2260, 3, 1, 10, tzinfo=UTC))]
+    for unit, count in (("day", "204,537 days"), ("hour", "about 4,908,865 hours")):
+        with pytest.raises(InvalidParameterError) as info:
+            bucket_instants(far, unit, BERLIN, function="f", parameter="key", hint="Do this.")
+        message = str(info.value)
+        assert (info.value.function, info.value.parameter) == ("f", "key")
+        assert "at most 100,000 periods" in message
+        assert "1700-03-01 10:00 to 2260-03-01 10:00 UTC" in message
+        assert count in message
+        assert "Do this." in message
+    # Coarser periods over the same range are built, each period once.
+    weeks = bucket_instants(far, "week", BERLIN)
+    assert len(weeks) == 29_220
+    assert weeks.codes.tolist() == [0, 29_219]
+    assert np.all(weeks.ends[:-1] == weeks.starts[1:])
+    assert (weeks.labels()[0].date(), weeks.labels()[-1].date()) == (
+        date(1700, 3, 1),  # a Monday
+        date(2260, 2, 27),
+    )
+
+
+@pytest.mark.parametrize("unit", ["hour", "day"])
+def test_the_limit_is_on_the_number_of_periods(unit: PeriodUnit) -> None:
+    step = HOUR if unit == "hour" else 24 * HOUR
+    first = ns(datetime(1750, 1, 1, tzinfo=UTC))
+    assert len(bucket_instants([first, first + (MAX_PERIODS - 1) * step], unit, UTC)) == MAX_PERIODS
+    with pytest.raises(InvalidParameterError, match=f"{MAX_PERIODS + 1:,} {unit}s"):
+        bucket_instants([first, first + MAX_PERIODS * step], unit, UTC)
+
+
+DAYS_3 = 3 * 24 * HOUR
+
+# Anywhere in the range, and often within three days of either edge.
+anywhere = (
+    st.integers(min_value=MIN_NS, max_value=MAX_NS)
+    | st.integers(min_value=MIN_NS, max_value=MIN_NS + DAYS_3)
+    | st.integers(min_value=MAX_NS - DAYS_3, max_value=MAX_NS)
+)
+
+
+@given(
+    st.lists(anywhere, min_size=1, max_size=12),
+    st.sampled_from(PERIOD_UNITS),
+    st.sampled_from((*ZONES, "Asia/Tokyo", "Pacific/Kiritimati", "America/Adak")).map(ZoneInfo),
+)
+def test_present_periods_hold_their_instants_anywhere_in_the_range(
+    instants: list[int], unit: PeriodUnit, tz: ZoneInfo
+) -> None:
+    # Instants anywhere from 1677 to 2262, edges included: no error, no wrap-round.
+    index = bucket_present(np.array(instants, dtype=np.int64), unit, tz)
+    assert np.all(index.starts[1:] > index.starts[:-1])  # (a difference could wrap round)
+    assert np.all(index.ends >= index.starts)
+    for instant, code in zip(instants, index.codes.tolist(), strict=True):
+        # A period cut by the edge of the range ends there, with the last instant in it.
+        assert (
+            index.starts[code] <= instant < index.ends[code]
+            or instant == index.ends[code] == MAX_NS
+        )
+    keys = [reference_key(t, unit, tz) for t in instants]
+    for i in range(len(instants)):
+        for j in range(i + 1, len(instants)):
+            assert (keys[i] == keys[j]) == (index.codes[i] == index.codes[j])
+    assert sorted(set(index.codes.tolist())) == list(range(len(index)))
+    for label, start in zip(index.labels(), index.starts.tolist(), strict=True):
+        assert ns(label) // 1_000 == start // 1_000
+        assert label.utcoffset() == local(start, tz).utcoffset()
+
+
+@given(
+    clustered_instants(),
+    st.sampled_from(PERIOD_UNITS),
+    st.sampled_from(ZONES).map(ZoneInfo),
+)
+def test_present_periods_are_the_nonempty_periods_of_the_range(
+    instants: list[int], unit: PeriodUnit, tz: ZoneInfo
+) -> None:
+    # bucket_present lists the range and keeps what is used when the range is short, and sorts
+    # the instants' own periods when it is long: both ways give the periods of the range.
+    array = np.array(instants, dtype=np.int64)
+    dense = bucket_instants(array, unit, tz)
+    used = np.flatnonzero(dense.counts() > 0)
+    for present in (bucket_present(array, unit, tz), _present_by_sorting(array, unit, tz)):
+        assert present.starts.tolist() == dense.starts[used].tolist()
+        assert present.ends.tolist() == dense.ends[used].tolist()
+        assert present.labels() == [dense.labels()[i] for i in used.tolist()]
+        assert used[present.codes].tolist() == dense.codes.tolist()
+
+
+@pytest.mark.parametrize("unit", PERIOD_UNITS)
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "America/Los_Angeles", "UTC"])
+def test_periods_at_the_edges_of_the_range(unit: PeriodUnit, zone: str) -> None:
+    tz = ZoneInfo(zone)
+    edges = np.array([MIN_NS, MIN_NS + HOUR, MAX_NS - HOUR, MAX_NS], dtype=np.int64)
+    for index in (bucket_present(edges, unit, tz), bucket_instants(edges[:2], unit, tz)):
+        assert np.all(index.starts >= MIN_NS)
+        assert np.all(index.ends <= MAX_NS)
+        assert np.all(index.ends >= index.starts)
+    days, within = local_days_and_ns(edges, tz)
+    for instant, day, ns_of_day in zip(edges.tolist(), days.tolist(), within.tolist(), strict=True):
+        moment = local(instant, tz)
+        assert date(1970, 1, 1) + timedelta(days=day) == moment.date()
+        assert ns_of_day // 1_000 == (
+            (moment.hour * 3600 + moment.minute * 60 + moment.second) * 1_000_000
+            + moment.microsecond
+        )

@@ -22,6 +22,8 @@ from socialcare_metrics.testing import conversations, messages, survey_responses
 
 T0 = datetime(2024, 5, 6, 10, 0, tzinfo=UTC)
 NAIVE = datetime(2024, 5, 6, 10, 0)
+OLD = datetime(1600, 1, 1, tzinfo=UTC)
+FAR = datetime(3000, 1, 1, tzinfo=UTC)
 
 
 def test_message_defaults_and_author_strings() -> None:
@@ -93,6 +95,13 @@ def test_offsets_compare_as_instants() -> None:
         (lambda: SurveyResponse("ces", 3, T0), "kind", "'csat' or 'nps'"),
         (lambda: Task("t", "ana", T0, T0 - timedelta(seconds=1)), "completed_at", "assigned_at"),
         (lambda: Task("t", "", T0), "assignee", "non-empty str"),
+        # Times a table cannot hold (int64 nanoseconds: 1677-09-21 to 2262-04-11).
+        (lambda: Message("m1", OLD, "customer"), "sent_at", "1677-09-21"),
+        (lambda: Message("m1", T0, "customer", actioned_at=FAR), "actioned_at", "2262-04-11"),
+        (lambda: Conversation("c", [], resolved_at=FAR), "resolved_at", "2262-04-11"),
+        (lambda: SurveyResponse("csat", 4, OLD), "answered_at", "int64 nanoseconds"),
+        (lambda: Task("t", "ana", OLD), "assigned_at", "int64 nanoseconds"),
+        (lambda: Task("t", "ana", T0, FAR), "completed_at", "int64 nanoseconds"),
     ],
 )
 def test_bad_values_name_record_field_expected_and_got(
@@ -107,6 +116,21 @@ def test_bad_values_name_record_field_expected_and_got(
     assert f"{field!r}" in str(error)
     assert fragment in str(error)
     assert "(got " in str(error)
+
+
+def test_the_edges_of_the_time_range() -> None:
+    earliest = datetime(1677, 9, 21, 0, 12, 43, 145225, tzinfo=UTC)
+    latest = datetime(2262, 4, 11, 23, 47, 16, 854775, tzinfo=UTC)
+    conv = Conversation(
+        "c",
+        [Message("a", earliest, "customer"), Message("b", latest, "agent")],
+        resolved_at=latest,
+    )
+    assert [m.sent_at for m in conv.messages] == [earliest, latest]
+    with pytest.raises(InvalidRecordError, match="'sent_at'"):
+        Message("m", earliest - timedelta(microseconds=1), "customer")
+    with pytest.raises(InvalidRecordError, match="'sent_at'"):
+        Message("m", latest + timedelta(microseconds=1), "customer")
 
 
 def test_error_names_the_record_id() -> None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reference import latest_timestamp
+from reference import latest_timestamp, reference_resolved
 from socialcare_metrics import (
     Author,
     BusinessCalendar,
@@ -17,7 +17,10 @@ from socialcare_metrics import (
     InvalidParameterError,
     Message,
     MessageTable,
+    SlaPolicy,
+    resolution_rate,
     resolution_time,
+    sla_compliance,
 )
 from socialcare_metrics.testing import conversation_lists
 
@@ -120,6 +123,70 @@ def test_resolved_before_the_customer_wrote_is_still_open() -> None:
     assert result.pending_ages.tolist() == [3 * 3600]
 
 
+def reopened_examples() -> list[Conversation]:
+    """One conversation per case of the resolution rule, resolved at 2 h."""
+
+    def conv(cid: str, *later: Message) -> Conversation:
+        asked = Message(f"{cid}-q", at(0), "customer")
+        answer = Message(f"{cid}-a", at(1), "agent", agent_id="ana")
+        return Conversation(cid, [asked, answer, *later], assignee="ana", resolved_at=at(2))
+
+    return [
+        conv("reopened", Message("again", at(3), "customer")),
+        conv("tie", Message("same-time", at(2), "customer")),  # at resolved_at: not after
+        conv("note", Message("note", at(3), "customer", private=True)),  # not a message received
+        conv("follow-up", Message("thanks", at(3), "agent", agent_id="ana")),  # not the customer
+        conv("plain"),
+    ]
+
+
+RESOLVED_EXAMPLES = {"tie", "note", "follow-up", "plain"}
+
+
+def test_a_later_customer_message_reopens_the_conversation() -> None:
+    convs = reopened_examples()
+    result = resolution_time(convs, as_of=at(10))
+    assert (result.count, result.pending) == (4, 1)
+    assert result.pending_ages.tolist() == [10 * 3600]  # from the first customer message
+    assert {w.conversation_id for w in result.slowest(10)} == RESOLVED_EXAMPLES
+    assert resolution_rate(convs).numerator == 4
+    report = sla_compliance(convs, SlaPolicy(resolution=timedelta(hours=5)), as_of=at(4))
+    statuses = {item.conversation_id: item.status for item in report.items()}
+    assert statuses == {
+        "reopened": "pending",  # 4 h old at as_of, under the 5 h target
+        "tie": "achieved",
+        "note": "achieved",
+        "follow-up": "achieved",
+        "plain": "achieved",
+    }
+    late = sla_compliance(convs, SlaPolicy(resolution=timedelta(hours=3)), as_of=at(4))
+    assert {i.conversation_id for i in late.items() if i.status == "breached"} == {"reopened"}
+
+
+def test_the_rule_is_the_same_on_a_table_built_from_columns() -> None:
+    def rows(cid: str, times: list[float], authors: list[str]) -> dict[str, list[object]]:
+        return {
+            "conversation_id": [cid] * len(times),
+            "sent_at": [at(t) for t in times],
+            "author": authors,
+            "resolved_at": [at(2)] * len(times),
+        }
+
+    parts = [
+        rows("reopened", [0, 1, 3], ["customer", "agent", "customer"]),
+        rows("tie", [0, 1, 2], ["customer", "agent", "customer"]),
+        rows("follow-up", [0, 1, 3], ["customer", "agent", "agent"]),
+    ]
+    columns = {key: [v for part in parts for v in part[key]] for key in parts[0]}
+    table = MessageTable.from_columns(**columns)  # type: ignore[arg-type]
+    assert resolution_rate(table).numerator == 2
+    result = resolution_time(table, as_of=at(10))
+    assert {w.conversation_id for w in result.slowest(10)} == {"tie", "follow-up"}
+    assert result.pending == 1
+    report = sla_compliance(table, SlaPolicy(resolution=timedelta(hours=5)), as_of=at(4))
+    assert [i.conversation_id for i in report.items() if i.status == "pending"] == ["reopened"]
+
+
 def test_no_customer_message_no_item() -> None:
     only_brand = Conversation(
         "b", [Message("post", at(0), "agent", agent_id="ana")], resolved_at=at(1)
@@ -188,7 +255,8 @@ def reference(
         if not customer:
             continue
         start = customer[0].sent_at
-        if conv.resolved_at is not None and conv.resolved_at >= start:
+        if reference_resolved(conv):
+            assert conv.resolved_at is not None
             done.append(conv.resolved_at - start)
         else:
             assert as_of is not None
@@ -217,3 +285,27 @@ def test_a_24_7_calendar_equals_wall_time(conversations: list[Conversation], zon
     business = resolution_time(conversations, calendar=BusinessCalendar.always_open(zone))
     assert business.seconds.tolist() == wall.seconds.tolist()
     assert business.pending_ages.tolist() == wall.pending_ages.tolist()
+
+
+@given(conversation_lists())
+def test_rate_time_and_sla_agree_on_which_conversations_are_resolved(
+    conversations: list[Conversation],
+) -> None:
+    # A target longer than any span the strategies draw: closed items are achieved, open ones
+    # pending, so the SLA's statuses show which conversations it counts as resolved.
+    policy = SlaPolicy(resolution=timedelta(days=200 * 365))
+    as_of = max((m.sent_at for c in conversations for m in c.messages), default=None)
+    for conv in conversations:
+        expected = reference_resolved(conv)
+        assert resolution_rate([conv]).numerator == int(expected)
+        if not any(m.author is Author.CUSTOMER and not m.private for m in conv.messages):
+            continue  # no customer message: nothing to time, no resolution item
+        timed = resolution_time([conv], as_of=as_of)
+        assert (timed.count, timed.pending) == ((1, 0) if expected else (0, 1))
+        report = sla_compliance([conv], policy, as_of=as_of)
+        assert [i.status for i in report.items()] == ["achieved" if expected else "pending"]
+    # The same over the whole list, and over a table built once.
+    table = MessageTable.from_conversations(conversations)
+    resolved = sum(reference_resolved(c) for c in conversations)
+    assert resolution_rate(conversations).numerator == resolved
+    assert resolution_rate(table).numerator == resolved

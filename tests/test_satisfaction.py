@@ -165,6 +165,45 @@ def test_a_score_outside_its_scale_is_an_error_naming_the_record_or_row() -> Non
         SurveyTable.from_columns(score=[4], answered_at=[T, T])
 
 
+@pytest.mark.parametrize(
+    ("columns", "column", "row", "fragment"),
+    [
+        ({"kind": None}, "kind", None, "'csat' or 'nps'"),
+        ({"kind": 5}, "kind", None, "'csat' or 'nps'"),
+        ({"score": 4}, "score", None, "a column"),
+        ({"score": np.array([[4, 5]])}, "score", None, "shape (1, 2)"),
+        ({"score": [4, 1e300]}, "score", 1, "1e+300"),
+        ({"score": np.array([4, 2**64 - 1], dtype=np.uint64)}, "score", 1, str(2**64 - 1)),
+        ({"score": np.array([True, False])}, "score", 0, "1..5"),
+        ({"answered_at": T}, "answered_at", None, "a column"),
+        ({"answered_at": [T, datetime(1600, 1, 1, tzinfo=UTC)]}, "answered_at", 1, "1677-09-21"),
+        ({"agent_id": [["ana"], None]}, "agent_id", 0, "a str, an int or None"),
+        ({"agent_id": [7, "7"]}, "agent_id", 1, "not mixed"),
+        ({"conversation_id": [{"c": 1}, None]}, "conversation_id", 0, "a str, an int or None"),
+    ],
+)
+def test_bad_survey_columns_name_column_and_row(
+    columns: dict[str, object], column: str, row: int | None, fragment: str
+) -> None:
+    base: dict[str, object] = {"score": [4, 5], "answered_at": [T, T]}
+    base.update(columns)
+    with pytest.raises(InvalidDataError) as info:
+        SurveyTable.from_columns(**base)  # type: ignore[arg-type]
+    assert (info.value.column, info.value.row) == (column, row)
+    assert fragment in str(info.value)
+
+
+def test_survey_columns_from_any_iterable() -> None:
+    table = SurveyTable.from_columns(
+        score=(s for s in [4, 5]),
+        answered_at=iter([T, T]),
+        agent_id=np.array([np.int64(3), None], dtype=object),
+        conversation_id=[np.int64(12), "c2"],
+    )
+    assert table.agent_names == ("3",)
+    assert table.conversation_id.tolist() == ["12", "c2"]
+
+
 def test_bad_data_arguments_name_the_function() -> None:
     with pytest.raises(InvalidParameterError, match=r"csat\(\): 'data'"):
         csat("5")  # type: ignore[arg-type]

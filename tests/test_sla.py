@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reference import latest_timestamp, reference_waits
+from reference import latest_timestamp, reference_resolved, reference_waits
 from socialcare_metrics import (
     Author,
     BusinessCalendar,
@@ -473,7 +473,7 @@ def reference_items(
             if not customer:
                 continue
             start = customer[0].sent_at
-            resolved = conv.resolved_at is not None and conv.resolved_at >= start
+            resolved = reference_resolved(conv)
             assert as_of is not None
             end = conv.resolved_at if resolved and conv.resolved_at is not None else as_of
             out[

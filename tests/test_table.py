@@ -195,6 +195,59 @@ def test_ns_conversions_are_exact() -> None:
         ({"private": [False, "yes"]}, "private", 1, "a bool"),
         ({"channel": ["twitter", 3.5]}, "channel", 1, "a str"),
         ({"resolved_at": [T0 - timedelta(days=1), None]}, "resolved_at", None, "first message"),
+        # Times outside int64 nanoseconds, however they are given.
+        ({"sent_at": [T0, datetime(1600, 1, 1, tzinfo=UTC)]}, "sent_at", 1, "1677-09-21"),
+        (
+            {"sent_at": np.array(["2024-05-06", "1600-01-01"], dtype="datetime64[s]")},
+            "sent_at",
+            1,
+            "2262-04-11",
+        ),
+        (
+            {"sent_at": np.array(["2024-05-06", "3000-01-01"], dtype="datetime64[D]")},
+            "sent_at",
+            1,
+            "2262-04-11",
+        ),
+        (
+            {"sent_at": np.array(["2024-05", "1677-09"], dtype="datetime64[M]")},
+            "sent_at",
+            1,
+            "1677-09-21",
+        ),
+        ({"sent_at": np.array([0, 2**64 - 1], dtype=np.uint64)}, "sent_at", 1, "fit in int64"),
+        ({"actioned_at": [None, datetime(3000, 1, 1, tzinfo=UTC)]}, "actioned_at", 1, "2262"),
+        ({"resolved_at": [datetime(3000, 1, 1, tzinfo=UTC)] * 2}, "resolved_at", 0, "2262"),
+        # Values of the wrong type, found by the column's own check, not by numpy or Python.
+        ({"sentiment": np.array(["0.5", "x"])}, "sentiment", 0, "[-1, 1]"),
+        ({"sentiment": [0.5, 10**400]}, "sentiment", 1, "[-1, 1]"),
+        ({"sentiment": [0.5, True]}, "sentiment", 1, "[-1, 1]"),
+        ({"sentiment": np.array([0.5, 1j])}, "sentiment", 0, "[-1, 1]"),
+        ({"tags": [["a"], 7]}, "tags", 1, "non-empty str"),
+        ({"tags": [["a"], [7]]}, "tags", 1, "non-empty str"),
+        ({"text": ["hi", 7]}, "text", 1, "a str"),
+        ({"conversation_id": [["a"], ["a"]]}, "conversation_id", 0, "a non-empty str or an int"),
+        ({"conversation_id": [True, True]}, "conversation_id", 0, "a non-empty str or an int"),
+        ({"conversation_id": np.array([True, True])}, "conversation_id", 0, "an int"),
+        ({"conversation_id": np.array([1.0, 1.0])}, "conversation_id", 0, "an int"),
+        (
+            {"conversation_id": np.array([0, 0], dtype="datetime64[ns]")},
+            "conversation_id",
+            0,
+            "an int",
+        ),
+        ({"message_id": [["m"], ["n"]]}, "message_id", 0, "hashable"),
+        ({"agent_id": [None, ["ana"]]}, "agent_id", 1, "a str, an int or None"),
+        ({"channel": [{"x": 1}, "twitter"]}, "channel", 0, "a str, an int or None"),
+        ({"quick_reply": [None, {"yes"}]}, "quick_reply", 1, "a str, an int or None"),
+        # Not a column: a str, a scalar, a mapping, an array of another shape.
+        ({"conversation_id": "ab"}, "conversation_id", None, "a column"),
+        ({"conversation_id": 5}, "conversation_id", None, "a column"),
+        ({"author": {"customer": 1, "agent": 2}}, "author", None, "a column"),
+        ({"sent_at": T0}, "sent_at", None, "a column"),
+        ({"conversation_id": np.array([["a", "a"]])}, "conversation_id", None, "shape (1, 2)"),
+        ({"sentiment": np.array(0.5)}, "sentiment", None, "shape ()"),
+        ({"text": (t for t in ["only one"])}, "text", None, "2 values"),
     ],
 )
 def test_bad_columns_name_column_and_row(
@@ -255,3 +308,145 @@ def test_callers_arrays_stay_writeable() -> None:
     assert private.flags.writeable
     sent[0] = 5  # the caller may reuse their arrays; the table keeps its own values
     assert table.sent_at[0] == 0
+
+
+@pytest.mark.parametrize("unit", ["Y", "M", "W", "D", "s", "ms", "us", "ns"])
+def test_datetime64_in_any_unit_reads_as_the_same_instants(unit: str) -> None:
+    # The first and last value of each unit that int64 nanoseconds hold.
+    first = {"Y": "1678", "M": "1677-10", "W": "1677-09-23"}.get(unit, "1677-09-22")
+    last = {"Y": "2262", "M": "2262-04", "W": "2262-04-06"}.get(unit, "2262-04-11")
+    sent = np.array([first, "2024-05-06", last], dtype=f"datetime64[{unit}]")
+    resolved = np.array(["NaT", "NaT", last], dtype=f"datetime64[{unit}]")
+    table = MessageTable.from_columns(
+        conversation_id=["a", "b", "b"], sent_at=sent, author=[0, 0, 1], resolved_at=resolved
+    )
+    assert table.sent_at.tolist() == sent.astype("datetime64[ns]").view(np.int64).tolist()
+    assert table.resolved_at.tolist() == [NAT, int(table.sent_at[2])]
+
+
+@pytest.mark.parametrize(
+    ("columns", "column", "row", "fragment"),
+    [
+        # 7 and "7" would be two agents named "7": one kind of id per column...
+        ({"agent_id": [7, "7"]}, "agent_id", 1, "an int id like 7 (row 0)"),
+        ({"agent_id": ["ana", 7]}, "agent_id", 1, "a str id like 'ana' (row 0)"),
+        # ... and across agent_id and assignee, which share one code space.
+        (
+            {"agent_id": np.array([-1, 7]), "assignee": ["7", "7"]},
+            "assignee",
+            0,
+            "an int id like 7 ('agent_id', row 1)",
+        ),
+        ({"assignee": [7, "bo"]}, "assignee", 1, "mixed"),
+        ({"channel": ["twitter", 3]}, "channel", 1, "mixed"),
+        # 1 and "1" would be two conversations labelled "1".
+        ({"conversation_id": [1, "1"]}, "conversation_id", 1, "an int id like 1 (row 0)"),
+        ({"conversation_id": ["1", 1]}, "conversation_id", 1, "a str id like '1' (row 0)"),
+    ],
+)
+def test_str_and_int_ids_are_not_mixed(
+    columns: dict[str, object], column: str, row: int, fragment: str
+) -> None:
+    base: dict[str, object] = {
+        "conversation_id": ["a", "a"],
+        "sent_at": [T0, T0 + timedelta(minutes=1)],
+        "author": ["customer", "agent"],
+    }
+    base.update(columns)
+    with pytest.raises(InvalidDataError) as info:
+        MessageTable.from_columns(**base)  # type: ignore[arg-type]
+    assert (info.value.column, info.value.row) == (column, row)
+    assert fragment in str(info.value)
+    assert "str and int ids are not mixed" in str(info.value)
+
+
+def test_a_negative_int_is_no_agent_in_any_column() -> None:
+    # -1 beside string names is "none", as it is in an integer column: never an agent "-1".
+    table = MessageTable.from_columns(
+        conversation_id=["a", "a", "b"],
+        sent_at=[T0, T0 + timedelta(minutes=1), T0],
+        author=["customer", "agent", "customer"],
+        agent_id=[-1, "ana", None],
+        assignee=["bo", "bo", -1],
+    )
+    assert table.agent_names == ("ana", "bo")
+    assert table.agent.tolist() == [-1, 0, -1]
+    assert table.assignee.tolist() == [1, -1]
+    ints = MessageTable.from_columns(
+        conversation_id=["a", "a"],
+        sent_at=[T0, T0 + timedelta(minutes=1)],
+        author=["customer", "agent"],
+        agent_id=[None, np.int64(7)],
+        assignee=np.array([-1, 10]),
+    )
+    # int ids sort as numbers, on every path
+    assert ints.agent_names == ("7", "10")
+    assert list(reply_wait_time(ints).by("agent")) == ["7"]
+
+
+def test_int_ids_beyond_int64_and_numpy_ints_keep_their_values() -> None:
+    sent = [T0, T0 + timedelta(minutes=1), T0]
+    big = [2**63 + 5, 2**63 + 5, 2**64 - 1]
+    for ids in (np.array(big, dtype=np.uint64), big):
+        table = MessageTable.from_columns(
+            conversation_id=ids, sent_at=sent, author=["customer", "agent", "customer"]
+        )
+        labels = [table.conversation_label(i) for i in range(table.n_conversations)]
+        assert labels == [str(2**63 + 5), str(2**64 - 1)]
+    agents = MessageTable.from_columns(
+        conversation_id=np.array([1, 1, 2], dtype=object).astype(object),
+        sent_at=sent,
+        author=["customer", "agent", "customer"],
+        agent_id=np.array([0, 2**64 - 1, 0], dtype=np.uint64),
+    )
+    assert agents.agent_names == ("0", str(2**64 - 1))
+    assert [agents.conversation_label(i) for i in range(2)] == ["1", "2"]
+
+
+def test_any_iterable_is_a_column() -> None:
+    sent = [T0, T0 + timedelta(minutes=1)]
+    from_generators = MessageTable.from_columns(
+        conversation_id=(c for c in ["a", "a"]),
+        sent_at=iter(sent),
+        author=(a for a in ["customer", "agent"]),
+        agent_id=(a for a in [None, "ana"]),
+        text=(t for t in ["hi", None]),
+        tags=(t for t in ["billing", float("nan")]),
+    )
+    from_lists = MessageTable.from_columns(
+        conversation_id=["a", "a"],
+        sent_at=sent,
+        author=["customer", "agent"],
+        agent_id=[None, "ana"],
+    )
+    assert from_generators.agent.tolist() == from_lists.agent.tolist()
+    assert from_generators.sent_at.tolist() == from_lists.sent_at.tolist()
+    assert from_generators.text is not None
+    assert from_generators.text.tolist() == ["hi", ""]
+    assert from_generators.tags is not None
+    assert from_generators.tags.tolist() == [("billing",), ()]
+
+
+def test_pandas_missing_values_are_none() -> None:
+    pd = pytest.importorskip("pandas")
+    table = MessageTable.from_columns(
+        conversation_id=pd.Series(["a", "a"]),
+        sent_at=pd.Series(pd.to_datetime(["2024-05-06 10:00", "2024-05-06 10:05"], utc=True)),
+        author=pd.Series(["customer", "agent"], dtype="category"),
+        agent_id=pd.array([None, 7], dtype="Int64"),
+        sentiment=pd.array([0.5, None], dtype="Float64"),
+        text=pd.array(["hi", None], dtype="string"),
+        resolved_at=pd.Series([pd.NaT, pd.NaT]),
+    )
+    assert table.agent_names == ("7",)
+    assert table.agent.tolist() == [-1, 0]
+    assert table.sentiment is not None
+    assert table.sentiment[0] == 0.5
+    assert np.isnan(table.sentiment[1])
+    assert table.text is not None
+    assert table.text.tolist() == ["hi", ""]
+    assert table.resolved_at.tolist() == [NAT]
+    with pytest.raises(InvalidDataError, match=r"'sent_at', row 1: expected a timestamp"):
+        MessageTable.from_columns(
+            conversation_id=["a", "a"], sent_at=[T0, pd.NaT], author=["customer", "agent"]
+        )

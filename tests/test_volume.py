@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from reference import reference_resolved
 from socialcare_metrics import (
     BusinessCalendar,
     Conversation,
@@ -308,7 +309,13 @@ def conversation_lists(draw: st.DrawFn) -> list[Conversation]:
                 f"c{c}",
                 messages,
                 assignee=draw(st.sampled_from(AGENTS)),
-                resolved_at=at(60 * 24 * 6) if draw(st.booleans()) else None,
+                # After every message, at one (a tie does not reopen), just after one, or none.
+                resolved_at=draw(
+                    st.sampled_from(
+                        [None, at(60 * 24 * 6)]
+                        + [at(m + extra) for m in minutes for extra in (0, 1)]
+                    )
+                ),
             )
         )
     return convs
@@ -397,7 +404,7 @@ def test_action_rate_is_at_least_reply_rate_and_time_to_action_counts_add_up(
     assert timed.count == actions.numerator
     assert timed.count + timed.pending == actions.denominator
     assert bool(np.all(timed.seconds >= 0))
-    resolved = sum(conv.resolved_at is not None for conv in convs)
+    resolved = sum(reference_resolved(conv) for conv in convs)
     assert resolution_rate(convs).numerator == resolved
 
 

@@ -17,12 +17,17 @@ from hypothesis import strategies as st
 from reference import RefWait, reference_waits, replied_message_ids
 from socialcare_metrics import (
     Conversation,
+    InvalidDataError,
     InvalidParameterError,
     Message,
     MessageTable,
+    SlaPolicy,
     first_reply_time,
     format_duration,
     reply_wait_time,
+    resolution_time,
+    sla_compliance,
+    time_to_action,
 )
 from socialcare_metrics._core.time import datetime_to_ns
 from socialcare_metrics._engine.waits import compute_waits
@@ -481,3 +486,32 @@ def test_a_table_is_freed_without_the_cycle_collector() -> None:
         assert ref() is None
     finally:
         gc.enable()
+
+
+def test_a_span_longer_than_int64_nanoseconds_is_refused_not_wrapped() -> None:
+    # 1700 to 2100 is 400 years; int64 nanoseconds hold 292. The difference used to wrap round
+    # to a negative duration without a word.
+    early = datetime(1700, 1, 1, tzinfo=UTC)
+    late = datetime(2100, 1, 1, tzinfo=UTC)
+    answered = Conversation(
+        "c", [Message("q", early, "customer"), Message("a", late, "agent", agent_id="ana")]
+    )
+    with pytest.raises(InvalidDataError, match=r"^first_reply_time: .*292 years.*1700-01-01"):
+        first_reply_time(answered)
+    # A pending item aged to an as_of 400 years on, for each metric that ages items.
+    waiting = Conversation("w", [Message("q", early, "customer")])
+    later = Conversation("l", [Message("q", late, "customer")])
+    for metric in (reply_wait_time, resolution_time, time_to_action):
+        with pytest.raises(InvalidDataError, match=metric.__name__):
+            metric([waiting, later])
+    with pytest.raises(InvalidDataError, match="sla_compliance"):
+        sla_compliance([waiting, later], SlaPolicy(resolution=timedelta(hours=1)))
+    # Within 292 years is fine.
+    near = Conversation(
+        "n",
+        [
+            Message("q", early, "customer"),
+            Message("a", early + timedelta(days=290 * 365), "agent", agent_id="ana"),
+        ],
+    )
+    assert first_reply_time(near).max == timedelta(days=290 * 365)

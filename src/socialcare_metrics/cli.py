@@ -1,56 +1,83 @@
-"""The command line: ``socialcare-metrics demo`` (also ``python -m socialcare_metrics demo``).
+"""The command line: ``socialcare-metrics report FILE`` and ``socialcare-metrics demo``.
 
-``demo`` computes first reply time and reply wait time over the built-in sample dataset and prints
-a plain-text report (or, with ``--json``, the results' ``to_dict()`` as JSON). Printing lives here
-and only here: the metric functions stay pure.
+``report`` reads a twcs export or any CSV of messages and prints the team report and the activity
+report; ``demo`` does the same over the built-in sample dataset. Output is text, ``--json`` (the
+reports' stable schema), ``--csv`` or ``--html FILE``. Printing lives here and only here: the
+metric functions stay pure.
+
+Exit status: 0 on success; 2 for a mistake in the command line or the input (one line on stderr,
+never a traceback).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
-from typing import Any, TextIO
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Final, NoReturn, TextIO
 
-from ._core.time import ns_to_datetime
 from ._sample import sample_conversations
 from ._version import __version__
+from .calendar import BusinessCalendar
 from .errors import SocialCareError
-from .metrics.speed import first_reply_time, reply_wait_time
-from .results._render import aligned_lines
-from .results.durations import DurationResult, format_duration
+from .io.result import LoadResult
+from .io.tabular import load_messages
+from .io.twcs import TWCS_COLUMNS, load_twcs
+from .reports import Report, activity_report, team_report
+from .reports._report import html_document
 from .tables.messages import MessageTable
 
 __all__ = ["main"]
 
-PROG = "socialcare-metrics"
+PROG: Final = "socialcare-metrics"
 
-
-SLOWEST = 5
-
-
-_METRICS: tuple[tuple[str, Callable[[MessageTable], DurationResult]], ...] = (
-    ("first_reply_time", first_reply_time),
-    ("reply_wait_time", reply_wait_time),
+_FIELDS: Final = (
+    "conversation_id",
+    "sent_at",
+    "author",
+    "message_id",
+    "agent_id",
+    "channel",
+    "private",
+    "text",
+    "tags",
+    "sentiment",
+    "quick_reply",
+    "actioned_at",
+    "assignee",
+    "resolved_at",
 )
 
+_EXAMPLES: Final = """\
+examples:
+  socialcare-metrics report twcs.csv
+  socialcare-metrics report twcs.csv --sla first=1h,next=4h --period week --html report.html
+  socialcare-metrics report export.csv --column conversation_id=ticket --column sent_at=created \\
+      --column author=direction --author in=customer --author out=agent --timezone Europe/Berlin
+  socialcare-metrics report export.csv --tz America/New_York --hours "mon-fri 09:00-17:00" \\
+      --holidays US:NY --json > report.json
 
-_GROUP_HEADINGS = {
-    "agent": "By agent (whose reply closed the wait; a pending wait counts for the assignee)",
-    "channel": "By channel (where the customer wrote)",
-}
+A CSV whose header holds the twcs columns (tweet_id, author_id, inbound, ...) is read as a twcs
+export; any other CSV needs conversation_id, sent_at and author columns, named so or mapped with
+--column FIELD=COLUMN.
+"""
 
 
-_NONE_LABEL = "(none)"
+class _UsageError(Exception):
+    """A mistake in the command line found after parsing (reported like argparse's own)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status.
 
-    Exit status 0 on success, 2 for a bad command line (argparse's convention, with a message
-    on stderr), 1 when the library rejects an input.
+    Exit status 0 on success and 2 for a mistake in the command line or in the input (one line
+    on stderr, never a traceback).
     """
     parser = _parser()
     try:
@@ -59,26 +86,92 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_.code if isinstance(exit_.code, int) else 2
     try:
         text = args.run(args)
-    except SocialCareError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-        return 1
+    except _UsageError as error:
+        print(f"{PROG} {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except (SocialCareError, OSError) as error:
+        print(f"{PROG}: error: {_one_line(error)}", file=sys.stderr)
+        return 2
     return _write(sys.stdout, text)
 
 
+def _one_line(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.filename is not None:
+        return f"{error.strerror or error}: {error.filename}"
+    return " ".join(str(error).split())
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description="Metrics for social-media customer care.",
-    )
+    parser = _Parser(prog=PROG, description="Metrics for social-media customer care.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(
+        title="commands", metavar="COMMAND", required=True, parser_class=_Parser
+    )
+    options = _options_parser()
+
+    report = commands.add_parser(
+        "report",
+        parents=[options],
+        help="the team and activity reports over a twcs export or any CSV of messages",
+        description=(
+            "Read FILE (a twcs export or a CSV of messages) and print the team report (per "
+            "agent: workload, first reply and reply wait time, SLA compliance, the slowest "
+            "replies) and the activity report (per period: messages received, replies, reply "
+            "and action rate; the hour-of-week matrix)."
+        ),
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    report.add_argument("file", metavar="FILE", type=Path, help="the CSV file to read")
+    report.add_argument(
+        "--format",
+        choices=("auto", "twcs", "csv"),
+        default="auto",
+        help="the file's format (default: auto, twcs when its header has the twcs columns)",
+    )
+    report.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="the CSV column that holds FIELD (repeat it; default: the column named like the "
+        f"field). Fields: {', '.join(_FIELDS)}",
+    )
+    report.add_argument(
+        "--author",
+        action="append",
+        default=[],
+        metavar="WORD=ROLE",
+        help="the export's word for who wrote a message, ROLE customer, agent or bot (repeat it)",
+    )
+    report.add_argument(
+        "--timezone",
+        metavar="TZ",
+        help="read timestamps that carry no UTC offset in this IANA time zone",
+    )
+    report.add_argument(
+        "--errors",
+        choices=("raise", "collect"),
+        default="raise",
+        help="stop at the first unusable row (raise, the default), or leave such rows out and "
+        "count them (collect)",
+    )
+    report.set_defaults(run=_report, command="report")
+
     demo = commands.add_parser(
         "demo",
-        help="first reply time and reply wait time over the built-in sample dataset",
+        parents=[options],
+        help="the team and activity reports over the built-in sample dataset",
         description=(
             "Generate the built-in sample dataset (four weeks of conversations on several "
-            "channels, answered by a weekday team and a weekend rota) and report first reply "
-            "time and reply wait time: overall, the slowest waits, per agent and per channel."
+            "channels, answered by a weekday team and a weekend rota) and print the team report "
+            "and the activity report over it."
         ),
     )
     demo.add_argument(
@@ -94,13 +187,66 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="how many conversations to generate (default: 3000)",
     )
-    demo.add_argument(
-        "--json",
-        action="store_true",
-        help="print machine-readable JSON (durations in seconds) instead of the text report",
-    )
-    demo.set_defaults(run=_demo)
+    demo.set_defaults(run=_demo, command="demo")
     return parser
+
+
+def _options_parser() -> _Parser:
+    """The options both commands share: what to compute and how to print it."""
+    options = _Parser(add_help=False)
+    timing = options.add_argument_group("business hours and SLA")
+    timing.add_argument(
+        "--tz",
+        metavar="TZ",
+        help="the time zone of the periods and of the business hours (default UTC)",
+    )
+    timing.add_argument(
+        "--hours",
+        metavar="HOURS",
+        help='weekly opening hours, e.g. "mon-fri 09:00-17:00" or '
+        '"mon-fri 08:00-20:00; sat 10:00-14:00"; durations then count business time only',
+    )
+    timing.add_argument(
+        "--holidays",
+        metavar="COUNTRY[:SUBDIVISION]",
+        help="close on the public holidays of a country (ISO code, e.g. US, DE:BY, HR)",
+    )
+    timing.add_argument(
+        "--sla",
+        metavar="TARGETS",
+        type=_sla_targets,
+        help="SLA targets, e.g. first=1h,next=4h,resolution=2d (units s, min, h, d)",
+    )
+    timing.add_argument("--bot-replies", action="store_true", help="count bot messages as replies")
+    timing.add_argument(
+        "--as-of",
+        metavar="TIME",
+        type=_instant,
+        help="age pending waits up to this ISO 8601 time with offset (default: the last message)",
+    )
+    shape = options.add_argument_group("output")
+    shape.add_argument(
+        "--period",
+        choices=("hour", "day", "week", "month"),
+        default="day",
+        help="the periods of the activity report (default: day)",
+    )
+    shape.add_argument(
+        "--only",
+        choices=("team", "activity"),
+        help="print one report only (default: both; --csv prints the team report unless this "
+        "says activity)",
+    )
+    formats = shape.add_mutually_exclusive_group()
+    formats.add_argument("--json", action="store_true", help="print the reports as JSON")
+    formats.add_argument("--csv", action="store_true", help="print the report's main table as CSV")
+    formats.add_argument(
+        "--html",
+        metavar="FILE",
+        type=Path,
+        help="write the reports as one self-contained HTML file",
+    )
+    return options
 
 
 def _non_negative_int(text: str) -> int:
@@ -113,136 +259,184 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
-def _write(stream: TextIO, text: str) -> int:
+_UNIT_SECONDS: Final = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
+_TARGET_NAMES: Final = {"first": "first_reply", "next": "next_reply", "resolution": "resolution"}
+
+
+def _sla_targets(text: str) -> dict[str, timedelta]:
+    targets: dict[str, timedelta] = {}
+    for part in text.split(","):
+        name, _, amount = part.strip().partition("=")
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*", amount.lower())
+        if name.strip() not in _TARGET_NAMES or match is None or match[2] not in _UNIT_SECONDS:
+            raise argparse.ArgumentTypeError(
+                f"expected targets like first=1h,next=4h,resolution=2d (names first, next, "
+                f"resolution; units s, min, h, d), got {part.strip()!r}"
+            )
+        seconds = float(match[1]) * _UNIT_SECONDS[match[2]]
+        if seconds <= 0:
+            raise argparse.ArgumentTypeError(f"a target must be longer than 0 (got {part!r})")
+        targets[_TARGET_NAMES[name.strip()]] = timedelta(seconds=seconds)
+    return targets
+
+
+def _instant(text: str) -> datetime:
     try:
-        stream.write(text)
-        stream.flush()
-    except BrokenPipeError:
-        # The reader went away (`... demo | head`): not an error worth a traceback.
-        return 1
-    return 0
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected an ISO 8601 time with a UTC offset, e.g. 2024-05-06T17:00:00+02:00, "
+            f"got {text!r}"
+        ) from None
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(
+            f"the time needs a UTC offset (e.g. {text}+00:00), got {text!r}"
+        )
+    return value
+
+
+def _pairs(values: list[str], option: str, what: str) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for value in values:
+        key, sep, target = value.partition("=")
+        if not sep or not key or not target:
+            raise _UsageError(f"{option} expects {what}, got {value!r}")
+        pairs[key] = target
+    return pairs
+
+
+# --- the commands ---------------------------------------------------------------------------------
+
+
+def _report(args: argparse.Namespace) -> str:
+    loaded = _load(args)
+    about = {
+        "file": str(args.file),
+        "format": args.resolved_format,
+        "rows_read": loaded.rows_read,
+        "rows_used": loaded.rows_read - len(loaded.problems),
+        "problems": len(loaded.problems),
+    }
+    lines = [
+        f"{args.file}: {loaded.rows_read:,} rows read as {args.resolved_format}, "
+        f"{len(loaded.problems):,} left out (see --errors), "
+        f"{loaded.table.n_conversations:,} conversations, {len(loaded.table):,} messages"
+    ]
+    return _output(args, loaded.table, about, lines)
 
 
 def _demo(args: argparse.Namespace) -> str:
     conversations = sample_conversations(seed=args.seed, n_conversations=args.conversations)
     table = MessageTable.from_conversations(conversations)
-    results = {name: metric(table) for name, metric in _METRICS}
-    if args.json:
-        return _demo_json(args, table, results)
-    return _demo_text(args, table, results)
-
-
-def _demo_json(
-    args: argparse.Namespace, table: MessageTable, results: dict[str, DurationResult]
-) -> str:
-    out: dict[str, Any] = {
-        "dataset": {
-            "name": "sample",
-            "seed": args.seed,
-            "conversations": table.n_conversations,
-            "messages": len(table),
-        }
+    about = {
+        "name": "sample",
+        "seed": args.seed,
+        "conversations": table.n_conversations,
+        "messages": len(table),
     }
-    for name, result in results.items():
-        out[name] = {
-            **result.to_dict(),
-            "slowest": [
-                {
-                    "conversation_id": slow.conversation_id,
-                    "seconds": slow.duration.total_seconds(),
-                    "opened_at": slow.opened_at.isoformat(),
-                }
-                for slow in result.slowest(SLOWEST)
-            ],
-            "by_agent": [
-                {"agent": key, **part.to_dict()} for key, part in result.by("agent").items()
-            ],
-            "by_channel": [
-                {"channel": key, **part.to_dict()} for key, part in result.by("channel").items()
-            ],
-        }
-    return json.dumps(out, indent=2) + "\n"
-
-
-def _demo_text(
-    args: argparse.Namespace, table: MessageTable, results: dict[str, DurationResult]
-) -> str:
     lines = [
-        f"socialcare_metrics {__version__}: demo over the built-in sample dataset",
-        f"seed {args.seed}, {table.n_conversations} conversations, {len(table)} messages",
+        f"socialcare_metrics {__version__}: the built-in sample dataset, seed {args.seed}, "
+        f"{table.n_conversations:,} conversations, {len(table):,} messages"
     ]
-    if len(table):
-        first = _when(ns_to_datetime(int(table.sent_at.min())))
-        last = _when(ns_to_datetime(int(table.sent_at.max())))
-        lines.append(f"messages from {first} to {last}")
-    lines += [
-        "Durations are wall-clock time, truncated to whole units (7 min 30 s shows as 7 min).",
-        "Pending waits are those still open at the last message.",
-    ]
-    for result in results.values():
-        lines += ["", *_result_section(result)]
-    return "\n".join(lines) + "\n"
+    return _output(args, table, about, lines)
 
 
-def _when(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+def _load(args: argparse.Namespace) -> LoadResult:
+    path: Path = args.file
+    if not path.is_file():
+        raise _UsageError(f"FILE {str(path)!r} is not a file")
+    header = _header(path)
+    kind = args.format
+    if kind == "auto":
+        kind = "twcs" if {"tweet_id", "author_id", "inbound"} <= set(header) else "csv"
+    args.resolved_format = kind
+    if kind == "twcs":
+        for option in ("column", "author"):
+            if getattr(args, option):
+                raise _UsageError(f"--{option} is for a generic CSV, not a twcs export")
+        if args.timezone is not None:
+            raise _UsageError("--timezone is for a generic CSV: twcs times carry their offset")
+        missing = [c for c in TWCS_COLUMNS if c not in header and c != "text"]
+        if args.format == "twcs" and missing:
+            raise _UsageError(f"FILE has no twcs column {missing[0]!r} (header: {header})")
+        return load_twcs(path, errors=args.errors)
+    columns: dict[str, str] = {field: field for field in _FIELDS if field in header}
+    columns.update(_pairs(args.column, "--column", "FIELD=COLUMN"))
+    authors = _pairs(args.author, "--author", "WORD=ROLE") or None
+    return load_messages(
+        path, columns=columns, timezone=args.timezone, authors=authors, errors=args.errors
+    )
 
 
-def _result_section(result: DurationResult) -> list[str]:
-    title = result.name[:1].upper() + result.name[1:]
-    lines = [title, "=" * len(title)]
-    summary = [
-        ("count", str(result.count)),
-        ("pending", str(result.pending)),
-        ("mean", format_duration(result.mean)),
-        ("median", format_duration(result.median)),
-        ("p90", format_duration(result.p90)),
-        ("min", format_duration(result.min)),
-        ("max", format_duration(result.max)),
-    ]
-    lines += _aligned(None, summary, right=(False, True))
-    slowest = result.slowest(SLOWEST)
-    lines += ["", f"Slowest {SLOWEST}"]
-    if slowest:
-        lines += _aligned(
-            ("conversation", "wait", "customer wrote"),
-            [(s.conversation_id, format_duration(s.duration), _when(s.opened_at)) for s in slowest],
-            right=(False, True, False),
-        )
-    else:
-        lines.append("  (no closed wait)")
-    for key in ("agent", "channel"):
-        lines += ["", _GROUP_HEADINGS[key]]
-        rows = [
-            (
-                _NONE_LABEL if name is None else name,
-                str(part.count),
-                str(part.pending),
-                format_duration(part.mean),
-                format_duration(part.median),
-                format_duration(part.p90),
-                format_duration(part.min),
-                format_duration(part.max),
-            )
-            for name, part in result.by(key).items()
-        ]
-        if rows:
-            lines += _aligned(
-                (key, "count", "pending", "mean", "median", "p90", "min", "max"),
-                rows,
-                right=(False, *(True,) * 7),
-            )
-        else:
-            lines.append("  (no waits)")
-    return lines
+def _header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        first = next(csv.reader(handle), [])
+    return [name.strip() for name in first]
 
 
-def _aligned(
-    header: tuple[str, ...] | None,
-    rows: Sequence[tuple[str, ...]],
-    *,
-    right: tuple[bool, ...],
-) -> list[str]:
-    """Rows as aligned text columns, two spaces apart and indented by two."""
-    table = [*([header] if header else []), *rows]
-    return [("  " + line).rstrip() for line in aligned_lines(table, right)]
+def _calendar(args: argparse.Namespace) -> BusinessCalendar | None:
+    if args.hours is None and args.holidays is None:
+        return None
+    country, _, subdivision = (args.holidays or "").partition(":")
+    return BusinessCalendar(
+        args.tz or "UTC",
+        args.hours if args.hours is not None else "mon-sun 00:00-24:00",
+        country=country or None,
+        subdivision=subdivision or None,
+    )
+
+
+def _output(
+    args: argparse.Namespace, table: MessageTable, about: dict[str, Any], lines: list[str]
+) -> str:
+    from ._engine.sla import SlaPolicy
+
+    calendar = _calendar(args)
+    policy = SlaPolicy(**args.sla, calendar=calendar) if args.sla else None
+    common: dict[str, Any] = {
+        "calendar": calendar,
+        "bot_replies": args.bot_replies,
+        "as_of": args.as_of,
+    }
+    reports: dict[str, Callable[[], Report]] = {
+        "team": lambda: team_report(table, sla=policy, **common),
+        "activity": lambda: activity_report(table, period=args.period, tz=args.tz, **common),
+    }
+    wanted = [args.only] if args.only else (["team"] if args.csv else ["team", "activity"])
+    built = {name: reports[name]() for name in wanted}
+    if args.json:
+        out = {"dataset" if args.command == "demo" else "input": about}
+        out.update({f"{name}_report": report.to_dict() for name, report in built.items()})
+        return json.dumps(out, indent=2) + "\n"
+    if args.csv:
+        return _csv(next(iter(built.values())))
+    if args.html is not None:
+        bodies = [report._body_html() for report in built.values()]
+        args.html.write_text(html_document("Social care report", bodies), encoding="utf-8")
+        return f"{lines[0]}\nwrote {args.html}\n"
+    return "\n".join([*lines, "", *(str(report) for report in built.values())])
+
+
+def _csv(report: Report) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    columns = report.table()
+    writer.writerow(list(columns))
+    rows = len(next(iter(columns.values()), []))
+    for i in range(rows):
+        writer.writerow(["" if v[i] is None else _csv_cell(v[i]) for v in columns.values()])
+    return buffer.getvalue()
+
+
+def _csv_cell(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _write(stream: TextIO, text: str) -> int:
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        # The reader went away (`... report | head`): not an error worth a traceback.
+        return 1
+    return 0

@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from ._core.time import NS_RANGE_TEXT, in_ns_range
 from .errors import InvalidRecordError
 
 __all__ = ["Author", "Conversation", "Message", "SurveyKind", "SurveyResponse", "Task"]
@@ -71,6 +72,13 @@ def _aware(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
             attribute.name,
             "a timezone-aware datetime (this one is naive: attach a tzinfo, "
             "e.g. datetime(..., tzinfo=timezone.utc))",
+            value,
+        )
+    if not in_ns_range(value):
+        raise InvalidRecordError(
+            _record_name(instance),
+            attribute.name,
+            f"a timezone-aware datetime {NS_RANGE_TEXT}",
             value,
         )
 

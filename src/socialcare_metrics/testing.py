@@ -154,7 +154,8 @@ def conversations(
     with random authors, private notes and agents, so bursts, proactive posts, unanswered
     threads and ties all occur. Messages carry text in several scripts (or none), tags,
     sentiment, quick replies and ``actioned_at`` times, and now and then a private customer
-    message.
+    message. ``resolved_at`` is none, after the last message, or at or just after an earlier
+    one, so that some conversations are reopened by a later customer message.
     """
     if min_size < 0 or max_size < min_size:
         raise ValueError(f"need 0 <= min_size <= max_size (got {min_size}, {max_size})")
@@ -173,7 +174,11 @@ def conversations(
             t = t + timedelta(seconds=draw(gaps))
             items.append(parts.draw(draw, f"m{i}", t))
         end = items[-1].sent_at if items else t
-        resolved = draw(st.none() | st.just(end + timedelta(minutes=1)))
+        # Resolved after the last message, or at or just after an earlier one (a customer who
+        # writes after the resolution reopens the conversation), or open.
+        times = [end + timedelta(minutes=1)]
+        times += [m.sent_at + timedelta(seconds=extra) for m in items for extra in (0, 1)]
+        resolved = draw(st.none() | st.sampled_from(times))
         return Conversation(
             conv_id,
             items,

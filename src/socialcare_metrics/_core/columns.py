@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
-from .._core.time import NAT, datetime_to_ns
+from .._core.time import MAX_NS, MIN_NS, NAT, NS_RANGE_TEXT, datetime_to_ns, in_ns_range
 from .._core.typing import Int32Array, Int64Array
 from ..errors import InvalidDataError
 from ..records import Author
@@ -28,90 +28,192 @@ AUTHOR_BOT: Final = 2
 _AUTHOR_CODES: Final = {Author.CUSTOMER: 0, Author.AGENT: 1, Author.BOT: 2}
 
 
-def _object_array(values: Sequence[Any]) -> npt.NDArray[np.object_]:
-    out = np.empty(len(values), dtype=object)
-    if values and isinstance(values[0], tuple):
-        # numpy would read a list of tuples as a 2-d array: assign one by one.
-        for i, value in enumerate(values):
-            out[i] = value
-    else:
-        out[:] = values
-    return out
+def _object_array(values: Iterable[Any]) -> npt.NDArray[np.object_]:
+    """Values as a 1-d object array, one item each: a tuple or list stays one value."""
+    items = values if isinstance(values, list | tuple) else list(values)
+    # fromiter does not read sequences as rows, as np.array would for a list of tuples.
+    return np.fromiter(items, dtype=object, count=len(items))
 
 
-def _as_1d(values: Any) -> npt.NDArray[Any]:
-    if isinstance(values, np.ndarray):
-        return values.reshape(-1) if values.ndim != 1 else values
+def _as_1d(values: Iterable[Any]) -> npt.NDArray[Any]:
+    """A caller's values (any iterable but an array) as a 1-d array."""
     items = list(values)
     # A list of plain ints is an integer column (codes, or ids where negative means none),
     # exactly as the same values in a numpy array would be.
     if items and all(type(v) is int for v in items):
-        return np.asarray(items, dtype=np.int64)
-    array = np.empty(len(items), dtype=object)
-    array[:] = items
+        try:
+            return np.asarray(items, dtype=np.int64)
+        except OverflowError:
+            pass  # beyond int64: kept as Python ints
+    return _object_array(items)
+
+
+def _column(
+    values: object, name: str, source: str, n: int | None = None, per: str = "row"
+) -> npt.NDArray[Any]:
+    """A caller's column as a 1-d numpy array of ``n`` values, or the library's error.
+
+    A column is a 1-d array or any iterable of values (a list, a tuple, a generator, a pandas
+    Series); a str, a mapping, a scalar or an array of another shape is refused, naming the
+    column. ``per`` says what a value stands for, in the message about a wrong length.
+    """
+    if isinstance(values, np.ndarray):
+        if values.ndim != 1:
+            raise InvalidDataError(
+                source,
+                name,
+                None,
+                f"a 1-d column, one value per {per} (this array has shape {values.shape})",
+                values,
+            )
+        array: npt.NDArray[Any] = values
+    elif isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
+        raise InvalidDataError(
+            source,
+            name,
+            None,
+            f"a column: a sequence or 1-d array with one value per {per}",
+            values,
+        )
+    else:
+        array = _as_1d(values)
+    if n is not None and array.shape[0] != n:
+        raise InvalidDataError(source, name, None, f"{n} values, one per {per}", array.shape[0])
     return array
 
 
-def _concatenate_ids(first: npt.NDArray[Any], second: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    """Two id columns as one, keeping a str dtype when both have it.
-
-    Two str columns stay on the factorisation's vectorised path; anything else is compared as
-    Python objects. (Two integer columns do not come here: see `_factorize_ints`.)
-    """
-    if first.dtype.kind == "U" and second.dtype.kind == "U":
-        return np.concatenate([first, second])
-    return np.concatenate([first.astype(object), second.astype(object)])
+# pandas' missing values, known by their type's name so that pandas need not be imported.
+_PANDAS_MISSING: Final = frozenset({"NAType", "NaTType"})
 
 
 def _is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
+    """None, NaN, or pandas' NA and NaT: a cell with no value."""
+    return (
+        value is None
+        or (isinstance(value, float | np.floating) and value != value)
+        or type(value).__name__ in _PANDAS_MISSING
+    )
+
+
+def _beyond_int64(array: npt.NDArray[Any]) -> bool:
+    """Whether an unsigned array holds a value int64 cannot."""
+    return array.dtype.kind == "u" and array.shape[0] > 0 and int(array.max()) > MAX_NS
+
+
+_MIXED_IDS: Final = "str and int ids are not mixed: 7 and '7' would be two ids named '7'"
 
 
 def _factorize(
-    values: Sequence[Any] | npt.NDArray[Any],
+    values: Iterable[Any] | npt.NDArray[Any],
     *,
     column: str = "",
     source: str = "MessageTable",
 ) -> tuple[Int32Array, tuple[str, ...]]:
-    """Codes (int32, -1 for none) and names (sorted) of a categorical column."""
+    """Codes (int32, -1 for none) and names (sorted) of one categorical column."""
     array = values if isinstance(values, np.ndarray) else _as_1d(values)
-    n = array.shape[0]
-    if array.dtype.kind in "iu":
-        (codes,), labels = _factorize_ints([array])
-        return codes, labels
-    if array.dtype.kind in "US":
-        lookup: dict[Any, int] = {}
-        raw = np.fromiter(
-            (lookup.setdefault(v, len(lookup)) for v in array.tolist()), np.int32, count=n
+    (codes,), names = _factorize_columns([(column, array)], source)
+    return codes, names
+
+
+def _factorize_columns(
+    columns: Sequence[tuple[str, npt.NDArray[Any]]], source: str, *, read_only: int = 0
+) -> tuple[list[Int32Array], tuple[str, ...]]:
+    """Codes (int32, -1 for none) of categorical columns in one shared code space, and the
+    names (sorted: numerically for int ids).
+
+    Ids are str, with ``None``, NaN and ``""`` for none; or int, with ``None``, NaN and any
+    negative int for none, so that a sentinel such as -1 is never an agent. All the columns
+    hold ids of one kind: a str beside an int is refused, since 7 and "7" would be two ids with
+    one name. ``read_only`` is passed on to `_factorize_ints`.
+    """
+    arrays = [array for _, array in columns]
+    if all(a.dtype.kind in "iu" and not _beyond_int64(a) for a in arrays):
+        return _factorize_ints(arrays, read_only=read_only)
+    kinds = {a.dtype.kind for a in arrays}
+    if kinds in ({"U"}, {"S"}):
+        return _factorize_strings(arrays)
+    return _factorize_objects(columns, source)
+
+
+def _factorize_strings(
+    arrays: Sequence[npt.NDArray[Any]],
+) -> tuple[list[Int32Array], tuple[str, ...]]:
+    """`_factorize_columns` for str (or bytes) arrays: ``""`` is none."""
+    lookup: dict[Any, int] = {}
+    raws = [
+        np.fromiter(
+            (lookup.setdefault(v, len(lookup)) for v in array.tolist()),
+            np.int32,
+            count=array.shape[0],
         )
-        names_in_order = list(lookup)
-        missing_code = lookup.get("" if array.dtype.kind == "U" else b"", -1)
-    else:
-        lookup = {}
-        raw = np.empty(n, dtype=np.int32)
+        for array in arrays
+    ]
+    missing_code = lookup.get("" if arrays[0].dtype.kind == "U" else b"", -1)
+    names = [v.decode() if isinstance(v, bytes) else v for v in lookup]
+    return _sorted_codes(raws, names, missing_code, numeric=False)
+
+
+def _factorize_objects(
+    columns: Sequence[tuple[str, npt.NDArray[Any]]], source: str
+) -> tuple[list[Int32Array], tuple[str, ...]]:
+    """`_factorize_columns` value by value, for columns that are not all int or all str."""
+    lookup: dict[Any, int] = {}
+    first: tuple[type, str, int, Any] | None = None  # kind, column, row, value of the first id
+    raws: list[Int32Array] = []
+    for name, array in columns:
+        raw = np.empty(array.shape[0], dtype=np.int32)
         for i, value in enumerate(array.tolist()):
-            if _is_missing(value) or value == "":
+            kind: type
+            if isinstance(value, str):
+                if not value:
+                    raw[i] = -1
+                    continue
+                kind = str
+            elif isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
+                value = int(value)
+                if value < 0:
+                    raw[i] = -1
+                    continue
+                kind = int
+            elif _is_missing(value):
                 raw[i] = -1
                 continue
+            else:
+                raise InvalidDataError(source, name or None, i, "a str, an int or None", value)
+            if first is None:
+                first = (kind, name, i, value)
+            elif kind is not first[0]:
+                article = "a str" if first[0] is str else "an int"
+                where = f"row {first[2]}" if first[1] == name else f"{first[1]!r}, row {first[2]}"
+                raise InvalidDataError(
+                    source,
+                    name or None,
+                    i,
+                    f"{article} id like {first[3]!r} ({where}): {_MIXED_IDS}",
+                    value,
+                )
             code = lookup.get(value)
             if code is None:
-                if not isinstance(value, str | int) or isinstance(value, bool):
-                    raise InvalidDataError(source, column or None, i, "a str or None", value)
                 code = lookup[value] = len(lookup)
             raw[i] = code
-        names_in_order = list(lookup)
-        missing_code = -1
-    # Names are sorted so that the codes do not depend on the order rows arrive in.
-    keyed = [
-        (str(v.decode() if isinstance(v, bytes) else v), c) for c, v in enumerate(names_in_order)
-    ]
-    keyed = [(name, c) for name, c in keyed if c != missing_code]
-    keyed.sort()
-    remap_codes = np.full(len(names_in_order) + 1, -1, dtype=np.int32)
+        raws.append(raw)
+    numeric = first is not None and first[0] is int
+    return _sorted_codes(raws, list(lookup), -1, numeric=numeric)
+
+
+def _sorted_codes(
+    raws: Sequence[Int32Array], values: list[Any], missing_code: int, *, numeric: bool
+) -> tuple[list[Int32Array], tuple[str, ...]]:
+    """Codes renumbered so that names are sorted (the codes then do not depend on the order
+    rows arrive in); ``values[c]`` is the id of raw code ``c``, ``missing_code`` means none."""
+    keyed = [(v, c) for c, v in enumerate(values) if c != missing_code]
+    keyed.sort(key=(lambda item: item[0]) if numeric else (lambda item: str(item[0])))
+    remap_codes = np.full(len(values) + 1, -1, dtype=np.int32)
     for new, (_, old) in enumerate(keyed):
         remap_codes[old] = new
-    codes = remap_codes[raw]  # raw == -1 picks the trailing -1
-    return codes.astype(np.int32, copy=False), tuple(name for name, _ in keyed)
+    # raw == -1 picks the trailing -1
+    codes = [remap_codes[raw].astype(np.int32, copy=False) for raw in raws]
+    return codes, tuple(str(v) for v, _ in keyed)
 
 
 def _factorize_ints(
@@ -168,12 +270,17 @@ def _factorize_ids(
 ) -> tuple[Int64Array, npt.NDArray[Any], Int64Array | None]:
     """Codes for conversation ids, numbered in order of first appearance where that is cheap.
 
-    The third item is, when the codes are non-decreasing (sorted integer ids), the offsets of
-    their runs: ``offsets[i]:offsets[i + 1]`` are the rows of code ``i``. Otherwise it is None.
+    Ids are non-empty str or ints (any int: a conversation id is no "none"), one kind or the
+    other: 1 and "1" would be two conversations with one label. uint64 ids beyond int64 stay
+    uint64. The third item is, when the codes are non-decreasing (sorted integer ids), the
+    offsets of their runs: ``offsets[i]:offsets[i + 1]`` are the rows of code ``i``. Otherwise
+    it is None.
     """
     n = values.shape[0]
+    expected = "a non-empty str or an int"
     if values.dtype.kind in "iu":
-        ints = values.astype(np.int64, copy=False)
+        # uint64 beyond int64 is compared as it is: a cast would wrap it round.
+        ints = values if _beyond_int64(values) else values.astype(np.int64, copy=False)
         if n == 0:
             return np.zeros(0, dtype=np.int64), ints, np.zeros(1, dtype=np.int64)
         starts = np.empty(n, dtype=bool)
@@ -189,20 +296,39 @@ def _factorize_ids(
             return codes, ints[first_rows], offsets
         labels, inverse = np.unique(ints, return_inverse=True)
         return inverse.astype(np.int64), labels, None
+    if values.dtype.kind not in "UO" and n:
+        # bool, float, datetime and other arrays hold no ids (a datetime64[ns] would read as ints)
+        raise InvalidDataError(source, "conversation_id", 0, expected, values[0])
     lookup: dict[Any, int] = {}
     codes_list = np.empty(n, dtype=np.int64)
+    kind: type | None = None  # str or int: the type of the first id
+    first: tuple[int, Any] = (0, None)  # its row and value
     for i, value in enumerate(values.tolist()):
+        if type(value) is not kind:  # the first id, or another type: a closer look
+            if isinstance(value, str) and value:
+                found: type = str
+            elif isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
+                value, found = int(value), int
+            else:
+                raise InvalidDataError(source, "conversation_id", i, expected, value)
+            if kind is None:
+                kind, first = found, (i, value)
+            elif found is not kind:
+                article = "a str" if kind is str else "an int"
+                raise InvalidDataError(
+                    source,
+                    "conversation_id",
+                    i,
+                    f"{article} id like {first[1]!r} (row {first[0]}): {_MIXED_IDS}",
+                    value,
+                )
+        elif kind is str and not value:
+            raise InvalidDataError(source, "conversation_id", i, expected, value)
         code = lookup.get(value)
         if code is None:
-            if _is_missing(value) or value == "" or not isinstance(value, str | int):
-                raise InvalidDataError(
-                    source, "conversation_id", i, "a non-empty str or an int", value
-                )
             code = lookup[value] = len(lookup)
         codes_list[i] = code
-    labels = np.empty(len(lookup), dtype=object)
-    labels[:] = [str(v) for v in lookup]
-    return codes_list, labels, None
+    return codes_list, _object_array([str(v) for v in lookup]), None
 
 
 def _author_column(values: Any, source: str) -> npt.NDArray[np.int8]:
@@ -244,40 +370,112 @@ def _bool_column(values: Any, name: str, source: str) -> npt.NDArray[np.bool_]:
 
 
 def _sentiment_column(values: Any, source: str) -> npt.NDArray[np.float64]:
+    """Scores in [-1, 1] as float64, NaN for unscored (``None`` or NaN)."""
     array = values if isinstance(values, np.ndarray) else _as_1d(values)
-    if array.dtype.kind == "O":
-        try:
-            floats = np.array(
-                [np.nan if v is None else v for v in array.tolist()], dtype=np.float64
-            )
-        except (TypeError, ValueError):
-            for i, v in enumerate(array.tolist()):
-                if v is not None and not isinstance(v, int | float):
-                    raise InvalidDataError(
-                        source, "sentiment", i, "a number in [-1, 1] or None", v
-                    ) from None
-            raise
-    else:
+    expected = "a number in [-1, 1] or None"
+    if array.dtype.kind in "iuf":
         floats = array.astype(np.float64)
+    elif array.dtype.kind == "O":
+        floats = np.empty(array.shape[0], dtype=np.float64)
+        for i, v in enumerate(array.tolist()):
+            if _is_missing(v):
+                floats[i] = np.nan
+            elif isinstance(v, int | float | np.integer | np.floating) and not isinstance(
+                v, bool | np.bool_
+            ):
+                try:
+                    floats[i] = v
+                except OverflowError:  # an int beyond float: far outside [-1, 1] anyway
+                    raise InvalidDataError(source, "sentiment", i, expected, v) from None
+            else:
+                raise InvalidDataError(source, "sentiment", i, expected, v)
+    else:
+        # str, bool, complex, datetime arrays: not scores
+        if array.shape[0]:
+            raise InvalidDataError(source, "sentiment", 0, expected, array[0])
+        floats = np.zeros(0, dtype=np.float64)
     bad = ~np.isnan(floats) & ((floats < -1.0) | (floats > 1.0))
     bad |= np.isinf(floats)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise InvalidDataError(source, "sentiment", i, "a number in [-1, 1] or None", floats[i])
+        raise InvalidDataError(source, "sentiment", i, expected, array[i])
     return floats
 
 
 def _tags_column(values: Any, source: str) -> npt.NDArray[np.object_]:
-    out = np.empty(len(values), dtype=object)
-    for i, value in enumerate(values):
-        if value is None:
+    """Each row's tags as a tuple of non-empty str; ``None`` or NaN for none, a str for one."""
+    array = values if isinstance(values, np.ndarray) else _as_1d(values)
+    out = np.empty(array.shape[0], dtype=object)
+    for i, value in enumerate(array):
+        if _is_missing(value):
             out[i] = ()
             continue
-        tags = (value,) if isinstance(value, str) else tuple(value)
-        if not all(isinstance(t, str) and t for t in tags):
-            raise InvalidDataError(source, "tags", i, "a sequence of non-empty str", value)
-        out[i] = tags
+        if isinstance(value, str):
+            tags: Any = (value,)
+        elif isinstance(value, Iterable) and not isinstance(value, bytes):
+            tags = tuple(value)
+        else:
+            tags = None
+        if tags is None or not all(isinstance(t, str) and t for t in tags):
+            raise InvalidDataError(source, "tags", i, "a sequence of non-empty str or None", value)
+        out[i] = tuple(str(t) for t in tags)  # numpy's str_ as plain str
     return out
+
+
+def _text_column(values: Any, source: str) -> npt.NDArray[np.object_]:
+    """Each row's text as a str; ``None`` or NaN for none, read as ``""``."""
+    array = values if isinstance(values, np.ndarray) else _as_1d(values)
+    items = array.tolist()  # numpy's str_ as plain str
+    if set(map(type, items)) <= {str}:  # the usual case, without a Python loop per row
+        return _object_array(items)
+    for i, value in enumerate(items):
+        if _is_missing(value):
+            items[i] = ""
+        elif not isinstance(value, str):
+            raise InvalidDataError(source, "text", i, "a str or None", value)
+    return _object_array(items)
+
+
+# Nanoseconds in one step of each linear datetime64 unit coarser than ns.
+_UNIT_NS: Final = {
+    "W": 7 * 86_400 * 10**9,
+    "D": 86_400 * 10**9,
+    "h": 3_600 * 10**9,
+    "m": 60 * 10**9,
+    "s": 10**9,
+    "ms": 10**6,
+    "us": 10**3,
+}
+
+
+# The first and last month (year) since 1970 whose start int64 nanoseconds hold: 1677-10 and
+# 2262-04 (1678 and 2262).
+_CALENDAR_UNIT_RANGE: Final = {"M": (-3507, 3507), "Y": (-292, 292)}
+
+
+def _check_datetime64_range(values: npt.NDArray[Any], name: str, source: str) -> None:
+    """Refuse datetime64 values of a coarser unit than ns that ns cannot hold.
+
+    numpy converts them to ns without a word, wrapping round (and its conversion back is no
+    test: it wraps too), so the bounds are compared in the values' own unit.
+    """
+    unit, count = np.datetime_data(values.dtype)
+    if unit in _UNIT_NS:
+        step = _UNIT_NS[unit] * count
+        low, high = -(-MIN_NS // step), MAX_NS // step
+    elif unit in _CALENDAR_UNIT_RANGE:
+        first, last = _CALENDAR_UNIT_RANGE[unit]
+        low, high = -(-first // count), last // count
+    else:
+        return  # ns or finer: every value fits
+    if values.shape[0] == 0:
+        return
+    raw = values.view(np.int64)
+    known = raw != NAT
+    bad = known & ((raw < low) | (raw > high))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InvalidDataError(source, name, i, f"a time {NS_RANGE_TEXT}", values[i])
 
 
 def _time_column(
@@ -288,19 +486,29 @@ def _time_column(
     With ``copy=False`` the result may share memory with ``values``: for a column only read.
     """
     if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+        _check_datetime64_range(values, name, source)
         out = values.astype("datetime64[ns]", copy=copy).view(np.int64)
     elif isinstance(values, np.ndarray) and values.dtype.kind in "iu":
+        if values.dtype.kind == "u" and values.shape[0] and int(values.max()) > MAX_NS:
+            i = int(np.flatnonzero(values > MAX_NS)[0])
+            raise InvalidDataError(
+                source, name, i, "epoch nanoseconds that fit in int64", values[i].item()
+            )
         out = values.astype(np.int64, copy=copy)  # the table is read-only; the input is not
     else:
         array = values if isinstance(values, np.ndarray) else _as_1d(values)
         out = np.empty(array.shape[0], dtype=np.int64)
         for i, value in enumerate(array.tolist()):
-            if value is None:
+            if _is_missing(value):
                 out[i] = NAT
             elif isinstance(value, datetime):
                 if value.tzinfo is None or value.utcoffset() is None:
                     raise InvalidDataError(
                         source, name, i, "a timezone-aware datetime (this one is naive)", value
+                    )
+                if not in_ns_range(value):
+                    raise InvalidDataError(
+                        source, name, i, f"a timezone-aware datetime {NS_RANGE_TEXT}", value
                     )
                 out[i] = datetime_to_ns(value)
             else:

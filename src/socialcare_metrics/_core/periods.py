@@ -20,6 +20,7 @@ can look a period up with ``datetime(2024, 5, 1, tzinfo=ZoneInfo("Europe/Berlin"
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Final, Literal, TypeAlias, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,19 +29,22 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .._core.time import MAX_NS, MIN_NS
 from .._core.typing import Int64Array
 from ..errors import InvalidParameterError
 
 __all__ = [
+    "MAX_PERIODS",
     "PERIOD_UNITS",
     "PeriodIndex",
     "PeriodUnit",
     "TimeZone",
     "bucket_instants",
+    "bucket_present",
     "check_period_unit",
+    "local_days_and_ns",
     "offsets_at",
     "resolve_timezone",
-    "to_local_ns",
 ]
 
 PeriodUnit: TypeAlias = Literal["hour", "day", "week", "month"]
@@ -76,6 +80,13 @@ _MARGIN_S: Final = 40 * 86_400
 
 
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+#: The most periods a range may be split into when every period is listed, empty or not (an
+#: hourly series of 11 years, a daily one of 273). Beyond it the range is refused, not built:
+#: one timestamp centuries from the rest (a parsing error, a default date) would otherwise
+#: cost millions of empty periods.
+MAX_PERIODS: Final = 100_000
 
 
 def resolve_timezone(value: TimeZone | None, function: str, parameter: str = "tz") -> tzinfo:
@@ -118,12 +129,67 @@ def _offset_s(tz: tzinfo, second: int) -> int:
     return int(offset.total_seconds())
 
 
+def _sat_add(a: Int64Array, b: Int64Array | int) -> Int64Array:
+    """``a + b`` in int64, held at `MIN_NS` or `MAX_NS` where it would wrap round."""
+    out: Int64Array = np.add(a, b, dtype=np.int64)
+    b_array = np.broadcast_to(np.asarray(b, dtype=np.int64), out.shape)
+    up = (b_array > 0) & (out < a)
+    down = (b_array < 0) & (out > a)
+    if up.any() or down.any():
+        out = np.where(up, MAX_NS, np.where(down, MIN_NS, out))
+    return out
+
+
+def _away_from_the_edges(instants: Int64Array) -> bool:
+    """Whether every instant is a day or more inside the int64 range: no UTC offset is a day
+    long, so adding one to them cannot wrap round."""
+    return bool(
+        instants.shape[0]
+        and int(instants.min()) >= MIN_NS + _NS_PER_DAY
+        and int(instants.max()) <= MAX_NS - _NS_PER_DAY
+    )
+
+
+def _local_days(instants: Int64Array, offsets: Int64Array) -> tuple[Int64Array, Int64Array]:
+    """Local wall-clock time of each instant as (local day number, ns into that day).
+
+    Split before the offset is added, so that no sum leaves int64 at the edges of its range.
+    """
+    if _away_from_the_edges(instants):
+        local = instants + offsets
+        local_days = local // _NS_PER_DAY
+        return local_days, local - local_days * _NS_PER_DAY
+    days, within = np.divmod(instants, _NS_PER_DAY)
+    carry, within = np.divmod(within + offsets, _NS_PER_DAY)
+    return days + carry, within
+
+
+def _utc_of_local(numbers: Int64Array, step_ns: int, offsets: Int64Array) -> Int64Array:
+    """The instant whose local wall time is ``numbers * step_ns`` under ``offsets``: exact, and
+    held at `MIN_NS` or `MAX_NS` beyond what int64 nanoseconds hold.
+
+    A local time may lie beyond int64 while its instant does not (local midnight of 2262-04-12
+    in Tokyo is 2262-04-11 15:00 UTC): the few values within two steps of the edges are worked
+    out in Python integers, the rest in int64, where nothing can wrap round.
+    """
+    whole, rest = np.divmod(offsets, step_ns)  # numbers * step - offset = (n - whole) * step - rest
+    shifted = numbers - whole
+    low, high = -(-MIN_NS // step_ns) + 1, MAX_NS // step_ns - 1
+    safe = (shifted >= low) & (shifted <= high)
+    out: Int64Array = np.where(safe, shifted, 0) * step_ns - rest
+    for i in np.flatnonzero(~safe).tolist():
+        exact = int(shifted[i]) * step_ns - int(rest[i])
+        out[i] = min(max(exact, MIN_NS), MAX_NS)
+    return out
+
+
 @attrs.frozen(eq=False)
 class _Offsets:
-    """A zone's UTC offset over a span: ``offset_ns[i]`` holds from ``change_ns[i - 1]`` on.
+    """A zone's UTC offset: ``offset_ns[i]`` holds from ``change_ns[i - 1]`` on.
 
     ``change_ns`` is sorted; before its first entry ``offset_ns[0]`` holds, after its last entry
-    ``offset_ns[-1]``. Outside the span it was built for, the nearest known offset is assumed.
+    ``offset_ns[-1]``. The offsets are right only in the windows they were found for (around the
+    instants and period bounds asked about); between windows a change is placed anywhere.
     """
 
     change_ns: Int64Array
@@ -135,39 +201,85 @@ class _Offsets:
         return self.offset_ns[np.searchsorted(self.change_ns, instants, side="right")]
 
 
-def _offsets(tz: tzinfo, lo_ns: int, hi_ns: int) -> _Offsets:
-    """Find every change of ``tz``'s UTC offset between ``lo_ns`` and ``hi_ns``, to the second."""
+def _windows_near(instants: Int64Array, margin_s: int = _MARGIN_S) -> list[tuple[int, int]]:
+    """The spans within ``margin_s`` of the instants, overlapping ones merged, as epoch seconds.
+
+    Offsets are then looked up near the data only: two instants 500 years apart cost two short
+    windows, not 500 years of samples.
+    """
+    if instants.shape[0] == 0:
+        return []
+    lo, hi = int(instants.min()) // _NS, int(instants.max()) // _NS
+    if (hi - lo + 2 * margin_s) // _SAMPLE_S <= 10_000 + instants.shape[0] // 16:
+        # Sampling the whole span costs about what sorting the instants would.
+        return [(lo - margin_s, hi + 1 + margin_s)]
+    seconds = np.sort(instants // _NS)
+    breaks = np.flatnonzero(np.diff(seconds) > 2 * margin_s + _SAMPLE_S)
+    firsts = np.concatenate([[0], breaks + 1])
+    lasts = np.concatenate([breaks, [seconds.shape[0] - 1]])
+    return [
+        (int(seconds[a]) - margin_s, int(seconds[b]) + 1 + margin_s)
+        for a, b in zip(firsts.tolist(), lasts.tolist(), strict=True)
+    ]
+
+
+def _offsets(tz: tzinfo, windows: list[tuple[int, int]]) -> _Offsets:
+    """Find every change of ``tz``'s UTC offset inside the windows (epoch seconds), to the second.
+
+    The zone is sampled every `_SAMPLE_S` inside each window and each change found is bisected to
+    the second; work grows with the windows' total length, and windows hug the data.
+    """
     if isinstance(tz, timezone):
         fixed = tz.utcoffset(None)
         return _Offsets(
             change_ns=np.zeros(0, dtype=np.int64),
             offset_ns=np.array([int(fixed.total_seconds()) * _NS], dtype=np.int64),
         )
+    if not windows:
+        windows = [(0, 0)]  # nothing will be asked: any one offset will do
+    changes: list[int] = []
+    offsets: list[int] = []
+    for lo_s, hi_s in windows:
+        samples = range(lo_s - lo_s % _SAMPLE_S, hi_s + _SAMPLE_S, _SAMPLE_S)
+        values = [_offset_s(tz, s) for s in samples]
+        if not offsets:
+            offsets.append(values[0])
+        elif values[0] != offsets[-1]:
+            # The offset changed somewhere between two windows, where nothing is asked about.
+            changes.append(samples[0])
+            offsets.append(values[0])
+        for i in range(1, len(samples)):
+            if values[i] == values[i - 1]:
+                continue
+            # Bisect: the first second in (samples[i-1], samples[i]] with the new offset.
+            before, after = samples[i - 1], samples[i]
+            while after - before > 1:
+                middle = (before + after) // 2
+                if _offset_s(tz, middle) == values[i - 1]:
+                    before = middle
+                else:
+                    after = middle
+            changes.append(after)
+            offsets.append(values[i])
+    # Changes beyond what int64 nanoseconds hold concern no instant: before the range, the
+    # offset after the change is the first one; after it, nothing.
+    first_kept = 0
+    while first_kept < len(changes) and changes[first_kept] * _NS < MIN_NS:
+        first_kept += 1
+    last_kept = first_kept
+    while last_kept < len(changes) and changes[last_kept] * _NS <= MAX_NS:
+        last_kept += 1
+    return _Offsets(
+        change_ns=np.asarray(changes[first_kept:last_kept], dtype=np.int64) * _NS,
+        offset_ns=np.asarray(offsets[first_kept : last_kept + 1], dtype=np.int64) * _NS,
+    )
+
+
+def _offsets_over(tz: tzinfo, lo_ns: int, hi_ns: int) -> _Offsets:
+    """The offsets over the whole span ``[lo_ns, hi_ns]``, with the margin for period bounds."""
     # The margin covers the start of the month holding the first instant and the end of the
     # month holding the last, which is where period bounds are looked up.
-    lo_s = lo_ns // _NS - _MARGIN_S
-    hi_s = -(-hi_ns // _NS) + _MARGIN_S
-    samples = list(range(lo_s - lo_s % _SAMPLE_S, hi_s + _SAMPLE_S, _SAMPLE_S))
-    values = [_offset_s(tz, s) for s in samples]
-    changes: list[int] = []
-    offsets = [values[0]]
-    for i in range(1, len(samples)):
-        if values[i] == values[i - 1]:
-            continue
-        # Bisect: the first second in (samples[i-1], samples[i]] with the new offset.
-        before, after = samples[i - 1], samples[i]
-        while after - before > 1:
-            middle = (before + after) // 2
-            if _offset_s(tz, middle) == values[i - 1]:
-                before = middle
-            else:
-                after = middle
-        changes.append(after * _NS)
-        offsets.append(values[i])
-    return _Offsets(
-        change_ns=np.asarray(changes, dtype=np.int64),
-        offset_ns=np.asarray(offsets, dtype=np.int64) * _NS,
-    )
+    return _offsets(tz, [(lo_ns // _NS - _MARGIN_S, -(-hi_ns // _NS) + _MARGIN_S)])
 
 
 def offsets_at(instants_ns: Int64Array, tz: tzinfo) -> Int64Array:
@@ -175,29 +287,33 @@ def offsets_at(instants_ns: Int64Array, tz: tzinfo) -> Int64Array:
     instants = np.asarray(instants_ns, dtype=np.int64)
     if instants.shape[0] == 0:
         return np.zeros(0, dtype=np.int64)
-    return _offsets(tz, int(instants.min()), int(instants.max())).at(instants)
+    return _offsets(tz, _windows_near(instants)).at(instants)
 
 
-def to_local_ns(instants_ns: Int64Array, tz: tzinfo) -> Int64Array:
-    """Local wall-clock time of each instant, as ns since the local 1970-01-01 00:00.
-
-    ``local // day`` is then the local date's day number, ``local % day`` the time of day.
-    """
+def local_days_and_ns(instants_ns: Int64Array, tz: tzinfo) -> tuple[Int64Array, Int64Array]:
+    """Local wall-clock time of each instant in ``tz``: (day number since the local
+    1970-01-01, ns since local midnight)."""
     instants = np.asarray(instants_ns, dtype=np.int64)
-    return instants + offsets_at(instants, tz)
+    return _local_days(instants, offsets_at(instants, tz))
 
 
 @attrs.frozen(eq=False)
 class PeriodIndex:
-    """The periods that cover a span, every one present, and the period of each instant.
+    """Periods and the period of each instant.
+
+    From `bucket_instants`, every period of a range, empty ones included, with no gaps between
+    them; from `bucket_present`, only the periods that hold an instant.
 
     Attributes:
         unit: ``"hour"``, ``"day"``, ``"week"`` or ``"month"``.
         tz: The zone the periods are local to.
-        starts: Epoch ns (UTC) of each period's start, increasing, with no gaps between periods.
-        ends: Epoch ns of each period's end: the next period's start.
+        starts: Epoch ns (UTC) of each period's start, increasing.
+        ends: Epoch ns of each period's end (for `bucket_instants`, the next period's start).
         codes: For each instant given, the index of its period in ``starts``; -1 for an instant
             outside the range (possible only when an explicit range was given).
+
+    A period cut by the edge of what int64 nanoseconds hold (the day of 1677-09-21, the month
+    of April 2262) starts or ends at that edge.
     """
 
     unit: PeriodUnit
@@ -230,9 +346,8 @@ class PeriodIndex:
         return np.bincount(codes, minlength=len(self)).astype(np.int64)
 
 
-def _unit_number(local_ns: Int64Array, unit: PeriodUnit) -> Int64Array:
-    """The local period number of each local wall-clock time (for day, week and month)."""
-    days = local_ns // _NS_PER_DAY
+def _unit_number(days: Int64Array, unit: PeriodUnit) -> Int64Array:
+    """The local period number (for day, week and month) of each local day number."""
     if unit == "day":
         return days
     if unit == "week":
@@ -241,45 +356,93 @@ def _unit_number(local_ns: Int64Array, unit: PeriodUnit) -> Int64Array:
     return months
 
 
-def _unit_local_start(numbers: Int64Array, unit: PeriodUnit) -> Int64Array:
-    """The local wall-clock start (ns) of each period number (for day, week and month)."""
+def _unit_start_day(numbers: Int64Array, unit: PeriodUnit) -> Int64Array:
+    """The local day number on which each period number (day, week or month) starts."""
     if unit == "day":
-        days = numbers
-    elif unit == "week":
-        days = numbers * 7 - _WEEK_SHIFT
-    else:
-        days = numbers.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
-    return days * _NS_PER_DAY
+        return numbers
+    if unit == "week":
+        return numbers * 7 - _WEEK_SHIFT
+    days: Int64Array = numbers.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    return days
 
 
-def _first_instant_at_or_after(local: Int64Array, offsets: _Offsets) -> Int64Array:
-    """The first UTC instant whose local wall-clock time is at or after each ``local`` value.
+def _first_instant_at_or_after(days: Int64Array, offsets: _Offsets) -> Int64Array:
+    """The first UTC instant whose local wall-clock time is at or after local midnight of each
+    local day number, held at `MIN_NS` / `MAX_NS` beyond what int64 nanoseconds hold.
 
     A local midnight that occurs twice resolves to its first occurrence; one that does not exist
     (a zone that springs forward at midnight) moves forward by the gap, to the moment of change.
     """
-    seg_start = np.concatenate([[np.iinfo(np.int64).min], offsets.change_ns])
-    seg_end = np.concatenate([offsets.change_ns, [np.iinfo(np.int64).max]])
-    # Within a segment of constant offset o, local time t + o rises with t: its first instant at
-    # or after L is max(segment start, L - o), if that is still inside the segment.
-    candidate = np.maximum(seg_start[None, :], local[:, None] - offsets.offset_ns[None, :])
-    candidate = np.where(candidate < seg_end[None, :], candidate, np.iinfo(np.int64).max)
-    first: Int64Array = candidate.min(axis=1)
+    seg_start = np.concatenate([[MIN_NS], offsets.change_ns]).astype(np.int64)
+    # Within a segment of constant offset o, local time t + o rises with t: the segment holds a
+    # local time at or after L when its local end (end + o) is past L, and its first instant at
+    # or after L is then max(segment start, L - o). The first segment that holds one gives the
+    # answer; a running maximum of the local ends makes "the first" a binary search.
+    local_end = _sat_add(offsets.change_ns, offsets.offset_ns[:-1])
+    local_end = np.concatenate([local_end, [MAX_NS]])  # the last segment has no end
+    reach = np.maximum.accumulate(local_end)
+    # Away from the edges of int64 (a day on either side: no offset is a day), L and L - o fit.
+    low, high = -(-MIN_NS // _NS_PER_DAY) + 1, MAX_NS // _NS_PER_DAY - 1
+    safe = (days >= low) & (days <= high)
+    local = np.where(safe, days, 0) * _NS_PER_DAY
+    segment = np.minimum(np.searchsorted(reach, local, side="right"), reach.shape[0] - 1)
+    first: Int64Array = np.maximum(seg_start[segment], local - offsets.offset_ns[segment])
+    edge = np.flatnonzero(~safe).tolist()
+    if edge:
+        # The same search in Python integers, which do not wrap round.
+        changes, shifts = offsets.change_ns.tolist(), offsets.offset_ns[:-1].tolist()
+        ends = [*(c + o for c, o in zip(changes, shifts, strict=True)), None]
+        for i in edge:
+            target = int(days[i]) * _NS_PER_DAY
+            k = next(j for j, e in enumerate(ends) if e is None or e > target)
+            exact = max(int(seg_start[k]), target - int(offsets.offset_ns[k]))
+            first[i] = min(max(exact, MIN_NS), MAX_NS)
     return first
+
+
+def _count_periods(unit: PeriodUnit, offsets: _Offsets, lo: int, hi: int) -> int:
+    """How many periods `bucket_instants` would list from the period of ``lo`` to that of ``hi``."""
+    if unit == "hour":
+        *_, first_hour, last_hour = _hour_segments(offsets, lo, hi)
+        return int((last_hour - first_hour + 1).sum())
+    ends = np.array([lo, hi], dtype=np.int64)
+    numbers = _unit_number(_local_days(ends, offsets.at(ends))[0], unit)
+    return int(numbers[1] - numbers[0] + 1)
 
 
 def _calendar_periods(
     instants: Int64Array, unit: PeriodUnit, offsets: _Offsets, lo: int, hi: int
 ) -> tuple[Int64Array, Int64Array, Int64Array]:
     """Day, week or month periods covering [lo, hi]: starts, ends and each instant's code."""
-    span_numbers = _unit_number(
-        np.array([lo, hi], dtype=np.int64) + offsets.at(np.array([lo, hi])), unit
-    )
+    span = np.array([lo, hi], dtype=np.int64)
+    span_numbers = _unit_number(_local_days(span, offsets.at(span))[0], unit)
     first_number, last_number = int(span_numbers[0]), int(span_numbers[1])
     numbers = np.arange(first_number, last_number + 2, dtype=np.int64)  # one extra: the last end
-    bounds = _first_instant_at_or_after(_unit_local_start(numbers, unit), offsets)
-    codes = _unit_number(instants + offsets.at(instants), unit) - first_number
+    bounds = _first_instant_at_or_after(_unit_start_day(numbers, unit), offsets)
+    codes = _unit_number(_local_days(instants, offsets.at(instants))[0], unit) - first_number
     return bounds[:-1], bounds[1:], codes
+
+
+def _local_hours(instants: Int64Array, offsets: Int64Array) -> Int64Array:
+    """The local wall-clock hour number (since the local 1970-01-01 00:00) of each instant."""
+    if _away_from_the_edges(instants):
+        fast: Int64Array = (instants + offsets) // _NS_PER_HOUR
+        return fast
+    days, within = _local_days(instants, offsets)
+    hours: Int64Array = days * 24 + within // _NS_PER_HOUR
+    return hours
+
+
+def _hour_segments(
+    offsets: _Offsets, lo: int, hi: int
+) -> tuple[Int64Array, Int64Array, Int64Array, Int64Array]:
+    """The spans of constant offset over [lo, hi]: start, offset, first and last local hour."""
+    seg_start = np.concatenate(
+        [[lo], offsets.change_ns[(offsets.change_ns > lo) & (offsets.change_ns <= hi)]]
+    ).astype(np.int64)
+    seg_off = offsets.at(seg_start)
+    seg_last = np.concatenate([seg_start[1:] - 1, [hi]]).astype(np.int64)
+    return seg_start, seg_off, _local_hours(seg_start, seg_off), _local_hours(seg_last, seg_off)
 
 
 def _hour_periods(
@@ -290,13 +453,7 @@ def _hour_periods(
     Within a segment of constant offset, an hour period is a local wall-clock hour; a change of
     offset always starts a new period, so a repeated hour is two periods and a skipped one none.
     """
-    seg_start = np.concatenate(
-        [[lo], offsets.change_ns[(offsets.change_ns > lo) & (offsets.change_ns <= hi)]]
-    )
-    seg_off = offsets.at(seg_start)
-    seg_last = np.concatenate([seg_start[1:] - 1, [hi]])
-    first_hour = (seg_start + seg_off) // _NS_PER_HOUR
-    last_hour = (seg_last + seg_off) // _NS_PER_HOUR
+    seg_start, seg_off, first_hour, last_hour = _hour_segments(offsets, lo, hi)
     sizes = last_hour - first_hour + 1
     base = np.concatenate([[0], np.cumsum(sizes)])
     total = int(base[-1])
@@ -307,15 +464,29 @@ def _hour_periods(
     # A period starts on its local hour, or at the change of offset that opened its segment
     # (the first segment opens at ``lo``, which is no change: its first hour starts before it).
     clip = seg_start.copy()
-    clip[0] = np.iinfo(np.int64).min
-    starts = np.maximum(hour * _NS_PER_HOUR - seg_off[segment_of_period], clip[segment_of_period])
-    ends = np.concatenate([starts[1:], [(last_hour[-1] + 1) * _NS_PER_HOUR - seg_off[-1]]])
+    clip[0] = MIN_NS
+    starts = np.maximum(
+        _utc_of_local(hour, _NS_PER_HOUR, seg_off[segment_of_period]), clip[segment_of_period]
+    )
+    last_end = _utc_of_local(last_hour[-1:] + 1, _NS_PER_HOUR, seg_off[-1:])
+    ends = np.concatenate([starts[1:], last_end])
     # An instant's code: its segment's base plus its local hour's distance from the first.
     seg = np.searchsorted(seg_start, instants, side="right") - 1
     seg_safe = np.maximum(seg, 0)
-    off = seg_off[seg_safe]
-    codes = base[seg_safe] + (instants + off) // _NS_PER_HOUR - first_hour[seg_safe]
+    codes = base[seg_safe] + _local_hours(instants, seg_off[seg_safe]) - first_hour[seg_safe]
     return starts, ends, codes
+
+
+def _empty_index(unit: PeriodUnit, tz: tzinfo, n_instants: int) -> PeriodIndex:
+    empty = np.zeros(0, dtype=np.int64)
+    return PeriodIndex(
+        unit=unit,
+        tz=tz,
+        starts=empty,
+        ends=empty,
+        codes=np.full(n_instants, -1, dtype=np.int64),
+        offset_ns=empty,
+    )
 
 
 def bucket_instants(
@@ -324,6 +495,9 @@ def bucket_instants(
     tz: tzinfo,
     *,
     span: tuple[int, int] | None = None,
+    function: str = "bucket_instants",
+    parameter: str = "period",
+    hint: str = "group by a coarser period",
 ) -> PeriodIndex:
     """Assign each instant to its local period, and list every period of the range.
 
@@ -334,36 +508,83 @@ def bucket_instants(
         span: ``(first, last)`` epoch ns, both included: the range of periods to build is from
             the period holding ``first`` to the period holding ``last``. Default: the instants'
             own minimum and maximum. Instants outside an explicit span get code -1.
+        function, parameter, hint: For the error when the range has more than `MAX_PERIODS`
+            periods: who asked, which of their parameters chose the unit, and what to do.
 
     Returns:
         A `PeriodIndex`; with no instants and no span it has no periods.
+
+    Raises:
+        InvalidParameterError: the range has more than `MAX_PERIODS` periods (one timestamp
+            centuries away from the rest is enough): they would all be built, empty or not.
     """
     instants = np.asarray(instants_ns, dtype=np.int64)
     if span is None:
         if instants.shape[0] == 0:
-            empty = np.zeros(0, dtype=np.int64)
-            return PeriodIndex(
-                unit=unit, tz=tz, starts=empty, ends=empty, codes=empty, offset_ns=empty
-            )
+            return _empty_index(unit, tz, 0)
         lo, hi = int(instants.min()), int(instants.max())
     else:
         lo, hi = span
-    offsets = _offsets(tz, min(lo, hi), max(lo, hi))
     if hi < lo:
-        empty = np.zeros(0, dtype=np.int64)
-        return PeriodIndex(
-            unit=unit,
-            tz=tz,
-            starts=empty,
-            ends=empty,
-            codes=np.full(instants.shape[0], -1, dtype=np.int64),
-            offset_ns=empty,
-        )
+        return _empty_index(unit, tz, instants.shape[0])
+    return _range_index(
+        instants,
+        unit,
+        tz,
+        lo,
+        hi,
+        explicit=span is not None,
+        limit=MAX_PERIODS,
+        refuse=lambda count: _too_many_periods(unit, lo, hi, count, function, parameter, hint),
+    )
+
+
+def _range_index(
+    instants: Int64Array,
+    unit: PeriodUnit,
+    tz: tzinfo,
+    lo: int,
+    hi: int,
+    *,
+    explicit: bool,
+    limit: int,
+    refuse: Callable[[str], Exception],
+) -> PeriodIndex:
+    """`bucket_instants` over ``[lo, hi]``: ``refuse(count)`` is raised for over ``limit``
+    periods; ``explicit`` marks instants outside the range with -1."""
+    # Count the periods before building anything: a range too long is refused at once.
+    if unit == "hour":
+        count = (hi - lo) // _NS_PER_HOUR + 1  # within a few periods per change of offset
+        if count > 2 * limit:
+            raise refuse(f"about {count:,}")
+        offsets = _offsets_over(tz, lo, hi)
+        count = _count_periods(unit, offsets, lo, hi)
+    else:
+        # The first and the last period's numbers need the offsets at lo and hi only.
+        near = _offsets(tz, _windows_near(np.array([lo, hi], dtype=np.int64)))
+        count = _count_periods(unit, near, lo, hi)
+        if count <= limit and unit == "day":
+            offsets = _offsets_over(tz, lo, hi)
+        elif count <= limit:
+            # Weeks and months need the offsets at their bounds and at the instants only: a
+            # day around each, not every day of centuries.
+            range_ends = np.array([lo, hi], dtype=np.int64)
+            first = int(_unit_number(_local_days(range_ends, near.at(range_ends))[0], unit)[0])
+            numbers = np.arange(first, first + count + 1, dtype=np.int64)
+            no_offset = np.zeros(numbers.shape[0], dtype=np.int64)
+            guesses = _utc_of_local(_unit_start_day(numbers, unit), _NS_PER_DAY, no_offset)
+            inside = instants[(instants >= lo) & (instants <= hi)]
+            points = np.concatenate([guesses, inside, range_ends])
+            # A bound lies within a day of its guess (local midnight read as UTC: no zone is a
+            # day away from UTC).
+            offsets = _offsets(tz, _windows_near(points, margin_s=86_400))
+    if count > limit:
+        raise refuse(f"{count:,}")
     if unit == "hour":
         starts, ends, codes = _hour_periods(instants, offsets, lo, hi)
     else:
         starts, ends, codes = _calendar_periods(instants, unit, offsets, lo, hi)
-    if span is not None:
+    if explicit:
         codes = np.where((instants >= lo) & (instants <= hi), codes, -1)
     return PeriodIndex(
         unit=unit,
@@ -371,5 +592,94 @@ def bucket_instants(
         starts=starts,
         ends=ends,
         codes=codes.astype(np.int64, copy=False),
+        offset_ns=offsets.at(starts),
+    )
+
+
+def _too_many_periods(
+    unit: PeriodUnit, lo: int, hi: int, count: str, function: str, parameter: str, hint: str
+) -> InvalidParameterError:
+    def when(instant: int) -> str:
+        return f"{_EPOCH + timedelta(microseconds=instant // 1_000):%Y-%m-%d %H:%M}"
+
+    return InvalidParameterError(
+        function,
+        parameter,
+        f"a unit that splits the range into at most {MAX_PERIODS:,} periods, to list each of "
+        f"them (empty ones too); the range runs from {when(lo)} to {when(hi)} UTC: "
+        f"{count} {unit}s. {hint}",
+        unit,
+    )
+
+
+# A period's shortest usual length, to estimate how many periods a range holds.
+_TYPICAL_NS: Final = {
+    "hour": _NS_PER_HOUR,
+    "day": _NS_PER_DAY,
+    "week": 7 * _NS_PER_DAY,
+    "month": 28 * _NS_PER_DAY,
+}
+
+
+def bucket_present(instants_ns: npt.ArrayLike, unit: PeriodUnit, tz: tzinfo) -> PeriodIndex:
+    """Assign each instant to its local period, listing only the periods that hold one.
+
+    The same periods as `bucket_instants` gives them (starts, ends, labels), in time order,
+    without the empty ones between them: the work grows with the instants, not with the time
+    they span, so two messages 500 years apart cost no more than two a minute apart.
+    """
+    instants = np.asarray(instants_ns, dtype=np.int64)
+    n = instants.shape[0]
+    if n == 0:
+        return _empty_index(unit, tz, 0)
+    lo, hi = int(instants.min()), int(instants.max())
+    if (hi - lo) // _TYPICAL_NS[unit] <= 1_000 + 4 * n:
+        # The range has about as many periods as instants, or fewer: list them all (linear in
+        # both), then keep those with instants.
+        whole = _range_index(
+            instants, unit, tz, lo, hi, explicit=False, limit=2**62, refuse=RuntimeError
+        )  # (no limit: the range is short, by the test above)
+        used = whole.counts() > 0
+        remap = np.cumsum(used) - 1
+        return PeriodIndex(
+            unit=unit,
+            tz=tz,
+            starts=whole.starts[used],
+            ends=whole.ends[used],
+            codes=remap[whole.codes],
+            offset_ns=whole._offset_ns[used],
+        )
+    return _present_by_sorting(instants, unit, tz)
+
+
+def _present_by_sorting(instants: Int64Array, unit: PeriodUnit, tz: tzinfo) -> PeriodIndex:
+    """`bucket_present` for instants sparse in their range: each instant's period, then the
+    distinct ones (a sort of the instants; offsets looked up near them only)."""
+    offsets = _offsets(tz, _windows_near(instants))
+    offset = offsets.at(instants)
+    if unit == "hour":
+        # A period is a local hour within a span of constant offset: its start names it.
+        hour = _local_hours(instants, offset)
+        seg = np.searchsorted(offsets.change_ns, instants, side="right")
+        seg_start = np.concatenate([[MIN_NS], offsets.change_ns])[seg]
+        seg_end = np.concatenate([offsets.change_ns, [MAX_NS]])[seg]
+        start = np.maximum(_utc_of_local(hour, _NS_PER_HOUR, offset), seg_start)
+        end = np.minimum(_utc_of_local(hour + 1, _NS_PER_HOUR, offset), seg_end)
+        starts, first, codes = np.unique(start, return_index=True, return_inverse=True)
+        ends = end[first]
+    else:
+        numbers, first, codes = np.unique(
+            _unit_number(_local_days(instants, offset)[0], unit),
+            return_index=True,
+            return_inverse=True,
+        )
+        starts = _first_instant_at_or_after(_unit_start_day(numbers, unit), offsets)
+        ends = _first_instant_at_or_after(_unit_start_day(numbers + 1, unit), offsets)
+    return PeriodIndex(
+        unit=unit,
+        tz=tz,
+        starts=starts,
+        ends=ends,
+        codes=codes.astype(np.int64, copy=False).reshape(-1),
         offset_ns=offsets.at(starts),
     )

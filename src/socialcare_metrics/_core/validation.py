@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TypeVar
 
 from ..errors import InvalidParameterError
+from .time import NS_RANGE_TEXT, datetime_to_ns, in_ns_range
 
 R = TypeVar("R")
 
-__all__ = ["check_bool", "check_count", "check_number", "check_records"]
+__all__ = ["check_bool", "check_count", "check_number", "check_records", "check_time"]
 
 
 def check_bool(value: object, function: str, parameter: str) -> bool:
@@ -41,6 +43,19 @@ def check_number(value: object, function: str, parameter: str, *, low: float, hi
     ):
         raise InvalidParameterError(function, parameter, f"a number in [{low:g}, {high:g}]", value)
     return float(value)
+
+
+def check_time(value: object, function: str, parameter: str) -> int | None:
+    """``value`` must be None or a timezone-aware datetime a time column can hold; as epoch ns."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidParameterError(function, parameter, "a timezone-aware datetime or None", value)
+    if not in_ns_range(value):
+        raise InvalidParameterError(
+            function, parameter, f"a timezone-aware datetime {NS_RANGE_TEXT}, or None", value
+        )
+    return datetime_to_ns(value)
 
 
 def check_records(

@@ -12,7 +12,7 @@ import numpy.typing as npt
 from .._core.time import ns_to_datetime
 from .._core.typing import Int64Array
 from ..calendar import BusinessCalendar
-from ..errors import InvalidParameterError
+from ..errors import InvalidDataError, InvalidParameterError
 
 __all__ = ["check_calendar", "end_or_as_of", "measure", "ns_to_timedelta", "timedelta_ns"]
 
@@ -69,12 +69,31 @@ def ns_to_timedelta(value: int) -> timedelta:
     return timedelta(microseconds=micros)
 
 
-def measure(start: Int64Array, end: Int64Array, calendar: BusinessCalendar | None) -> Int64Array:
+def measure(
+    start: Int64Array, end: Int64Array, calendar: BusinessCalendar | None, function: str
+) -> Int64Array:
     """Exact nanoseconds from ``start`` to ``end``: wall-clock, or open time in ``calendar``.
 
     The one duration measure under every metric: integer nanoseconds, never float seconds, so a
-    duration equal to a target or a bucket bound compares equal at any scale.
+    duration equal to a target or a bucket bound compares equal at any scale. Every ``end`` is
+    at or after its ``start``.
+
+    Raises ``InvalidDataError`` naming ``function`` when a span is longer than int64
+    nanoseconds hold (292 years: a message and its reply in 1700 and 2100).
     """
     if calendar is None:
-        return np.subtract(end, start, dtype=np.int64)
+        ns = np.subtract(end, start, dtype=np.int64)
+        # No span is negative, so a negative difference is one that wrapped round.
+        if ns.shape[0] and int(ns.min()) < 0:
+            i = int(np.flatnonzero((ns < 0) & (end >= start))[0])
+            raise InvalidDataError(
+                function,
+                None,
+                None,
+                "spans of at most 292 years (what int64 nanoseconds hold) from a message to "
+                "its reply, resolution or as_of",
+                f"{ns_to_datetime(int(start[i])).isoformat()} to "
+                f"{ns_to_datetime(int(end[i])).isoformat()}",
+            )
+        return ns
     return np.asarray(calendar.business_nanoseconds(start, end), dtype=np.int64)

@@ -19,11 +19,11 @@ import attrs
 import numpy as np
 
 from .._core.columns import AUTHOR_AGENT, AUTHOR_BOT, AUTHOR_CUSTOMER
-from .._core.time import NAT, datetime_to_ns, ns_to_datetime
+from .._core.time import NAT, ns_to_datetime
 from .._core.typing import BoolArray, Int32Array, Int64Array
+from .._core.validation import check_time
 from .._engine.durations import end_or_as_of, measure
 from ..calendar import BusinessCalendar
-from ..errors import InvalidParameterError
 from ..tables.messages import MessageTable
 
 
@@ -154,7 +154,7 @@ def _compute_waits(
 
     # A pending wait's row -1 reads a placeholder time, which end_or_as_of replaces by as_of.
     end = end_or_as_of(start, table.sent_at[close_row], closed, as_of, function, "wait")
-    ns = measure(start, end, calendar)
+    ns = measure(start, end, calendar, function)
 
     # Customer rows inside closed waits: every public customer row is in exactly one wait (its
     # run), so they are the customer rows less those of the pending waits, which are few. A
@@ -190,8 +190,4 @@ def _compute_waits(
 
 def as_of_ns(value: object, function: str) -> int | None:
     """Validate a caller's ``as_of`` and return it in epoch ns."""
-    if value is None:
-        return None
-    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidParameterError(function, "as_of", "a timezone-aware datetime or None", value)
-    return datetime_to_ns(value)
+    return check_time(value, function, "as_of")

@@ -521,9 +521,9 @@ def _assignees(
             if assignee[conversation] >= 0:
                 continue
             for handle in _HANDLE.findall(str(text[message_rows[position]] or "")):
-                code = by_handle.get(handle.casefold())
-                if code is not None:
-                    assignee[conversation] = code
+                mentioned = by_handle.get(handle.casefold())
+                if mentioned is not None:
+                    assignee[conversation] = mentioned
                     break
     return assignee.astype(np.int32)
 

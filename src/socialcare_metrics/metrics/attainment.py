@@ -101,7 +101,7 @@ def expectation_attainment(
     return AttainmentResult(
         as_of=as_of_datetime(waits.as_of),
         business_time=calendar is not None,
-        actual_ns=measure(start, waits.end[first], calendar),
+        actual_ns=measure(start, waits.end[first], calendar, function),
         closed=closed,
         keys=keys,
     )

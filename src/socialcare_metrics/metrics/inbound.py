@@ -20,12 +20,11 @@ from .._core.periods import (
     TimeZone,
     bucket_instants,
     check_period_unit,
+    local_days_and_ns,
     resolve_timezone,
-    to_local_ns,
 )
-from .._core.time import datetime_to_ns
+from .._core.validation import check_time
 from .._engine.inputs import Data, as_table
-from ..calendar import _NS_PER_DAY
 from ..errors import InvalidParameterError
 from ..results._grouping import GroupKeys
 from ..results.series import HourOfWeekResult, VolumeSeries
@@ -36,14 +35,6 @@ __all__ = ["hour_of_week", "inbound_volume"]
 
 def _customer_rows(table: MessageTable) -> npt.NDArray[np.intp]:
     return np.flatnonzero((table.author == AUTHOR_CUSTOMER) & ~table.private)
-
-
-def _bound(value: datetime | None, function: str, parameter: str) -> int | None:
-    if value is None:
-        return None
-    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidParameterError(function, parameter, "a timezone-aware datetime or None", value)
-    return datetime_to_ns(value)
 
 
 def _zone_name(tz: object) -> str:
@@ -93,8 +84,8 @@ def inbound_volume(
     function = "inbound_volume"
     unit = check_period_unit(period, function)
     zone = resolve_timezone(tz, function)
-    lo = _bound(start, function, "start")
-    hi = _bound(end, function, "end")
+    lo = check_time(start, function, "start")
+    hi = check_time(end, function, "end")
     if lo is not None and hi is not None and hi <= lo:
         raise InvalidParameterError(function, "end", f"a time after 'start' ({start})", end)
     table = as_table(data, function)
@@ -115,7 +106,15 @@ def inbound_volume(
             first = lo if lo is not None else int(sent.min())
             last = hi - 1 if hi is not None else int(sent.max())
             span = (first, last)
-    index = bucket_instants(sent, unit, zone, span=span)
+    index = bucket_instants(
+        sent,
+        unit,
+        zone,
+        span=span,
+        function=function,
+        hint="Give start= and end= to count a shorter range, or a coarser period; a message "
+        "dated far from the others may be a mistake in the data.",
+    )
     conversation = table.conversation[rows]
     return VolumeSeries(
         unit=unit,
@@ -158,9 +157,8 @@ def hour_of_week(data: Data, /, *, tz: TimeZone | None = None) -> HourOfWeekResu
     function = "hour_of_week"
     zone = resolve_timezone(tz, function)
     table = as_table(data, function)
-    local = to_local_ns(table.sent_at[_customer_rows(table)], zone)
-    days = local // _NS_PER_DAY
+    days, within = local_days_and_ns(table.sent_at[_customer_rows(table)], zone)
     weekday = (days + 3) % 7  # 1970-01-01 was a Thursday (weekday 3)
-    hour = (local - days * _NS_PER_DAY) // _NS_PER_HOUR
+    hour = within // _NS_PER_HOUR
     matrix = np.bincount(weekday * 24 + hour, minlength=7 * 24).astype(np.int64).reshape(7, 24)
     return HourOfWeekResult(tz=_zone_name(zone), matrix=read_only(matrix))

@@ -1,11 +1,10 @@
 """Resolution time: from the customer's first message to the conversation's resolution.
 
 A conversation is measured when it has a public customer message. Its resolution time runs from
-the first such message to ``resolved_at`` (the last time it was resolved). A conversation with no
-``resolved_at`` is pending and aged to ``as_of``, as an open wait is. A ``resolved_at`` earlier
-than the customer's first message (a brand post, resolved, then the customer wrote) is a
-resolution of something else: the customer's message reopened the conversation and nothing has
-resolved it since, so it is pending too.
+the first such message to ``resolved_at`` (the last time it was resolved). It is resolved by the
+library's one rule: a ``resolved_at`` and no public customer message strictly after it. A
+conversation that is not (no ``resolved_at``, or the customer wrote again after it and reopened
+it) is pending and aged to ``as_of``, as an open wait is.
 """
 
 from __future__ import annotations
@@ -37,10 +36,12 @@ def resolution_time(
 
     One item per conversation with a public customer message. A resolved conversation's resolution
     time is ``resolved_at`` minus the time of its first public customer message (wall-clock, or
-    business time in ``calendar``). An unresolved one is pending: counted in
-    [`pending`][socialcare_metrics.DurationResult.pending] and aged to ``as_of``. A ``resolved_at``
-    before the customer's first message does not resolve the customer's request (the message
-    reopened the conversation), so that conversation is pending as well.
+    business time in ``calendar``). A conversation is resolved when it has a ``resolved_at`` and
+    no public customer message was sent strictly after it (the rule of
+    [`resolution_rate`][socialcare_metrics.resolution_rate]): a customer who writes again after
+    the resolution, or only after it (a brand post resolved, then the customer wrote), reopens
+    the conversation. An unresolved one is pending: counted in
+    [`pending`][socialcare_metrics.DurationResult.pending] and aged to ``as_of``.
 
     Grouped by agent, a conversation belongs to its assignee (``None`` when it has none); by
     channel, to the channel of the customer's first message; by period, to the period in which
@@ -90,7 +91,7 @@ def resolution_time(
     )
     return DurationResult(
         name="resolution time",
-        ns=measure(items.start, end, calendar),
+        ns=measure(items.start, end, calendar, function),
         closed=items.resolved,
         conversation=Labels(codes=items.conversation, names=table.conversation_ids),
         keys=keys,

@@ -1,8 +1,8 @@
 """SLA compliance: targets for first reply, next reply and resolution.
 
 Every item is a wait (first reply: each conversation's first wait; next reply: every later wait)
-or a conversation (resolution: from the customer's first message to ``resolved_at``). Against its
-target an item is
+or a conversation (resolution: from the customer's first message to ``resolved_at``, resolved by
+the rule resolution rate and resolution time use). Against its target an item is
 
 - **achieved**: it closed within the target (duration <= target);
 - **breached**: it closed after the target, or it is still open and already older than it;
@@ -47,11 +47,13 @@ def sla_compliance(
 
     Items: for the first-reply target, each conversation's first wait; for the next-reply
     target, every later wait; for the resolution target, each conversation with a customer
-    message, from that message to ``resolved_at``. Each item is **achieved** (closed within the
-    target: duration <= target), **breached** (closed after it, or still open and already older
-    than it at ``as_of``) or **pending** (open, not yet older). Compliance is
-    achieved / (achieved + breached); pending items are counted, not scored, and compliance over
-    no scored item is ``None``.
+    message, from that message to ``resolved_at``. A conversation is resolved, as for
+    [`resolution_rate`][socialcare_metrics.resolution_rate], when it has a ``resolved_at`` and no
+    public customer message came strictly after it; one the customer reopened so is still open.
+    Each item is **achieved** (closed within the target: duration <= target), **breached**
+    (closed after it, or still open and already older than it at ``as_of``) or **pending**
+    (open, not yet older). Compliance is achieved / (achieved + breached); pending items are
+    counted, not scored, and compliance over no scored item is ``None``.
 
     Durations are business time in the policy's calendar if it has one, else wall-clock time,
     and are compared with the targets in exact integer nanoseconds.
@@ -165,7 +167,7 @@ def sla_compliance(
         )
 
     start = np.concatenate(starts)
-    actual = measure(start, np.concatenate(ends), calendar)
+    actual = measure(start, np.concatenate(ends), calendar, function)
     target_ns = np.concatenate(targets_ns)
     is_closed = np.concatenate(closed)
     keys = GroupKeys(

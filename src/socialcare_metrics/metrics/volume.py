@@ -19,6 +19,7 @@ from .._core.time import NAT, ns_to_datetime
 from .._core.typing import Int32Array, Int64Array
 from .._engine.durations import end_or_as_of, measure
 from .._engine.inputs import Data, message_inputs
+from .._engine.resolution import conversation_resolved
 from .._engine.waits import Waits, as_of_datetime, compute_waits, default_as_of
 from ..calendar import BusinessCalendar
 from ..errors import InvalidDataError
@@ -207,9 +208,13 @@ def reply_rate(data: Data, /, *, bot_replies: bool = False) -> RateResult:
 def resolution_rate(data: Data, /) -> RateResult:
     """Resolution rate: resolved conversations / conversations.
 
-    A conversation is resolved when it has a ``resolved_at``. Grouped by agent, a conversation
-    belongs to its assignee; by channel and period, to the channel and time of its first
-    message (a conversation without messages is under ``None``).
+    A conversation is resolved when it has a ``resolved_at`` and no public customer message was
+    sent after it: a customer who writes again after the resolution reopens the conversation, and
+    it counts as unresolved until it is resolved again. A customer message at exactly
+    ``resolved_at`` does not reopen it, and a private note never does. (Resolution time and the
+    resolution target of [`sla_compliance`][socialcare_metrics.sla_compliance] use this same
+    rule.) Grouped by agent, a conversation belongs to its assignee; by channel and period, to the
+    channel and time of its first message (a conversation without messages is under ``None``).
 
     Args:
         data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
@@ -223,6 +228,11 @@ def resolution_rate(data: Data, /) -> RateResult:
         >>> open_ = Conversation("c2", [Message("m2", t0, "customer")])
         >>> resolution_rate([done, open_]).value
         0.5
+        >>> reopened = Conversation("c3", [Message("m3", t0, "customer"),
+        ...                                Message("m4", t0 + timedelta(hours=2), "customer")],
+        ...                         resolved_at=t0 + timedelta(hours=1))
+        >>> resolution_rate([done, open_, reopened]).numerator
+        1
     """
     table, _ = message_inputs(data, "resolution_rate")
     n = table.n_conversations
@@ -242,7 +252,7 @@ def resolution_rate(data: Data, /) -> RateResult:
         channel_names=table.channel_names,
         time=time,
     )
-    return RateResult(name="resolution rate", hit=table.resolved_at != NAT, keys=keys)
+    return RateResult(name="resolution rate", hit=conversation_resolved(table), keys=keys)
 
 
 def _actioned_at(table: MessageTable, rows: npt.NDArray[np.intp], function: str) -> Int64Array:
@@ -374,7 +384,7 @@ def time_to_action(
     agent = np.where(reply_first, waits.agent[wait_index], table.assignee[conversation])
     return DurationResult(
         name="time to action",
-        ns=measure(start, end, calendar),
+        ns=measure(start, end, calendar, function),
         closed=closed,
         conversation=Labels(
             codes=conversation.astype(np.int64, copy=False), names=table.conversation_ids

@@ -201,7 +201,15 @@ class Result:
             raise InvalidParameterError(
                 function, "tz", "None when grouping by agent or channel only", tz
             )
-        parts = [group_keys.codes(k, tz if k in periods else None, function) for k in internal]
+        # With several keys only the combinations that have items are kept: the periods that
+        # have none are not needed, and not built (one item centuries from the rest would
+        # otherwise cost every period between them).
+        parts = [
+            group_keys.codes(
+                k, tz if k in periods else None, function, present_only=len(internal) > 1
+            )
+            for k in internal
+        ]
         zone = (
             resolve_timezone(tz if tz is not None else group_keys.default_tz, function)
             if periods

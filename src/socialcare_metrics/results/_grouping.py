@@ -2,7 +2,8 @@
 
 Every result that can be split keeps one `GroupKeys` per item (an agent, a channel, an instant),
 so that ``by()`` means the same thing everywhere: named groups sorted by name, then ``None``; or
-every local period from the first item's to the last item's, empty ones included.
+every local period from the first item's to the last item's, empty ones included (up to
+`MAX_PERIODS` of them; combined with another key, only the periods that have items).
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ import numpy.typing as npt
 
 from .._core.periods import (
     PERIOD_UNITS,
+    PeriodIndex,
     TimeZone,
     bucket_instants,
+    bucket_present,
     check_period_unit,
     resolve_timezone,
 )
@@ -56,14 +59,15 @@ class GroupKeys:
         )
 
     def codes(
-        self, key: str, tz: TimeZone | None, function: str
+        self, key: str, tz: TimeZone | None, function: str, *, present_only: bool = False
     ) -> tuple[list[str | datetime | None], Int64Array]:
         """The groups of ``key``, in order, and each item's group number (0, 1, ...).
 
         Agents and channels: the named groups that have items, sorted by name (the order of
         the name tuple), then ``None`` for items without one. Periods: every period from the
-        first item's to the last item's, empty ones included, then ``None`` for items without
-        a time; local to ``tz``, or to `default_tz` when ``tz`` is ``None``.
+        first item's to the last item's, empty ones included (with ``present_only``, only the
+        periods that have items), then ``None`` for items without a time; local to ``tz``, or
+        to `default_tz` when ``tz`` is ``None``.
         """
         if key in ("agent", "channel"):
             if tz is not None:
@@ -74,16 +78,31 @@ class GroupKeys:
         if key in PERIOD_UNITS:
             unit = check_period_unit(key, function, "key")
             zone = resolve_timezone(tz if tz is not None else self.default_tz, function)
+
+            def bucket(instants: Int64Array) -> PeriodIndex:
+                if present_only:
+                    return bucket_present(instants, unit, zone)
+                return bucket_instants(
+                    instants,
+                    unit,
+                    zone,
+                    function=function,
+                    parameter="key",
+                    hint=f"Group by a coarser period, or by {key!r} with another key (by('agent', "
+                    f"{key!r}) lists only the periods that have items); an item dated far from "
+                    "the others may be a mistake in the data.",
+                )
+
             untimed = self.time == NAT
             if untimed.any():
                 timed = np.flatnonzero(~untimed)
-                index = bucket_instants(self.time[timed], unit, zone)
+                index = bucket(self.time[timed])
                 labels: list[str | datetime | None] = list(index.labels())
                 codes = np.full(self.time.shape[0], len(labels), dtype=np.int64)
                 codes[timed] = index.codes
                 labels.append(None)
                 return labels, codes
-            index = bucket_instants(self.time, unit, zone)
+            index = bucket(self.time)
             return list(index.labels()), index.codes.astype(np.int64, copy=False)
         raise InvalidParameterError(function, "key", f"one of {_GROUP_KEYS}", key)
 

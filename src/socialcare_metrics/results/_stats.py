@@ -134,7 +134,11 @@ def sort_within_groups(values: Int64Array, codes: Int64Array, n_groups: int) -> 
     (group, value) pair fits in int64 the key is ``code * span + (value - min)``; otherwise the
     values are replaced by their ranks first, which always fit.
     """
-    counts = group_counts(codes, n_groups) if n_groups > 1 else np.array([values.shape[0]])
+    counts = (
+        group_counts(codes, n_groups)
+        if n_groups != 1
+        else np.array([values.shape[0]], dtype=np.int64)
+    )
     starts = np.zeros(n_groups, dtype=np.int64)
     np.cumsum(counts[:-1], out=starts[1:])
     if values.size == 0:

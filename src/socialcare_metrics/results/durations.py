@@ -11,7 +11,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .._core.time import ns_to_datetime
+from .._core.time import MAX_NS, ns_to_datetime
 from .._core.typing import BoolArray, FloatArray, Int64Array
 from .._core.validation import check_count, check_number
 from .._engine.durations import ns_to_timedelta, timedelta_ns
@@ -369,13 +369,18 @@ def _micros(value: timedelta) -> int:
 
 
 def _check_bounds(bounds: object, function: str) -> tuple[timedelta, ...]:
-    expected = "a non-empty sequence of positive timedeltas, strictly increasing"
+    expected = (
+        "a non-empty sequence of positive timedeltas, strictly increasing, each shorter than "
+        "292 years (what int64 nanoseconds hold)"
+    )
     if isinstance(bounds, str | bytes) or not isinstance(bounds, Sequence):
         raise InvalidParameterError(function, "bounds", expected, bounds)
     limits = tuple(bounds)
     if not limits or not all(isinstance(limit, timedelta) for limit in limits):
         raise InvalidParameterError(function, "bounds", expected, bounds)
     if limits[0] <= timedelta(0) or any(a >= b for a, b in itertools.pairwise(limits)):
+        raise InvalidParameterError(function, "bounds", expected, bounds)
+    if timedelta_ns(limits[-1]) > MAX_NS:
         raise InvalidParameterError(function, "bounds", expected, bounds)
     return limits
 

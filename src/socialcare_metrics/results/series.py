@@ -60,16 +60,24 @@ class VolumeSeries(Result):
 
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         n_periods = len(self.periods)
-        grid = np.bincount(
-            codes * n_periods + self._period, minlength=n_groups * n_periods
-        ).reshape(n_groups, n_periods)
-        total = grid.sum(axis=1).astype(np.int64)
+        total = np.bincount(codes, minlength=n_groups).astype(np.int64)
         mean = total / n_periods if n_periods else np.full(n_groups, np.nan)
-        peak = grid.argmax(axis=1) if n_periods else np.zeros(n_groups, dtype=np.int64)
-        peak_count = (
-            grid[np.arange(n_groups), peak] if n_periods else np.zeros(n_groups, dtype=np.int64)
-        )
-        return {"total": total, "mean": mean, "peak_count": peak_count.astype(np.int64)}
+        peak_count = np.zeros(n_groups, dtype=np.int64)
+        cells = codes * n_periods + self._period  # one (group, period) cell per message
+        if cells.shape[0] == 0:
+            pass
+        elif n_groups * n_periods <= 4 * cells.shape[0] + 65_536:
+            # Few cells for the messages: count every one, empty or not.
+            grid = np.bincount(cells, minlength=n_groups * n_periods)
+            peak_count = grid.reshape(n_groups, n_periods).max(axis=1).astype(np.int64)
+        else:
+            # Thousands of agents by a hundred thousand hours: count only the cells that have
+            # messages (a sort of the messages), not every empty one.
+            used, counts = np.unique(cells, return_counts=True)
+            group = used // n_periods
+            firsts = np.flatnonzero(np.concatenate([[True], group[1:] != group[:-1]]))
+            peak_count[group[firsts]] = np.maximum.reduceat(counts, firsts)
+        return {"total": total, "mean": mean, "peak_count": peak_count}
 
     @property
     def counts(self) -> Int64Array:

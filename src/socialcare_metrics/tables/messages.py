@@ -19,17 +19,17 @@ import numpy.typing as npt
 
 from .._core.columns import (
     _AUTHOR_CODES,
-    _as_1d,
     _author_column,
     _bool_column,
-    _concatenate_ids,
+    _column,
     _factorize,
+    _factorize_columns,
     _factorize_ids,
-    _factorize_ints,
     _is_missing,
     _object_array,
     _sentiment_column,
     _tags_column,
+    _text_column,
     _time_column,
 )
 from .._core.time import NAT, datetime_to_ns, ns_to_datetime
@@ -281,14 +281,21 @@ class MessageTable:
     ) -> MessageTable:
         """Build a table from columns: one value per message in each.
 
+        A column is a 1-d array or any iterable (a list, a generator, a pandas Series); a str,
+        a scalar or a 2-d array is refused. ``None``, NaN and pandas' ``NA``/``NaT`` are no
+        value. Ids are str or int, one kind per column (and across ``agent_id`` and
+        ``assignee``): 7 beside "7" would be two ids named "7".
+
         Args:
             conversation_id: The conversation of each message (str or int ids).
-            sent_at: When each message was sent: ``datetime64`` values (UTC instants), int64
-                epoch nanoseconds, or timezone-aware ``datetime`` objects.
+            sent_at: When each message was sent: ``datetime64`` values (UTC instants, any
+                unit), int64 epoch nanoseconds, or timezone-aware ``datetime`` objects, from
+                1677-09-21 to 2262-04-11 (what int64 nanoseconds hold).
             author: ``"customer"``, ``"agent"`` or ``"bot"`` per message, or the int codes
                 0, 1, 2.
             agent_id: Who on the brand's side sent each message (``None`` or ``""`` for none);
-                strings, or non-negative ints (negative means none).
+                strings, or non-negative ints (a negative int means none, in a list as in an
+                array).
             channel: The channel of each message.
             private: Whether each message is an internal note.
             message_id: Each message's id; ids must be unique within a conversation.
@@ -307,25 +314,30 @@ class MessageTable:
                 the column and the row.
         """
         source = "MessageTable.from_columns"
-        sent = _time_column(sent_at, "sent_at", source, allow_missing=False)
+        sent = _time_column(
+            _column(sent_at, "sent_at", source, per="message"),
+            "sent_at",
+            source,
+            allow_missing=False,
+        )
         n = sent.shape[0]
 
-        def check_len(values: Any, name: str) -> Any:
-            size = len(values)
-            if size != n:
-                raise InvalidDataError(
-                    source, name, None, f"{n} values, one per message (as 'sent_at' has)", size
-                )
-            return values
+        def column(values: object, name: str) -> npt.NDArray[Any]:
+            return _column(values, name, source, n, per="message (as 'sent_at' has)")
 
-        conv_raw = _as_1d(check_len(conversation_id, "conversation_id"))
-        conv_codes, conv_labels, offsets = _factorize_ids(conv_raw, source)
-        author_codes = _author_column(check_len(author, "author"), source)
+        def optional(values: object, name: str) -> npt.NDArray[Any] | None:
+            return None if values is None else column(values, name)
 
-        def categorical(values: Any, name: str) -> tuple[Int32Array, tuple[str, ...]]:
+        conv_codes, conv_labels, offsets = _factorize_ids(
+            column(conversation_id, "conversation_id"), source
+        )
+        author_codes = _author_column(column(author, "author"), source)
+
+        def categorical(values: object, name: str) -> tuple[Int32Array, tuple[str, ...]]:
             if values is None:
                 return np.full(n, -1, dtype=np.int32), ()
-            return _factorize(_as_1d(check_len(values, name)), column=name, source=source)
+            (codes,), names = _factorize_columns([(name, column(values, name))], source)
+            return codes, names
 
         channel_codes, channel_names = categorical(channel, "channel")
         quick_codes: Int32Array | None = None
@@ -334,64 +346,54 @@ class MessageTable:
             quick_codes, quick_names = categorical(quick_reply, "quick_reply")
 
         # Agents and assignees share one code space, so an agent and the conversations
-        # assigned to them group together.
-        agent_values = _as_1d(check_len(agent_id, "agent_id")) if agent_id is not None else None
-        assignee_values = _as_1d(check_len(assignee, "assignee")) if assignee is not None else None
-        if (
-            agent_values is not None
-            and assignee_values is not None
-            and agent_values.dtype.kind in "iu"
-            and assignee_values.dtype.kind in "iu"
-        ):
+        # assigned to them group together: their ids are of one kind (str or int) across both.
+        agent_values = optional(agent_id, "agent_id")
+        assignee_values = optional(assignee, "assignee")
+        if agent_values is not None and assignee_values is not None:
             # The assignee codes per row are only read (per conversation, below): no copy.
-            (agent_codes, assignee_rows), agent_names = _factorize_ints(
-                [agent_values, assignee_values], read_only=1
+            (agent_codes, assignee_rows), agent_names = _factorize_columns(
+                [("agent_id", agent_values), ("assignee", assignee_values)], source, read_only=1
             )
-        elif agent_values is not None and assignee_values is not None:
-            both, agent_names = _factorize(
-                _concatenate_ids(agent_values, assignee_values),
-                column="agent_id/assignee",
-                source=source,
-            )
-            agent_codes, assignee_rows = both[:n], both[n:]
         elif agent_values is not None:
-            agent_codes, agent_names = _factorize(agent_values, column="agent_id", source=source)
+            (agent_codes,), agent_names = _factorize_columns([("agent_id", agent_values)], source)
             assignee_rows = np.full(n, -1, dtype=np.int32)
         elif assignee_values is not None:
-            assignee_rows, agent_names = _factorize(
-                assignee_values, column="assignee", source=source
+            (assignee_rows,), agent_names = _factorize_columns(
+                [("assignee", assignee_values)], source
             )
             agent_codes = np.full(n, -1, dtype=np.int32)
         else:
             agent_codes, agent_names = np.full(n, -1, dtype=np.int32), ()
             assignee_rows = agent_codes
 
+        private_values = optional(private, "private")
         private_col = (
             np.zeros(n, dtype=bool)
-            if private is None
-            else _bool_column(check_len(private, "private"), "private", source)
+            if private_values is None
+            else _bool_column(private_values, "private", source)
         )
+        sentiment_values = optional(sentiment, "sentiment")
         sentiment_col = (
-            None
-            if sentiment is None
-            else _sentiment_column(check_len(sentiment, "sentiment"), source)
+            None if sentiment_values is None else _sentiment_column(sentiment_values, source)
         )
+        actioned_values = optional(actioned_at, "actioned_at")
         actioned_col = (
             None
-            if actioned_at is None
-            else _time_column(check_len(actioned_at, "actioned_at"), "actioned_at", source)
+            if actioned_values is None
+            else _time_column(actioned_values, "actioned_at", source)
         )
+        resolved_values = optional(resolved_at, "resolved_at")
         resolved_rows = (
             None
-            if resolved_at is None
+            if resolved_values is None
             # Only read (per conversation, below): the caller's array needs no copy.
-            else _time_column(
-                check_len(resolved_at, "resolved_at"), "resolved_at", source, copy=False
-            )
+            else _time_column(resolved_values, "resolved_at", source, copy=False)
         )
-        message_ids = None if message_id is None else _as_1d(check_len(message_id, "message_id"))
-        text_col = None if text is None else _object_array(list(check_len(text, "text")))
-        tags_col = None if tags is None else _tags_column(check_len(tags, "tags"), source)
+        message_ids = optional(message_id, "message_id")
+        text_values = optional(text, "text")
+        text_col = None if text_values is None else _text_column(text_values, source)
+        tags_values = optional(tags, "tags")
+        tags_col = None if tags_values is None else _tags_column(tags_values, source)
 
         # Sort by conversation, then time; a stable sort keeps the given order of equal times.
         order = _sort_order(conv_codes, sent, offsets)
@@ -538,9 +540,14 @@ def _check_unique_message_ids(
     lookup: dict[Any, int] = {}
     codes = np.empty(ids.shape[0], dtype=np.int64)
     for i, value in enumerate(ids.tolist()):
-        code = lookup.get(value)
+        try:
+            code = lookup.get(value)
+        except TypeError:  # unhashable: a list, a dict, an array
+            raise InvalidDataError(
+                source, "message_id", int(rows[i]), "a hashable id, such as a str or an int", value
+            ) from None
         if code is None:
-            if _is_missing(value) or value == "":
+            if _is_missing(value) or (isinstance(value, str) and not value):
                 raise InvalidDataError(source, "message_id", int(rows[i]), "a non-empty id", value)
             code = lookup[value] = len(lookup)
         codes[i] = code

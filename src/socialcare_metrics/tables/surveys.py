@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
-from .._core.columns import _as_1d, _factorize, _time_column
+from .._core.columns import _column, _factorize, _factorize_columns, _is_missing, _time_column
 from .._core.time import datetime_to_ns
 from .._core.typing import Int64Array
 from .._core.validation import check_records
@@ -177,19 +177,23 @@ class SurveyTable:
                 and the row.
         """
         source = "SurveyTable.from_columns"
-        times = _time_column(answered_at, "answered_at", source, allow_missing=False)
+        times = _time_column(
+            _column(answered_at, "answered_at", source, per="response"),
+            "answered_at",
+            source,
+            allow_missing=False,
+        )
         n = times.shape[0]
 
-        def check_len(values: Any, name: str) -> npt.NDArray[Any]:
-            array = _as_1d(values)
-            if array.shape[0] != n:
-                raise InvalidDataError(
-                    source, name, None, f"{n} values, one per response", array.shape[0]
-                )
-            return array
+        def check_len(values: object, name: str) -> npt.NDArray[Any]:
+            return _column(values, name, source, n, per="response")
 
         if isinstance(kind, str):
             kind_codes = np.full(n, _kind_code(kind, source, None), dtype=np.int8)
+        elif isinstance(kind, bytes | Mapping) or not isinstance(kind, Iterable):
+            raise InvalidDataError(
+                source, "kind", None, "'csat' or 'nps', for every row or one per row", kind
+            )
         else:
             kinds = check_len(kind, "kind")
             kind_codes = np.array(
@@ -200,8 +204,8 @@ class SurveyTable:
         if agent_id is None:
             agent_codes, agent_names = np.full(n, -1, dtype=np.int32), tuple[str, ...]()
         else:
-            agent_codes, agent_names = _factorize(
-                check_len(agent_id, "agent_id"), column="agent_id", source=source
+            (agent_codes,), agent_names = _factorize_columns(
+                [("agent_id", check_len(agent_id, "agent_id"))], source
             )
 
         def ids(values: Any, name: str) -> npt.NDArray[np.object_]:
@@ -209,10 +213,12 @@ class SurveyTable:
                 return _objects([None] * n)
             out: list[str | None] = []
             for i, value in enumerate(check_len(values, name).tolist()):
-                if value is None or (isinstance(value, float) and value != value) or value == "":
+                if _is_missing(value) or (isinstance(value, str) and not value):
                     out.append(None)
-                elif isinstance(value, str | int) and not isinstance(value, bool):
-                    out.append(str(value))
+                elif isinstance(value, str):
+                    out.append(value)
+                elif isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
+                    out.append(str(int(value)))
                 else:
                     raise InvalidDataError(source, name, i, "a str, an int or None", value)
             return _objects(out)
@@ -244,37 +250,36 @@ def _kind_code(value: object, source: str, row: int | None) -> int:
 
 
 def _score_column(values: npt.NDArray[Any], kinds: npt.NDArray[np.int8], source: str) -> Int64Array:
+    def refuse(i: int, value: object) -> InvalidDataError:
+        low, high = _SCALES[int(kinds[i])]
+        expected = f"an int in {low}..{high} for {_KIND_NAMES[kinds[i]]}"
+        return InvalidDataError(source, "score", i, expected, value)
+
     if values.dtype.kind in "iu":
-        scores = values.astype(np.int64)
-    else:
+        # Values beyond any scale become 11 (still out of every scale) before the cast, which
+        # would wrap a large uint64 round; the error shows the value given.
+        scores = (
+            np.minimum(values, 11).astype(np.int64) if values.shape[0] else values.astype(np.int64)
+        )
+    elif values.dtype.kind == "O" or values.dtype.kind == "f":
         scores = np.empty(values.shape[0], dtype=np.int64)
         for i, value in enumerate(values.tolist()):
             integral = isinstance(value, int) or (
                 isinstance(value, float) and value == value and value.is_integer()
             )
             if isinstance(value, bool) or not integral:
-                low, high = _SCALES[int(kinds[i])]
-                raise InvalidDataError(
-                    source,
-                    "score",
-                    i,
-                    f"an int in {low}..{high} for {_KIND_NAMES[kinds[i]]}",
-                    value,
-                )
-            scores[i] = int(value)
+                raise refuse(i, value)
+            scores[i] = max(-1, min(int(value), 11))  # out of every scale either way
+    else:
+        if values.shape[0]:
+            raise refuse(0, values[0])  # str, bool or datetime arrays hold no scores
+        scores = np.zeros(0, dtype=np.int64)
     low_bound = np.where(kinds == 0, 1, 0)
     high_bound = np.where(kinds == 0, 5, 10)
     bad = np.flatnonzero((scores < low_bound) | (scores > high_bound))
     if bad.size:
         i = int(bad[0])
-        low, high = _SCALES[int(kinds[i])]
-        raise InvalidDataError(
-            source,
-            "score",
-            i,
-            f"an int in {low}..{high} for {_KIND_NAMES[kinds[i]]}",
-            int(scores[i]),
-        )
+        raise refuse(i, values[i].item() if isinstance(values[i], np.generic) else values[i])
     return scores
 
 
