@@ -6,12 +6,15 @@ customer" page describe them for users):
 1. Normalise: NFKC (full-width letters and digits become ordinary ones, ligatures split,
    decomposed accents compose), then casefold (``ß`` becomes ``ss``, ``Đ`` becomes ``đ``);
    curly apostrophes become ``'``. An all-ASCII text only needs lower-casing, which is the same.
-2. Scan the text by grapheme clusters (``regex``'s ``\\X``), so a Devanagari vowel sign or virama
-   always stays with the letter it belongs to:
+2. Scan the text by Unicode properties, keeping grapheme clusters whole: a word is a letter or
+   digit followed by letters, digits and whatever continues a grapheme cluster (vowel signs,
+   viramas, joiners: ``Grapheme_Cluster_Break`` Extend, SpacingMark, ZWJ), so a Devanagari vowel
+   sign always stays with the letter it belongs to (this reads the same tokens as ``regex``'s
+   ``\\X`` clusters, and faster); an emoji is one ``\\X`` cluster; a Han run is cut into its
+   ``\\X`` clusters for its bigrams:
 
    - URLs, e-mail addresses, @handles and HTML character references (``&amp;``, which Twitter
      writes for ``&``) are not terms;
-
    - a run of Han, Hiragana or Katakana characters (no spaces between words) becomes its
      character bigrams (``社交媒体`` -> ``社交``, ``交媒``, ``媒体``); a run of one character is
      that character;
@@ -35,6 +38,7 @@ each distinct raw token is classified once, and the per-text term lists come out
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -68,23 +72,29 @@ LANGUAGES: Final[tuple[Language, ...]] = ("en", "de", "hr", "hi", "ko", "zh")
 
 # --- normalisation ------------------------------------------------------------------------------
 
-_PUNCTUATION: Final = str.maketrans(
-    {
-        "\u2019": "'",  # right single quotation mark, the usual apostrophe of phones
-        "\u2018": "'",
-        "\u02bc": "'",  # modifier letter apostrophe
-        "\u2010": "-",  # hyphen
-        "\u2011": "-",  # non-breaking hyphen
-        "\u00ad": None,  # soft hyphen: invisible, splits nothing
-    }
+# Characters that mean the same as another (or nothing), replaced after NFKC.
+_PUNCTUATION: Final = (
+    ("\u2019", "'"),  # right single quotation mark, the usual apostrophe of phones
+    ("\u2018", "'"),
+    ("\u02bc", "'"),  # modifier letter apostrophe
+    ("\u2010", "-"),  # hyphen
+    ("\u2011", "-"),  # non-breaking hyphen
+    ("\u00ad", ""),  # soft hyphen: invisible, splits nothing
 )
 
 
 def normalize_text(text: str) -> str:
-    """NFKC, casefolded, with one apostrophe; an ASCII text is only lower-cased (the same)."""
+    """NFKC, casefolded, with one apostrophe; an ASCII text is only lower-cased (the same).
+
+    Applied to many texts joined by a control character it gives the texts' normal forms
+    joined: no character composes or reorders across a control character.
+    """
     if text.isascii():
         return text.lower()
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_PUNCTUATION)
+    text = unicodedata.normalize("NFKC", text).casefold()
+    for old, new in _PUNCTUATION:
+        if old in text:
+            text = text.replace(old, new)
     # Casefolding can leave a text that is no longer NFKC (rarely: some Greek, "İ").
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
@@ -94,6 +104,7 @@ def normalize_text(text: str) -> str:
 # --- patterns -----------------------------------------------------------------------------------
 
 _SEPARATOR: Final = "\x00"  # between the texts of a batch
+_CHUNK_SEPARATOR: Final = " \x00 "  # the same, as a chunk of its own
 
 # What is not a term, matched as a token of its own so that the scan never looks inside it:
 # URLs, e-mail addresses, @handles and HTML character references. \s and \w mean the same on
@@ -106,18 +117,28 @@ _JUNK: Final = (
 )
 
 _CJK: Final = r"\p{Han}\p{Hiragana}\p{Katakana}\u30fc"
-_CJK_RUN: Final = rf"(?:(?=[{_CJK}])\X)+"
+# What continues a grapheme cluster after its first character: a run that starts with a letter
+# and goes on over these never ends inside a cluster (a vowel sign, a virama, a joiner).
+_EXTEND: Final = (
+    r"\p{Grapheme_Cluster_Break=Extend}"
+    r"\p{Grapheme_Cluster_Break=SpacingMark}"
+    r"\p{Grapheme_Cluster_Break=ZWJ}"
+)
+_CJK_RUN: Final = rf"[{_CJK}][{_CJK}{_EXTEND}]*"
 _EMOJI: Final = r"(?=\p{Emoji_Presentation}|\p{Extended_Pictographic}\ufe0f)\X"
-_WORD_CLUSTER: Final = rf"(?:(?=[\p{{L}}\p{{N}}])(?![{_CJK}])\X)"
-_WORD: Final = rf"{_WORD_CLUSTER}+(?:['\-]{_WORD_CLUSTER}+)*"
+_WORD_PART: Final = rf"[\p{{L}}\p{{N}}--[{_CJK}]][\p{{L}}\p{{N}}{_EXTEND}--[{_CJK}]]*"
+_WORD: Final = rf"{_WORD_PART}(?:['\-]{_WORD_PART})*"
 _ASCII_WORD_PATTERN: Final = r"[a-z0-9]+(?:['-][a-z0-9]+)*"
 
 # One scan per batch: the separator, junk, then terms; with bigrams, any other non-space
 # character too, as a break between words.
 _ASCII_SCAN: Final = re.compile(rf"\x00|{_JUNK}|{_ASCII_WORD_PATTERN}", re.ASCII)
 _ASCII_SCAN_BREAKS: Final = re.compile(rf"\x00|{_JUNK}|{_ASCII_WORD_PATTERN}|\S", re.ASCII)
-_UNICODE_SCAN: Final = regex.compile(rf"\x00|{_JUNK}|{_CJK_RUN}|{_EMOJI}|{_WORD}")
-_UNICODE_SCAN_BREAKS: Final = regex.compile(rf"\x00|{_JUNK}|{_CJK_RUN}|{_EMOJI}|{_WORD}|\S")
+# Version 1 of regex's syntax, for set difference (letters that are not CJK) inside classes.
+_UNICODE_SCAN: Final = regex.compile(rf"\x00|{_JUNK}|{_CJK_RUN}|{_EMOJI}|{_WORD}", regex.V1)
+_UNICODE_SCAN_BREAKS: Final = regex.compile(
+    rf"\x00|{_JUNK}|{_CJK_RUN}|{_EMOJI}|{_WORD}|\S", regex.V1
+)
 
 _IS_CJK: Final = regex.compile(rf"[{_CJK}]")
 _IS_EMOJI: Final = regex.compile(_EMOJI)
@@ -129,7 +150,10 @@ _ASCII_WORD: Final = re.compile(rf"{_ASCII_WORD_PATTERN}\Z", re.ASCII)
 _ASCII_NUMBER: Final = re.compile(r"[0-9'-]*\Z", re.ASCII)
 
 # Invisible characters a word may carry that do not change it: joiners, variation selectors.
-_WORD_INVISIBLE: Final = str.maketrans(dict.fromkeys("\u200c\u200d\ufe0e\ufe0f"))
+# (A skin tone after a letter continues its cluster, so a word may carry one too.)
+_WORD_INVISIBLE: Final = str.maketrans(
+    dict.fromkeys(["\u200c", "\u200d", "\ufe0e", "\ufe0f", *map(chr, range(0x1F3FB, 0x1F400))])
+)
 # An emoji is the same emoji whatever its skin tone or presentation selector.
 _EMOJI_VARIANTS: Final = str.maketrans(
     dict.fromkeys(["\ufe0e", "\ufe0f", *map(chr, range(0x1F3FB, 0x1F400))])
@@ -287,7 +311,10 @@ def _derive(token: str, options: TextOptions) -> tuple[int, tuple[str, ...]]:
         return _OTHER_KIND, (emoji,)
     if not _IS_WORD.match(token):
         return _BREAK_KIND, ()
-    word = _strip_particle(token.translate(_WORD_INVISIBLE))
+    word = token.translate(_WORD_INVISIBLE)
+    if word != token:  # a joiner may have kept a mark from composing with its letter
+        word = unicodedata.normalize("NFKC", word)
+    word = _strip_particle(word)
     if not any(ch.isalpha() for ch in word) or word in stop:
         return _NONE_KIND, ()
     return _WORD_KIND, (word,)
@@ -298,30 +325,37 @@ def _is_junk(token: str) -> bool:
     return "@" in token or token.startswith(("http://", "https://", "www.", "&"))
 
 
-def _scan(texts: Sequence[str], ascii_batch: bool, options: TextOptions) -> list[str]:
-    """Raw tokens of the texts in order, with a separator token between texts."""
-    if not texts:
-        return []
-    joined = _SEPARATOR.join(texts)
-    if joined.count(_SEPARATOR) != len(texts) - 1:
+def _pattern(ascii_text: bool, options: TextOptions) -> Any:
+    """The scan for ASCII text (``re``) or any text (``regex``): the same tokens on ASCII."""
+    if ascii_text:
+        return _ASCII_SCAN_BREAKS if options.bigrams else _ASCII_SCAN
+    return _UNICODE_SCAN_BREAKS if options.bigrams else _UNICODE_SCAN
+
+
+def _chunks(texts: Iterable[str], ascii_batch: bool) -> list[str]:
+    """The texts normalised and cut at whitespace, with a separator chunk between texts.
+
+    No token spans whitespace (a URL, a handle, a word all end there), so the tokens of each
+    chunk are the tokens of the text; and chunks repeat far more than texts do ("refund",
+    "@AmazonHelp", "thanks!"), so each distinct chunk is scanned once.
+    """
+    texts = list(texts)
+    joined = _CHUNK_SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) != max(len(texts) - 1, 0):
         # A text holding the separator: a control character, no term, so it becomes a space.
-        joined = _SEPARATOR.join(t.replace(_SEPARATOR, " ") for t in texts)
-    if ascii_batch:
-        pattern: Any = _ASCII_SCAN_BREAKS if options.bigrams else _ASCII_SCAN
-        tokens: list[str] = pattern.findall(joined.lower())
-        return tokens
-    normalized = _SEPARATOR.join(normalize_text(t) for t in joined.split(_SEPARATOR))
-    pattern = _UNICODE_SCAN_BREAKS if options.bigrams else _UNICODE_SCAN
-    found: list[str] = pattern.findall(normalized)
-    return found
+        joined = _CHUNK_SEPARATOR.join(t.replace(_SEPARATOR, " ") for t in texts)
+    normalized = joined.lower() if ascii_batch else normalize_text(joined)
+    return normalized.split()
 
 
 def tokenize_one(text: str, options: TextOptions, *, force_unicode: bool = False) -> list[str]:
     """The terms of one text, in order, repeats kept; then its bigrams, in order.
 
-    ``force_unicode`` scans an ASCII text with the general pattern (for tests of the fast path).
+    ``force_unicode`` scans ASCII with the general pattern (for tests of the fast path).
     """
-    raw = _scan([text], text.isascii() and not force_unicode, options)
+    raw: list[str] = []
+    for chunk in _chunks([text], text.isascii()):
+        raw.extend(_pattern(chunk.isascii() and not force_unicode, options).findall(chunk))
     terms: list[str] = []
     bigrams: list[str] = []
     previous: str | None = None
@@ -338,6 +372,18 @@ def tokenize_one(text: str, options: TextOptions, *, force_unicode: bool = False
             else:
                 previous = None
     return terms + bigrams
+
+
+def ranges(starts: Int64Array, lengths: Int64Array) -> Int64Array:
+    """``starts[k] .. starts[k] + lengths[k] - 1`` for every k, concatenated."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    positions: Int64Array = np.arange(total, dtype=np.int64) - np.repeat(
+        ends - lengths - starts, lengths
+    )
+    return positions
 
 
 # --- many texts at once -------------------------------------------------------------------------
@@ -368,39 +414,43 @@ def distinct_texts(values: npt.NDArray[Any]) -> tuple[Int64Array, list[str]]:
 
     A value that is not a str (``None``, NaN from a data frame) or is empty has no text.
     """
-    index: dict[object, int] = {}
-    setdefault = index.setdefault
-    codes = [setdefault(v, len(index)) for v in values.tolist()]
-    texts: list[str] = []
-    remap = np.full(len(index) + 1, -1, dtype=np.int64)
-    for value, position in index.items():
-        if isinstance(value, str) and value:
-            remap[position] = len(texts)
-            texts.append(value)
-    result: Int64Array = remap[np.asarray(codes, dtype=np.int64)] if codes else remap[:0]
-    return result, texts
+    items = values.tolist()
+    # dict.fromkeys, map and zip loop in C: one pass finds the distinct values, one looks up.
+    index: dict[object, int] = dict.fromkeys(items, -1)
+    if set(map(type, index)) <= {str} and "" not in index:  # the usual case: only texts
+        texts: list[str] = list(index)  # type: ignore[arg-type]
+        index = dict(zip(texts, range(len(texts)), strict=True))
+    else:
+        texts = []
+        for value in index:
+            if isinstance(value, str) and value:
+                index[value] = len(texts)
+                texts.append(value)
+    codes: Int64Array = np.fromiter(map(index.__getitem__, items), dtype=np.int64, count=len(items))
+    return codes, texts
 
 
 def index_terms(texts: Sequence[str], options: TextOptions) -> TermIndex:
     """The distinct terms of every text, at once.
 
-    The ASCII texts are scanned as one string with ``re``, the others as one string with
-    ``regex``; each distinct raw token is classified once; numpy expands tokens into terms,
-    forms bigrams and removes repeats within a text.
+    The texts are normalised in two batches (the ASCII ones only need lower-casing) and cut at
+    whitespace; each distinct chunk is scanned once (the ASCII ones with ``re``, the others with
+    ``regex``) and each distinct raw token classified once; numpy expands chunks into tokens and
+    tokens into terms, forms bigrams and removes repeats within a text.
     """
     n = len(texts)
-    is_ascii = np.fromiter((t.isascii() for t in texts), dtype=bool, count=n)
+    flags = list(map(str.isascii, texts))  # map, compress, split and fromkeys loop in C
+    is_ascii = np.array(flags, dtype=bool).reshape(-1)
     batches = [np.flatnonzero(is_ascii), np.flatnonzero(~is_ascii)]
-    token_lists = [
-        _scan([texts[i] for i in batch.tolist()], ascii_batch, options)
-        for batch, ascii_batch in zip(batches, (True, False), strict=True)
+    chunk_lists = [
+        _chunks(itertools.compress(texts, flags), True),
+        _chunks(itertools.compress(texts, map(operator.not_, flags)), False),
     ]
-    # Every distinct raw token once, in the order first met; the separator is code 0.
-    distinct = dict.fromkeys([_SEPARATOR])
-    for tokens in token_lists:
-        distinct.update(dict.fromkeys(tokens))
-    raw_tokens = list(distinct)
-    raw_index = {token: i for i, token in enumerate(raw_tokens)}
+    # Every distinct chunk once; the separator is chunk 0.
+    distinct = list(dict.fromkeys(itertools.chain([_SEPARATOR], *chunk_lists)))
+    chunk_index = {chunk: i for i, chunk in enumerate(distinct)}
+    raw_tokens, chunk_offsets, chunk_tokens = _chunk_tokens(distinct, options)
+    chunk_lengths = np.diff(chunk_offsets)
 
     # What each distinct raw token becomes.
     term_index: dict[str, int] = {}
@@ -418,24 +468,23 @@ def index_terms(texts: Sequence[str], options: TextOptions) -> TermIndex:
 
     text_parts: list[Int64Array] = []
     term_parts: list[Int64Array] = []
-    for batch, tokens in zip(batches, token_lists, strict=True):
-        if not tokens:
+    for batch, chunks in zip(batches, chunk_lists, strict=True):
+        if not chunks:
             continue
-        codes = np.fromiter(map(raw_index.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+        chunk_codes = np.fromiter(map(chunk_index.__getitem__, chunks), np.int64, len(chunks))
+        lengths_of_chunks = chunk_lengths[chunk_codes]
+        codes = chunk_tokens[ranges(chunk_offsets[chunk_codes], lengths_of_chunks)]
         # The k-th text of the batch is the one after k separators.
-        text_of_token = batch[np.cumsum(codes == 0)]
+        text_of_token = batch[np.cumsum(codes == 0, dtype=np.int64)]
         lengths = counts[codes]
         if int(lengths.max(initial=0)) <= 1:
             has = lengths == 1
             text_parts.append(text_of_token[has])
             term_parts.append(raw_terms[raw_offsets[codes[has]]])
         else:
-            total = int(lengths.sum())
             owner = np.repeat(np.arange(codes.shape[0]), lengths)
-            first = np.cumsum(lengths) - lengths
-            position = np.arange(total) - first[owner] + raw_offsets[codes[owner]]
             text_parts.append(text_of_token[owner])
-            term_parts.append(raw_terms[position])
+            term_parts.append(raw_terms[ranges(raw_offsets[codes], lengths)])
         if options.bigrams:
             texts_b, terms_b = _word_bigrams(codes, kinds, raw_offsets, raw_terms, text_of_token)
             pair_codes = _bigram_codes(terms_b, term_index, options)
@@ -449,13 +498,52 @@ def index_terms(texts: Sequence[str], options: TextOptions) -> TermIndex:
     text_of = np.concatenate(text_parts)
     term_of = np.concatenate(term_parts)
     width = max(len(terms), 1)
-    keys = np.sort(text_of * width + term_of)
+    # The keys come in runs already sorted by text (each batch in text order), so a stable sort
+    # (timsort, which merges runs) is several times faster than the default one.
+    keys = np.sort(text_of * width + term_of, kind="stable")
     # A term once per text: drop repeats (a sort and a comparison beat np.unique's hashing).
     keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if keys.size else keys
     per_text = np.bincount(keys // width, minlength=n)
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(per_text, out=offsets[1:])
     return TermIndex(terms, offsets, (keys % width).astype(np.int64, copy=False))
+
+
+def _chunk_tokens(
+    chunks: list[str], options: TextOptions
+) -> tuple[list[str], Int64Array, Int64Array]:
+    """The distinct raw tokens (the separator first), and each chunk's raw token codes.
+
+    ``chunks[0]`` is the separator, whose one token is the separator (code 0). The ASCII chunks
+    are scanned as one string with ``re``, the others as one string with ``regex``.
+    """
+    flags = list(map(str.isascii, chunks))
+    flags[0] = False  # the separator is not scanned
+    others = [not flag for flag in flags]
+    others[0] = False
+    groups = [np.flatnonzero(flags), np.flatnonzero(others)]
+    token_lists: list[list[str]] = [
+        _pattern(True, options).findall(_SEPARATOR.join(itertools.compress(chunks, flags))),
+        _pattern(False, options).findall(_SEPARATOR.join(itertools.compress(chunks, others))),
+    ]
+    raw_tokens = list(dict.fromkeys(itertools.chain([_SEPARATOR], *token_lists)))
+    raw_index = {token: i for i, token in enumerate(raw_tokens)}
+    owners = [np.zeros(1, dtype=np.int64)]
+    codes = [np.zeros(1, dtype=np.int64)]
+    for group, tokens in zip(groups, token_lists, strict=True):
+        if not group.size:
+            continue
+        found = np.fromiter(map(raw_index.__getitem__, tokens), np.int64, len(tokens))
+        # The k-th chunk of the group is the one after k separators.
+        owner = group[np.cumsum(found == 0, dtype=np.int64)]
+        keep = found != 0
+        owners.append(owner[keep])
+        codes.append(found[keep])
+    owner_of = np.concatenate(owners)
+    order = np.argsort(owner_of, kind="stable")  # each chunk's tokens together, in order
+    offsets = np.zeros(len(chunks) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner_of, minlength=len(chunks)), out=offsets[1:])
+    return raw_tokens, offsets, np.concatenate(codes)[order]
 
 
 def _word_bigrams(

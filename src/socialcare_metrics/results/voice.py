@@ -21,9 +21,9 @@ import numpy.typing as npt
 from .._core.time import ns_to_datetime
 from .._core.typing import BoolArray, FloatArray, Int8Array, Int64Array
 from .._engine.log_odds import log_odds
-from .._engine.text import TermIndex
+from .._engine.text import TermIndex, ranges
 from ..errors import InvalidParameterError
-from ._base import ITEM, Labels, Result, Summary
+from ._base import ITEM, Labels, Result, Summary, _plain
 from ._grouping import GroupKeys
 from ._render import aligned_lines, format_cell
 from ._stats import group_counts
@@ -48,7 +48,11 @@ SIDE_BOTH: Final = 3  # in the segment and in what it is compared against: count
 
 DEFAULT_TOP: Final = 20
 DEFAULT_MIN_COUNT: Final = 3
-DEFAULT_PRIOR: Final = 0.01
+DEFAULT_PRIOR: Final = 0.1
+
+# Grouped summaries count (group, term) pairs on a dense grid up to this many cells (a few
+# hundred megabytes at most), and by sorting the pairs beyond it.
+_DENSE_GRID: Final = 1 << 25
 
 
 # --- what a ranking reports ---------------------------------------------------------------------
@@ -330,18 +334,6 @@ class TermCounts:
 # --- the per-item term lists --------------------------------------------------------------------
 
 
-def _ranges(starts: Int64Array, lengths: Int64Array) -> Int64Array:
-    """``starts[k] .. starts[k] + lengths[k] - 1`` for every k, concatenated."""
-    total = int(lengths.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    ends = np.cumsum(lengths)
-    positions: Int64Array = np.arange(total, dtype=np.int64) - np.repeat(
-        ends - lengths - starts, lengths
-    )
-    return positions
-
-
 @attrs.frozen(eq=False)
 class TermLists:
     """Per item: the index of its text in a shared `TermIndex` (-1: no text).
@@ -363,14 +355,14 @@ class TermLists:
         items = items[self.text[items] >= 0]
         texts = self.text[items]
         lengths = self.index.lengths[texts]
-        positions = _ranges(self.index.offsets[texts], lengths)
+        positions = ranges(self.index.offsets[texts], lengths)
         return np.repeat(items, lengths), self.index.codes[positions]
 
     def __reduce__(self) -> tuple[type[TermLists], tuple[Int64Array, TermIndex]]:
         has_text = self.text >= 0
         used = np.unique(self.text[has_text])
         lengths = self.index.lengths[used]
-        codes = self.index.codes[_ranges(self.index.offsets[used], lengths)]
+        codes = self.index.codes[ranges(self.index.offsets[used], lengths)]
         used_terms, inverse = np.unique(codes, return_inverse=True)
         offsets = np.zeros(used.shape[0] + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
@@ -467,8 +459,9 @@ class VoiceResult(Result):
             corpus=per_term(None),
         )
 
-    def _scored(self) -> _Scored:
-        dense = self._dense()
+    def _scored(self, dense: _Dense | None = None) -> _Scored:
+        if dense is None:
+            dense = self._dense()
         return _score(dense.segment, dense.against, dense.corpus, self.min_count, self.prior)
 
     def counts(self) -> TermCounts:
@@ -520,8 +513,11 @@ class VoiceResult(Result):
         leaders = _leaders(scored, self._vocabulary().__getitem__, 1, 1.0)
         return self._vocabulary()[int(scored.codes[leaders[0]])] if leaders else None
 
-    def _ranked(self, sign: float, *, with_examples: bool = True) -> tuple[TermScore, ...]:
-        scored = self._scored()
+    def _ranked(
+        self, sign: float, *, with_examples: bool = True, scored: _Scored | None = None
+    ) -> tuple[TermScore, ...]:
+        if scored is None:
+            scored = self._scored()
         vocabulary = self._vocabulary()
         leaders = _leaders(scored, vocabulary.__getitem__, self.top, sign)
         codes = [int(scored.codes[i]) for i in leaders]
@@ -612,22 +608,15 @@ class VoiceResult(Result):
     # --- summary of every group at once ----------------------------------------------------------
 
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        if n_groups == 1:
+            dense = self._dense()
+            return self._whole(dense, self._scored(dense))
         side = self._side
         segment_messages = group_counts(codes, n_groups, side == SIDE_SEGMENT)
         against_messages = group_counts(codes, n_groups, side == SIDE_AGAINST)
         top_term = np.full(n_groups, None, dtype=object)
         top_z = np.full(n_groups, np.nan)
-        if n_groups == 1:
-            dense = self._dense()
-            segment_uses = np.array([dense.segment.sum()], dtype=np.int64)
-            against_uses = np.array([dense.against.sum()], dtype=np.int64)
-            scored = _score(dense.segment, dense.against, dense.corpus, self.min_count, self.prior)
-            leaders = _leaders(scored, self._vocabulary().__getitem__, 1, 1.0)
-            if leaders:
-                top_term[0] = self._vocabulary()[int(scored.codes[leaders[0]])]
-                top_z[0] = scored.z[leaders[0]]
-        else:
-            segment_uses, against_uses = self._grouped_top(codes, n_groups, top_term, top_z)
+        segment_uses, against_uses = self._grouped_top(codes, n_groups, top_term, top_z)
         return {
             "count": segment_messages + against_messages,
             "segment_messages": segment_messages,
@@ -639,6 +628,23 @@ class VoiceResult(Result):
             "top_z": top_z,
         }
 
+    def _whole(self, dense: _Dense, scored: _Scored) -> Summary:
+        """The summary over one group, from the counts and scores of the whole result."""
+        segment_messages = self.segment_messages
+        against_messages = self.against_messages
+        leaders = _leaders(scored, self._vocabulary().__getitem__, 1, 1.0)
+        top = None if not leaders else self._vocabulary()[int(scored.codes[leaders[0]])]
+        return {
+            "count": np.array([segment_messages + against_messages], dtype=np.int64),
+            "segment_messages": np.array([segment_messages], dtype=np.int64),
+            "against_messages": np.array([against_messages], dtype=np.int64),
+            "overlap": np.array([self.overlap], dtype=np.int64),
+            "segment_uses": np.array([dense.segment.sum()], dtype=np.int64),
+            "against_uses": np.array([dense.against.sum()], dtype=np.int64),
+            "top_term": np.array([top], dtype=object),
+            "top_z": np.array([scored.z[leaders[0]] if leaders else np.nan]),
+        }
+
     def _grouped_top(
         self,
         codes: Int64Array,
@@ -648,26 +654,38 @@ class VoiceResult(Result):
     ) -> tuple[Int64Array, Int64Array]:
         """Each group's term uses per side, and (filled in) its top term and its ``z``.
 
-        The (group, term) pairs that occur are counted with one sort; each group's totals and
-        corpus are its own, exactly as the group's own result computes them.
+        The (group, term) pairs are counted on a dense grid when it is small enough (a few
+        brands or weeks), else with one sort; each group's totals and corpus are its own,
+        exactly as the group's own result computes them.
         """
         vocabulary = self._vocabulary()
         size = max(len(vocabulary), 1)
         owner, term = self._terms.expand(np.arange(len(self._terms), dtype=np.int64))
         side = self._side[owner]
         key = codes[owner] * size + term
-        order = np.argsort(key, kind="stable")
-        key = key[order]
-        side = side[order]
-        first = np.concatenate(([True], key[1:] != key[:-1])) if key.size else np.zeros(0, bool)
-        pair = np.cumsum(first) - 1
-        n_pairs = int(first.sum())
-        segment = np.bincount(pair, weights=side == SIDE_SEGMENT, minlength=n_pairs)
-        against = np.bincount(pair, weights=side == SIDE_AGAINST, minlength=n_pairs)
-        corpus = np.bincount(pair, minlength=n_pairs).astype(np.int64)
+        if n_groups * size <= _DENSE_GRID:
+            cells = n_groups * size
+            corpus = np.bincount(key, minlength=cells)
+            present = np.flatnonzero(corpus)
+            segment = np.bincount(key[side == SIDE_SEGMENT], minlength=cells)[present]
+            against = np.bincount(key[side == SIDE_AGAINST], minlength=cells)[present]
+            corpus = corpus[present]
+            pairs = present
+        else:
+            order = np.argsort(key, kind="stable")
+            key = key[order]
+            side = side[order]
+            first = np.concatenate(([True], key[1:] != key[:-1])) if key.size else key > 0
+            pair = np.cumsum(first, dtype=np.int64) - 1
+            n_pairs = int(first.sum())
+            segment = np.bincount(pair, weights=side == SIDE_SEGMENT, minlength=n_pairs)
+            against = np.bincount(pair, weights=side == SIDE_AGAINST, minlength=n_pairs)
+            corpus = np.bincount(pair, minlength=n_pairs)
+            pairs = key[first]
         segment, against = segment.astype(np.int64), against.astype(np.int64)
-        group = key[first] // size
-        terms = key[first] % size
+        corpus = corpus.astype(np.int64)
+        group = pairs // size
+        terms = pairs % size
         n_i = np.bincount(group, weights=segment, minlength=n_groups).astype(np.int64)
         n_j = np.bincount(group, weights=against, minlength=n_groups).astype(np.int64)
         n = np.bincount(group, weights=corpus, minlength=n_groups).astype(np.int64)
@@ -718,22 +736,26 @@ class VoiceResult(Result):
         ``against_uses``, ``top_term``, ``top_z``), ``terms`` and ``against_terms`` (lists
         of `TermScore.to_dict()`), and ``options``.
         """
+        dense = self._dense()
+        scored = self._scored(dense)
+        row = {name: _plain(values)[0] for name, values in self._whole(dense, scored).items()}
         return {
             "name": self.name,
             "segment": self.segment,
             "against": self.against,
-            **self.summary_row(),
-            "terms": [score.to_dict() for score in self.terms],
-            "against_terms": [score.to_dict() for score in self.against_terms],
+            **row,
+            "terms": [score.to_dict() for score in self._ranked(1.0, scored=scored)],
+            "against_terms": [score.to_dict() for score in self._ranked(-1.0, scored=scored)],
             "options": self._options(),
         }
 
     def describe(self) -> str:
         """The summary, then both rankings as tables (term, z, delta, messages on each side)."""
         lines = [Result.describe(self)]
+        scored = self._scored()
         for title, scores in (
-            (f"terms of {self.segment}", self._ranked(1.0, with_examples=False)),
-            (f"terms of {self.against}", self._ranked(-1.0, with_examples=False)),
+            (f"terms of {self.segment}", self._ranked(1.0, with_examples=False, scored=scored)),
+            (f"terms of {self.against}", self._ranked(-1.0, with_examples=False, scored=scored)),
         ):
             lines.append("")
             lines.append(title)
