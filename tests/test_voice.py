@@ -316,6 +316,21 @@ def test_a_mask_follows_the_order_of_the_input_table() -> None:
     assert [e.message_id for e in result.terms[0].examples] == ["b2", "b1"]
 
 
+def test_data_without_message_ids_still_has_examples() -> None:
+    table = MessageTable.from_columns(
+        conversation_id=["a", "a", "b"],
+        sent_at=np.array([0, 1, 2], dtype="datetime64[s]").astype("datetime64[ns]"),
+        author=["customer"] * 3,
+        text=["refund", "refund please", "hello"],
+    )
+    result = voice_of_customer(table, segment=[True, True, False], min_count=1)
+    assert [(e.conversation_id, e.message_id) for e in result.terms[0].examples] == [
+        ("a", None),
+        ("a", None),
+    ]
+    assert pickle.loads(pickle.dumps(result)).to_dict() == result.to_dict()
+
+
 def test_bad_segments_name_the_parameter() -> None:
     data = four_messages()
     with pytest.raises(InvalidParameterError, match=r"voice_of_customer\(\): 'segment'"):

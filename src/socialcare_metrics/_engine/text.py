@@ -30,9 +30,11 @@ customer" page describe them for users):
 5. Bigrams (optional): two words next to each other, with nothing but spaces between them,
    neither a stop word, joined by a space (``customer service``).
 
-For speed, the all-ASCII texts of a batch are scanned together with one compiled ``re`` pattern
-(which gives the same tokens as the general pattern on ASCII text: a property test pins that),
-each distinct raw token is classified once, and the per-text term lists come out of numpy.
+For speed, many texts are handled at once: they are normalised in two batches (the ASCII ones
+only need lower-casing) and cut at whitespace, which no token spans; each distinct chunk is
+scanned once, the ASCII ones together with one compiled ``re`` pattern (the same tokens as the
+general ``regex`` pattern on ASCII text: a property test pins that); each distinct raw token is
+classified once; and numpy turns chunk codes into each text's distinct terms.
 """
 
 from __future__ import annotations
@@ -486,8 +488,10 @@ def index_terms(texts: Sequence[str], options: TextOptions) -> TermIndex:
             text_parts.append(text_of_token[owner])
             term_parts.append(raw_terms[ranges(raw_offsets[codes], lengths)])
         if options.bigrams:
-            texts_b, terms_b = _word_bigrams(codes, kinds, raw_offsets, raw_terms, text_of_token)
-            pair_codes = _bigram_codes(terms_b, term_index, options)
+            texts_b, first, second = _word_bigrams(
+                codes, kinds, raw_offsets, raw_terms, text_of_token
+            )
+            pair_codes = _bigram_codes(first, second, term_index, options)
             keep = pair_codes >= 0
             text_parts.append(texts_b[keep])
             term_parts.append(pair_codes[keep])
@@ -552,29 +556,41 @@ def _word_bigrams(
     raw_offsets: Int64Array,
     raw_terms: Int64Array,
     text_of_token: Int64Array,
-) -> tuple[Int64Array, Int64Array]:
-    """Adjacent word tokens: their text, and their two term codes as one pair code (a, b)."""
+) -> tuple[Int64Array, Int64Array, Int64Array]:
+    """Adjacent word tokens: their text, and the term codes of the first and second word."""
     word = kinds[codes] == _WORD_KIND
     at = np.flatnonzero(word[:-1] & word[1:])
     first = raw_terms[raw_offsets[codes[at]]]
     second = raw_terms[raw_offsets[codes[at + 1]]]
-    pairs = np.stack([first, second], axis=1) if at.size else np.zeros((0, 2), dtype=np.int64)
-    return text_of_token[at], pairs
+    return text_of_token[at], first, second
 
 
 def _bigram_codes(
-    pairs: Int64Array, term_index: dict[str, int], options: TextOptions
+    first: Int64Array, second: Int64Array, term_index: dict[str, int], options: TextOptions
 ) -> Int64Array:
-    """Term codes of word pairs (new terms added to ``term_index``); -1 for a stop word."""
-    if pairs.shape[0] == 0:
+    """Term codes of word pairs (new terms added to ``term_index``); -1 for a stop word.
+
+    Each distinct pair is named once: the pairs are one int64 key each, made distinct with a
+    sort, and only the distinct ones become strings.
+    """
+    if first.shape[0] == 0:
         return np.zeros(0, dtype=np.int64)
-    unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
-    words = list(term_index)  # the unigrams met so far, by code
-    codes = np.empty(unique.shape[0], dtype=np.int64)
-    for i, (a, b) in enumerate(unique.tolist()):
-        term = f"{words[a]} {words[b]}"
-        codes[i] = (
-            -1 if term in options.stop_words else term_index.setdefault(term, len(term_index))
-        )
-    result: Int64Array = codes[inverse.reshape(-1)]
+    width = len(term_index)  # every word's code is below it
+    keys = first * width + second
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    new = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+    distinct = ordered[new]
+    words = list(term_index)  # the terms met so far, by code
+    stop = options.stop_words
+    setdefault = term_index.setdefault
+    left, right = divmod(distinct, width)
+    names = [f"{words[a]} {words[b]}" for a, b in zip(left.tolist(), right.tolist(), strict=True)]
+    named = np.fromiter(
+        (-1 if name in stop else setdefault(name, len(term_index)) for name in names),
+        dtype=np.int64,
+        count=len(names),
+    )
+    result = np.empty(keys.shape[0], dtype=np.int64)
+    result[order] = named[np.cumsum(new, dtype=np.int64) - 1]
     return result

@@ -117,14 +117,13 @@ def voice_of_customer(
         ... ])
         >>> result = voice_of_customer([conv], segment=Segment.tag("billing"), min_count=2)
         >>> [score.term for score in result.terms], [s.term for s in result.against_terms]
-        (['refund'], ['crashes', 'app'])
+        (['refund'], ['app', 'crashes'])
         >>> result.terms[0].segment_count, result.terms[0].examples[0].message_id
         (2, 'm2')
     """
     chosen = as_segment(segment, _FUNCTION, "segment")
     other = None if against is None else as_segment(against, _FUNCTION, "against")
-    check_count(top, _FUNCTION, "top")
-    if top < 1:
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         raise InvalidParameterError(_FUNCTION, "top", "an int >= 1", top)
     _check_ranking_options(min_count, prior, _FUNCTION)
     check_count(examples, _FUNCTION, "examples")

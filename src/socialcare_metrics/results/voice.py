@@ -412,8 +412,6 @@ class VoiceResult(Result):
         bigrams: Whether word bigrams were counted beside single terms.
     """
 
-    _column_formats: ClassVar[Mapping[str, str]] = {}
-
     segment: str
     against: str
     _side: Int8Array = attrs.field(metadata=ITEM)
