@@ -82,6 +82,8 @@ COUNT_LIKE = frozenset(
         "unique_messages_replied",
         "inbound_volume",
         "hour_of_week",
+        "quick_replies",
+        "topics",
     }
 )
 
@@ -217,6 +219,12 @@ GOOD_OPTIONS: dict[str, st.SearchStrategy[Any]] = {
     ),
     "assisted_cost": st.floats(0, 100),
     "social_cost": st.floats(0, 100),
+    "per": st.sampled_from(["message", "conversation"]),
+    "level": st.integers(1, 3),
+    "rules": st.none() | st.just({"billing/refund": ["refund", "money back"], "orders": "order"}),
+    "positive_threshold": st.sampled_from([0.05, 0.0, 0.5, 1.0]),
+    "negative_threshold": st.sampled_from([-0.05, -0.5, -1.0]),
+    "scorer": st.none() | st.just(lambda text: min(len(text), 20) / 20 - 0.5),
     # voice_of_customer
     "segment": st.sampled_from(
         ["negative", Segment.tag("billing"), Segment.channel("twitter"), Segment.assignee("ana")]
@@ -251,6 +259,12 @@ BAD_OPTIONS: dict[str, tuple[Any, ...]] = {
     "policy": ("2h", HOUR, None),
     "assisted_cost": (-1.0, float("nan"), "12", True),
     "social_cost": (-0.5, float("inf"), "1", None),
+    "per": ("messages", None, "thread"),
+    "level": (0, -1, 1.5, True, "1"),
+    "rules": ("refund", 5, {}, {"": ["refund"]}, {"billing": []}, {"billing": [5]}),
+    "positive_threshold": (1.5, float("nan"), "0.05", True, -0.05, -0.5),
+    "negative_threshold": (-1.5, float("nan"), None, 0.05, 0.5),
+    "scorer": ("vader", 5),
     "segment": ("angry", 5, None, [1, 0], lambda table: True),
     "against": ("calm", 5, [True, False, True, False, True, False, True, False, True] * 9),
     "top": (0, -1, 2.5, "20", True),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from datetime import datetime
 from pathlib import Path
@@ -109,3 +110,68 @@ def test_a_broken_conversation_is_reported(tmp_path: Path) -> None:
     assert result.table.conversation_ids.tolist() == ["ok"]
     # The final reply's time comes from its id: 10:05 that day.
     assert str(first_reply_time(result.table)) == "5 min"
+
+
+def conversation(session: str, *content: dict[str, Any], final: str | None = None) -> Any:
+    out: dict[str, Any] = {
+        "dialogHeader": {"company": "Acme", "sessionID": session},
+        "dialogContent": list(content),
+    }
+    if final is not None:
+        out["agentURL"] = {"tweet_ID": final}
+    return out
+
+
+def said(tweet: str, when: str | None = "2020-04-01T10:00:00.000Z", role: str = "client") -> Any:
+    message = {role: "ann" if role != "agent" else "Acme", "tweet_ID": tweet, "message": "x"}
+    if when is not None:
+        message["datetime"] = when
+    return message
+
+
+FINAL = str((1585735500000 - 1288834974657) << 22)  # 2020-04-01 10:05
+
+
+@pytest.mark.parametrize(
+    ("bad", "field", "expected"),
+    [
+        # Two conversations with one sessionID would become one conversation of the table.
+        (conversation("ok", said("7"), final=FINAL), "dialogHeader.sessionID", "conversation 0"),
+        # The table refuses a message id twice in a conversation: that stopped the whole load.
+        (conversation("b", said("7"), said("7")), "dialogContent[1].tweet_ID", "not used before"),
+        # With no message at all the conversation vanished without a word.
+        (conversation("b"), "dialogContent", "at least one message"),
+        (conversation("b", said("7", "3000-01-01T00:00:00Z")), "dialogContent[0].datetime", "2262"),
+        (
+            conversation("b", said("7", "0001-01-01T00:00:00+00:00")),
+            "dialogContent[0].datetime",
+            "2262",
+        ),
+        (conversation("b", said("7"), final="9" * 5000), "agentURL.tweet_ID", "2**63"),
+        (conversation("b", said("9" * 30, None)), "dialogContent[0].tweet_ID", "2**63"),
+    ],
+)
+def test_a_conversation_the_table_cannot_hold_is_reported(
+    tmp_path: Path, bad: Any, field: str, expected: str
+) -> None:
+    path = tmp_path / "set.json"
+    path.write_text(json.dumps([conversation("ok", said("1"), final=FINAL), bad]))
+    with pytest.raises(InvalidDataError, match=re.escape(field)) as info:
+        load_ibm_cdp(path)
+    assert info.value.row == 1
+    result = load_ibm_cdp(path, errors="collect")
+    assert [(p.row, p.column) for p in result.problems] == [(1, field)]
+    assert expected in result.problems[0].reason
+    assert result.table.conversation_ids.tolist() == ["ok"]
+    assert result.rows_used == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[" * 100_000 + "]" * 100_000, "[" + "9" * 5000 + "]", "[1, 2", "\xff"],
+)
+def test_a_file_that_json_cannot_read_is_the_library_s_error(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "set.json"
+    path.write_bytes(text.encode("latin-1"))
+    with pytest.raises(InvalidDataError, match="a JSON file"):
+        load_ibm_cdp(path, errors="collect")

@@ -70,7 +70,10 @@ class InvalidDataError(SocialCareError, ValueError):
 
 def _describe(value: Any) -> str:
     """Render a bad value the way attrs does: its repr and its type."""
-    text = repr(value)
+    try:
+        text = repr(value)
+    except Exception:  # an int of more digits than Python will write out, a broken __repr__
+        text = f"<{type(value).__name__} that cannot be shown>"
     if len(text) > 80:
         text = text[:77] + "..."
     return f"{text} that is a {type(value).__name__}"

@@ -29,7 +29,11 @@ MAX_NS: Final = int(np.iinfo(np.int64).max)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _ns(value: datetime) -> int:
+def unchecked_ns(value: datetime) -> int:
+    """An aware datetime as integer nanoseconds since the epoch, exactly, in or out of range.
+
+    For callers that check the range themselves (the loaders report a row out of range).
+    """
     delta = value - _EPOCH
     return (delta.days * 86_400 + delta.seconds) * 1_000_000_000 + delta.microseconds * 1_000
 
@@ -63,7 +67,7 @@ class TimeOutOfRangeError(ValueError):
 
 def in_ns_range(value: datetime) -> bool:
     """Whether an aware datetime fits in an int64 nanosecond time column."""
-    return MIN_NS <= _ns(value) <= MAX_NS
+    return MIN_NS <= unchecked_ns(value) <= MAX_NS
 
 
 def datetime_to_ns(value: datetime) -> int:
@@ -71,7 +75,7 @@ def datetime_to_ns(value: datetime) -> int:
 
     Raises `TimeOutOfRangeError` (a ValueError) outside the int64 range.
     """
-    ns = _ns(value)
+    ns = unchecked_ns(value)
     if not MIN_NS <= ns <= MAX_NS:
         raise TimeOutOfRangeError(value)
     return ns

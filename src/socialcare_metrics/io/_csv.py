@@ -3,16 +3,25 @@
 The standard library's ``csv`` module makes one Python list per row and one str per field, which
 costs more than everything else a loader does. Here a block of the file is read as bytes, and the
 positions of the delimiters that are not inside quotes are found at once: a character is inside a
-quoted field when the number of quote characters before it is odd (an escaped quote ``""`` adds
-two, so it does not change that). Commas and line feeds outside quotes end fields and records.
-Loaders then parse numbers and timestamps straight from the bytes, and make Python strings only
-for the columns that stay strings (text, handles).
+quoted field when the number of field-quoting quote characters before it is odd (an escaped quote
+``""`` adds two, so it does not change that). Commas and line feeds outside quotes end fields and
+records. Loaders then parse numbers and timestamps straight from the bytes, and make Python strings
+only for the columns that stay strings (text, handles).
 
-The dialect is RFC 4180 with the variations real exports have: ``\n`` or ``\r\n`` line endings,
-line breaks and carriage returns inside quoted fields, and a bare carriage return inside an
-unquoted field (kept as part of the field, where ``csv.reader`` would end the row there). Blank
-lines are skipped. A record with the wrong number of fields, a quote in the middle of an unquoted
-field, or bytes that are not UTF-8 is reported with its line number, never dropped silently.
+The dialect is RFC 4180, read the way Python's ``csv`` module reads it with its default settings,
+with the variations real exports have:
+
+- a quote opens a quoted field only at the start of a field; a quote anywhere else in an unquoted
+  field is an ordinary character (``say "hi"`` is the text ``say "hi"``), so it never changes
+  where the following records start;
+- ``\n`` or ``\r\n`` line endings; line breaks and carriage returns inside quoted fields; a bare
+  carriage return inside an unquoted field is kept as part of the field (where ``csv.reader``
+  would end the row there);
+- blank lines are skipped.
+
+A record with the wrong number of fields, text after the closing quote of a quoted field (``"a"b``,
+which could mean ``ab`` or the literal ``"a"b``), a quoted field that is never closed, or bytes that
+are not UTF-8 is reported with its line number, never dropped silently.
 
 Line numbers are 1-based and count line feeds; the header is line 1. A record that holds line
 breaks inside quotes is reported at the line where it starts.
@@ -164,8 +173,84 @@ class CsvChunk:
         return out, lengths
 
 
+def _quote_roles(buf: UInt8Array, quotes: Int64Array) -> tuple[Int64Array, Int64Array]:
+    """Which quotes of a block quote a field, and which closing quotes have text after them.
+
+    ``buf`` starts at the start of a record and ``quotes`` are the positions of every quote
+    character in it. Returns the positions of the quotes that open or close a quoted field (the
+    two halves of an escaped ``""`` count as one closing and one opening quote, so a position is
+    inside a quoted field exactly when an odd number of them come before it), and the positions
+    of the closing quotes that are followed by something other than a comma, a line end or
+    another quote (the record they are in is malformed).
+
+    Every quote is first given the role the parity rule gives it: the 1st, 3rd, ... open a
+    field and the 2nd, 4th, ... close one. Where each quote fits its role (an opening quote
+    starts a field or directly follows a closing one, a closing quote is followed by a
+    delimiter or by another quote) this is exactly how the ``csv`` module reads them, and it is
+    the usual case: one vectorised pass. The quotes that do not fit are then visited in order, in
+    a loop over them alone. An "opening" quote in the middle of a field is an ordinary character:
+    it is dropped from the field-quoting quotes, so the roles of the quotes after it swap. A
+    closing quote followed by text is noted, and reading goes on as the ``csv`` module does (the
+    rest of that field is unquoted).
+    """
+    n = quotes.shape[0]
+    size = buf.shape[0]
+    if n == 0:
+        return quotes, quotes
+    before = np.where(quotes > 0, buf[np.maximum(quotes - 1, 0)], _LF)
+    after = np.where(quotes + 1 < size, buf[np.minimum(quotes + 1, size - 1)], _LF)
+    after_next = np.where(quotes + 2 < size, buf[np.minimum(quotes + 2, size - 1)], _LF)
+    follows_quote = np.zeros(n, dtype=bool)
+    follows_quote[1:] = quotes[1:] == quotes[:-1] + 1
+    followed_by_quote = np.zeros(n, dtype=bool)
+    followed_by_quote[:-1] = follows_quote[1:]
+    may_open = (before == _COMMA) | (before == _LF) | follows_quote
+    may_close = (
+        (after == _COMMA)
+        | (after == _LF)
+        | ((after == _CR) & (after_next == _LF))
+        | followed_by_quote
+    )
+    odd = (np.arange(n) & 1).astype(bool)
+    # misfits[phase]: the quotes that do not fit their role when quote k opens if k + phase is
+    # even.
+    misfits = (
+        np.flatnonzero(np.where(odd, ~may_close, ~may_open)),
+        np.flatnonzero(np.where(odd, ~may_open, ~may_close)),
+    )
+    if not misfits[0].size:
+        return quotes, quotes[:0]
+    ordinary: list[int] = []
+    text_after: list[int] = []
+    k = 0
+    phase = 0
+    while True:
+        pending = misfits[phase]
+        at = int(np.searchsorted(pending, k))
+        if at == pending.shape[0]:
+            break
+        k = int(pending[at])
+        if (k + phase) & 1:
+            text_after.append(k)  # a closing quote with text after it
+            k += 1
+            continue
+        # A quote in the middle of an unquoted field, and any quotes right after it: ordinary
+        # characters. Each one dropped swaps the roles of the quotes after it.
+        ordinary.append(k)
+        phase ^= 1
+        k += 1
+        while k < n and follows_quote[k]:
+            ordinary.append(k)
+            phase ^= 1
+            k += 1
+    quoting = np.ones(n, dtype=bool)
+    quoting[ordinary] = False
+    return quotes[quoting], quotes[np.asarray(text_after, dtype=np.int64)]
+
+
 def _last_record_end(buf: UInt8Array, quotes: Int64Array) -> int:
-    """The position of the last line feed outside quotes, or -1.
+    """The position of the last line feed outside quotes, or -1 (``quotes``: the field-quoting
+    ones, from `_quote_roles`).
 
     Looked for in a tail of the block that grows until one is found, so a block whose last
     line feed ends a record costs a scan of its last few kilobytes, not of the whole block.
@@ -205,19 +290,79 @@ def _is_utf8(block: bytes, piece: int = 1 << 16) -> bool:
     return True
 
 
-def _decode_problems(block: bytes) -> list[int]:
-    """Byte positions where ``block`` stops being valid UTF-8 (one per bad sequence)."""
-    bad: list[int] = []
-    position = 0
-    while position < len(block):
-        try:
-            block[position:].decode("utf-8")
-        except UnicodeDecodeError as error:
-            bad.append(position + error.start)
-            position += error.end
-        else:
-            break
-    return bad
+def _not_utf8(buf: UInt8Array) -> Int64Array:
+    """The positions of the bytes of ``buf`` that are not part of a well-formed UTF-8 sequence.
+
+    One vectorised pass over the non-ASCII bytes: each lead byte is checked against the bytes
+    after it (with the narrower ranges UTF-8 sets for the second byte after E0, ED, F0 and F4), and
+    a continuation byte is well-formed only inside the sequence of the lead byte before it. The
+    first of these positions in a record is where ``bytes.decode`` reports its first error there.
+    """
+    at = np.flatnonzero(buf >= 0x80)
+    n = at.shape[0]
+    if n == 0:
+        return at
+    value = buf[at]
+    is_next = np.zeros(n, dtype=bool)  # the byte right after this one is non-ASCII too
+    is_next[:-1] = at[1:] == at[:-1] + 1
+    continuation = value < 0xC0
+
+    def follows(k: int) -> npt.NDArray[np.bool_]:
+        """Whether the k bytes after each byte are all continuation bytes."""
+        ok = np.ones(n, dtype=bool)
+        for j in range(1, k + 1):
+            step = np.zeros(n, dtype=bool)
+            step[:-j] = is_next[j - 1 : n - 1] & continuation[j:]
+            ok &= step
+        return ok
+
+    second = np.zeros(n, dtype=np.uint8)
+    second[:-1] = value[1:]
+    second_ok = np.where(
+        value == 0xE0,
+        second >= 0xA0,
+        np.where(
+            value == 0xED,
+            second <= 0x9F,
+            np.where(value == 0xF0, second >= 0x90, np.where(value == 0xF4, second <= 0x8F, True)),
+        ),
+    )
+    length = np.zeros(n, dtype=np.int8)  # of the sequence each lead byte starts; 0 otherwise
+    length[(value >= 0xC2) & (value <= 0xDF)] = 2
+    length[(value >= 0xE0) & (value <= 0xEF)] = 3
+    length[(value >= 0xF0) & (value <= 0xF4)] = 4
+    starts: npt.NDArray[np.bool_] = second_ok & (
+        ((length == 2) & follows(1)) | ((length == 3) & follows(2)) | ((length == 4) & follows(3))
+    )
+    covered = starts.copy()
+    for back in (1, 2, 3):
+        # A continuation byte ``back`` places after the start of a sequence long enough for it.
+        inside = np.zeros(n, dtype=bool)
+        inside[back:] = starts[:-back] & (length[:-back] > back)
+        covered |= inside
+    return at[~covered]
+
+
+class _Block:
+    """A run of whole records as read: its bytes, where its quotes are, and its file offset."""
+
+    __slots__ = ("buf", "data", "offset", "quotes", "quoting", "text_after")
+
+    def __init__(
+        self,
+        data: bytes,
+        buf: UInt8Array,
+        quotes: Int64Array,
+        quoting: Int64Array,
+        text_after: Int64Array,
+        offset: int,
+    ) -> None:
+        self.data = data
+        self.buf = buf
+        self.quotes = quotes  # every quote character
+        self.quoting = quoting  # the quotes that open or close a quoted field
+        self.text_after = text_after  # closing quotes followed by text
+        self.offset = offset  # the file offset of the first byte
 
 
 class CsvScanner:
@@ -236,6 +381,7 @@ class CsvScanner:
         self._eof = False
         self._line_base = 0  # line feeds before the current block
         self._row_base = 0  # data rows before the current block
+        self._offset = 0  # the file offset of the next block's first byte
         self._first = True
         self.header: list[str] = []
         self.header_line = 1
@@ -256,14 +402,17 @@ class CsvScanner:
 
     # --- block reading ----------------------------------------------------------------------------
 
-    def _next_block(self) -> tuple[bytes, UInt8Array, Int64Array] | None:
-        """The next run of whole records: bytes, the byte array and the quotes' positions.
+    def _next_block(self) -> _Block | None:
+        """The next run of whole records.
 
-        A line feed ends a record when an even number of quotes comes before it.
+        A line feed ends a record when an even number of field-quoting quotes comes before it.
+        When the data read holds no record end (a very long quoted field, or a quote that is
+        never closed), reading goes on with reads as large as what is held, so a record of any
+        length costs a number of passes that grows with the logarithm of its length.
         """
         block = self._carry
         while True:
-            data = b"" if self._eof else self._file.read(self.chunk_size)
+            data = b"" if self._eof else self._file.read(max(self.chunk_size, len(block)))
             if not data:
                 self._eof = True
             block += data
@@ -271,6 +420,7 @@ class CsvScanner:
                 self._first = False
                 if block[:3] == _BOM:
                     block = block[3:]
+                    self._offset = len(_BOM)
             if self._eof:
                 self._carry = b""
                 if not block:
@@ -278,48 +428,58 @@ class CsvScanner:
                 if not block.endswith(b"\n"):
                     block += b"\n"
                 buf = np.frombuffer(block, dtype=np.uint8)
-                return block, buf, np.flatnonzero(buf == _QUOTE)
+                quotes = np.flatnonzero(buf == _QUOTE)
+                quoting, text_after = _quote_roles(buf, quotes)
+                return _Block(block, buf, quotes, quoting, text_after, self._take(len(block)))
             buf = np.frombuffer(block, dtype=np.uint8)
             quotes = np.flatnonzero(buf == _QUOTE)
-            last = _last_record_end(buf, quotes)
+            quoting, text_after = _quote_roles(buf, quotes)
+            last = _last_record_end(buf, quoting)
             if last >= 0:
                 cut = last + 1
                 self._carry = block[cut:]
-                return block[:cut], buf[:cut], quotes[quotes < cut]
-            # No record ends in this block (a very long quoted field): read more.
+                return _Block(
+                    block[:cut],
+                    buf[:cut],
+                    quotes[quotes < cut],
+                    quoting[quoting < cut],
+                    text_after[text_after < cut],
+                    self._take(cut),
+                )
+            # No record ends in what was read (a very long quoted field): read more.
+
+    def _take(self, size: int) -> int:
+        """The file offset of a block of ``size`` bytes that starts where the last one ended."""
+        offset = self._offset
+        self._offset += size
+        return offset
 
     def _read_header(self) -> None:
         while True:
             got = self._next_block()
             if got is None:
                 raise InvalidDataError(self.source, None, 1, "a header row", "an empty file")
-            block, buf, quotes = got
-            records = self._split(block, buf, quotes, n_fields=None)
+            records = self._split(got, n_fields=None)
             if records is not None:
                 return
-            self._line_base += int(np.count_nonzero(buf == _LF))
+            self._line_base += int(np.count_nonzero(got.buf == _LF))
 
     # --- splitting --------------------------------------------------------------------------------
 
-    def _split(
-        self,
-        block: bytes,
-        buf: UInt8Array,
-        quotes: Int64Array,
-        n_fields: int | None,
-    ) -> CsvChunk | None:
+    def _split(self, got: _Block, n_fields: int | None) -> CsvChunk | None:
         """Split a block into records; the first block's first record becomes the header.
 
         Returns None only while no header has been found (a block of blank lines).
         """
+        block, buf, quotes, quoting = got.data, got.buf, got.quotes, got.quoting
         candidates = np.flatnonzero((buf == _COMMA) | (buf == _LF))
         is_lf = buf[candidates] == _LF  # which candidates are line feeds
-        # Outside quotes: an even number of quote characters before it.
-        seps = candidates[(np.searchsorted(quotes, candidates) & 1) == 0]
+        # Outside quotes: an even number of field-quoting quotes before it.
+        seps = candidates[(np.searchsorted(quoting, candidates) & 1) == 0]
         sep_is_lf = buf[seps] == _LF
         record_ends = seps[sep_is_lf]
         n_rec = record_ends.shape[0]
-        if n_rec == 0 or quotes.shape[0] % 2 == 1:
+        if n_rec == 0 or quoting.shape[0] % 2 == 1:
             # Only possible at the end of the file: a quoted field never closed.
             record_ends = np.append(record_ends, len(buf) - 1)
             seps = np.append(seps[seps < record_ends[-1]], len(buf) - 1)
@@ -346,29 +506,33 @@ class CsvScanner:
                 "a quoted field that runs to the end of the file",
             )
 
-        if quotes.size:
-            # An opening quote must start a field; a closing quote must end one (or be the first
-            # half of an escaped pair). Anything else means a quote inside an unquoted field.
-            opening = np.arange(quotes.shape[0]) % 2 == 0
-            before = np.where(quotes > 0, buf[np.maximum(quotes - 1, 0)], _LF)
-            after = np.where(quotes + 1 < len(buf), buf[np.minimum(quotes + 1, len(buf) - 1)], _LF)
-            ok_open = (before == _COMMA) | (before == _LF) | (before == _QUOTE)
-            ok_close = (after == _COMMA) | (after == _LF) | (after == _CR) | (after == _QUOTE)
-            stray = np.where(opening, ~ok_open, ~ok_close)
-            for position in quotes[stray].tolist():
-                record = int(np.searchsorted(record_ends, position))
-                problems.setdefault(
-                    record,
-                    ("quotes only around a whole field", "a '\"' inside an unquoted field"),
-                )
-
-        valid = _is_utf8(block)
-        undecodable = [] if valid else _decode_problems(block)
-        for position in undecodable:
+        for position in got.text_after.tolist():
             record = int(np.searchsorted(record_ends, position))
             problems.setdefault(
-                record, ("UTF-8 text", f"bytes that are not UTF-8 at byte {position}")
+                record,
+                (
+                    "a comma or the end of the line after the closing quote of a quoted field",
+                    "text after the closing quote",
+                ),
             )
+
+        valid = _is_utf8(block)
+        if not valid:
+            undecodable = _not_utf8(buf)
+            records = np.searchsorted(record_ends, undecodable)
+            first = np.ones(records.shape[0], dtype=bool)  # the first bad byte of each record
+            first[1:] = records[1:] != records[:-1]
+            for record, position in zip(
+                records[first].tolist(), undecodable[first].tolist(), strict=True
+            ):
+                problems.setdefault(
+                    record,
+                    (
+                        "UTF-8 text",
+                        "bytes that are not UTF-8 (the first at byte offset "
+                        f"{got.offset + position} of the file)",
+                    ),
+                )
 
         usable = ~blank
         header_record = -1
@@ -406,8 +570,13 @@ class CsvScanner:
             bad_index = np.fromiter(problems, dtype=np.int64, count=len(problems))
             bad_index = bad_index[usable[bad_index]]
             good[bad_index] = False
+            last_lines = self._line_base + np.searchsorted(all_lf, record_ends) + 1
             for record in sorted(bad_index.tolist()):
                 expected, found = problems[record]
+                if last_lines[record] > lines[record]:
+                    # A quote that opened a field by mistake makes one record of many lines.
+                    found += f"; the record runs from line {lines[record]} to line "
+                    found += f"{last_lines[record]}"
                 start, end = int(rec_start[record]), int(record_ends[record])
                 text = block[start:end].decode("utf-8", errors="replace").rstrip("\r")
                 bad_records.append(
@@ -460,8 +629,7 @@ class CsvScanner:
             got = self._next_block()
             if got is None:
                 return
-            block, buf, quotes = got
-            following = self._split(block, buf, quotes, n_fields=self._n_fields)
+            following = self._split(got, n_fields=self._n_fields)
             self._pending = None
             if following is not None:
                 yield following

@@ -3,13 +3,16 @@ ISO 8601 strings, and naive local times placed in a time zone."""
 
 from __future__ import annotations
 
+import re
+import warnings
 from datetime import UTC as _UTC
 from datetime import datetime, timedelta, tzinfo
-from typing import Final
+from typing import Any, Final, TypeAlias
 
 import numpy as np
+import numpy.typing as npt
 
-from .._core.time import NAT, datetime_to_ns
+from .._core.time import NAT, unchecked_ns
 from .._core.typing import BoolArray, Int64Array, UInt8Array
 
 _ZERO: Final = 48
@@ -20,6 +23,26 @@ _NS: Final = 1_000_000_000
 
 #: Integers with more digits than this are parsed one by one (int64 holds every 18-digit number).
 MAX_FAST_DIGITS: Final = 18
+
+
+#: The earliest and the latest instant the table holds, in epoch nanoseconds (int64; its smallest
+#: value, NAT, stands for "no time").
+MIN_NS: Final = NAT + 1
+
+
+MAX_NS: Final = int(np.iinfo(np.int64).max)
+
+
+#: What a time outside [MIN_NS, MAX_NS] is told it should be.
+TIME_RANGE: Final = (
+    "a time from 1677-09-21 00:12:43.145224193 to 2262-04-11 23:47:16.854775807 UTC "
+    "(the range of int64 nanoseconds since 1970)"
+)
+
+
+def in_time_range(ns: int) -> bool:
+    """Whether an instant in epoch nanoseconds (a Python int) fits the table's int64 column."""
+    return MIN_NS <= ns <= MAX_NS
 
 
 TWITTER_TIME_FORMAT: Final = "%a %b %d %H:%M:%S %z %Y"
@@ -95,13 +118,18 @@ def parse_uint(matrix: UInt8Array, lengths: Int64Array) -> tuple[Int64Array, Boo
 
 
 def parse_uint_text(value: str) -> int | None:
-    """The slow path of `parse_uint` for one value; None when it is not an integer id."""
+    """The slow path of `parse_uint` for one value; None when it is not an integer id.
+
+    A number of more than 19 digits (leading zeros aside) is None too: no int64 holds it, and
+    Python refuses to convert one of thousands of digits.
+    """
     text = value.strip()
     whole, dot, fraction = text.partition(".")
     if (
         not whole.isdigit()
         or not whole.isascii()
         or (dot and (not fraction or fraction.strip("0")))
+        or len(whole.lstrip("0")) > 19
     ):
         return None
     return int(whole)
@@ -156,29 +184,41 @@ def parse_twitter_times(matrix: UInt8Array, lengths: Int64Array) -> tuple[Int64A
     ok &= days.astype("datetime64[D]").astype("datetime64[M]") == first_of_month
     offset = np.where(sign == 45, -1, 1) * (off_h * 3600 + off_m * 60)
     seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
+    # Four-digit years reach past what int64 nanoseconds hold: those go to the slow path, which
+    # says so.
+    ok &= (seconds >= -(MAX_NS // _NS)) & (seconds <= MAX_NS // _NS)
     return np.where(ok, seconds * _NS, NAT), ok
 
 
 def parse_twitter_time_text(value: str) -> int | None:
-    """The slow path of `parse_twitter_times` for one value, with ``strptime``."""
+    """The slow path of `parse_twitter_times` for one value, with ``strptime``.
+
+    The instant may be outside what the table holds (see `in_time_range`).
+    """
     try:
-        return datetime_to_ns(datetime.strptime(value.strip(), TWITTER_TIME_FORMAT))
+        return unchecked_ns(datetime.strptime(value.strip(), TWITTER_TIME_FORMAT))
     except ValueError:
         return None
 
 
-def parse_iso_times(values: list[str]) -> tuple[Int64Array, BoolArray, BoolArray, BoolArray]:
+#: (ns, parsed, naive, empty, outside) for a column of ISO 8601 timestamps (`parse_iso_times`).
+ParsedTimes: TypeAlias = tuple[Int64Array, BoolArray, BoolArray, BoolArray, BoolArray]
+
+
+def parse_iso_times(values: list[str]) -> ParsedTimes:
     """ISO 8601 timestamps: ``2024-05-06T10:00:00``, with ``Z`` or a ``+02:00`` offset or none.
 
-    Returns (ns, ok, naive, empty): epoch nanoseconds (for naive values, the wall time read as if
-    it were UTC: the caller places them in a time zone), which values parsed, which had no offset,
-    and which were empty.
+    Each value is read on its own. Returns (ns, parsed, naive, empty, outside): epoch nanoseconds
+    (for naive values, the wall time read as if it were UTC: the caller places them in a time
+    zone), which values parsed, which had no offset, which were empty, and which parsed but lie
+    outside what int64 nanoseconds hold (NAT in ``ns``).
     """
     n = len(values)
     out = np.full(n, NAT, dtype=np.int64)
-    ok = np.zeros(n, dtype=bool)
+    parsed = np.zeros(n, dtype=bool)
     naive = np.zeros(n, dtype=bool)
     empty = np.zeros(n, dtype=bool)
+    outside = np.zeros(n, dtype=bool)
     cache: dict[str, tuple[int, bool] | None] = {}
     for i, raw in enumerate(values):
         text = raw.strip()
@@ -188,31 +228,80 @@ def parse_iso_times(values: list[str]) -> tuple[Int64Array, BoolArray, BoolArray
         if text in cache:
             hit = cache[text]
         else:
-            hit = _parse_iso_one(text)
+            hit = parse_iso_text(text)
             if len(cache) < 100_000:
                 cache[text] = hit
         if hit is None:
             continue
-        out[i], naive[i] = hit
-        ok[i] = True
-    return out, ok, naive, empty
+        ns, naive[i] = hit
+        parsed[i] = True
+        if in_time_range(ns):
+            out[i] = ns
+        else:
+            outside[i] = True
+    return out, parsed, naive, empty, outside
 
 
-def _parse_iso_one(text: str) -> tuple[int, bool] | None:
+def parse_iso_text(text: str) -> tuple[int, bool] | None:
+    """One ISO 8601 timestamp: (epoch ns, naive), or None. The ns may be out of range.
+
+    Digits of a second past the sixth (which ``datetime`` drops) are kept, down to nanoseconds.
+    """
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
         return None
+    fraction = _FRACTION.search(text)
+    below_micro = int(fraction.group(1)[:3].ljust(3, "0")) if fraction else 0
     if value.tzinfo is None or value.utcoffset() is None:
-        return datetime_to_ns(value.replace(tzinfo=_UTC)), True
-    return datetime_to_ns(value), False
+        return unchecked_ns(value.replace(tzinfo=_UTC)) + below_micro, True
+    return unchecked_ns(value) + below_micro, False
 
 
-def parse_iso_times_fast(values: list[str]) -> tuple[Int64Array, BoolArray, BoolArray, BoolArray]:
-    """`parse_iso_times` with a numpy fast path for columns that are all alike.
+#: The fraction of a second of an ISO 8601 time, when it has more digits than a datetime keeps.
+_FRACTION: Final = re.compile(r"\d:\d\d[.,]\d{6}(\d+)")
 
-    When every value is a naive ISO timestamp, or every value ends in ``Z`` or one same offset,
-    numpy parses the whole column at once; anything else goes value by value.
+
+_ISO_BODY_CHARS: Final = np.zeros(128, dtype=bool)
+_ISO_BODY_CHARS[[ord(c) for c in "0123456789-:.T "]] = True
+
+
+def _plain_iso_bodies(codes: npt.NDArray[np.uint32]) -> bool:
+    """Whether every row of ``codes`` (all of one length) passes `_plain_iso_rows`."""
+    counts = np.bincount(codes.ravel())  # how often each character occurs
+    if counts.shape[0] > 128:
+        return False  # a character that is not ASCII
+    return (
+        not bool(np.any(counts[~_ISO_BODY_CHARS[: counts.shape[0]]]))
+        and not bool(np.any(codes[:, 10:] == 45))
+        and not bool(np.any(codes[:, 0] == 32))
+        and not bool(np.any(codes[:, -1] == 32))
+    )
+
+
+def _plain_iso_rows(codes: npt.NDArray[np.uint32], length: Int64Array) -> BoolArray:
+    """Which rows of ``codes`` (their first ``length`` characters) hold only digits, ":", ".",
+    "T", one space between date and time, and "-" in the date only.
+
+    The others (an offset, a "Z", "NaT", a letter, a space at either end) are read one by one:
+    numpy would read an offset as UTC, or warn, or read "NaT" as no time.
+    """
+    inside = np.arange(codes.shape[1])[None, :] < length[:, None]
+    plain: BoolArray = np.all(_ISO_BODY_CHARS[np.minimum(codes, 127)] | ~inside, axis=1)
+    plain &= ~np.any((codes[:, 10:] == 45) & inside[:, 10:], axis=1) & (codes[:, 0] != 32)
+    last = np.take_along_axis(codes, np.maximum(length - 1, 0)[:, None], axis=1)[:, 0]
+    plain &= last != 32
+    return plain
+
+
+def parse_iso_times_fast(values: list[str]) -> ParsedTimes:
+    """`parse_iso_times` with a numpy fast path for the values that are alike.
+
+    The first value decides the shape looked for: naive, ending in ``Z``, or ending in one
+    offset such as ``+02:00``. Every value of that shape whose year is safely inside the range
+    of the table (1678 to 2261) is parsed by numpy at once; the others (another offset, no
+    offset among values with one, years near or past the ends of the range, anything numpy
+    would read differently) are read one by one, so each value is judged on its own.
     """
     n = len(values)
     if n == 0:
@@ -225,26 +314,98 @@ def parse_iso_times_fast(values: list[str]) -> tuple[Int64Array, BoolArray, Bool
         suffix = first[-6:]
     try:
         array = np.array(values, dtype=str)
+        width = array.dtype.itemsize // 4
+        if width < 10:
+            raise ValueError  # nothing here is a date, let alone a timestamp
+        codes = array.view(np.uint32).reshape(n, width)
+        body_length = np.strings.str_len(array) - len(suffix)
+        alike = body_length >= 10
         if suffix:
-            if not bool(np.all(np.strings.endswith(array, suffix))):
-                raise ValueError
-            array = np.strings.slice(array, 0, -len(suffix))
-        if bool(np.any(np.strings.str_len(array) < 10)) or bool(
-            np.any(np.strings.find(array, "a") >= 0) | np.any(np.strings.find(array, "A") >= 0)
-        ):
-            raise ValueError  # "NaT", "nat" and empty strings are not timestamps
-        # numpy reads "T" or " " between date and time, and fractions down to nanoseconds.
-        ns = array.astype("datetime64[ns]").view(np.int64)
-    except ValueError:
+            at = np.clip(body_length[:, None] + np.arange(len(suffix)), 0, width - 1)
+            ends = np.take_along_axis(codes, at, axis=1)
+            alike &= np.all(ends == np.array([ord(c) for c in suffix], dtype=np.uint32), axis=1)
+        digits = codes[:, :4].astype(np.int64) - _ZERO
+        alike &= np.all((digits >= 0) & (digits <= 9), axis=1) & (codes[:, 4] == 45)
+        year = digits @ np.array([1000, 100, 10, 1], dtype=np.int64)
+        alike &= (year > 1677) & (year < 2262)  # safely inside the range, whatever the offset
+        first_length = int(body_length[0])
+        if bool(np.all(body_length == first_length)) and first_length >= 10:
+            # All of one length, as a machine writes them: the bodies are the same columns of
+            # every row, and one count of the characters they use usually checks them all.
+            codes = np.ascontiguousarray(codes[:, :first_length])
+            if not _plain_iso_bodies(codes):
+                alike &= _plain_iso_rows(codes, body_length)
+            body = codes.view(f"<U{first_length}").ravel()
+        else:
+            alike &= _plain_iso_rows(codes, body_length)
+            inside = np.arange(width)[None, :] < body_length[:, None]
+            body = np.where(inside, codes, 0).astype(np.uint32).view(f"<U{width}").ravel()
+        fast = np.flatnonzero(alike)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            # numpy reads "T" or " " between date and time, and fractions down to nanoseconds.
+            ns_fast = (body if fast.size == n else body[fast]).astype("datetime64[ns]")
+            ns_fast = ns_fast.view(np.int64)
+    except (ValueError, TypeError, Warning):
         return parse_iso_times(values)
-    if bool(np.any(ns == NAT)):
+    if bool(np.any(ns_fast == NAT)):
         return parse_iso_times(values)
-    offset = 0
     if suffix not in ("", "Z", "z"):
         sign = -1 if suffix[0] == "-" else 1
-        offset = sign * (int(suffix[1:3]) * 3600 + int(suffix[4:6])) * _NS
-    ok = np.ones(n, dtype=bool)
-    return ns - offset, ok, np.full(n, not suffix), np.zeros(n, dtype=bool)
+        ns_fast = ns_fast - sign * (int(suffix[1:3]) * 3600 + int(suffix[4:6]) * 60) * _NS
+    ns = np.full(n, NAT, dtype=np.int64)
+    parsed = np.zeros(n, dtype=bool)
+    naive = np.zeros(n, dtype=bool)
+    empty = np.zeros(n, dtype=bool)
+    outside = np.zeros(n, dtype=bool)
+    ns[fast] = ns_fast
+    parsed[fast] = True
+    naive[fast] = not suffix
+    slow = np.flatnonzero(~alike)
+    if slow.size:
+        one_by_one = parse_iso_times([values[i] for i in slow.tolist()])
+        for target, part in zip((ns, parsed, naive, empty, outside), one_by_one, strict=True):
+            target[slow] = part
+    return ns, parsed, naive, empty, outside
+
+
+def datetime64_to_ns(values: npt.NDArray[Any]) -> tuple[Int64Array, BoolArray]:
+    """``datetime64`` values of any unit as epoch ns, and which of them int64 ns cannot hold.
+
+    NaT, and the values outside the range, are NAT in the first array. (numpy's own
+    ``astype("datetime64[ns]")`` wraps such values around silently: year 3000 in seconds becomes
+    a day in 1830.)
+    """
+    unit, count = np.datetime_data(values.dtype)
+    if unit == "generic":  # only NaT has no unit
+        return np.full(values.shape[0], NAT, dtype=np.int64), np.zeros(values.shape[0], bool)
+    if unit in ("Y", "M"):  # months and years have no fixed length: days hold them all
+        values = values.astype("datetime64[D]")
+        unit, count = "D", 1
+    per_unit = {
+        "W": 7 * 86_400 * _NS,
+        "D": 86_400 * _NS,
+        "h": 3_600 * _NS,
+        "m": 60 * _NS,
+        "s": _NS,
+        "ms": 1_000_000,
+        "us": 1_000,
+        "ns": 1,
+    }
+    raw = values.view(np.int64)
+    missing = raw == NAT
+    finer = {"ps": 1_000, "fs": 1_000_000, "as": 1_000_000_000}
+    if unit in finer:  # always in range; numpy's own conversion of negative values is wrong
+        if count == 1:
+            coarse = raw // finer[unit]
+        else:  # steps of several units (datetime64[10ps]): exact in Python ints
+            coarse = np.array([v * count // finer[unit] for v in raw.tolist()], dtype=np.int64)
+        return np.where(missing, NAT, coarse), np.zeros(raw.shape[0], dtype=bool)
+    factor = per_unit[unit] * count
+    limit = MAX_NS // factor
+    outside = ~missing & ((raw > limit) | (raw < -limit))
+    usable = ~missing & ~outside
+    return np.where(usable, np.where(usable, raw, 0) * factor, NAT), outside
 
 
 _BUCKET: Final = 900 * _NS  # quarter hours: every modern UTC offset change falls on one
@@ -256,7 +417,9 @@ def localize(wall_ns: Int64Array, zone: tzinfo) -> Int64Array:
     Ambiguous times (a fall-back hour) take their first occurrence and times that do not exist
     (a spring-forward gap) move forward by the gap, as ``datetime`` with ``fold=0`` does. The
     offset is looked up once per quarter hour of wall time the data touches; a quarter hour in
-    which the offset changes is resolved value by value.
+    which the offset changes is resolved value by value. A time whose instant falls outside what
+    int64 nanoseconds hold (a wall time just before 2262 in a zone west of UTC) comes back as
+    NAT.
     """
     if wall_ns.shape[0] == 0:
         return wall_ns.copy()
@@ -274,7 +437,12 @@ def localize(wall_ns: Int64Array, zone: tzinfo) -> Int64Array:
     for i in mixed.tolist():
         micros = int(wall_ns[i]) // 1000
         offsets[i] = _offset_ns(epoch + timedelta(microseconds=micros), zone)
-    return wall_ns - offsets
+    with np.errstate(over="ignore"):
+        instants = wall_ns - offsets
+    # Subtracting wrapped around (or landed on NAT) exactly where the result is out of range.
+    wrapped = ((offsets > 0) & (instants > wall_ns)) | ((offsets < 0) & (instants < wall_ns))
+    instants[wrapped | (instants == NAT)] = NAT
+    return instants
 
 
 def _offset_ns(wall: datetime, zone: tzinfo) -> int:

@@ -23,8 +23,9 @@ from typing import Any, Final
 
 import numpy as np
 
-from .._core.time import datetime_to_ns
+from .._core.time import unchecked_ns
 from ..errors import InvalidDataError, InvalidParameterError
+from ..io._parse import TIME_RANGE, in_time_range
 from ..io.result import Errors, LoadResult, ProblemLog, check_errors
 from ..tables.messages import MessageTable
 
@@ -92,7 +93,8 @@ def load_ibm_cdp(
     try:
         with open(source, encoding="utf-8") as handle:
             data = json.load(handle)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except (ValueError, RecursionError) as error:
+        # Not JSON, not UTF-8, an integer too long to convert, or nested too deep to read.
         raise InvalidDataError(source, None, None, "a JSON file", str(error)) from error
     if not isinstance(data, list):
         raise InvalidDataError(source, None, None, "a JSON list of conversations", type(data))
@@ -101,14 +103,23 @@ def load_ibm_cdp(
     columns: dict[str, list[Any]] = {
         k: [] for k in ("conversation_id", "sent_at", "author", "agent_id", "message_id", "text")
     }
+    sessions: dict[str, int] = {}  # sessionID -> the position of its conversation
     for position, conversation in enumerate(data):
         try:
             messages = _messages(conversation)
+            session = conversation["dialogHeader"]["sessionID"]
+            if session in sessions:
+                raise _BadConversationError(
+                    "dialogHeader.sessionID",
+                    f"a sessionID no other conversation has (conversation {sessions[session]} "
+                    "has it)",
+                    session,
+                )
         except _BadConversationError as bad:
             log.add(position, None, bad.field, bad.expected, bad.got)
             log.check()
             continue
-        session = conversation["dialogHeader"]["sessionID"]
+        sessions[session] = position
         for sent, author, agent, tweet, text in messages:
             columns["conversation_id"].append(session)
             columns["sent_at"].append(sent)
@@ -164,17 +175,25 @@ def _messages(conversation: Any) -> list[tuple[int, str, str | None, str, str]]:
             )
         author = _ROLES[roles[0]]
         tweet = _tweet_id(message.get("tweet_ID"), f"{where}.tweet_ID")
+        if tweet in {m[3] for m in out}:
+            raise _BadConversationError(
+                f"{where}.tweet_ID", "a tweet id not used before in the conversation", tweet
+            )
         when = message.get("datetime")
         if when is None:
-            sent = snowflake_ns(int(tweet)) // _SECOND * _SECOND
+            sent = _time_from_id(tweet, f"{where}.tweet_ID")
         else:
             try:
-                parsed = datetime.fromisoformat(str(when))
+                parsed = datetime.fromisoformat(when) if isinstance(when, str) else None
             except ValueError:
-                raise _BadConversationError(f"{where}.datetime", "an ISO 8601 time", when) from None
-            if parsed.tzinfo is None:
+                parsed = None
+            if parsed is None:
+                raise _BadConversationError(f"{where}.datetime", "an ISO 8601 time", when)
+            if parsed.tzinfo is None or parsed.utcoffset() is None:
                 raise _BadConversationError(f"{where}.datetime", "a time with a UTC offset", when)
-            sent = datetime_to_ns(parsed)
+            sent = unchecked_ns(parsed)
+            if not in_time_range(sent):
+                raise _BadConversationError(f"{where}.datetime", TIME_RANGE, when)
         agent = message[roles[0]] if author == "agent" else None
         if agent is not None and (not isinstance(agent, str) or not agent):
             raise _BadConversationError(f"{where}.agent", "a non-empty handle", agent)
@@ -186,10 +205,26 @@ def _messages(conversation: Any) -> list[tuple[int, str, str | None, str, str]]:
         tweet = _tweet_id(final.get("tweet_ID"), "agentURL.tweet_ID")
         if tweet not in {m[3] for m in out}:
             text = str(final.get("url_utterance", ""))
-            # Whole seconds, as the set's datetime fields are written.
-            sent = snowflake_ns(int(tweet)) // _SECOND * _SECOND
-            out.append((sent, "agent", company, tweet, text))
+            out.append((_time_from_id(tweet, "agentURL.tweet_ID"), "agent", company, tweet, text))
+    if not out:
+        raise _BadConversationError(
+            "dialogContent", "a conversation with at least one message", content
+        )
     return out
+
+
+def _time_from_id(tweet: str, field: str) -> int:
+    """When a tweet was created, from its id, in whole seconds as the set's datetimes are."""
+    # A Twitter id is a 64-bit number; a longer one holds no time (and int() of thousands of
+    # digits is refused by Python itself).
+    if len(tweet.lstrip("0")) > 19 or int(tweet) >= 1 << 63:
+        raise _BadConversationError(
+            field, "a tweet id below 2**63 (its time is read from it)", tweet
+        )
+    sent = snowflake_ns(int(tweet)) // _SECOND * _SECOND
+    if not in_time_range(sent):
+        raise _BadConversationError(field, f"a tweet id whose time is {TIME_RANGE}", tweet)
+    return sent
 
 
 def _tweet_id(value: object, field: str) -> str:

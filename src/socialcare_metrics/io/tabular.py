@@ -18,11 +18,18 @@ import numpy as np
 import numpy.typing as npt
 
 from .._core.extras import require
-from .._core.time import NAT, datetime_to_ns
+from .._core.time import NAT, ns_to_datetime, unchecked_ns
 from .._core.typing import BoolArray, Int64Array
 from ..errors import InvalidDataError, InvalidParameterError
 from ..io._csv import CsvScanner
-from ..io._parse import localize, parse_iso_times_fast
+from ..io._parse import (
+    TIME_RANGE,
+    datetime64_to_ns,
+    in_time_range,
+    localize,
+    parse_iso_text,
+    parse_iso_times_fast,
+)
 from ..io.result import Errors, LoadResult, ProblemLog, check_chunk_size, check_errors
 from ..tables.messages import MessageTable
 
@@ -282,15 +289,13 @@ def _csv_chunks(
     scanner = CsvScanner(path, chunk_size=chunk_size, source=label)
     index = {name: i for i, name in reversed(list(enumerate(scanner.header)))}
     for field, column in mapping.items():
-        if column not in index:
+        try:
+            _check_column(label, field, column, scanner.header)
+        except InvalidDataError as error:
             scanner.close()
             raise InvalidDataError(
-                label,
-                column,
-                scanner.header_line,
-                f"a column named {column!r} for {field!r}",
-                ", ".join(scanner.header),
-            )
+                label, column, scanner.header_line, error.expected, error.got
+            ) from None
     for chunk in scanner:
         bad: list[tuple[int, int | None, str, str, str]] = [
             (b.row, b.line, b.expected, b.found, b.text) for b in chunk.bad
@@ -307,13 +312,20 @@ def _is_arrow(source: object) -> bool:
     return type(source).__module__.startswith("pyarrow") and hasattr(source, "column_names")
 
 
-def _missing_column(label: str, field: str, column: str, available: Sequence[Any]) -> None:
+def _check_column(label: str, field: str, column: str, available: Sequence[Any]) -> None:
+    """Refuse a mapped column that is not there, or whose name more than one column has."""
+    count = sum(1 for name in available if name == column)
+    if count == 1:
+        return
+    expected = f"a column named {column!r} for {field!r}"
+    if count:
+        expected = f"one column named {column!r} for {field!r} (it could be any of them)"
     raise InvalidDataError(
         label,
         column,
         None,
-        f"a column named {column!r} for {field!r}",
-        ", ".join(map(str, available)),
+        expected,
+        ", ".join(map(str, available)) if not count else f"{count} columns named {column!r}",
     )
 
 
@@ -322,16 +334,14 @@ def _frame_chunks(frame: Any, mapping: dict[str, str], label: str) -> Iterator[_
     n = len(frame)
     values: dict[str, Any] = {}
     for field, column in mapping.items():
-        if column not in frame.columns:
-            _missing_column(label, field, column, list(frame.columns))
+        _check_column(label, field, column, list(frame.columns))
         series = frame[column]
         kind = str(series.dtype)
         if field in _TIME_FIELDS and kind.startswith("datetime64"):
             aware = getattr(series.dt, "tz", None) is not None
             if aware:
                 series = series.dt.tz_convert("UTC").dt.tz_localize(None)
-            array = series.to_numpy().astype("datetime64[ns]")
-            values[field] = _Times(array.view(np.int64), naive=not aware)
+            values[field] = _Times(series.to_numpy(), naive=not aware)
         else:
             values[field] = series.tolist()
     rows = np.arange(n, dtype=np.int64)
@@ -343,13 +353,12 @@ def _arrow_chunks(table: Any, mapping: dict[str, str], label: str) -> Iterator[_
     n = table.num_rows
     values: dict[str, Any] = {}
     for field, column in mapping.items():
-        if column not in table.column_names:
-            _missing_column(label, field, column, table.column_names)
+        _check_column(label, field, column, table.column_names)
         data = table.column(column)
         if field in _TIME_FIELDS and pa.types.is_timestamp(data.type):
-            cast = data.cast(pa.timestamp("ns", tz=data.type.tz))
-            array = cast.to_numpy().astype("datetime64[ns]")
-            values[field] = _Times(array.view(np.int64), naive=data.type.tz is None)
+            # In the column's own unit (UTC instants when it has a zone): a cast to ns would
+            # refuse the whole column for one value out of range.
+            values[field] = _Times(data.to_numpy(), naive=data.type.tz is None)
         else:
             values[field] = data.to_pylist()
     rows = np.arange(n, dtype=np.int64)
@@ -357,10 +366,11 @@ def _arrow_chunks(table: Any, mapping: dict[str, str], label: str) -> Iterator[_
 
 
 class _Times:
-    """A time column that arrived as datetime64 values: epoch ns (NaT for none), naive or UTC."""
+    """A time column that arrived as datetime64 values (in any unit; NaT for none): naive wall
+    times, or UTC instants."""
 
-    def __init__(self, ns: Int64Array, *, naive: bool) -> None:
-        self.ns = ns
+    def __init__(self, values: npt.NDArray[Any], *, naive: bool) -> None:
+        self.values = values
         self.naive = naive
 
 
@@ -371,8 +381,10 @@ def _missing(value: Any) -> bool:
         return math.isnan(value)
     if isinstance(value, str):
         return not value.strip()
+    if type(value).__name__ == "NAType":  # pandas' NA, whose truth value is an error
+        return True
     try:
-        return bool(value != value)  # NaT and pandas' NA
+        return bool(value != value)  # NaT (pandas' and numpy's)
     except (TypeError, ValueError):
         return False
 
@@ -388,9 +400,16 @@ def _convert(
     n = chunk.rows.shape[0]
     ok = np.ones(n, dtype=bool)
 
-    def bad(i: int, field: str, expected: str, got: Any) -> None:
+    def bad(i: int, field: str, expected: str, got: Any, found: str | None = None) -> None:
         line = int(chunk.lines[i])
-        log.add(int(chunk.rows[i]), line if line >= 0 else None, mapping[field], expected, got)
+        log.add(
+            int(chunk.rows[i]),
+            line if line >= 0 else None,
+            mapping[field],
+            expected,
+            got,
+            found=found,
+        )
         ok[i] = False
 
     out: dict[str, npt.NDArray[Any]] = {}
@@ -400,7 +419,8 @@ def _convert(
         elif field == "author":
             codes = np.empty(n, dtype=object)
             for i, value in enumerate(raw):
-                word = words.get(str(value).strip().lower()) if not _missing(value) else None
+                text = _as_text(value)
+                word = words.get(text.lower()) if text is not None else None
                 if word is None:
                     bad(i, field, f"one of {', '.join(map(repr, sorted(words)))}", value)
                 codes[i] = word
@@ -434,7 +454,20 @@ def _convert(
             out[field] = flags
         elif field == "text":
             texts = np.empty(n, dtype=object)
-            texts[:] = ["" if _missing(v) and not isinstance(v, str) else str(v) for v in raw]
+            if all(type(value) is str for value in raw):
+                texts[:] = raw
+            else:
+                for i, value in enumerate(raw):
+                    if isinstance(value, str):
+                        texts[i] = value
+                    elif _missing(value):
+                        texts[i] = ""
+                    else:
+                        try:
+                            texts[i] = str(value)
+                        except ValueError:  # an int of more digits than Python will write out
+                            bad(i, field, "a text", value)
+                            texts[i] = ""
             out[field] = texts
         elif field == "tags":
             tags = np.empty(n, dtype=object)
@@ -456,7 +489,7 @@ def _convert(
                     continue
                 try:
                     score = float(value)
-                except (TypeError, ValueError):
+                except (TypeError, ValueError, OverflowError):  # (an int past 1e308)
                     score = math.nan
                 if isinstance(value, bool) or not -1.0 <= score <= 1.0:
                     bad(i, field, "a number in [-1, 1] or nothing", value)
@@ -472,7 +505,10 @@ def _as_text(value: Any) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, str | int | np.integer | float):
-        return str(value).strip()
+        try:
+            return str(value).strip()
+        except ValueError:  # an int of more digits than Python will write out
+            return None
     return None
 
 
@@ -490,6 +526,14 @@ def _tags(value: Any, separator: str) -> tuple[str, ...] | None:
     return tuple(t.strip() for t in items if t.strip())
 
 
+_NAIVE_EXPECTED: Final = (
+    "a timestamp with a UTC offset (or pass timezone= to read naive times in it)"
+)
+
+
+_MISSING_FOUND: Final = "nothing: the value is missing"
+
+
 def _times(
     raw: Any,
     field: str,
@@ -498,55 +542,142 @@ def _times(
     *,
     required: bool,
 ) -> Int64Array:
-    naive_expected = "a timestamp with a UTC offset (or pass timezone= to read naive times in it)"
+    """A time column as epoch ns (NAT for none), each value judged on its own.
+
+    A value with a UTC offset is read as written; a naive one is placed in ``zone``, or reported
+    without one; a missing one is no time (reported where a time is required); a value that
+    does not parse, or whose instant int64 nanoseconds cannot hold, is reported.
+    """
     if isinstance(raw, _Times):
-        ns = raw.ns.copy()
-        present = ns != NAT
-        if raw.naive:
-            if zone is None:
-                for i in np.flatnonzero(present).tolist():
-                    bad(i, field, naive_expected, "a time without a UTC offset")
-            else:
-                ns[present] = localize(ns[present], zone)
-        if required:
-            for i in np.flatnonzero(~present).tolist():
-                bad(i, field, "a timestamp", "nothing")
-        return ns
-    values = list(raw)
-    n = len(values)
-    if all(isinstance(v, str) for v in values):
-        ns, parsed, naive, empty = parse_iso_times_fast(values)
+        ns, outside = datetime64_to_ns(raw.values)
+        n = ns.shape[0]
+        empty = (ns == NAT) & ~outside
+        parsed = ~empty
+        naive = parsed & ~outside if raw.naive else np.zeros(n, dtype=bool)
+
+        def shown(i: int) -> Any:
+            return raw.values[i]
     else:
-        ns = np.full(n, NAT, dtype=np.int64)
-        parsed = np.zeros(n, dtype=bool)
-        naive = np.zeros(n, dtype=bool)
-        empty = np.zeros(n, dtype=bool)
-        for i, value in enumerate(values):
-            if _missing(value):
-                empty[i] = True
-            elif isinstance(value, datetime):
-                if value.tzinfo is None or value.utcoffset() is None:
-                    naive[i] = True
-                    value = value.replace(tzinfo=zoneinfo.ZoneInfo("UTC"))
-                ns[i] = datetime_to_ns(value)
-                parsed[i] = True
-            elif isinstance(value, str):
-                one, p, nv, _ = parse_iso_times_fast([value])
-                ns[i], parsed[i], naive[i] = one[0], p[0], nv[0]
-    for i in np.flatnonzero(~parsed & ~empty).tolist():
-        bad(i, field, "an ISO 8601 timestamp such as 2024-05-06T10:00:00+02:00", values[i])
+        values = list(raw)
+        n = len(values)
+        if all(isinstance(v, str) for v in values):
+            ns, parsed, naive, empty, outside = parse_iso_times_fast(values)
+        else:
+            ns, parsed, naive, empty, outside = _object_times(values)
+
+        def shown(i: int) -> Any:
+            return values[i]
+
+        for i in np.flatnonzero(~parsed & ~empty).tolist():
+            bad(i, field, "an ISO 8601 timestamp such as 2024-05-06T10:00:00+02:00", values[i])
     if required:
         for i in np.flatnonzero(empty).tolist():
-            bad(i, field, "a timestamp", values[i])
-    naive &= parsed
+            bad(i, field, "a timestamp", shown(i), found=_MISSING_FOUND)
+    naive &= parsed & ~outside
     if naive.any():
         if zone is None:
             for i in np.flatnonzero(naive).tolist():
-                bad(i, field, naive_expected, values[i])
+                bad(i, field, _NAIVE_EXPECTED, shown(i))
+            ns[naive] = NAT
         else:
-            ns[naive] = localize(ns[naive], zone)
-    ns[~parsed] = NAT
+            placed = localize(ns[naive], zone)
+            ns[naive] = placed
+            outside[np.flatnonzero(naive)[placed == NAT]] = True
+    for i in np.flatnonzero(outside).tolist():
+        bad(i, field, TIME_RANGE, shown(i))
+    ns[~parsed | outside] = NAT
     return ns
+
+
+def _object_times(
+    values: list[Any],
+) -> tuple[Int64Array, BoolArray, BoolArray, BoolArray, BoolArray]:
+    """`parse_iso_times` for a column of Python values: datetimes, numpy datetime64 scalars
+    (naive, as a naive datetime64 column is), ISO strings, missing values."""
+    n = len(values)
+    ns = np.full(n, NAT, dtype=np.int64)
+    parsed = np.zeros(n, dtype=bool)
+    naive = np.zeros(n, dtype=bool)
+    empty = np.zeros(n, dtype=bool)
+    outside = np.zeros(n, dtype=bool)
+    for i, value in enumerate(values):
+        instant: int | None = None
+        if _missing(value):
+            empty[i] = True
+        elif isinstance(value, datetime):
+            naive[i] = value.tzinfo is None or value.utcoffset() is None
+            if naive[i]:
+                value = value.replace(tzinfo=zoneinfo.ZoneInfo("UTC"))
+            # A pandas Timestamp holds nanoseconds that a datetime does not.
+            instant = unchecked_ns(value) + int(getattr(value, "nanosecond", 0))
+        elif isinstance(value, np.datetime64):
+            one, beyond = datetime64_to_ns(np.array([value]))
+            naive[i] = parsed[i] = True
+            outside[i] = bool(beyond[0])
+            ns[i] = one[0]
+        elif isinstance(value, str):
+            hit = parse_iso_text(value.strip())
+            if hit is not None:
+                instant, naive[i] = hit
+        if instant is not None:
+            parsed[i] = True
+            if in_time_range(instant):
+                ns[i] = instant
+            else:
+                outside[i] = True
+    return ns, parsed, naive, empty, outside
+
+
+def _check_resolutions(
+    joined: dict[str, npt.NDArray[Any]],
+    rows: Int64Array,
+    lines: Int64Array,
+    keep: BoolArray,
+    column: str,
+    log: ProblemLog,
+) -> None:
+    """Report (and stop keeping) the rows that give a conversation a resolution before its first
+    message.
+
+    A conversation's resolution is the latest ``resolved_at`` on its rows; when even that is
+    before its first message, every row that gives one is a problem, and the conversation's
+    other rows are loaded as an open conversation.
+    """
+    resolved = joined["resolved_at"]
+    sent = joined["sent_at"]
+    # Only a conversation with a row resolved before that row's own message can fail, so only
+    # those are looked at closely: usually none.
+    early = keep & (resolved != NAT) & (resolved < sent)
+    if not early.any():
+        return
+    conversation = joined["conversation_id"]
+    suspects = set(conversation[early].tolist())
+    first: dict[Any, int] = {}  # conversation -> index of its first message
+    latest: dict[Any, int] = {}  # conversation -> its latest resolved_at
+    for i in np.flatnonzero(keep).tolist():
+        key = conversation[i]
+        if key not in suspects:
+            continue
+        if key not in first or sent[i] < sent[first[key]]:
+            first[key] = i
+        if resolved[i] != NAT:
+            latest[key] = max(latest.get(key, NAT), int(resolved[i]))
+    failing = {key for key, value in latest.items() if value < sent[first[key]]}
+    for i in np.flatnonzero(keep & (resolved != NAT)).tolist():
+        key = conversation[i]
+        if key not in failing:
+            continue
+        at = first[key]
+        where = f"line {int(lines[at])}" if lines[at] >= 0 else f"row {int(rows[at])}"
+        log.add(
+            int(rows[i]),
+            int(lines[i]) if lines[i] >= 0 else None,
+            column,
+            f"a time at or after the first message of conversation {key!r} "
+            f"({ns_to_datetime(int(sent[at]))}, {where})",
+            ns_to_datetime(int(resolved[i])),
+        )
+        keep[i] = False
 
 
 def _build(
@@ -572,6 +703,9 @@ def _build(
                     key[1],
                 )
                 keep[i] = False
+    if "resolved_at" in joined:
+        _check_resolutions(joined, rows, lines, keep, mapping["resolved_at"], log)
+        log.check()
     if not keep.all():
         sel = np.flatnonzero(keep)
         joined = {field: values[sel] for field, values in joined.items()}

@@ -41,7 +41,14 @@ from .._core.time import NAT
 from .._core.typing import BoolArray, Int64Array
 from ..errors import InvalidDataError, InvalidParameterError
 from ..io._csv import CsvChunk, CsvScanner
-from ..io._parse import parse_twitter_time_text, parse_twitter_times, parse_uint, parse_uint_text
+from ..io._parse import (
+    TIME_RANGE,
+    in_time_range,
+    parse_twitter_time_text,
+    parse_twitter_times,
+    parse_uint,
+    parse_uint_text,
+)
 from ..io.result import Errors, LoadResult, ProblemLog, check_chunk_size, check_errors
 from ..tables.messages import MessageTable
 
@@ -174,6 +181,17 @@ def load_twcs(
             "a header naming the twcs columns " + ", ".join(TWCS_COLUMNS),
             header,
         )
+    repeated = [name for name in TWCS_COLUMNS if header.count(name) > 1]
+    if repeated:
+        # Either of the two could be meant: reading the first would be a guess.
+        scanner.close()
+        raise InvalidDataError(
+            source,
+            repeated[0],
+            scanner.header_line,
+            f"one column named {repeated[0]!r}",
+            f"{header.count(repeated[0])} columns named {repeated[0]!r}",
+        )
     log = ProblemLog(source, errors)
     cols = _Columns()
     for chunk in scanner:
@@ -229,7 +247,7 @@ def _read_chunk(chunk: CsvChunk, index: dict[str, int], log: ProblemLog, cols: _
                     failed_text.append(text)
                 else:
                     values[i] = number
-            expected = "a tweet id (a non-negative integer)"
+            expected = "a tweet id (a non-negative integer below 2**63)"
             if allow_empty:
                 expected += " or nothing"
             report(column, np.asarray(failed, dtype=np.int64), expected, failed_text)
@@ -259,11 +277,15 @@ def _read_chunk(chunk: CsvChunk, index: dict[str, int], log: ProblemLog, cols: _
     slow = np.flatnonzero(~parsed)
     if slow.size:
         bad, bad_text = [], []
+        outside, outside_text = [], []
         for i, text in zip(slow.tolist(), chunk.strings(index["created_at"], slow), strict=True):
             value = parse_twitter_time_text(text)
             if value is None:
                 bad.append(i)
                 bad_text.append(text)
+            elif not in_time_range(value):
+                outside.append(i)
+                outside_text.append(text)
             else:
                 sent[i] = value
         report(
@@ -272,6 +294,7 @@ def _read_chunk(chunk: CsvChunk, index: dict[str, int], log: ProblemLog, cols: _
             "a time like 'Tue Oct 31 22:10:47 +0000 2017' (%a %b %d %H:%M:%S %z %Y)",
             bad_text,
         )
+        report("created_at", np.asarray(outside, dtype=np.int64), TIME_RANGE, outside_text)
 
     author_start, author_end, _ = chunk.bounds(index["author_id"])
     empty_author = np.flatnonzero(author_end == author_start)

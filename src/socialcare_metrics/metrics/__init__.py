@@ -16,13 +16,19 @@ from ..results.attainment import AttainmentResult
 from ..results.counts import CountResult, RateResult, ReplyVolumeResult
 from ..results.deflection import DeflectionReport
 from ..results.durations import DurationResult
+from ..results.quick_replies import QuickReplyResult
+from ..results.sentiment import SentimentResult
 from ..results.series import HourOfWeekResult, VolumeSeries
 from ..results.sla import SlaReport
 from ..results.surveys import CsatResult, NpsResult
 from ..results.tasks import TaskPerformance
+from ..results.topics import TopicResult
 from ..results.voice import VoiceResult
 from ._registry import Metric, Registry
 from .attainment import expectation_attainment
+from .content.quick_replies import quick_replies
+from .content.sentiment import customer_sentiment
+from .content.topics import topics
 from .deflection import call_deflection
 from .inbound import hour_of_week, inbound_volume
 from .resolution import resolution_time
@@ -50,12 +56,14 @@ __all__ = [
     "action_rate",
     "call_deflection",
     "csat",
+    "customer_sentiment",
     "expectation_attainment",
     "first_reply_time",
     "hour_of_week",
     "inbound_volume",
     "messages_received",
     "nps",
+    "quick_replies",
     "reply_rate",
     "reply_wait_time",
     "resolution_rate",
@@ -63,6 +71,7 @@ __all__ = [
     "sla_compliance",
     "task_performance",
     "time_to_action",
+    "topics",
     "total_replies",
     "unique_messages_replied",
     "voice_of_customer",
@@ -226,6 +235,30 @@ REGISTRY = Registry(
             "Social contacts against phone and email: ratio, share and estimated savings.",
         ),
         # Content.
+        Metric(
+            "quick_replies",
+            quick_replies,
+            QuickReplyResult,
+            "messages",
+            _BY_ITEM,
+            "How often customers picked each quick-reply option: counts and shares.",
+        ),
+        Metric(
+            "topics",
+            topics,
+            TopicResult,
+            "messages",
+            _BY_ITEM,
+            "Top topics and subtopics of customer messages or conversations, from tag paths.",
+        ),
+        Metric(
+            "customer_sentiment",
+            customer_sentiment,
+            SentimentResult,
+            "messages",
+            _BY_ITEM,
+            "Positive, neutral and negative customer messages; positive ratio, net sentiment.",
+        ),
         Metric(
             "voice_of_customer",
             voice_of_customer,

@@ -5,6 +5,8 @@ split with ``by()`` and converted with ``to_dict()``, ``to_pandas()`` and ``to_a
 """
 
 from ._base import Groups
+from ._content import RankedCount
+from ._trend import Trend
 from .attainment import EXPECTED_WITHIN_DAY, EXPECTED_WITHIN_HOUR, AttainmentResult, Expectation
 from .counts import CountResult, RateResult, ReplyVolumeResult
 from .deflection import (
@@ -22,10 +24,13 @@ from .durations import (
     SlowWait,
     format_duration,
 )
+from .quick_replies import QuickReplyResult
+from .sentiment import SentimentResult
 from .series import HourOfWeekResult, VolumeSeries
 from .sla import SlaItem, SlaReport, SlaResult
 from .surveys import CsatResult, FollowUp, NpsResult
 from .tasks import SlowTask, TaskPerformance
+from .topics import TopicResult
 from .voice import TermCounts, TermExample, TermScore, VoiceResult
 
 __all__ = [
@@ -48,8 +53,11 @@ __all__ = [
     "Groups",
     "HourOfWeekResult",
     "NpsResult",
+    "QuickReplyResult",
+    "RankedCount",
     "RateResult",
     "ReplyVolumeResult",
+    "SentimentResult",
     "SlaItem",
     "SlaReport",
     "SlaResult",
@@ -59,6 +67,8 @@ __all__ = [
     "TermCounts",
     "TermExample",
     "TermScore",
+    "TopicResult",
+    "Trend",
     "VoiceResult",
     "VolumeSeries",
     "format_duration",
