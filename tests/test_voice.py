@@ -281,6 +281,8 @@ def test_segments_select_what_they_say() -> None:
     assert ids(Segment.tag("billing")) == ["m1"]  # "billinger" is not a subtopic
     assert ids(Segment.tag("app")) == ["m1", "m2", "m3"]  # the conversation's tag
     assert ids(Segment.tag("billing/refund", "nothing")) == ["m1"]
+    assert ids(Segment.tag(" billing / refund/")) == ["m1"]  # as topics() reads paths
+    assert Segment.tag(" billing / refund/").description == "tag 'billing/refund'"
     assert ids(Segment.negative()) == ["m1", "m4"]  # -0.05 is negative; unscored is not
     assert ids(Segment.positive()) == ["m2"]
     assert ids(Segment.neutral()) == ["m3"]
@@ -345,6 +347,8 @@ def test_bad_segments_name_the_parameter() -> None:
         Segment.period(datetime(2024, 1, 1), at(10))  # naive
     with pytest.raises(InvalidParameterError, match=r"Segment\.tag\(\): 'topics'"):
         Segment.tag("")
+    with pytest.raises(InvalidParameterError, match=r"Segment\.tag\(\): 'topics'"):
+        Segment.tag(" / ")
     with pytest.raises(InvalidParameterError, match=r"Segment\.channel\(\): 'names'"):
         Segment.channel()
     with pytest.raises(InvalidParameterError, match=r"Segment\.negative\(\): 'threshold'"):

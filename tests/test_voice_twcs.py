@@ -72,4 +72,4 @@ def test_the_sentiment_tables_are_what_the_code_prints(monkeypatch: pytest.Monke
 def test_the_page_has_its_real_data_blocks() -> None:
     blocks = real_data_blocks()
     assert "load_twcs" in blocks[0]
-    assert "SentimentIntensityAnalyzer" in blocks[1]
+    assert "vader_scorer" in blocks[1]

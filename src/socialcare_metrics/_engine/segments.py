@@ -19,6 +19,7 @@ from .._core.time import datetime_to_ns
 from .._core.typing import BoolArray
 from ..errors import InvalidParameterError
 from ..tables.messages import MessageTable
+from .content import normalize_path
 
 __all__ = ["SENTIMENT_THRESHOLD", "Segment", "SegmentLike", "as_segment"]
 
@@ -122,14 +123,28 @@ class Segment:
     @classmethod
     def tag(cls, *topics: str) -> Segment:
         """Messages tagged with one of ``topics``, or a subtopic of one, on the message or on
-        its conversation (``tag("billing")`` holds ``"billing/refund"`` too)."""
+        its conversation (``tag("billing")`` holds ``"billing/refund"`` too).
+
+        Paths are read as [`topics`][socialcare_metrics.topics] reads them: each part stripped
+        of surrounding space, empty parts dropped (``" billing / refund/"`` is
+        ``"billing/refund"``), case kept.
+        """
         paths = _check_names(topics, "Segment.tag", "topics")
+        wanted = tuple(p for p in map(normalize_path, paths) if p is not None)
+        if len(wanted) != len(paths):
+            raise InvalidParameterError("Segment.tag", "topics", "topic paths", topics)
 
         def select(table: MessageTable) -> BoolArray:
             def tagged(tags: object) -> bool:
-                return isinstance(tags, tuple) and any(
-                    t == p or t.startswith(p + "/") for t in tags for p in paths
-                )
+                if not isinstance(tags, tuple):
+                    return False
+                for tag in tags:
+                    path = normalize_path(tag)
+                    if path is not None and any(
+                        path == p or path.startswith(p + "/") for p in wanted
+                    ):
+                        return True
+                return False
 
             out = np.zeros(len(table), dtype=bool)
             if table.tags is not None:
@@ -146,7 +161,7 @@ class Segment:
                 out |= per_conversation[table.conversation]
             return out
 
-        return cls(f"tag {_quoted(paths)}", select)
+        return cls(f"tag {_quoted(wanted)}", select)
 
     @classmethod
     def channel(cls, *names: str) -> Segment:

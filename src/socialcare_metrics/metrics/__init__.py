@@ -29,6 +29,7 @@ from .attainment import expectation_attainment
 from .content.quick_replies import quick_replies
 from .content.sentiment import customer_sentiment
 from .content.topics import topics
+from .content.voice import voice_of_customer
 from .deflection import call_deflection
 from .inbound import hour_of_week, inbound_volume
 from .resolution import resolution_time
@@ -36,7 +37,6 @@ from .satisfaction import csat, nps
 from .sla import sla_compliance
 from .speed import first_reply_time, reply_wait_time
 from .tasks import task_performance
-from .voice import voice_of_customer
 from .volume import (
     action_rate,
     messages_received,

@@ -7,12 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from .._core.columns import AUTHOR_CUSTOMER
-from .._core.typing import Int64Array
-from .._core.validation import check_count
-from .._engine.inputs import Data, message_inputs
-from .._engine.segments import SegmentLike, as_segment
-from .._engine.text import (
+from ..._core.columns import AUTHOR_CUSTOMER
+from ..._core.typing import Int64Array
+from ..._core.validation import check_count
+from ..._engine.inputs import Data, message_inputs
+from ..._engine.segments import SegmentLike, as_segment
+from ..._engine.text import (
     Language,
     TermIndex,
     TextOptions,
@@ -20,10 +20,10 @@ from .._engine.text import (
     index_terms,
     resolve_text_options,
 )
-from ..errors import InvalidParameterError
-from ..results._base import Labels
-from ..results._grouping import GroupKeys
-from ..results.voice import (
+from ...errors import InvalidParameterError
+from ...results._base import Labels
+from ...results._grouping import GroupKeys
+from ...results.voice import (
     DEFAULT_MIN_COUNT,
     DEFAULT_PRIOR,
     DEFAULT_TOP,
@@ -33,7 +33,7 @@ from ..results.voice import (
     VoiceResult,
     _check_ranking_options,
 )
-from ..tables.messages import MessageTable
+from ...tables.messages import MessageTable
 
 __all__ = ["voice_of_customer"]
 
