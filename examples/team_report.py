@@ -1,47 +1,41 @@
-"""A team report: first reply time and reply wait time per agent, over the sample dataset.
+"""The team report over the sample dataset: printed, written as HTML, and as a pandas DataFrame.
 
-Run it with ``python examples/team_report.py [SEED]``.
+One call, `socialcare_metrics.reports.team_report`, gathers per agent the workload, first reply
+time, reply wait time, SLA compliance (here against a one-hour first-reply target) and the
+slowest replies. The same numbers print as text, write as one self-contained HTML file (inline
+charts, nothing loaded from the network) and convert to a DataFrame (durations in seconds,
+shares as fractions).
+
+Run it with ``python examples/team_report.py [SEED]`` (needs the ``pandas`` extra). The HTML file
+goes into a new temporary directory, whose path is printed.
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
 
-from socialcare_metrics import (
-    MessageTable,
-    first_reply_time,
-    format_duration,
-    reply_wait_time,
-    sample_conversations,
-)
+from socialcare_metrics import MessageTable, SlaPolicy, sample_conversations
+from socialcare_metrics.reports import team_report
 
 seed = int(sys.argv[1]) if len(sys.argv) > 1 else 0
 
-# Convert the records to the columnar table once and hand it to every metric.
+# Convert the records to the columnar table once; the report computes every metric from it.
 table = MessageTable.from_conversations(sample_conversations(seed=seed))
-first = first_reply_time(table).by("agent")
-waits = reply_wait_time(table).by("agent")
+report = team_report(table, sla=SlaPolicy(first_reply=timedelta(hours=1)))
 
-header = ("agent", "first replies", "median first reply", "replies", "median wait", "pending")
-rows = []
-for agent, result in waits.items():
-    firsts = first.get(agent)
-    rows.append(
-        (
-            agent or "(unassigned)",
-            str(firsts.count if firsts else 0),
-            format_duration(firsts.median if firsts else None),
-            str(result.count),
-            format_duration(result.median),
-            str(result.pending),
-        )
-    )
-widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+print(f"Sample dataset (seed {seed}): {table!r}")
+print()
+print(report)
 
-print(f"Team report, sample dataset (seed {seed})")
-for row in [header, *rows]:
-    cells = [row[0].ljust(widths[0])] + [
-        c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
-    ]
-    print("  ".join(cells))
-print("A wait counts for the agent whose reply closed it; a pending one for the assignee.")
+html = Path(tempfile.mkdtemp(prefix="socialcare-metrics-")) / "team-report.html"
+report.to_html(html)
+print(f"HTML report: {html}")
+
+# One row per agent (the total row left out), every per-agent section side by side: the later
+# sections' columns are prefixed with the section's name.
+frame = report.to_pandas()
+print(f"DataFrame: {len(frame)} rows; columns {', '.join(frame.columns)}")
+print(frame[["agent", "replies", "first_reply_median", "sla_compliance"]].to_string(index=False))

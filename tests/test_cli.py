@@ -369,3 +369,21 @@ def test_the_documented_output_is_what_the_command_prints(
     assert out.replace(version, "VERSION") == re.sub(
         r"socialcare_metrics \S+:", "socialcare_metrics VERSION:", shown, count=1
     )
+
+
+def test_start_and_end_window_the_reports(
+    capsys: pytest.CaptureFixture[str], table: MessageTable
+) -> None:
+    start, end = datetime(2024, 3, 11, tzinfo=UTC), datetime(2024, 3, 18, tzinfo=UTC)
+    argv = [*ARGS, "--json", "--start", start.isoformat(), "--end", end.isoformat()]
+    code, out, _ = run(capsys, argv)
+    assert code == 0
+    data = json.loads(out)
+    team = team_report(table, start=start, end=end)
+    activity = activity_report(table, start=start, end=end)
+    assert data["team_report"] == json.loads(json.dumps(team.to_dict()))
+    assert data["activity_report"] == json.loads(json.dumps(activity.to_dict()))
+    assert len(data["activity_report"]["sections"]["periods"]) == 7
+    code, _, err = run(capsys, [*ARGS, "--start", end.isoformat(), "--end", start.isoformat()])
+    assert code == 2
+    assert "--end" in err

@@ -83,6 +83,20 @@ def test_group_percentiles_equal_numpy_exactly(data: tuple[int, list[tuple[int, 
         assert groups.maximum()[g] == mine.max()
 
 
+@given(
+    st.lists(st.integers(2**53, 2**55), min_size=2, max_size=8),
+    st.floats(0, 100),
+)
+def test_percentiles_of_values_beyond_float_precision_equal_numpy(
+    values: list[int], q: float
+) -> None:
+    # Above 2**53 ns (about 104 days) not every integer is a float: the interpolation must take
+    # the difference of two values in integers, as numpy does, to give numpy's answer.
+    array = np.array(values, dtype=np.int64)
+    groups = sort_within_groups(array, np.zeros(array.size, dtype=np.int64), 1)
+    assert groups.percentile(q)[0] == np.percentile(array, q)
+
+
 @given(values_and_codes)
 def test_group_means_are_exact(data: tuple[int, list[tuple[int, int]]]) -> None:
     n_groups, pairs = data

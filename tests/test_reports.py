@@ -170,7 +170,8 @@ def test_the_views_agree_and_json_follows_the_schema(team: Report, tmp_path: Pat
     assert data["schema"] == "socialcare_metrics.team_report"
     assert data["version"] == SCHEMA_VERSION
     assert set(data["sections"]) == {"agents", "first_reply", "reply_wait", "sla", "slowest"}
-    assert set(data["window"]) == {"first message", "last message", "as of"}
+    assert set(data["window"]) == {"start", "end", "first message", "last message", "as of"}
+    assert (data["window"]["start"], data["window"]["end"]) == (None, None)
     assert "durations" in data["definitions"]
     assert "1 h" in data["definitions"]["sla"]
     pd = pytest.importorskip("pandas")

@@ -58,6 +58,7 @@ _EXAMPLES: Final = """\
 examples:
   socialcare-metrics report twcs.csv
   socialcare-metrics report twcs.csv --sla first=1h,next=4h --period week --html report.html
+  socialcare-metrics report twcs.csv --start 2017-10-01T00:00+00:00 --end 2017-12-01T00:00+00:00
   socialcare-metrics report export.csv --column conversation_id=ticket --column sent_at=created \\
       --column author=direction --author in=customer --author out=agent --timezone Europe/Berlin
   socialcare-metrics report export.csv --tz America/New_York --hours "mon-fri 09:00-17:00" \\
@@ -223,6 +224,19 @@ def _options_parser() -> _Parser:
         metavar="TIME",
         type=_instant,
         help="age pending waits up to this ISO 8601 time with offset (default: the last message)",
+    )
+    timing.add_argument(
+        "--start",
+        metavar="TIME",
+        type=_instant,
+        help="report on what opened at or after this ISO 8601 time with offset",
+    )
+    timing.add_argument(
+        "--end",
+        metavar="TIME",
+        type=_instant,
+        help="report on the data as it stood at this time: later messages are left out and "
+        "pending waits are aged to it",
     )
     shape = options.add_argument_group("output")
     shape.add_argument(
@@ -393,10 +407,14 @@ def _output(
 
     calendar = _calendar(args)
     policy = SlaPolicy(**args.sla, calendar=calendar) if args.sla else None
+    if args.start is not None and args.end is not None and args.end <= args.start:
+        raise _UsageError(f"--end ({args.end.isoformat()}) must be after --start")
     common: dict[str, Any] = {
         "calendar": calendar,
         "bot_replies": args.bot_replies,
         "as_of": args.as_of,
+        "start": args.start,
+        "end": args.end,
     }
     reports: dict[str, Callable[[], Report]] = {
         "team": lambda: team_report(table, sla=policy, **common),

@@ -26,6 +26,7 @@ import numpy as np
 from .._engine.durations import measure
 from .._engine.inputs import Data, message_inputs
 from .._engine.waits import as_of_datetime, compute_waits
+from .._engine.window import opened_in
 from ..calendar import BusinessCalendar
 from ..results._grouping import GroupKeys
 from ..results.attainment import EXPECTED_WITHIN_DAY, EXPECTED_WITHIN_HOUR, AttainmentResult
@@ -43,6 +44,8 @@ def expectation_attainment(
     calendar: BusinessCalendar | None = None,
     bot_replies: bool = False,
     as_of: datetime | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
 ) -> AttainmentResult:
     """How many first replies meet what customers expect: within 1 hour, and within 24 hours.
 
@@ -62,6 +65,10 @@ def expectation_attainment(
         bot_replies: Count bot messages as replies.
         as_of: The time unanswered conversations are aged to; default the latest timestamp in
             the data.
+        start: Keep only the items opened at or after this time (an aware datetime).
+        end: Look at the data as it stood at this time: later messages, resolutions and actions
+            are left out, items opened before it only are kept, and pending ones are aged to it
+            unless ``as_of`` is given.
 
     Returns:
         An [`AttainmentResult`][socialcare_metrics.AttainmentResult].
@@ -81,27 +88,36 @@ def expectation_attainment(
         within 24 h: 66.7% of 3 (consumers expecting it: 75%)
     """
     function = "expectation_attainment"
-    table, as_of_value = message_inputs(
-        data, function, bot_replies=bot_replies, calendar=calendar, as_of=as_of
+    table, as_of_value, window_start = message_inputs(
+        data,
+        function,
+        bot_replies=bot_replies,
+        calendar=calendar,
+        as_of=as_of,
+        start=start,
+        end=end,
     )
     waits = compute_waits(table, bot_replies=bot_replies, as_of=as_of_value, function=function)
     first = waits.first
     closed = waits.closed[first]
     conversation = waits.conversation[first]
-    start = waits.start[first]
+    opened = waits.start[first]
     agent = np.where(closed, waits.agent[first], table.assignee[conversation])
     keys = GroupKeys(
         agent=agent.astype(np.int32, copy=False),
         agent_names=table.agent_names,
         channel=waits.channel[first],
         channel_names=table.channel_names,
-        time=start,
+        time=opened,
         default_tz=None if calendar is None else calendar.timezone,
     )
-    return AttainmentResult(
-        as_of=as_of_datetime(waits.as_of),
-        business_time=calendar is not None,
-        actual_ns=measure(start, waits.end[first], calendar, function),
-        closed=closed,
-        keys=keys,
+    return opened_in(
+        AttainmentResult(
+            as_of=as_of_datetime(waits.as_of),
+            business_time=calendar is not None,
+            actual_ns=measure(opened, waits.end[first], calendar, function),
+            closed=closed,
+            keys=keys,
+        ),
+        window_start,
     )

@@ -25,6 +25,7 @@ from .._core.periods import (
 )
 from .._core.validation import check_time
 from .._engine.inputs import Data, as_table
+from .._engine.window import check_window
 from ..errors import InvalidParameterError
 from ..results._grouping import GroupKeys
 from ..results.series import HourOfWeekResult, VolumeSeries
@@ -134,12 +135,21 @@ def inbound_volume(
     )
 
 
-def hour_of_week(data: Data, /, *, tz: TimeZone | None = None) -> HourOfWeekResult:
+def hour_of_week(
+    data: Data,
+    /,
+    *,
+    tz: TimeZone | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> HourOfWeekResult:
     """Customer messages by local weekday and hour of day, for staffing.
 
     Args:
         data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
         tz: The time zone of the wall clock; default UTC.
+        start: Count messages sent at or after this time.
+        end: Count messages sent before this time.
 
     Returns:
         A [`HourOfWeekResult`][socialcare_metrics.HourOfWeekResult] whose ``matrix`` is 7 x 24,
@@ -156,8 +166,14 @@ def hour_of_week(data: Data, /, *, tz: TimeZone | None = None) -> HourOfWeekResu
     """
     function = "hour_of_week"
     zone = resolve_timezone(tz, function)
+    lo, hi = check_window(start, end, function)
     table = as_table(data, function)
-    days, within = local_days_and_ns(table.sent_at[_customer_rows(table)], zone)
+    sent = table.sent_at[_customer_rows(table)]
+    if lo is not None:
+        sent = sent[sent >= lo]
+    if hi is not None:
+        sent = sent[sent < hi]
+    days, within = local_days_and_ns(sent, zone)
     weekday = (days + 3) % 7  # 1970-01-01 was a Thursday (weekday 3)
     hour = within // _NS_PER_HOUR
     matrix = np.bincount(weekday * 24 + hour, minlength=7 * 24).astype(np.int64).reshape(7, 24)

@@ -17,6 +17,7 @@ from .._engine.durations import end_or_as_of, measure
 from .._engine.inputs import Data, message_inputs
 from .._engine.resolution import resolution_items
 from .._engine.waits import as_of_datetime, default_as_of
+from .._engine.window import opened_in
 from ..calendar import BusinessCalendar
 from ..results._base import Labels
 from ..results._grouping import GroupKeys
@@ -31,6 +32,8 @@ def resolution_time(
     *,
     calendar: BusinessCalendar | None = None,
     as_of: datetime | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
 ) -> DurationResult:
     """How long conversations took to resolve: from the customer's first message to resolution.
 
@@ -52,6 +55,10 @@ def resolution_time(
         calendar: Measure business time in this calendar instead of wall-clock time.
         as_of: The time unresolved conversations are aged to; default the latest timestamp in
             the data.
+        start: Keep only the items opened at or after this time (an aware datetime).
+        end: Look at the data as it stood at this time: later messages, resolutions and actions
+            are left out, items opened before it only are kept, and pending ones are aged to it
+            unless ``as_of`` is given.
 
     Returns:
         A [`DurationResult`][socialcare_metrics.DurationResult] with the summary every duration
@@ -74,11 +81,13 @@ def resolution_time(
         '3 h'
     """
     function = "resolution_time"
-    table, as_of_value = message_inputs(data, function, calendar=calendar, as_of=as_of)
+    table, as_of_value, window_start = message_inputs(
+        data, function, calendar=calendar, as_of=as_of, start=start, end=end
+    )
     if as_of_value is None:
         as_of_value = default_as_of(table)
     items = resolution_items(table)
-    end = end_or_as_of(
+    finished = end_or_as_of(
         items.start, items.end, items.resolved, as_of_value, function, "conversation"
     )
     keys = GroupKeys(
@@ -89,11 +98,14 @@ def resolution_time(
         time=items.start,
         default_tz=None if calendar is None else calendar.timezone,
     )
-    return DurationResult(
-        name="resolution time",
-        ns=measure(items.start, end, calendar, function),
-        closed=items.resolved,
-        conversation=Labels(codes=items.conversation, names=table.conversation_ids),
-        keys=keys,
-        as_of=as_of_datetime(as_of_value),
+    return opened_in(
+        DurationResult(
+            name="resolution time",
+            ns=measure(items.start, finished, calendar, function),
+            closed=items.resolved,
+            conversation=Labels(codes=items.conversation, names=table.conversation_ids),
+            keys=keys,
+            as_of=as_of_datetime(as_of_value),
+        ),
+        window_start,
     )

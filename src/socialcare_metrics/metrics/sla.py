@@ -27,6 +27,7 @@ from .._engine.inputs import Data, message_inputs
 from .._engine.resolution import resolution_items
 from .._engine.sla import TARGETS, SlaPolicy, SlaTargetName, classify
 from .._engine.waits import as_of_datetime, compute_waits, default_as_of
+from .._engine.window import opened_in
 from ..errors import InvalidParameterError
 from ..results._base import Labels
 from ..results._grouping import GroupKeys
@@ -42,6 +43,8 @@ def sla_compliance(
     *,
     bot_replies: bool = False,
     as_of: datetime | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
 ) -> SlaReport:
     """Compliance with a service-level policy, per target and overall.
 
@@ -63,6 +66,10 @@ def sla_compliance(
         policy: The targets (and optional calendar).
         bot_replies: Count bot messages as replies that close a wait.
         as_of: The time open items are aged to; default the latest timestamp in the data.
+        start: Keep only the items opened at or after this time (an aware datetime).
+        end: Look at the data as it stood at this time: later messages, resolutions and actions
+            are left out, items opened before it only are kept, and pending ones are aged to it
+            unless ``as_of`` is given.
 
     Returns:
         An [`SlaReport`][socialcare_metrics.SlaReport]: overall counts and compliance, each target's
@@ -94,7 +101,9 @@ def sla_compliance(
     function = "sla_compliance"
     if not isinstance(policy, SlaPolicy):
         raise InvalidParameterError(function, "policy", "an SlaPolicy", policy)
-    table, as_of_value = message_inputs(data, function, bot_replies=bot_replies, as_of=as_of)
+    table, as_of_value, window_start = message_inputs(
+        data, function, bot_replies=bot_replies, as_of=as_of, start=start, end=end
+    )
     if as_of_value is None:
         as_of_value = default_as_of(table)
     calendar = policy.calendar
@@ -166,8 +175,8 @@ def sla_compliance(
             table.channel[items.row],
         )
 
-    start = np.concatenate(starts)
-    actual = measure(start, np.concatenate(ends), calendar, function)
+    opened = np.concatenate(starts)
+    actual = measure(opened, np.concatenate(ends), calendar, function)
     target_ns = np.concatenate(targets_ns)
     is_closed = np.concatenate(closed)
     keys = GroupKeys(
@@ -175,19 +184,22 @@ def sla_compliance(
         agent_names=table.agent_names,
         channel=np.concatenate(channels),
         channel_names=table.channel_names,
-        time=start,
+        time=opened,
         default_tz=None if calendar is None else calendar.timezone,
     )
-    return SlaReport(
-        policy=policy,
-        as_of=as_of_datetime(as_of_value),
-        kind=np.concatenate(kinds),
-        status=classify(is_closed, actual, target_ns),
-        actual_ns=actual,
-        target_ns=target_ns,
-        conversation=Labels(
-            codes=np.concatenate(conversations).astype(np.int64, copy=False),
-            names=table.conversation_ids,
+    return opened_in(
+        SlaReport(
+            policy=policy,
+            as_of=as_of_datetime(as_of_value),
+            kind=np.concatenate(kinds),
+            status=classify(is_closed, actual, target_ns),
+            actual_ns=actual,
+            target_ns=target_ns,
+            conversation=Labels(
+                codes=np.concatenate(conversations).astype(np.int64, copy=False),
+                names=table.conversation_ids,
+            ),
+            keys=keys,
         ),
-        keys=keys,
+        window_start,
     )

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from .._engine.inputs import Data, message_inputs
 from .._engine.waits import Waits, compute_waits
+from .._engine.window import opened_in
 from ..calendar import BusinessCalendar
 from ..results.durations import DurationResult
 
@@ -19,13 +20,22 @@ def _waits(
     calendar: BusinessCalendar | None,
     bot_replies: bool,
     as_of: datetime | None,
-) -> Waits:
-    table, as_of_value = message_inputs(
-        data, function, bot_replies=bot_replies, calendar=calendar, as_of=as_of
+    start: datetime | None,
+    end: datetime | None,
+) -> tuple[Waits, int | None]:
+    table, as_of_value, lo = message_inputs(
+        data,
+        function,
+        bot_replies=bot_replies,
+        calendar=calendar,
+        as_of=as_of,
+        start=start,
+        end=end,
     )
-    return compute_waits(
+    waits = compute_waits(
         table, bot_replies=bot_replies, as_of=as_of_value, calendar=calendar, function=function
     )
+    return waits, lo
 
 
 def first_reply_time(
@@ -35,6 +45,8 @@ def first_reply_time(
     calendar: BusinessCalendar | None = None,
     bot_replies: bool = False,
     as_of: datetime | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
 ) -> DurationResult:
     """How long customers waited for the brand's first reply.
 
@@ -50,6 +62,10 @@ def first_reply_time(
         bot_replies: Count bot messages as replies (by default the customer is still waiting
             for a person).
         as_of: The time pending waits are aged to; default the latest timestamp in the data.
+        start: Keep only the items opened at or after this time (an aware datetime).
+        end: Look at the data as it stood at this time: later messages, resolutions and actions
+            are left out, items opened before it only are kept, and pending ones are aged to it
+            unless ``as_of`` is given.
 
     Returns:
         A [`DurationResult`][socialcare_metrics.DurationResult], one item per conversation that has
@@ -66,12 +82,19 @@ def first_reply_time(
         >>> first_reply_time([conv]).mean
         datetime.timedelta(seconds=300)
     """
-    waits = _waits(
-        data, "first_reply_time", calendar=calendar, bot_replies=bot_replies, as_of=as_of
+    waits, lo = _waits(
+        data,
+        "first_reply_time",
+        calendar=calendar,
+        bot_replies=bot_replies,
+        as_of=as_of,
+        start=start,
+        end=end,
     )
-    return DurationResult._from_waits(
+    result = DurationResult._from_waits(
         "first reply time", waits, waits.first, tz=None if calendar is None else calendar.timezone
     )
+    return opened_in(result, lo)
 
 
 def reply_wait_time(
@@ -81,6 +104,8 @@ def reply_wait_time(
     calendar: BusinessCalendar | None = None,
     bot_replies: bool = False,
     as_of: datetime | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
 ) -> DurationResult:
     """How long customers waited for each reply: every closed wait, the first one included.
 
@@ -93,6 +118,10 @@ def reply_wait_time(
             result's periods then default to the calendar's time zone.
         bot_replies: Count bot messages as replies.
         as_of: The time pending waits are aged to; default the latest timestamp in the data.
+        start: Keep only the items opened at or after this time (an aware datetime).
+        end: Look at the data as it stood at this time: later messages, resolutions and actions
+            are left out, items opened before it only are kept, and pending ones are aged to it
+            unless ``as_of`` is given.
 
     Returns:
         A [`DurationResult`][socialcare_metrics.DurationResult], one item per wait.
@@ -115,7 +144,16 @@ def reply_wait_time(
         >>> result.mean, str(result)
         (datetime.timedelta(seconds=450), '7 min')
     """
-    waits = _waits(data, "reply_wait_time", calendar=calendar, bot_replies=bot_replies, as_of=as_of)
-    return DurationResult._from_waits(
+    waits, lo = _waits(
+        data,
+        "reply_wait_time",
+        calendar=calendar,
+        bot_replies=bot_replies,
+        as_of=as_of,
+        start=start,
+        end=end,
+    )
+    result = DurationResult._from_waits(
         "reply wait time", waits, tz=None if calendar is None else calendar.timezone
     )
+    return opened_in(result, lo)

@@ -21,6 +21,7 @@ from .._engine.durations import end_or_as_of, measure
 from .._engine.inputs import Data, message_inputs
 from .._engine.resolution import conversation_resolved
 from .._engine.waits import Waits, as_of_datetime, compute_waits, default_as_of
+from .._engine.window import opened_in
 from ..calendar import BusinessCalendar
 from ..errors import InvalidDataError
 from ..results._base import Labels
@@ -70,7 +71,9 @@ def _closing_agent(waits: Waits, rows: npt.NDArray[np.intp]) -> Int32Array:
     return agent
 
 
-def messages_received(data: Data, /) -> CountResult:
+def messages_received(
+    data: Data, /, *, start: datetime | None = None, end: datetime | None = None
+) -> CountResult:
     """Total messages received: the public customer messages (private notes excluded).
 
     Grouped by agent, a message belongs to its conversation's assignee; by channel, to its own
@@ -78,6 +81,9 @@ def messages_received(data: Data, /) -> CountResult:
 
     Args:
         data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
+        start: Keep only the items opened at or after this time (an aware datetime).
+        end: Look at the data as it stood at this time: later messages, resolutions and actions
+            are left out, and only the items opened before it are kept.
 
     Returns:
         A [`CountResult`][socialcare_metrics.CountResult].
@@ -94,13 +100,23 @@ def messages_received(data: Data, /) -> CountResult:
         >>> messages_received([conv]).count
         2
     """
-    table, _ = message_inputs(data, "messages_received")
+    table, _, window_start = message_inputs(data, "messages_received", start=start, end=end)
     rows = np.flatnonzero((table.author == AUTHOR_CUSTOMER) & ~table.private)
     assignee = table.assignee[table.conversation[rows]]
-    return CountResult(name="messages received", keys=_keys(table, rows, assignee))
+    return opened_in(
+        CountResult(name="messages received", keys=_keys(table, rows, assignee)),
+        window_start,
+    )
 
 
-def total_replies(data: Data, /, *, bot_replies: bool = False) -> ReplyVolumeResult:
+def total_replies(
+    data: Data,
+    /,
+    *,
+    bot_replies: bool = False,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> ReplyVolumeResult:
     """Total replies (reply volume): public messages sent by the brand's agents.
 
     Bot messages are reported beside them in
@@ -111,6 +127,9 @@ def total_replies(data: Data, /, *, bot_replies: bool = False) -> ReplyVolumeRes
     Args:
         data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
         bot_replies: Count bot messages as replies.
+        start: Keep only the items opened at or after this time (an aware datetime).
+        end: Look at the data as it stood at this time: later messages, resolutions and actions
+            are left out, and only the items opened before it are kept.
 
     Examples:
         >>> from datetime import datetime, timedelta, timezone
@@ -126,18 +145,30 @@ def total_replies(data: Data, /, *, bot_replies: bool = False) -> ReplyVolumeRes
         >>> result.count, result.bot_messages
         (1, 1)
     """
-    table, _ = message_inputs(data, "total_replies", bot_replies=bot_replies)
+    table, _, window_start = message_inputs(
+        data, "total_replies", bot_replies=bot_replies, start=start, end=end
+    )
     author = table.author
     rows = np.flatnonzero(((author == AUTHOR_AGENT) | (author == AUTHOR_BOT)) & ~table.private)
-    return ReplyVolumeResult(
-        name="total replies",
-        bot=author[rows] == AUTHOR_BOT,
-        bot_replies=bot_replies,
-        keys=_keys(table, rows, table.agent[rows]),
+    return opened_in(
+        ReplyVolumeResult(
+            name="total replies",
+            bot=author[rows] == AUTHOR_BOT,
+            bot_replies=bot_replies,
+            keys=_keys(table, rows, table.agent[rows]),
+        ),
+        window_start,
     )
 
 
-def unique_messages_replied(data: Data, /, *, bot_replies: bool = False) -> CountResult:
+def unique_messages_replied(
+    data: Data,
+    /,
+    *,
+    bot_replies: bool = False,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> CountResult:
     """Unique messages replied: customer messages inside a wait that got a reply.
 
     Three customer messages in a row answered by one reply are three messages replied: they
@@ -147,6 +178,9 @@ def unique_messages_replied(data: Data, /, *, bot_replies: bool = False) -> Coun
     Args:
         data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
         bot_replies: Count bot messages as replies.
+        start: Keep only the items opened at or after this time (an aware datetime).
+        end: Look at the data as it stood at this time: later messages, resolutions and actions
+            are left out, and only the items opened before it are kept.
 
     Examples:
         >>> from datetime import datetime, timedelta, timezone
@@ -161,15 +195,27 @@ def unique_messages_replied(data: Data, /, *, bot_replies: bool = False) -> Coun
         >>> unique_messages_replied([conv]).count
         2
     """
-    table, _ = message_inputs(data, "unique_messages_replied", bot_replies=bot_replies)
+    table, _, window_start = message_inputs(
+        data, "unique_messages_replied", bot_replies=bot_replies, start=start, end=end
+    )
     waits = compute_waits(table, bot_replies=bot_replies, function="unique_messages_replied")
     rows = np.flatnonzero(waits.replied)
-    return CountResult(
-        name="unique messages replied", keys=_keys(table, rows, _closing_agent(waits, rows))
+    return opened_in(
+        CountResult(
+            name="unique messages replied", keys=_keys(table, rows, _closing_agent(waits, rows))
+        ),
+        window_start,
     )
 
 
-def reply_rate(data: Data, /, *, bot_replies: bool = False) -> RateResult:
+def reply_rate(
+    data: Data,
+    /,
+    *,
+    bot_replies: bool = False,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> RateResult:
     """Reply rate: unique messages replied / messages received.
 
     The source articles give 34% as the average across industries. Grouped by agent, a replied
@@ -179,6 +225,9 @@ def reply_rate(data: Data, /, *, bot_replies: bool = False) -> RateResult:
     Args:
         data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
         bot_replies: Count bot messages as replies.
+        start: Keep only the items opened at or after this time (an aware datetime).
+        end: Look at the data as it stood at this time: later messages, resolutions and actions
+            are left out, and only the items opened before it are kept.
 
     Returns:
         A [`RateResult`][socialcare_metrics.RateResult]; its value is ``None`` when no customer
@@ -197,15 +246,22 @@ def reply_rate(data: Data, /, *, bot_replies: bool = False) -> RateResult:
         >>> result.value, str(result)
         (0.5, '50.0%')
     """
-    table, _ = message_inputs(data, "reply_rate", bot_replies=bot_replies)
+    table, _, window_start = message_inputs(
+        data, "reply_rate", bot_replies=bot_replies, start=start, end=end
+    )
     waits = compute_waits(table, bot_replies=bot_replies, function="reply_rate")
     rows = np.flatnonzero(waits.customer)
     hit = waits.replied[rows]
     agent = np.where(hit, _closing_agent(waits, rows), table.assignee[table.conversation[rows]])
-    return RateResult(name="reply rate", hit=hit, keys=_keys(table, rows, agent))
+    return opened_in(
+        RateResult(name="reply rate", hit=hit, keys=_keys(table, rows, agent)),
+        window_start,
+    )
 
 
-def resolution_rate(data: Data, /) -> RateResult:
+def resolution_rate(
+    data: Data, /, *, start: datetime | None = None, end: datetime | None = None
+) -> RateResult:
     """Resolution rate: resolved conversations / conversations.
 
     A conversation is resolved when it has a ``resolved_at`` and no public customer message was
@@ -218,6 +274,9 @@ def resolution_rate(data: Data, /) -> RateResult:
 
     Args:
         data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
+        start: Keep only the items opened at or after this time (an aware datetime).
+        end: Look at the data as it stood at this time: later messages, resolutions and actions
+            are left out, and only the items opened before it are kept.
 
     Examples:
         >>> from datetime import datetime, timedelta, timezone
@@ -234,7 +293,7 @@ def resolution_rate(data: Data, /) -> RateResult:
         >>> resolution_rate([done, open_, reopened]).numerator
         1
     """
-    table, _ = message_inputs(data, "resolution_rate")
+    table, _, window_start = message_inputs(data, "resolution_rate", start=start, end=end)
     n = table.n_conversations
     first = table.offsets[:-1]
     has_messages = table.offsets[1:] > first
@@ -252,7 +311,10 @@ def resolution_rate(data: Data, /) -> RateResult:
         channel_names=table.channel_names,
         time=time,
     )
-    return RateResult(name="resolution rate", hit=conversation_resolved(table), keys=keys)
+    return opened_in(
+        RateResult(name="resolution rate", hit=conversation_resolved(table), keys=keys),
+        window_start,
+    )
 
 
 def _actioned_at(table: MessageTable, rows: npt.NDArray[np.intp], function: str) -> Int64Array:
@@ -280,7 +342,14 @@ def _actioned_at(table: MessageTable, rows: npt.NDArray[np.intp], function: str)
     return actioned
 
 
-def action_rate(data: Data, /, *, bot_replies: bool = False) -> RateResult:
+def action_rate(
+    data: Data,
+    /,
+    *,
+    bot_replies: bool = False,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> RateResult:
     """Action rate: customer messages replied to or actioned / customer messages.
 
     This is the source articles' "actioned messages divided by all messages". A message counts
@@ -295,6 +364,9 @@ def action_rate(data: Data, /, *, bot_replies: bool = False) -> RateResult:
 
     Raises:
         InvalidDataError: a message's ``actioned_at`` is before it was sent.
+        start: Keep only the items opened at or after this time (an aware datetime).
+        end: Look at the data as it stood at this time: later messages, resolutions and actions
+            are left out, and only the items opened before it are kept.
 
     Examples:
         >>> from datetime import datetime, timedelta, timezone
@@ -307,13 +379,18 @@ def action_rate(data: Data, /, *, bot_replies: bool = False) -> RateResult:
         >>> action_rate([conv]).value
         0.5
     """
-    table, _ = message_inputs(data, "action_rate", bot_replies=bot_replies)
+    table, _, window_start = message_inputs(
+        data, "action_rate", bot_replies=bot_replies, start=start, end=end
+    )
     waits = compute_waits(table, bot_replies=bot_replies, function="action_rate")
     rows = np.flatnonzero(waits.customer)
     replied = waits.replied[rows]
     hit = replied | (_actioned_at(table, rows, "action_rate") != NAT)
     agent = np.where(replied, _closing_agent(waits, rows), table.assignee[table.conversation[rows]])
-    return RateResult(name="action rate", hit=hit, keys=_keys(table, rows, agent))
+    return opened_in(
+        RateResult(name="action rate", hit=hit, keys=_keys(table, rows, agent)),
+        window_start,
+    )
 
 
 def time_to_action(
@@ -323,6 +400,8 @@ def time_to_action(
     calendar: BusinessCalendar | None = None,
     bot_replies: bool = False,
     as_of: datetime | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
 ) -> DurationResult:
     """Time to action: from each customer message to the first thing the brand did about it.
 
@@ -339,6 +418,10 @@ def time_to_action(
         calendar: Measure business time in this calendar instead of wall-clock time.
         bot_replies: Count bot messages as replies.
         as_of: The time pending messages are aged to; default the latest timestamp in the data.
+        start: Keep only the items opened at or after this time (an aware datetime).
+        end: Look at the data as it stood at this time: later messages, resolutions and actions
+            are left out, items opened before it only are kept, and pending ones are aged to it
+            unless ``as_of`` is given.
 
     Returns:
         A [`DurationResult`][socialcare_metrics.DurationResult], one item per customer message.
@@ -360,12 +443,18 @@ def time_to_action(
         [120.0, 360.0]
     """
     function = "time_to_action"
-    table, as_of_value = message_inputs(
-        data, function, bot_replies=bot_replies, calendar=calendar, as_of=as_of
+    table, as_of_value, window_start = message_inputs(
+        data,
+        function,
+        bot_replies=bot_replies,
+        calendar=calendar,
+        as_of=as_of,
+        start=start,
+        end=end,
     )
     waits = compute_waits(table, bot_replies=bot_replies, function=function)
     rows = np.flatnonzero(waits.customer)
-    start = table.sent_at[rows]
+    opened = table.sent_at[rows]
     replied = waits.replied[rows]
     wait_index = _wait_of_row(waits)[rows]
     reply_at = np.where(replied, waits.end[wait_index], NAT)
@@ -379,20 +468,23 @@ def time_to_action(
 
     if as_of_value is None:
         as_of_value = default_as_of(table)
-    end = end_or_as_of(start, end_known, closed, as_of_value, function, "message")
+    finished = end_or_as_of(opened, end_known, closed, as_of_value, function, "message")
     conversation = table.conversation[rows]
     agent = np.where(reply_first, waits.agent[wait_index], table.assignee[conversation])
-    return DurationResult(
-        name="time to action",
-        ns=measure(start, end, calendar, function),
-        closed=closed,
-        conversation=Labels(
-            codes=conversation.astype(np.int64, copy=False), names=table.conversation_ids
+    return opened_in(
+        DurationResult(
+            name="time to action",
+            ns=measure(opened, finished, calendar, function),
+            closed=closed,
+            conversation=Labels(
+                codes=conversation.astype(np.int64, copy=False), names=table.conversation_ids
+            ),
+            # With a calendar, periods default to its zone, as for the other speed metrics.
+            keys=attrs.evolve(
+                _keys(table, rows, agent),
+                default_tz=None if calendar is None else calendar.timezone,
+            ),
+            as_of=as_of_datetime(as_of_value),
         ),
-        # With a calendar, periods default to its zone, as for the other speed metrics.
-        keys=attrs.evolve(
-            _keys(table, rows, agent),
-            default_tz=None if calendar is None else calendar.timezone,
-        ),
-        as_of=as_of_datetime(as_of_value),
+        window_start,
     )

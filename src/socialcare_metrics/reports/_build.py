@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Final
 
 import numpy as np
+import numpy.typing as npt
 
 from .._core.columns import AUTHOR_AGENT
 from .._core.periods import PeriodUnit, TimeZone, check_period_unit, resolve_timezone
@@ -112,11 +113,31 @@ def _agent_order(*groups: Groups[Any]) -> list[str | None]:
     return [*named, *([None] if None in names else [])]
 
 
-def _conversation_counts(table: MessageTable, agents: list[str | None]) -> tuple[list[int], ...]:
-    """Conversations assigned to each agent, and those the agent replied in (publicly)."""
+def _opened(table: MessageTable, start_ns: int | None) -> npt.NDArray[np.bool_]:
+    """The conversations whose first message is at or after ``start_ns``."""
+    first = table.sent_at[table.offsets[:-1]]
+    return first >= start_ns if start_ns is not None else np.ones(first.shape[0], dtype=bool)
+
+
+def _replies(table: MessageTable, start_ns: int | None) -> npt.NDArray[np.bool_]:
+    """The public replies by named agents, sent at or after ``start_ns``."""
+    replies: npt.NDArray[np.bool_] = (
+        (table.author == AUTHOR_AGENT) & ~table.private & (table.agent >= 0)
+    )
+    if start_ns is not None:
+        replies &= table.sent_at >= start_ns
+    return replies
+
+
+def _conversation_counts(
+    table: MessageTable, agents: list[str | None], start_ns: int | None
+) -> tuple[list[int], ...]:
+    """Conversations opened in the window per assignee, and those each agent replied in."""
     n_names = len(table.agent_names)
-    assigned = np.bincount(table.assignee[table.assignee >= 0], minlength=n_names)
-    replies = (table.author == AUTHOR_AGENT) & ~table.private & (table.agent >= 0)
+    opened = _opened(table, start_ns)
+    assignee = table.assignee[opened]
+    assigned = np.bincount(assignee[assignee >= 0], minlength=n_names)
+    replies = _replies(table, start_ns)
     pairs = np.unique(
         table.conversation[replies].astype(np.int64) * max(n_names, 1) + table.agent[replies]
     )
@@ -126,7 +147,7 @@ def _conversation_counts(table: MessageTable, agents: list[str | None]) -> tuple
     out_handled = [int(handled[code[a]]) if a in code else 0 for a in agents]
     if None in agents:
         at = agents.index(None)
-        out_assigned[at] = int(np.count_nonzero(table.assignee < 0))
+        out_assigned[at] = int(np.count_nonzero(assignee < 0))
         out_handled[at] = 0
     return out_assigned, out_handled
 
@@ -169,6 +190,8 @@ def team_report(
     sla: SlaPolicy | None = None,
     bot_replies: bool = False,
     as_of: datetime | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
     slowest: int = 5,
 ) -> Report:
     """The team report: per agent, what they handled and how fast and well they replied.
@@ -192,7 +215,12 @@ def team_report(
         calendar: Measure durations in business time (default: wall-clock time).
         sla: A service-level policy; adds the ``sla`` section.
         bot_replies: Count bot messages as replies.
-        as_of: The time pending waits are aged to (default: the latest message).
+        as_of: The time pending waits are aged to (default: the window's end, else the latest
+            message).
+        start: Report on the items opened at or after this time only (a wait when the customer
+            wrote, a reply when it was sent, a conversation at its first message).
+        end: Report on the data as it stood at this time: later messages, resolutions and
+            actions are left out and pending waits are aged to it.
         slowest: How many of the slowest replies to list (an int >= 0).
 
     Returns:
@@ -203,17 +231,31 @@ def team_report(
     if sla is not None and not isinstance(sla, SlaPolicy):
         raise InvalidParameterError(function, "sla", "an SlaPolicy or None", sla)
     check_count(slowest, function, "slowest")
-    table, as_of_ns = message_inputs(
-        data, function, bot_replies=bot_replies, calendar=calendar, as_of=as_of
+    table, as_of_ns, start_ns = message_inputs(
+        data,
+        function,
+        bot_replies=bot_replies,
+        calendar=calendar,
+        as_of=as_of,
+        start=start,
+        end=end,
     )
     when = _as_of(table, as_of_ns)
-    timing: dict[str, Any] = {"calendar": calendar, "bot_replies": bot_replies, "as_of": when}
+    window: dict[str, Any] = {"start": start}
+    timing: dict[str, Any] = {
+        "calendar": calendar,
+        "bot_replies": bot_replies,
+        "as_of": when,
+        **window,
+    }
     first = first_reply_time(table, **timing)
     waits = reply_wait_time(table, **timing)
-    replies = total_replies(table, bot_replies=bot_replies)
-    replied = unique_messages_replied(table, bot_replies=bot_replies)
-    actions = action_rate(table, bot_replies=bot_replies)
-    report = sla_compliance(table, sla, bot_replies=bot_replies, as_of=when) if sla else None
+    replies = total_replies(table, bot_replies=bot_replies, **window)
+    replied = unique_messages_replied(table, bot_replies=bot_replies, **window)
+    actions = action_rate(table, bot_replies=bot_replies, **window)
+    report = (
+        sla_compliance(table, sla, bot_replies=bot_replies, as_of=when, **window) if sla else None
+    )
 
     by_first, by_waits = first.by("agent"), waits.by("agent")
     by_replies, by_replied, by_actions = (
@@ -225,7 +267,7 @@ def team_report(
     agents = _agent_order(
         by_first, by_waits, by_replies, by_replied, by_actions, *([by_sla] if by_sla else [])
     )
-    assigned, handled = _conversation_counts(table, agents)
+    assigned, handled = _conversation_counts(table, agents, start_ns)
     rows = _Rows(agents)
     rows.add(by_replies, "agent", {"count": "replies"}, 0)
     rows.add(by_replied, "agent", {"count": "messages_replied"}, 0)
@@ -236,8 +278,8 @@ def team_report(
             "Workload by agent",
             {
                 "agent": [*agents, _ALL],
-                "assigned": [*assigned, table.n_conversations],
-                "handled": [*handled, _handled_total(table)],
+                "assigned": [*assigned, int(_opened(table, start_ns).sum())],
+                "handled": [*handled, _handled_total(table, start_ns)],
                 "replies": [*rows.columns["replies"], replies.count],
                 "messages_replied": [*rows.columns["messages_replied"], replied.count],
                 "action_rate": [*rows.columns["action_rate"], actions.value],
@@ -291,11 +333,17 @@ def team_report(
         )
         definitions["sla"] = _sla_text(sla)
     sections.append(_slowest_section(by_waits, slowest))
-    start, end = _span(table)
+    first_message, last_message = _span(table)
     return Report(
         "team_report",
         "Team report",
-        {"first message": start, "last message": end, "as of": when},
+        {
+            "start": start,
+            "end": end,
+            "first message": first_message,
+            "last message": last_message,
+            "as of": when,
+        },
         definitions,
         tuple(sections),
     )
@@ -315,9 +363,8 @@ def _sla_text(policy: SlaPolicy) -> str:
     return f"{', '.join(targets)} ({clock}); a wait exactly at its target is achieved"
 
 
-def _handled_total(table: MessageTable) -> int:
-    replies = (table.author == AUTHOR_AGENT) & ~table.private & (table.agent >= 0)
-    return int(np.unique(table.conversation[replies]).shape[0])
+def _handled_total(table: MessageTable, start_ns: int | None) -> int:
+    return int(np.unique(table.conversation[_replies(table, start_ns)]).shape[0])
 
 
 def _slowest_section(groups: Groups[DurationResult], k: int) -> Section:
@@ -351,6 +398,8 @@ def activity_report(
     calendar: BusinessCalendar | None = None,
     bot_replies: bool = False,
     as_of: datetime | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
 ) -> Report:
     """The activity report: per period, what came in and what the team did with it.
 
@@ -369,43 +418,63 @@ def activity_report(
         tz: The time zone of the periods (default: the calendar's, else UTC).
         calendar: Measure durations in business time (default: wall-clock time).
         bot_replies: Count bot messages as replies.
-        as_of: The time pending items are aged to (default: the latest message).
+        as_of: The time pending items are aged to (default: the window's end, else the latest
+            message).
+        start: Begin the periods with the one holding this time, and count only what opened at
+            or after it.
+        end: End the periods with the one holding the last instant before this time; later
+            messages, resolutions and actions are left out and pending items are aged to it.
 
     Returns:
         A [`Report`][socialcare_metrics.reports.Report].
     """
     function = "activity_report"
     unit = check_period_unit(period, function)
-    table, as_of_ns = message_inputs(
-        data, function, bot_replies=bot_replies, calendar=calendar, as_of=as_of
+    table, as_of_ns, _ = message_inputs(
+        data,
+        function,
+        bot_replies=bot_replies,
+        calendar=calendar,
+        as_of=as_of,
+        start=start,
+        end=end,
     )
     zone = resolve_timezone(
         tz if tz is not None else (calendar.timezone if calendar is not None else None), function
     )
     when = _as_of(table, as_of_ns)
-    start, end = _span(table)
-    timing: dict[str, Any] = {"calendar": calendar, "bot_replies": bot_replies, "as_of": when}
-    series = inbound_volume(
-        table,
-        period=unit,
-        tz=zone,
-        start=start,
-        end=ns_to_datetime(int(table.sent_at.max()) + 1) if len(table) else None,
+    first_message, last_message = _span(table)
+    window: dict[str, Any] = {"start": start}
+    timing: dict[str, Any] = {
+        "calendar": calendar,
+        "bot_replies": bot_replies,
+        "as_of": when,
+        **window,
+    }
+    # Every period of the window, or from the first message to the last.
+    span_start = start if start is not None else first_message
+    span_end = (
+        end
+        if end is not None
+        else (ns_to_datetime(int(table.sent_at.max()) + 1) if len(table) else None)
     )
+    series = inbound_volume(table, period=unit, tz=zone, start=span_start, end=span_end)
     labels = [p.timestamp() for p in series.periods]
     rows = _Rows(labels)
-    rows.add(messages_received(table).by(unit, tz=zone), unit, {"count": "received"}, 0)
+    rows.add(messages_received(table, **window).by(unit, tz=zone), unit, {"count": "received"}, 0)
     rows.add(
-        total_replies(table, bot_replies=bot_replies).by(unit, tz=zone),
+        total_replies(table, bot_replies=bot_replies, **window).by(unit, tz=zone),
         unit,
         {"count": "replies"},
         0,
     )
     rows.add(
-        reply_rate(table, bot_replies=bot_replies).by(unit, tz=zone), unit, {"value": "reply_rate"}
+        reply_rate(table, bot_replies=bot_replies, **window).by(unit, tz=zone),
+        unit,
+        {"value": "reply_rate"},
     )
     rows.add(
-        action_rate(table, bot_replies=bot_replies).by(unit, tz=zone),
+        action_rate(table, bot_replies=bot_replies, **window).by(unit, tz=zone),
         unit,
         {"value": "action_rate"},
     )
@@ -416,7 +485,7 @@ def activity_report(
         first_reply_time(table, **timing).by(unit, tz=zone), unit, {"median": "first_reply_median"}
     )
     periods: dict[str, list[Any]] = {unit: list(series.periods), **rows.columns}
-    matrix = hour_of_week(table, tz=zone).matrix
+    matrix = hour_of_week(table, tz=zone, start=start, end=end).matrix
     week: dict[str, list[Any]] = {"weekday": list(WEEKDAYS)}
     for hour in range(24):
         week[f"{hour:02d}"] = [int(v) for v in matrix[:, hour]]
@@ -450,7 +519,14 @@ def activity_report(
     return Report(
         "activity_report",
         f"Activity report by {unit}",
-        {"first message": start, "last message": end, "as of": when, "time zone": series.tz},
+        {
+            "start": start,
+            "end": end,
+            "first message": first_message,
+            "last message": last_message,
+            "as of": when,
+            "time zone": series.tz,
+        },
         definitions,
         sections,
     )

@@ -218,7 +218,8 @@ class Report:
     def _preamble(self) -> list[str]:
         lines = []
         for key, value in self.window.items():
-            lines.append(f"{key}: {format_cell(value) if value is not None else 'not set'}")
+            if value is not None:  # an unset start or end, or no message at all
+                lines.append(f"{key}: {format_cell(value)}")
         lines += [f"{key}: {text}" for key, text in self.definitions.items()]
         return lines
 
@@ -229,10 +230,7 @@ class Report:
         preamble = "".join(
             f"<tr><th>{html.escape(key)}</th><td>{html.escape(text)}</td></tr>"
             for key, text in (
-                *(
-                    (k, format_cell(v) if v is not None else "not set")
-                    for k, v in self.window.items()
-                ),
+                *((k, format_cell(v)) for k, v in self.window.items() if v is not None),
                 *self.definitions.items(),
             )
         )

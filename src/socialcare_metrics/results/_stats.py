@@ -82,10 +82,12 @@ class SortedGroups:
         gamma = virtual - below
         lo = below.astype(np.int64)
         hi = np.minimum(lo + 1, n - 1)
-        a = self.values[self.starts[full] + lo].astype(np.float64)
-        b = self.values[self.starts[full] + hi].astype(np.float64)
-        # numpy's _lerp: a + (b - a) * t, computed from the upper end when t >= 0.5.
-        diff = b - a
+        a_int = self.values[self.starts[full] + lo]
+        b_int = self.values[self.starts[full] + hi]
+        # numpy's _lerp: a + (b - a) * t, computed from the upper end when t >= 0.5, with the
+        # difference taken in int64 (exact: values near 2**54 would lose it as floats).
+        diff = (b_int - a_int).astype(np.float64)
+        a, b = a_int.astype(np.float64), b_int.astype(np.float64)
         lerp = a + diff * gamma
         upper = gamma >= 0.5
         lerp[upper] = b[upper] - diff[upper] * (1.0 - gamma[upper])

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import numpy as np
 
 from ..._engine.content import customer_rows
 from ..._engine.inputs import Data, message_inputs
+from ..._engine.window import opened_in
 from ...results._grouping import GroupKeys
 from ...results.quick_replies import QuickReplyResult
 
 __all__ = ["quick_replies"]
 
 
-def quick_replies(data: Data, /) -> QuickReplyResult:
+def quick_replies(
+    data: Data, /, *, start: datetime | None = None, end: datetime | None = None
+) -> QuickReplyResult:
     """Most used quick replies: how often customers picked each quick-reply option.
 
     Counts the public customer messages that picked a quick reply (a message's
@@ -26,6 +31,9 @@ def quick_replies(data: Data, /) -> QuickReplyResult:
 
     Args:
         data: Conversations, or a [`MessageTable`][socialcare_metrics.MessageTable].
+        start: Keep only the items opened at or after this time (an aware datetime).
+        end: Look at the data as it stood at this time: later messages, resolutions and actions
+            are left out, and only the items opened before it are kept.
 
     Returns:
         A [`QuickReplyResult`][socialcare_metrics.QuickReplyResult].
@@ -48,7 +56,7 @@ def quick_replies(data: Data, /) -> QuickReplyResult:
         Track order      2  66.7%
         Billing          1  33.3%
     """
-    table, _ = message_inputs(data, "quick_replies")
+    table, _, window_start = message_inputs(data, "quick_replies", start=start, end=end)
     rows = customer_rows(table)
     rows = rows[:0] if table.quick_reply is None else rows[table.quick_reply[rows] >= 0]
     keys = GroupKeys(
@@ -59,4 +67,7 @@ def quick_replies(data: Data, /) -> QuickReplyResult:
         time=table.sent_at[rows],
     )
     option = np.zeros(0, dtype=np.int32) if table.quick_reply is None else table.quick_reply[rows]
-    return QuickReplyResult(option_names=table.quick_reply_names, option=option, keys=keys)
+    return opened_in(
+        QuickReplyResult(option_names=table.quick_reply_names, option=option, keys=keys),
+        window_start,
+    )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import numpy as np
 
 from ..._core.validation import check_number
 from ..._engine.content import customer_columns, customer_rows
 from ..._engine.inputs import Data, message_inputs
+from ..._engine.window import opened_in
 from ...errors import InvalidParameterError
 from ...results._content import ItemTags
 from ...results._grouping import GroupKeys
@@ -23,6 +26,8 @@ def customer_sentiment(
     positive_threshold: float = DEFAULT_POSITIVE,
     negative_threshold: float = DEFAULT_NEGATIVE,
     scorer: Scorer | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
 ) -> SentimentResult:
     """Positive and negative sentiment: how customer messages score, and the net sentiment.
 
@@ -52,6 +57,9 @@ def customer_sentiment(
             out), such as [`vader_scorer()`][socialcare_metrics.vader_scorer], instead of
             using the scores they carry (see
             [`score_sentiment`][socialcare_metrics.score_sentiment]).
+        start: Keep only the items opened at or after this time (an aware datetime).
+        end: Look at the data as it stood at this time: later messages, resolutions and actions
+            are left out, and only the items opened before it are kept.
 
     Returns:
         A [`SentimentResult`][socialcare_metrics.SentimentResult].
@@ -97,7 +105,7 @@ def customer_sentiment(
             positive_threshold,
         )
     checked_scorer = check_scorer(scorer, function)
-    table, _ = message_inputs(data, function)
+    table, _, window_start = message_inputs(data, function, start=start, end=end)
     if checked_scorer is not None:
         table = scored_table(table, checked_scorer, function)
     rows = customer_rows(table)
@@ -118,10 +126,13 @@ def customer_sentiment(
         channel_names=table.channel_names,
         time=time,
     )
-    return SentimentResult(
-        positive_threshold=positive,
-        negative_threshold=negative,
-        score=score,
-        tags=tags,
-        keys=keys,
+    return opened_in(
+        SentimentResult(
+            positive_threshold=positive,
+            negative_threshold=negative,
+            score=score,
+            tags=tags,
+            keys=keys,
+        ),
+        window_start,
     )

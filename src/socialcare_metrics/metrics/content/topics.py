@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Literal
 
 import numpy as np
@@ -13,6 +14,7 @@ from ..._engine.content import (
     message_tag_sets,
 )
 from ..._engine.inputs import Data, message_inputs
+from ..._engine.window import opened_in
 from ...errors import InvalidParameterError
 from ...results._content import ItemTags
 from ...results._grouping import GroupKeys
@@ -29,6 +31,8 @@ def topics(
     per: Literal["message", "conversation"] = "message",
     level: int = 1,
     rules: TopicRules | Mapping[str, Rule] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
 ) -> TopicResult:
     """Top topics and subtopics: how many customer messages (or conversations) carry each.
 
@@ -60,6 +64,9 @@ def topics(
             [`TopicRules`][socialcare_metrics.TopicRules] or a mapping from topic path to
             keywords (see [`tag_by_rules`][socialcare_metrics.tag_by_rules]); the topics they
             find are added to the tags the messages have.
+        start: Keep only the items opened at or after this time (an aware datetime).
+        end: Look at the data as it stood at this time: later messages, resolutions and actions
+            are left out, and only the items opened before it are kept.
 
     Returns:
         A [`TopicResult`][socialcare_metrics.TopicResult].
@@ -87,7 +94,7 @@ def topics(
         raise InvalidParameterError(function, "per", "'message' or 'conversation'", per)
     checked_level = check_level(level, function)
     checked_rules = None if rules is None else as_rules(rules, function)
-    table, _ = message_inputs(data, function)
+    table, _, window_start = message_inputs(data, function, start=start, end=end)
     if checked_rules is not None:
         table = _tagged(table, checked_rules)
     if per == "message":
@@ -109,4 +116,7 @@ def topics(
             channel_names=table.channel_names,
             time=table.sent_at[first_rows],
         )
-    return TopicResult(per=per, level=checked_level, tags=ItemTags.encoded(codes, sets), keys=keys)
+    return opened_in(
+        TopicResult(per=per, level=checked_level, tags=ItemTags.encoded(codes, sets), keys=keys),
+        window_start,
+    )
