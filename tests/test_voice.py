@@ -333,6 +333,35 @@ def test_data_without_message_ids_still_has_examples() -> None:
     assert pickle.loads(pickle.dumps(result)).to_dict() == result.to_dict()
 
 
+def test_a_window_keeps_the_messages_sent_in_it() -> None:
+    data = [
+        Conversation(
+            "c1",
+            [
+                customer("m1", 0, "refund late", tags=["billing"]),
+                customer("m2", 10, "refund again", tags=["billing"]),
+                customer("m3", 20, "app crash"),
+                customer("m4", 30, "refund app", tags=["billing"]),
+            ],
+        )
+    ]
+    windowed = voice_of_customer(
+        data, segment=Segment.tag("billing"), min_count=1, start=at(5), end=at(30)
+    )
+    by_hand = voice_of_customer(
+        [Conversation("c1", list(data[0].messages[1:3]))],
+        segment=Segment.tag("billing"),
+        min_count=1,
+    )
+    assert windowed.to_dict() == by_hand.to_dict()
+    assert windowed.count == 2
+    # A mask is in the order of the data as given, whatever the window cuts off.
+    masked = voice_of_customer(
+        data, segment=[False, True, False, True], min_count=1, start=at(5), end=at(30)
+    )
+    assert masked.to_dict()["terms"] == by_hand.to_dict()["terms"]
+
+
 def test_bad_segments_name_the_parameter() -> None:
     data = four_messages()
     with pytest.raises(InvalidParameterError, match=r"voice_of_customer\(\): 'segment'"):

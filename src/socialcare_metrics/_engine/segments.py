@@ -262,7 +262,8 @@ class Segment:
     @classmethod
     def rows(cls, mask: Any, description: str = "selected messages") -> Segment:
         """The messages a boolean mask marks, one value per message in the order the data was
-        given: for conversations, each one's messages in turn; for a table, its input rows."""
+        given: for conversations, each one's messages in turn; for a table, its input rows
+        (the table a metric is given, before any window cuts it)."""
         values = np.asarray(mask)
         if values.dtype != np.bool_ or values.ndim != 1:
             raise InvalidParameterError("Segment.rows", "mask", "a 1-d array of bool", mask)

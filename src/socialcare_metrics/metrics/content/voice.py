@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ from ..._engine.text import (
     index_terms,
     resolve_text_options,
 )
+from ..._engine.window import check_window, cut_at, opened_in
 from ...errors import InvalidParameterError
 from ...results._base import Labels
 from ...results._grouping import GroupKeys
@@ -53,6 +55,8 @@ def voice_of_customer(
     stop_words: Iterable[str] | None = None,
     language: Language | None = None,
     bigrams: bool = False,
+    start: datetime | None = None,
+    end: datetime | None = None,
 ) -> VoiceResult:
     """The terms that set a segment of customer messages apart from the rest, or from another.
 
@@ -93,6 +97,10 @@ def voice_of_customer(
             stop words to use; ``None`` uses all six lists. Tokenising follows each
             character's script, so mixed-language data needs no option.
         bigrams: Count pairs of adjacent words (``"customer service"``) as terms too.
+        start: Keep only the messages sent at or after this time (an aware datetime): the
+            segment, the other side and the prior's corpus are all within the window.
+        end: Look at the data as it stood at this time: messages sent at or after it are not
+            there yet.
 
     Returns:
         A [`VoiceResult`][socialcare_metrics.VoiceResult]: `terms` (the segment's),
@@ -128,10 +136,17 @@ def voice_of_customer(
     _check_ranking_options(min_count, prior, _FUNCTION)
     check_count(examples, _FUNCTION, "examples")
     options = resolve_text_options(language, stop_words, bigrams, _FUNCTION)
-    table, _ = message_inputs(data, _FUNCTION)
+    window_start, window_end = check_window(start, end, _FUNCTION)
+    table = message_inputs(data, _FUNCTION).table
 
+    # Segments are read on the table as given (a caller's function or mask is aligned to it),
+    # then the table is cut at the window's end, keeping the rows cut_at keeps.
     in_segment = chosen.mask(table, _FUNCTION, "segment")
     in_against = ~in_segment if other is None else other.mask(table, _FUNCTION, "against")
+    if window_end is not None:
+        kept = table.sent_at < window_end
+        table = cut_at(table, window_end)
+        in_segment, in_against = in_segment[kept], in_against[kept]
     rows = np.flatnonzero((table.author == AUTHOR_CUSTOMER) & ~table.private)
     side = (SIDE_SEGMENT * in_segment[rows] + SIDE_AGAINST * in_against[rows]).astype(np.int8)
     text_of_row, index = _term_index(table, rows, options)
@@ -141,7 +156,7 @@ def voice_of_customer(
         if table.message_id is not None
         else Labels(codes=np.zeros(rows.shape[0], np.int64), names=np.array([None], object))
     )
-    return VoiceResult(
+    result = VoiceResult(
         segment=chosen.description,
         against="the rest" if other is None else other.description,
         side=side,
@@ -162,6 +177,7 @@ def voice_of_customer(
         language=options.language,
         bigrams=options.bigrams,
     )
+    return opened_in(result, window_start)
 
 
 def _term_index(
