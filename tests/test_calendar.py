@@ -137,6 +137,28 @@ def test_night_shift_across_dst_changes() -> None:
     assert business(berlin, saturday, saturday + timedelta(days=2)) == 9 * HOUR
 
 
+def test_a_day_the_zone_skips_has_no_hours() -> None:
+    # Samoa went from Thursday 29 December 2011 straight to Saturday 31 December.
+    apia = ZoneInfo("Pacific/Apia")
+    thursday = datetime(2011, 12, 29, tzinfo=apia)
+    saturday = datetime(2011, 12, 31, tzinfo=apia)
+    assert saturday - thursday == timedelta(days=2)  # wall clock; one day in real time
+    # Thursday's night shift ends with Thursday: there is no Friday morning for it to run into.
+    night = BusinessCalendar("Pacific/Apia", {"thu": "20:00-03:00"})
+    assert business(night, thursday, saturday + timedelta(days=1)) == 4 * HOUR
+    assert not night.is_open(datetime(2011, 12, 31, 1, tzinfo=apia))
+    # Friday's hours never happen and do not land on Saturday either; only the part of its
+    # night shift that falls on Saturday's own wall clock, 00:00-02:00, is open, as it would be
+    # after a closed Friday.
+    friday = BusinessCalendar("Pacific/Apia", {"fri": "00:00-00:30, 22:00-02:00"})
+    assert business(friday, thursday, saturday + timedelta(days=1)) == 2 * HOUR
+    assert friday.next_open(thursday) == saturday
+    closed_saturday = BusinessCalendar(
+        "Pacific/Apia", {"fri": "00:00-00:30"}, closed_dates=["2011-12-31"]
+    )
+    assert business(closed_saturday, thursday, saturday + timedelta(days=1)) == timedelta(0)
+
+
 def test_night_shift_on_sunday_runs_into_monday() -> None:
     calendar = BusinessCalendar("UTC", {"sun": "23:00-01:00", "mon": "01:00-02:00"})
     sunday = datetime(2024, 6, 9, tzinfo=UTC)
@@ -218,10 +240,14 @@ def test_holiday_closes_the_night_shift_that_started_the_evening_before() -> Non
     # 22:00-24:00 on the 24th only; the 25th is a holiday from midnight.
     assert business(calendar, christmas_eve_night, christmas_eve_night + 12 * HOUR) == 2 * HOUR
     assert not calendar.is_open(datetime(2024, 12, 25, 1, tzinfo=BERLIN))
-    # The 26th is a holiday too, so the first open instant after is the 27th's night shift.
+    # The 26th is a holiday too, but it closes only its own day: the shift it starts at 22:00
+    # opens at midnight, on the 27th, an ordinary day.
     assert calendar.next_open(datetime(2024, 12, 25, 1, tzinfo=BERLIN)) == datetime(
-        2024, 12, 27, 22, tzinfo=BERLIN
+        2024, 12, 27, 0, tzinfo=BERLIN
     )
+    christmas = datetime(2024, 12, 25, tzinfo=BERLIN)
+    # 25th and 26th nothing; 27th 00:00-06:00 and 22:00-24:00.
+    assert business(calendar, christmas, christmas + timedelta(days=3)) == 8 * HOUR
 
 
 def test_closed_dates_close_the_whole_local_day() -> None:
@@ -229,10 +255,57 @@ def test_closed_dates_close_the_whole_local_day() -> None:
         "UTC", "mon-sun 20:00-04:00", closed_dates=[date(2024, 7, 2), "2024-07-04"]
     )
     july_1 = datetime(2024, 7, 1, tzinfo=UTC)
-    # 1st: 00-04 (the shift of 30 June), 20-24 (the 2nd is closed); 2nd: none; 3rd: 20-24
-    # (the 4th is closed); 4th: none; 5th: 20-04 on the 6th. Up to the 6th at 06:00:
-    # 4 + 4 + 4 + 8 hours.
-    assert business(calendar, july_1, july_1 + timedelta(days=5, hours=6)) == 20 * HOUR
+    # Each closed date loses its own 00-04 and 20-24 and nothing else: 1st: 00-04 (the shift
+    # of 30 June), 20-24; 2nd: none; 3rd: 00-04 (the 2nd's shift after midnight), 20-24; 4th:
+    # none; 5th: 00-04, 20-24; 6th: 00-04. Up to the 6th at 06:00: 8 + 8 + 8 + 4 hours.
+    assert business(calendar, july_1, july_1 + timedelta(days=5, hours=6)) == 28 * HOUR
+    assert not calendar.is_open(datetime(2024, 7, 2, 3, tzinfo=UTC))
+    assert calendar.is_open(datetime(2024, 7, 3, 3, tzinfo=UTC))
+
+
+def test_independence_day_closes_its_own_day_of_two_night_shifts() -> None:
+    # 4 July 2025 is a Friday. Thursday night's shift is open until midnight and closed from
+    # 00:00; Friday night's shift is closed until 24:00 and open 00:00-06:00 on Saturday.
+    calendar = BusinessCalendar("America/New_York", "thu-fri 22:00-06:00", country="US")
+    plain = BusinessCalendar("America/New_York", "thu-fri 22:00-06:00")
+    thursday_evening = datetime(2025, 7, 3, 20, tzinfo=NEW_YORK)
+    saturday_noon = datetime(2025, 7, 5, 12, tzinfo=NEW_YORK)
+    assert business(calendar, thursday_evening, saturday_noon) == 8 * HOUR
+    assert business(plain, thursday_evening, saturday_noon) == 16 * HOUR
+    for hour, is_open in [(23, True), (24 + 0, False), (24 + 5, False), (24 + 23, False)]:
+        moment = thursday_evening.replace(hour=0) + timedelta(hours=hour)
+        assert calendar.is_open(moment) is is_open, moment
+    assert calendar.is_open(datetime(2025, 7, 5, 0, tzinfo=NEW_YORK))
+    assert calendar.is_open(datetime(2025, 7, 5, 5, 59, tzinfo=NEW_YORK))
+    assert not calendar.is_open(datetime(2025, 7, 5, 6, tzinfo=NEW_YORK))
+    independence_day = datetime(2025, 7, 4, tzinfo=NEW_YORK)
+    assert business(calendar, independence_day, independence_day + timedelta(days=1)) == (
+        timedelta(0)
+    )
+    assert business(calendar, independence_day + timedelta(days=1), saturday_noon) == 6 * HOUR
+    assert calendar.next_open(independence_day) == datetime(2025, 7, 5, 0, tzinfo=NEW_YORK)
+    # The same date as a closed date of the caller's own behaves alike.
+    own = BusinessCalendar("America/New_York", "thu-fri 22:00-06:00", closed_dates=["2025-07-04"])
+    assert business(own, thursday_evening, saturday_noon) == 8 * HOUR
+    assert own.next_open(independence_day) == datetime(2025, 7, 5, 0, tzinfo=NEW_YORK)
+
+
+def test_a_closed_date_removes_the_same_hours_whichever_day_the_shift_belongs_to() -> None:
+    # The shift of Tuesday night and the shift of Wednesday morning cover the same wall-clock
+    # hours of Wednesday; closing Wednesday takes exactly those hours from either.
+    tuesday = datetime(2024, 6, 11, tzinfo=UTC)
+    closed = ["2024-06-12"]
+    night = BusinessCalendar("UTC", {"tue": "20:00-08:00"}, closed_dates=closed)
+    split = BusinessCalendar(
+        "UTC", {"tue": "20:00-24:00", "wed": "00:00-08:00"}, closed_dates=closed
+    )
+    week = timedelta(days=7)
+    assert business(night, tuesday, tuesday + week) == business(split, tuesday, tuesday + week)
+    assert business(night, tuesday, tuesday + week) == 4 * HOUR
+    # A closed Tuesday takes its own 20-24 and leaves Wednesday's 00-08.
+    tuesday_closed = BusinessCalendar("UTC", {"tue": "20:00-08:00"}, closed_dates=["2024-06-11"])
+    assert business(tuesday_closed, tuesday, tuesday + week) == 8 * HOUR
+    assert tuesday_closed.next_open(tuesday) == datetime(2024, 6, 12, tzinfo=UTC)
 
 
 def test_half_day_special_hours() -> None:
@@ -269,6 +342,49 @@ def test_special_hours_replace_the_night_shift_running_into_them() -> None:
     assert calendar.is_open(datetime(2024, 12, 25, 23, tzinfo=UTC))
     closed = BusinessCalendar("UTC", "mon-sun 22:00-06:00", special_hours={"2024-12-24": "closed"})
     assert business(closed, start, start + timedelta(days=2)) == 2 * HOUR
+
+
+def test_special_hours_that_cross_midnight_run_into_an_ordinary_day_only() -> None:
+    # A New Year's Eve shift 20:00-02:00 belongs to the 31st, like a weekly night shift.
+    hours = "mon-fri 09:00-17:00"
+    eve = datetime(2024, 12, 31, tzinfo=UTC)
+    two_days = timedelta(days=2)
+    ordinary = BusinessCalendar("UTC", hours, special_hours={"2024-12-31": "20:00-02:00"})
+    # The 31st 20-24, 1 January 00-02 and then 1 January's own 09-17.
+    assert business(ordinary, eve, eve + two_days) == 14 * HOUR
+    assert ordinary.is_open(datetime(2025, 1, 1, 1, tzinfo=UTC))
+    # 1 January a holiday: it closes its own day, the tail of the 31st's shift included.
+    holiday = BusinessCalendar(
+        "UTC", hours, country="DE", special_hours={"2024-12-31": "20:00-02:00"}
+    )
+    assert business(holiday, eve, eve + two_days) == 4 * HOUR
+    assert not holiday.is_open(datetime(2025, 1, 1, 1, tzinfo=UTC))
+    # 1 January with special hours of its own: exactly those, nothing from the evening before.
+    special = BusinessCalendar(
+        "UTC",
+        hours,
+        country="DE",
+        special_hours={"2024-12-31": "20:00-02:00", "2025-01-01": "10:00-12:00"},
+    )
+    assert business(special, eve, eve + two_days) == 6 * HOUR
+    assert not special.is_open(datetime(2025, 1, 1, 1, tzinfo=UTC))
+
+
+def test_a_holidays_night_shift_does_not_run_into_special_hours() -> None:
+    # 26 December 2024 is a German holiday (a Thursday) whose night shift would run into the
+    # 27th; the 27th has special hours, which are all it is open.
+    calendar = BusinessCalendar(
+        "Europe/Berlin",
+        "mon-sun 22:00-06:00",
+        country="DE",
+        special_hours={"2024-12-27": "09:00-13:00"},
+    )
+    boxing_day = datetime(2024, 12, 26, tzinfo=BERLIN)
+    # The 26th nothing; the 27th 09-13 only (its special hours start no night shift); the 28th
+    # its own 22-24.
+    assert business(calendar, boxing_day, boxing_day + timedelta(days=2)) == 4 * HOUR
+    assert business(calendar, boxing_day, boxing_day + timedelta(days=3)) == 6 * HOUR
+    assert calendar.next_open(boxing_day) == datetime(2024, 12, 27, 9, tzinfo=BERLIN)
 
 
 def test_saturday_message_answered_on_monday_counts_only_monday() -> None:
@@ -374,6 +490,118 @@ def test_bad_call_arguments_name_the_parameter(
     with pytest.raises(InvalidParameterError) as caught:
         call(calendar)
     assert caught.value.parameter == parameter
+
+
+# The first and last instants int64 nanoseconds since the epoch can hold (the least is NaT).
+FIRST_NS, LAST_NS = -(2**63) + 1, 2**63 - 1
+FIRST_MOMENT = datetime(1677, 9, 21, 0, 12, 43, 145225, tzinfo=UTC)  # whole microseconds
+LAST_MOMENT = datetime(2262, 4, 11, 23, 47, 16, 854775, tzinfo=UTC)
+YEAR_1 = datetime(1, 1, 1, tzinfo=UTC)
+YEAR_3000 = datetime(3000, 1, 1, tzinfo=UTC)
+ORDINARY = datetime(2024, 6, 10, 12, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("call", "parameter"),
+    [
+        (lambda c: c.business_time(YEAR_1, ORDINARY), "start"),
+        (lambda c: c.business_time(ORDINARY, YEAR_3000), "end"),
+        (lambda c: c.business_time(FIRST_MOMENT - timedelta(microseconds=1), ORDINARY), "start"),
+        (lambda c: c.business_time(ORDINARY, LAST_MOMENT + timedelta(microseconds=1)), "end"),
+        # The largest datetime, read in a zone behind UTC, lies after year 9999 in UTC.
+        (lambda c: c.business_time(ORDINARY, datetime.max.replace(tzinfo=NEW_YORK)), "end"),
+        (
+            lambda c: c.business_time(
+                datetime.min.replace(tzinfo=ZoneInfo("Asia/Tokyo")), ORDINARY
+            ),
+            "start",
+        ),
+        (lambda c: c.is_open(YEAR_1), "t"),
+        (lambda c: c.is_open(YEAR_3000), "t"),
+        (lambda c: c.next_open(YEAR_1), "t"),
+        (lambda c: c.next_open(YEAR_3000), "t"),
+        (
+            lambda c: c.business_seconds(
+                np.array(["2024-01-01"], "datetime64[s]"), np.array(["3000-01-01"], "datetime64[s]")
+            ),
+            "ends",
+        ),
+        (
+            lambda c: c.business_nanoseconds(
+                np.array(["0001-01-01"], "datetime64[us]"),
+                np.array(["2024-01-01"], "datetime64[us]"),
+            ),
+            "starts",
+        ),
+        (
+            lambda c: c.business_seconds(
+                np.array(["2024"], "datetime64[Y]"), np.array([10**17], "datetime64[Y]")
+            ),
+            "ends",
+        ),
+        # One step of this unit is 3 ns: the value is 3 times its integer, and out of range.
+        (
+            lambda c: c.business_seconds(
+                np.array([0], "datetime64[3ns]"), np.array([2**62], "datetime64[3ns]")
+            ),
+            "ends",
+        ),
+        (
+            lambda c: c.business_seconds(
+                np.array([0], "datetime64[ps]"), np.array([10], "datetime64[ps]")
+            ),
+            "starts",
+        ),
+        # -2**63 is how int64 time columns (numpy's, pandas', this library's) write NaT.
+        (lambda c: c.business_seconds([0, -(2**63)], [1, 1]), "starts"),
+        (lambda c: c.business_seconds([0, 0], [1, -(2**63)]), "ends"),
+        (lambda c: c.business_seconds([[0], [0, 1]], [[0], [0, 1]]), "starts"),
+    ],
+)
+def test_instants_outside_int64_nanoseconds_are_refused_by_parameter(
+    call: Callable[[BusinessCalendar], Any], parameter: str
+) -> None:
+    calendar = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+    with pytest.raises(InvalidParameterError) as caught:
+        call(calendar)
+    assert caught.value.parameter == parameter
+
+
+def test_instants_at_the_ends_of_the_int64_range_are_answered() -> None:
+    calendar = BusinessCalendar.always_open()
+    # (More than 292 years: too long for int64 nanoseconds, not for a timedelta.)
+    assert calendar.business_time(FIRST_MOMENT, LAST_MOMENT) == LAST_MOMENT - FIRST_MOMENT
+    assert calendar.is_open(FIRST_MOMENT)
+    assert calendar.is_open(LAST_MOMENT)
+    assert calendar.next_open(LAST_MOMENT) == LAST_MOMENT
+    weekdays = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+    assert not weekdays.is_open(LAST_MOMENT)  # a Friday, after hours
+    # datetime64 values of any unit are compared with the range exactly, in their own unit.
+    for unit, first, last in [
+        ("s", "1677-09-21T00:12:44", "2262-04-11T23:47:16"),
+        ("m", "1677-09-21T00:13", "2262-04-11T23:47"),
+        ("h", "1677-09-21T01", "2262-04-11T23"),
+        ("D", "1677-09-22", "2262-04-11"),
+        ("M", "1677-10", "2262-04"),
+        ("Y", "1678", "2262"),
+    ]:
+        ends = np.array([first, last], f"datetime64[{unit}]")
+        starts = ends.copy()
+        nanoseconds = calendar.business_nanoseconds(starts, ends)
+        assert nanoseconds.tolist() == [0, 0]
+        step = np.timedelta64(1, unit)
+        for arguments, name in [((starts - step, ends), "starts"), ((starts, ends + step), "ends")]:
+            with pytest.raises(InvalidParameterError, match="1677-09-21") as caught:
+                calendar.business_nanoseconds(*arguments)
+            assert caught.value.parameter == name
+    # Friday evening: the next opening, Monday, is past the last instant there is.
+    with pytest.raises(InvalidParameterError, match="2262-04-11 23:47:16") as caught:
+        weekdays.next_open(LAST_MOMENT - timedelta(hours=3))
+    assert caught.value.parameter == "t"
+    # A unit of several nanoseconds counts each step as that many.
+    three = np.array([0, 1], "datetime64[3ns]")
+    assert calendar.business_nanoseconds(three[:1], three[1:]).tolist() == [3]
+    assert calendar.business_seconds([FIRST_NS], [LAST_NS]).tolist() == [(2**64 - 2) / 1e9]
 
 
 # --- construction -------------------------------------------------------------------------------
@@ -493,6 +721,28 @@ def test_calendar_is_immutable_hashable_and_pickles() -> None:
             "closed_dates",
         ),
         ({"special_hours": {"2024-12-24": "9-13"}}, "special_hours[2024-12-24]", "HH:MM"),
+        # Odd types and empty values: each is the library's error, naming what was given.
+        ({"hours": "mon-fri"}, "hours", "hours after the weekdays, such as 'mon-fri 09:00-17:00'"),
+        ({"hours": "mon 09:00-17:00; sat"}, "hours", "'sat 09:00-17:00' or 'sat closed'"),
+        ({"hours": {"mon": ""}}, "hours", "'closed'"),
+        ({"special_hours": {"2024-12-24": ""}}, "special_hours[2024-12-24]", "'closed'"),
+        ({"special_hours": [("2024-12-24", "09:00-13:00")]}, "special_hours", "a mapping"),
+        ({"special_hours": "2024-12-24 09:00-13:00"}, "special_hours", "a mapping"),
+        ({"special_hours": 5}, "special_hours", "a mapping"),
+        ({"country": "US", "categories": 5}, "categories", "category names"),
+        ({"country": "US", "categories": [5]}, "categories", "category names"),
+        ({"country": "US", "categories": [["public"]]}, "categories", "category names"),
+        ({"country": "US", "categories": [1, "public"]}, "categories", "category names"),
+        ({"country": "US", "categories": b"public"}, "categories", "category names"),
+        ({"country": "US", "categories": []}, "categories", "at least one"),
+        ({"country": "US", "subdivision": ["CA"]}, "subdivision", "subdivision of US"),
+        ({"country": "US", "subdivision": ""}, "subdivision", "subdivision of US"),
+        ({"closed_dates": 5}, "closed_dates", "collection of them"),
+        ({"closed_dates": b"2024-01-01"}, "closed_dates", "collection of them"),
+        ({"closed_dates": "2024-13-01"}, "closed_dates", "ISO date"),
+        ({"closed_dates": [None]}, "closed_dates", "ISO date"),
+        ({"timezone": "Europe/" + "x" * 5000}, "timezone", "IANA"),
+        ({"timezone": "UTC\0"}, "timezone", "IANA"),
     ],
 )
 def test_bad_construction_is_a_clear_error(
@@ -503,6 +753,19 @@ def test_bad_construction_is_a_clear_error(
         BusinessCalendar(**arguments)
     assert caught.value.parameter == parameter
     assert caught.value.function == "BusinessCalendar"
+
+
+def test_closed_dates_may_be_none_or_a_single_date() -> None:
+    weekdays = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+    assert BusinessCalendar("UTC", "mon-fri 09:00-17:00", closed_dates=None) == weekdays
+    one = BusinessCalendar("UTC", "mon-fri 09:00-17:00", closed_dates=["2024-07-04"])
+    assert BusinessCalendar("UTC", "mon-fri 09:00-17:00", closed_dates="2024-07-04") == one
+    assert BusinessCalendar("UTC", "mon-fri 09:00-17:00", closed_dates=date(2024, 7, 4)) == one
+    assert one.closed_dates == frozenset({date(2024, 7, 4)})
+    # A malformed single date is named whole, not by its first character.
+    with pytest.raises(InvalidParameterError) as caught:
+        BusinessCalendar("UTC", "mon-fri 09:00-17:00", closed_dates="2024-13-01")
+    assert caught.value.got == "2024-13-01"
 
 
 def test_special_hours_alone_are_enough_and_end() -> None:
@@ -800,6 +1063,131 @@ def test_closed_dates_are_worth_nothing(
     a, b = sorted(data.draw(st.lists(st.integers(midnight, next_midnight), min_size=2, max_size=2)))
     if reference.local_date(a) == day == reference.local_date(max(a, b - 1)):
         assert closed.business_nanoseconds([a], [b]).tolist() == [0]
+
+
+@settings(deadline=None)
+@given(data=st.data(), drawn=calendars())
+def test_closing_a_date_removes_exactly_its_own_local_day(
+    data: st.DataObject, drawn: tuple[BusinessCalendar, ReferenceCalendar, date]
+) -> None:
+    calendar, _, base = drawn
+    near = [base + timedelta(days=shift) for shift in range(-3, 13)]
+    # Days that start a night shift are where a closed date could take too much or too little.
+    crossing = [
+        day
+        for day in near
+        if any(
+            closing <= opening and closing != "24:00"
+            for opening, closing in calendar.weekly_hours[DAY_NAMES[day.weekday()]]
+        )
+    ]
+    day = data.draw(
+        st.sampled_from(crossing) | st.sampled_from(near) if crossing else st.sampled_from(near)
+    )
+    if day in calendar.special_hours:
+        return
+    closed = BusinessCalendar(
+        calendar.timezone,
+        dict(calendar.weekly_hours),
+        country=calendar.country,
+        closed_dates=calendar.closed_dates | {day},
+        special_hours=dict(calendar.special_hours),
+    )
+    zone = calendar.timezone
+    midnight = ns(datetime(day.year, day.month, day.day, tzinfo=zone))
+    next_midnight = ns(datetime.combine(day + timedelta(days=1), time(), tzinfo=zone))
+    if midnight == next_midnight:
+        # A day the zone skipped (Apia, 30 December 2011): a closing time on it moves forward
+        # by the gap, into the next day, so the law has no day of its own to speak of.
+        return
+    pairs = [(midnight - 86_400 * 10**9, next_midnight + 86_400 * 10**9)]
+    pairs += data.draw(ordered_pairs(base))
+    for a, b in pairs:
+        # What the date takes is the open time between its midnights, whoever's shift it is.
+        low = max(a, midnight)
+        high = max(low, min(b, next_midnight))
+        before, lost = calendar.business_nanoseconds([a, low], [b, high]).tolist()
+        (after,) = closed.business_nanoseconds([a], [b]).tolist()
+        assert after == before - lost
+
+
+# --- night shifts and holidays, against the minute-by-minute walk -------------------------------
+
+NIGHT_ZONES = ["America/New_York", "America/Chicago", "America/Los_Angeles"]
+US_HOLIDAYS = sorted(holidays.country_holidays("US", years=range(2020, 2031)))
+# Half hours a boundary may fall on in these zones: none inside (01:00, 03:00), where a DST change
+# makes a wall-clock time not exist or occur twice, so the minute walk needs no rule for them.
+CLEAR_HALF_HOURS = [m for m in range(0, 1440, 30) if not 60 < m < 180]
+
+
+@st.composite
+def night_shift_calendars(draw: st.DrawFn) -> tuple[BusinessCalendar, ReferenceCalendar, date]:
+    """Night shifts on some weekdays, US holidays, and a US holiday to draw instants near."""
+    zone_name = draw(st.sampled_from(NIGHT_ZONES))
+    base = draw(st.sampled_from(US_HOLIDAYS))
+    opening = draw(st.sampled_from([m for m in CLEAR_HALF_HOURS if m >= 18 * 60]))
+    closing = draw(st.sampled_from([m for m in CLEAR_HALF_HOURS if 0 < m <= 9 * 60]))
+    nights = draw(st.sets(st.integers(0, 6), min_size=1))
+    days = draw(st.sets(st.integers(0, 6)))
+    weekly = {day: [(opening, 1440 + closing)] if day in nights else [] for day in range(7)}
+    for day in days:
+        weekly[day].insert(0, (9 * 60, 17 * 60))
+    nearby = st.integers(-2, 2).map(lambda shift: base + timedelta(days=shift))
+    closed = draw(st.sets(nearby, max_size=2))
+    special: dict[date, list[tuple[int, int]]] = {}
+    for day in draw(st.sets(nearby, max_size=2)) - closed:
+        start = draw(st.sampled_from(CLEAR_HALF_HOURS))
+        end = draw(st.sampled_from([m for m in CLEAR_HALF_HOURS if m != start]))
+        special[day] = [(start, end if end > start else end + 1440)]
+    calendar = BusinessCalendar(
+        zone_name,
+        {
+            DAY_NAMES[day]: [_wall_pair(start, end - start) for start, end in intervals]
+            for day, intervals in weekly.items()
+        },
+        country="US",
+        closed_dates=closed,
+        special_hours={
+            day: [_wall_pair(start, end - start) for start, end in intervals]
+            for day, intervals in special.items()
+        },
+    )
+    holiday_table = holidays.country_holidays("US")
+    reference = ReferenceCalendar(
+        zone=ZoneInfo(zone_name),
+        weekly={day: [(s * 60, e * 60) for s, e in intervals] for day, intervals in weekly.items()},
+        special={
+            day: [(s * 60, e * 60) for s, e in intervals] for day, intervals in special.items()
+        },
+        closed=frozenset(closed),
+        holiday=lambda day: day in holiday_table,
+    )
+    return calendar, reference, base
+
+
+@settings(deadline=None)
+@given(data=st.data(), drawn=night_shift_calendars())
+def test_night_shifts_around_holidays_equal_the_minute_walk(
+    data: st.DataObject, drawn: tuple[BusinessCalendar, ReferenceCalendar, date]
+) -> None:
+    calendar, reference, base = drawn
+    origin = ns(datetime(base.year, base.month, base.day, tzinfo=UTC))
+    day_ns = 86_400 * 10**9
+    minutes = st.integers(-2 * 1440, 3 * 1440).map(lambda m: origin + m * 60 * 10**9)
+    instant = st.one_of(minutes, st.integers(-2 * day_ns, 3 * day_ns).map(lambda n: origin + n))
+    pairs = data.draw(
+        st.lists(
+            st.tuples(instant, instant).map(lambda p: (min(p), max(p))), min_size=1, max_size=3
+        )
+    )
+    walked = [reference.walked_business_ns(a, b) for a, b in pairs]
+    assert [reference.business_ns(a, b) for a, b in pairs] == walked
+    assert calendar.business_nanoseconds([a for a, _ in pairs], [b for _, b in pairs]).tolist() == (
+        walked
+    )
+    moment = data.draw(instant)
+    at = EPOCH + timedelta(microseconds=moment // 1000)
+    assert calendar.is_open(at) == (reference.walked_business_ns(ns(at), ns(at) + 1) == 1)
 
 
 @given(

@@ -13,10 +13,14 @@ The rules in one place:
 * An interval whose closing time is not after its opening time crosses midnight and belongs to
   the day it starts on.
 * A holiday or closed date closes its whole local day, midnight to midnight, including the part
-  of a night shift that started the evening before. A date with special hours gets exactly those
-  hours on its local day, and nothing runs into it from the evening before either.
+  of a night shift that started the evening before, and nothing outside it: a night shift that
+  starts on a closed date opens at its midnight, on the next day. A date with special hours gets
+  exactly those hours on its local day, and nothing runs into it from the evening before either;
+  a special interval that crosses midnight runs into the next day unless that day is closed or
+  has special hours of its own.
 * A local time that does not exist (spring forward) moves forward by the gap; one that occurs
-  twice (fall back) means its first occurrence.
+  twice (fall back) means its first occurrence. Each local day's hours stay between its own
+  midnights, so a day a zone skips whole has none.
 """
 
 from __future__ import annotations
@@ -76,6 +80,13 @@ _INT64_MAX: Final = 2**63 - 1
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+# The first and last instants int64 nanoseconds since the epoch hold (the least int64 is NaT).
+_FIRST_INSTANT: Final = "1677-09-21 00:12:43.145224193"
+
+
+_LAST_INSTANT: Final = "2262-04-11 23:47:16.854775807"
+
+
 _ONE_US: Final = timedelta(microseconds=1)
 
 
@@ -106,9 +117,6 @@ _DAY_LOOKUP: Final = {
 
 
 _TIME_PATTERN: Final = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?")
-
-
-_CLOSED_WORDS: Final = frozenset({"", "closed"})
 
 
 # A wall-clock interval of one local day, in microseconds from that day's midnight. The end is
@@ -171,7 +179,12 @@ def _parse_day_hours(value: object, *, function: str, parameter: str) -> tuple[_
     """One day's intervals, sorted, validated: none zero-length, none overlapping."""
     pairs: list[tuple[object, object]] = []
     if isinstance(value, str):
-        if value.strip().lower() not in _CLOSED_WORDS:
+        if not value.strip():
+            # An empty day is more likely a blank left by mistake than a decision to close.
+            raise InvalidParameterError(
+                function, parameter, "a day's hours such as '09:00-17:00', or 'closed'", value
+            )
+        if value.strip().lower() != "closed":
             for part in value.split(","):
                 pieces = part.split("-")
                 if len(pieces) != 2:
@@ -248,6 +261,15 @@ def _parse_weekly_hours(value: object) -> tuple[tuple[_WallInterval, ...], ...]:
             if match is None:
                 raise InvalidParameterError(
                     function, parameter, "entries such as 'mon-fri 09:00-17:00'", entry
+                )
+            if not match[2]:
+                days = match[1].strip()
+                raise InvalidParameterError(
+                    function,
+                    parameter,
+                    f"entries with hours after the weekdays, such as '{days} 09:00-17:00' or "
+                    f"'{days} closed'",
+                    entry.strip(),
                 )
             entries.append(
                 (_parse_days(match[1], function=function, parameter=parameter), match[2])
@@ -347,7 +369,8 @@ def _parse_timezone(value: object) -> ZoneInfo:
     if isinstance(value, str):
         try:
             return ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            # OSError: a name too long for a file name.
             pass
     raise InvalidParameterError(
         "BusinessCalendar",
@@ -364,14 +387,54 @@ def _instant_ns(value: object, *, function: str, parameter: str) -> int:
     nanoseconds = (value - _EPOCH) // _ONE_US * 1000
     if not _INT64_MIN < nanoseconds <= _INT64_MAX:
         raise InvalidParameterError(
-            function, parameter, "a datetime between 1677-09-21 and 2262-04-11", value
+            function,
+            parameter,
+            "a datetime from 1677-09-21 00:12:43.145225 to 2262-04-11 23:47:16.854775 UTC "
+            "(what int64 nanoseconds since 1970 hold)",
+            value,
         )
     return nanoseconds
 
 
+# The nanoseconds in one step of each fixed-length datetime64 unit.
+_UNIT_NS: Final = {
+    "W": 7 * _NS_PER_DAY,
+    "D": _NS_PER_DAY,
+    "h": 3_600_000_000_000,
+    "m": 60_000_000_000,
+    "s": 1_000_000_000,
+    "ms": 1_000_000,
+    "us": 1_000,
+    "ns": 1,
+}
+
+
+def _unit_limits(dtype: np.dtype[Any]) -> tuple[int, int]:
+    """The least and greatest values of a datetime64 dtype that int64 nanoseconds hold.
+
+    Found in the dtype's own integers, so no value is converted (and possibly wrapped around)
+    before it is checked.
+    """
+    unit, count = np.datetime_data(dtype)
+    step = _UNIT_NS.get(unit)
+    if step is not None:
+        step *= count
+        return -((-(_INT64_MIN + 1)) // step), _INT64_MAX // step
+    # Months and years: numpy rounds an instant down to the step that holds it, and the first
+    # instant is not the start of a month, so the first whole step is the one after.
+    first = np.datetime64(_INT64_MIN + 1, "ns").astype(dtype).astype(np.int64)
+    last = np.datetime64(_INT64_MAX, "ns").astype(dtype).astype(np.int64)
+    return int(first) + 1, int(last)
+
+
 def _as_instants(values: npt.ArrayLike, *, function: str, parameter: str) -> _Int64Array:
     """Epoch nanoseconds from datetime64 values (UTC instants) or integers (epoch ns)."""
-    array = np.asarray(values)
+    expected = "an array of datetime64 values (UTC) or of int64 epoch nanoseconds"
+    try:
+        array = np.asarray(values)
+    except (ValueError, TypeError):
+        # Ragged nested lists, mostly.
+        raise InvalidParameterError(function, parameter, expected, values) from None
     if np.issubdtype(array.dtype, np.datetime64):
         nat = np.isnat(array)
         if nat.any():
@@ -379,16 +442,25 @@ def _as_instants(values: npt.ArrayLike, *, function: str, parameter: str) -> _In
             raise InvalidParameterError(
                 function, parameter, f"instants, not NaT (first NaT at index {where})", "NaT"
             )
-        if np.datetime_data(array.dtype)[0] != "ns":
-            limits = np.array(["1677-09-22", "2262-04-11"], dtype="datetime64[D]")
-            outside = (array < limits[0]) | (array > limits[1])
+        unit = np.datetime_data(array.dtype)[0]
+        if unit in ("ps", "fs", "as"):
+            raise InvalidParameterError(
+                function,
+                parameter,
+                "datetime64 values in nanoseconds or a coarser unit",
+                f"an array of dtype {array.dtype}",
+            )
+        if array.dtype != np.dtype("datetime64[ns]") and unit != "generic":
+            low, high = _unit_limits(array.dtype)
+            raw = array.view(np.int64)
+            outside = (raw < low) | (raw > high)
             if outside.any():
                 index = int(np.argmax(outside))
                 raise InvalidParameterError(
                     function,
                     parameter,
-                    "instants between 1677-09-22 and 2262-04-11 (first outside at index "
-                    f"{_index_text(array.shape, index)})",
+                    f"instants from {_FIRST_INSTANT} to {_LAST_INSTANT} UTC (first outside at "
+                    f"index {_index_text(array.shape, index)})",
                     array.flat[index],
                 )
             array = array.astype("datetime64[ns]")
@@ -549,21 +621,25 @@ class BusinessCalendar:
             to one day's hours (``"09:00-17:00"`` or ``[("09:00", "17:00")]``, times as strings
             or ``datetime.time``). A closing time not after the opening time crosses midnight
             (``"22:00-06:00"``) and belongs to the day it starts on; ``"24:00"`` closes at
-            midnight. Days not given are closed.
+            midnight. Days not given are closed; a day written ``"closed"`` is too, but a
+            day given with no hours at all (``"mon-fri"``, ``{"sat": ""}``) is refused as a
+            likely mistake.
         country: A country code of the ``holidays`` package (``"US"``, ``"DE"``, ``"IN"``);
             its holidays are closed all day.
         subdivision: A subdivision code of that country (``"CA"``, ``"BY"``, ``"MH"``).
         categories: Holiday categories of that country (``("public", "optional")``); the
             ``holidays`` package's default (public holidays) when not given.
         holidays: A ``holidays.HolidayBase`` built by the caller, instead of ``country``.
-        closed_dates: Further dates closed all day (``date`` objects or ``"YYYY-MM-DD"``).
+        closed_dates: Further dates closed all day: ``date`` objects or ``"YYYY-MM-DD"``
+            strings, one on its own or a collection of them; ``None`` for none.
         special_hours: Hours for given dates that replace the weekly hours and open a holiday:
             ``{"2024-12-24": "09:00-13:00"}``. ``"closed"`` closes the date.
 
     Raises:
         InvalidParameterError: For an unknown time zone, country, subdivision or category;
-            a malformed time; overlapping or zero-length intervals; a weekday given twice; a
-            date both closed and given special hours; or no open time at all.
+            a malformed time; overlapping or zero-length intervals; a weekday given twice or
+            without hours; a date both closed and given special hours; no open time at all;
+            or an argument of the wrong type (the message names the parameter and what it got).
 
     Examples:
         >>> from datetime import datetime
@@ -616,7 +692,7 @@ class BusinessCalendar:
         subdivision: str | None = None,
         categories: str | Iterable[str] | None = None,
         holidays: holidays_package.HolidayBase | None = None,
-        closed_dates: Iterable[date | str] = (),
+        closed_dates: Iterable[date | str] | date | str | None = (),
         special_hours: Mapping[date | str, DayHours] | None = None,
     ) -> None:
         function = "BusinessCalendar"
@@ -644,19 +720,22 @@ class BusinessCalendar:
                 "a country code when a subdivision or categories are given",
                 None,
             )
-        category_tuple: tuple[str, ...] | None = None
-        if categories is not None:
-            category_tuple = (
-                (categories,) if isinstance(categories, str) else tuple(sorted(set(categories)))
-            )
+        category_tuple = _parse_categories(categories)
         if country is not None:
             _check_country(country, subdivision, category_tuple)
 
-        closed = frozenset(
-            _parse_date(item, function=function, parameter="closed_dates") for item in closed_dates
-        )
+        closed = _parse_closed_dates(closed_dates)
+        if special_hours is None:
+            special_hours = {}
+        elif not isinstance(special_hours, Mapping):
+            raise InvalidParameterError(
+                function,
+                "special_hours",
+                "a mapping of dates to hours, such as {'2024-12-24': '09:00-13:00'}",
+                special_hours,
+            )
         special: dict[date, tuple[_WallInterval, ...]] = {}
-        for key, day_hours in (special_hours or {}).items():
+        for key, day_hours in special_hours.items():
             day = _parse_date(key, function=function, parameter="special_hours")
             if day in special:
                 raise InvalidParameterError(function, "special_hours", "each date given once", key)
@@ -925,9 +1004,13 @@ class BusinessCalendar:
                 moment = _EPOCH + timedelta(microseconds=opening // 1000)
                 return moment.astimezone(self._timezone)
             if last_year >= stop:
-                raise InvalidParameterError(
-                    function, "t", "a time before the calendar's last open interval", t
+                expected = (
+                    "a time whose next opening comes before the last instant the library holds, "
+                    f"{_LAST_INSTANT[:26]} UTC"
+                    if any(self._weekly)
+                    else "a time before the calendar's last open interval"
                 )
+                raise InvalidParameterError(function, "t", expected, t)
             # Widen the window a few years at a time: closures rarely last long.
             last_year = min(stop, last_year + 4)
 
@@ -959,6 +1042,14 @@ class BusinessCalendar:
         if result.size == 0:
             return result.reshape(shape)
         low = int(flat_starts.min())
+        if low == _INT64_MIN:
+            index = int(np.argmin(flat_starts))
+            raise InvalidParameterError(
+                function,
+                "starts",
+                f"instants, not NaT (-2**63 as int64; first at index {_index_text(shape, index)})",
+                low,
+            )
         # If every end is before its start the loop below says so; the span just must not invert.
         table = self._table_for(low, max(low, int(flat_ends.max())))
         size = min(_SLICE, result.size)
@@ -972,6 +1063,14 @@ class BusinessCalendar:
             backwards = some_ends < some_starts
             if backwards.any():
                 index = begin + int(np.argmax(backwards))
+                if flat_ends[index] == _INT64_MIN:
+                    raise InvalidParameterError(
+                        function,
+                        "ends",
+                        "instants, not NaT "
+                        f"(-2**63 as int64; first at index {_index_text(shape, index)})",
+                        _INT64_MIN,
+                    )
                 raise InvalidParameterError(
                     function,
                     "ends",
@@ -1037,15 +1136,29 @@ class BusinessCalendar:
             following = day + one_day
             overridden_next = self._is_overridden(following)
             intervals = self._special_hours.get(day)
+            # A closed day still starts its weekday's night shifts: their part after midnight,
+            # on the next day, can be open.
+            closed_today = intervals is None and overridden_today
             if intervals is None:
-                intervals = () if overridden_today else self._weekly[day.weekday()]
+                intervals = self._weekly[day.weekday()]
             midnight = datetime(day.year, day.month, day.day)
+            # Each local day's wall clock is read on its own: a night shift is its part before
+            # midnight on this day and its part after midnight on the next, which the next
+            # day's own definition governs when it is overridden. Each part stays between its
+            # day's midnights, which matters only for a day a zone skips whole (Apia, 30
+            # December 2011): its times all move forward into the next day, and it has none.
+            pieces: list[tuple[int, int, int]] = []
             for start, end in intervals:
-                # The next day's own definition governs all of it when it is overridden.
-                if overridden_next:
-                    end = min(end, _US_PER_DAY)
-                start_ns = _wall_to_ns(midnight, start, zone)
-                end_ns = _wall_to_ns(midnight, end, zone)
+                if not closed_today:
+                    pieces.append((start, min(end, _US_PER_DAY), 0))
+                if end > _US_PER_DAY and not overridden_next:
+                    pieces.append((_US_PER_DAY, end, 1))
+            if pieces:
+                # The instants of this day's midnight, the next and the one after.
+                bounds = [_wall_to_ns(midnight, k * _US_PER_DAY, zone) for k in range(3)]
+            for piece_start, piece_end, which_day in pieces:
+                start_ns = max(_wall_to_ns(midnight, piece_start, zone), bounds[which_day])
+                end_ns = min(_wall_to_ns(midnight, piece_end, zone), bounds[which_day + 1])
                 # A spring-forward gap can swallow an interval whole (02:15-02:45).
                 if end_ns > start_ns:
                     starts.append(start_ns)
@@ -1082,8 +1195,51 @@ class BusinessCalendar:
         return day in self._holiday_dates
 
 
+def _parse_categories(categories: object) -> tuple[str, ...] | None:
+    """Holiday category names, sorted and without repeats; ``None`` for the package's default."""
+    if categories is None:
+        return None
+    if isinstance(categories, str):
+        return (categories,)
+    expected = "holiday category names, such as 'public' or ('public', 'optional')"
+    if not isinstance(categories, Iterable) or isinstance(categories, bytes | bytearray):
+        raise InvalidParameterError("BusinessCalendar", "categories", expected, categories)
+    names = list(categories)
+    if not all(isinstance(name, str) for name in names):
+        raise InvalidParameterError("BusinessCalendar", "categories", expected, categories)
+    if not names:
+        # An empty collection would quietly mean the package's default, not "no holidays".
+        raise InvalidParameterError(
+            "BusinessCalendar",
+            "categories",
+            "at least one holiday category, or None for the package's default",
+            categories,
+        )
+    return tuple(sorted(set(names)))
+
+
+def _parse_closed_dates(closed_dates: object) -> frozenset[date]:
+    """The caller's closed dates: a collection of dates, one date, or ``None`` for none."""
+    function, parameter = "BusinessCalendar", "closed_dates"
+    if closed_dates is None:
+        return frozenset()
+    if isinstance(closed_dates, str | date):
+        # One date on its own; a string must not be read character by character.
+        return frozenset({_parse_date(closed_dates, function=function, parameter=parameter)})
+    if not isinstance(closed_dates, Iterable) or isinstance(closed_dates, bytes | bytearray):
+        raise InvalidParameterError(
+            function,
+            parameter,
+            "a date, an ISO date 'YYYY-MM-DD', or a collection of them",
+            closed_dates,
+        )
+    return frozenset(
+        _parse_date(item, function=function, parameter=parameter) for item in closed_dates
+    )
+
+
 def _check_country(
-    country: object, subdivision: str | None, categories: tuple[str, ...] | None
+    country: object, subdivision: object, categories: tuple[str, ...] | None
 ) -> None:
     import holidays as holidays_package
 
@@ -1096,17 +1252,21 @@ def _check_country(
             "a country code of the holidays package, such as 'US', 'DE' or 'IN'",
             country,
         )
+    codes = supported[country]
+    shown = ", ".join(codes[:10]) + (", ..." if len(codes) > 10 else "")
+    bad_subdivision = InvalidParameterError(
+        function,
+        "subdivision",
+        f"a subdivision of {country} ({shown})" if codes else f"None: {country} has none",
+        subdivision,
+    )
+    # The package would read an empty code as none and fail on a list with a TypeError.
+    if subdivision is not None and not (isinstance(subdivision, str) and subdivision):
+        raise bad_subdivision
     try:
         holidays_package.country_holidays(country, subdiv=subdivision, categories=categories)
     except NotImplementedError:
-        codes = supported[country]
-        shown = ", ".join(codes[:10]) + (", ..." if len(codes) > 10 else "")
-        raise InvalidParameterError(
-            function,
-            "subdivision",
-            f"a subdivision of {country} ({shown})" if codes else f"None: {country} has none",
-            subdivision,
-        ) from None
+        raise bad_subdivision from None
     except ValueError:
         raise InvalidParameterError(
             function, "categories", f"holiday categories of {country}", categories
