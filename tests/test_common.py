@@ -43,6 +43,7 @@ from socialcare_metrics import (
     InvalidParameterError,
     Message,
     MessageTable,
+    Segment,
     SlaPolicy,
     SocialCareError,
     SurveyResponse,
@@ -70,6 +71,7 @@ REQUIRED: dict[str, dict[str, Any]] = {
     "sla_compliance": {
         "policy": SlaPolicy(first_reply=HOUR, next_reply=4 * HOUR, resolution=24 * HOUR)
     },
+    "voice_of_customer": {"segment": "negative"},
 }
 
 #: Metrics whose result is a count: its value is its count (0 over nothing, never None).
@@ -224,6 +226,18 @@ GOOD_OPTIONS: dict[str, st.SearchStrategy[Any]] = {
     "positive_threshold": st.sampled_from([0.05, 0.0, 0.5, 1.0]),
     "negative_threshold": st.sampled_from([-0.05, -0.5, -1.0]),
     "scorer": st.none() | st.just(lambda text: min(len(text), 20) / 20 - 0.5),
+    # voice_of_customer
+    "segment": st.sampled_from(
+        ["negative", Segment.tag("billing"), Segment.channel("twitter"), Segment.assignee("ana")]
+    ),
+    "against": st.sampled_from([None, "positive", Segment.tag("login"), ~Segment.negative()]),
+    "top": st.integers(1, 5),
+    "min_count": st.integers(1, 3),
+    "prior": st.sampled_from([0.01, 0.5, 1.0]),
+    "examples": st.integers(0, 3),
+    "stop_words": st.sampled_from([None, (), ["order", "Where"]]),
+    "language": st.sampled_from([None, "en", "de", "ko", "zh"]),
+    "bigrams": st.booleans(),
 }
 
 #: Aware datetimes that no time column holds.
@@ -252,6 +266,15 @@ BAD_OPTIONS: dict[str, tuple[Any, ...]] = {
     "positive_threshold": (1.5, float("nan"), "0.05", True, -0.05, -0.5),
     "negative_threshold": (-1.5, float("nan"), None, 0.05, 0.5),
     "scorer": ("vader", 5),
+    "segment": ("angry", 5, None, [1, 0], lambda table: True),
+    "against": ("calm", 5, [True, False, True, False, True, False, True, False, True] * 9),
+    "top": (0, -1, 2.5, "20", True),
+    "min_count": (0, 1.5, "2", None),
+    "prior": (0, -1.0, float("nan"), float("inf"), "0.01"),
+    "examples": (-1, 1.5, "3"),
+    "stop_words": ("the", 5, [1, 2]),
+    "language": ("fr", "english", 5),
+    "bigrams": ("yes", 1, None),
 }
 
 #: Data arguments of the wrong type, for every metric.

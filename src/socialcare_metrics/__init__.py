@@ -1,8 +1,8 @@
 """socialcare_metrics: exact, fast metrics for social-media customer care.
 
 Everything public is importable from here. The same names live in public modules by layer:
-``errors``, ``records``, ``calendar``, ``tables``, ``metrics``, ``results``, ``io``, ``cli`` and
-``testing``; the modules whose names start with an underscore are private.
+``errors``, ``records``, ``calendar``, ``tables``, ``metrics``, ``results``, ``io``, ``cli``,
+``testing`` and ``text``; the modules whose names start with an underscore are private.
 """
 
 from ._sample import sample_conversations
@@ -11,6 +11,7 @@ from .calendar import BusinessCalendar
 from .errors import InvalidDataError, InvalidParameterError, InvalidRecordError, SocialCareError
 from .io import LoadResult, RowProblem, TabularSource, load_ibm_cdp, load_messages, load_twcs
 from .metrics import (
+    Segment,
     SlaPolicy,
     action_rate,
     call_deflection,
@@ -33,6 +34,7 @@ from .metrics import (
     topics,
     total_replies,
     unique_messages_replied,
+    voice_of_customer,
 )
 from .records import Author, Conversation, Message, SurveyKind, SurveyResponse, Task
 from .results import (
@@ -65,8 +67,12 @@ from .results import (
     SlowTask,
     SlowWait,
     TaskPerformance,
+    TermCounts,
+    TermExample,
+    TermScore,
     TopicResult,
     Trend,
+    VoiceResult,
     VolumeSeries,
     format_duration,
 )
@@ -107,6 +113,7 @@ __all__ = [
     "RateResult",
     "ReplyVolumeResult",
     "RowProblem",
+    "Segment",
     "SentimentResult",
     "SlaItem",
     "SlaPolicy",
@@ -121,10 +128,14 @@ __all__ = [
     "TabularSource",
     "Task",
     "TaskPerformance",
+    "TermCounts",
+    "TermExample",
+    "TermScore",
     "TopicResult",
     "TopicRules",
     "Trend",
     "VaderScorer",
+    "VoiceResult",
     "VolumeSeries",
     "__version__",
     "action_rate",
@@ -156,4 +167,5 @@ __all__ = [
     "total_replies",
     "unique_messages_replied",
     "vader_scorer",
+    "voice_of_customer",
 ]

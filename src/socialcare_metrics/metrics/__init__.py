@@ -10,6 +10,7 @@ keys its result can be grouped by), so that tools and tests can walk all of them
 
 # None of the modules imported here imports this package back (the registry module needs only
 # ``errors``), so REGISTRY, built last from the functions and result types, forms no cycle.
+from .._engine.segments import Segment
 from .._engine.sla import SlaPolicy
 from ..results.attainment import AttainmentResult
 from ..results.counts import CountResult, RateResult, ReplyVolumeResult
@@ -22,11 +23,13 @@ from ..results.sla import SlaReport
 from ..results.surveys import CsatResult, NpsResult
 from ..results.tasks import TaskPerformance
 from ..results.topics import TopicResult
+from ..results.voice import VoiceResult
 from ._registry import Metric, Registry
 from .attainment import expectation_attainment
 from .content.quick_replies import quick_replies
 from .content.sentiment import customer_sentiment
 from .content.topics import topics
+from .content.voice import voice_of_customer
 from .deflection import call_deflection
 from .inbound import hour_of_week, inbound_volume
 from .resolution import resolution_time
@@ -48,6 +51,7 @@ __all__ = [
     "REGISTRY",
     "Metric",
     "Registry",
+    "Segment",
     "SlaPolicy",
     "action_rate",
     "call_deflection",
@@ -70,6 +74,7 @@ __all__ = [
     "topics",
     "total_replies",
     "unique_messages_replied",
+    "voice_of_customer",
 ]
 
 # The by() keys of each kind of result.
@@ -253,6 +258,14 @@ REGISTRY = Registry(
             "messages",
             _BY_ITEM,
             "Positive, neutral and negative customer messages; positive ratio, net sentiment.",
+        ),
+        Metric(
+            "voice_of_customer",
+            voice_of_customer,
+            VoiceResult,
+            "messages",
+            _BY_ITEM,
+            "The terms that set a segment of customer messages apart (log-odds, Dirichlet prior).",
         ),
     ]
 )

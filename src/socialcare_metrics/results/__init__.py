@@ -31,6 +31,7 @@ from .sla import SlaItem, SlaReport, SlaResult
 from .surveys import CsatResult, FollowUp, NpsResult
 from .tasks import SlowTask, TaskPerformance
 from .topics import TopicResult
+from .voice import TermCounts, TermExample, TermScore, VoiceResult
 
 __all__ = [
     "ASSISTED_CONTACT_COST",
@@ -63,8 +64,12 @@ __all__ = [
     "SlowTask",
     "SlowWait",
     "TaskPerformance",
+    "TermCounts",
+    "TermExample",
+    "TermScore",
     "TopicResult",
     "Trend",
+    "VoiceResult",
     "VolumeSeries",
     "format_duration",
 ]
