@@ -597,3 +597,28 @@ def test_every_array_of_the_waits_is_read_only() -> None:
         assert len(arrays) == 13
         assert not any(a.flags.writeable for a in arrays)
         assert len(waits) == 2
+
+
+@given(conversation_lists(), st.booleans())
+def test_a_pending_wait_has_no_closing_reply_nor_agent(
+    convs: list[Conversation], bot_replies: bool
+) -> None:
+    # The engine's own record of a pending wait: no closing row, no agent (-1), its end as_of.
+    waits = compute_waits(MessageTable.from_conversations(convs), bot_replies=bot_replies)
+    pending = ~waits.closed
+    assert (waits.close_row[pending] == -1).all()
+    assert (waits.agent[pending] == -1).all()
+    assert (waits.end[pending] == waits.as_of).all()
+    assert (waits.close_row[waits.closed] > waits.open_row[waits.closed]).all()
+
+
+def test_as_of_ages_pending_waits_only() -> None:
+    # as_of may come before a wait that opened and closed later: that wait keeps its duration,
+    # and only the pending wait (opened before as_of) is aged to as_of.
+    pending = Conversation("p", [Message("q", at(0), "customer")])
+    closed_later = Conversation(
+        "c", [Message("q", at(60), "customer"), Message("a", at(75), "agent", agent_id="ana")]
+    )
+    result = reply_wait_time([pending, closed_later], as_of=at(30))
+    assert (result.count, result.pending, result.mean) == (1, 1, timedelta(minutes=15))
+    assert result.pending_ages.tolist() == [1800.0]
