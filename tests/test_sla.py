@@ -676,3 +676,227 @@ def test_a_due_time_worked_example_in_business_hours() -> None:
     assert item.margin == timedelta(hours=1, minutes=30)
     with pytest.raises(InvalidParameterError, match="'k'"):
         report.due_next(-1)
+
+
+# --- exact output, errors and rounding (found unpinned by mutation testing) -----------------------
+
+
+def test_text_html_and_repr_are_exact() -> None:
+    # A due time wider than its column header, so that the alignment of every column shows.
+    policy = SlaPolicy(
+        first_reply=timedelta(hours=2),
+        next_reply=timedelta(minutes=30),
+        resolution=timedelta(hours=8),
+    )
+    report = sla_compliance(mixed(), policy)
+    assert str(report) == (
+        "SLA compliance as of 2024-05-06T15:50:00+00:00 (wall-clock time)\n"
+        "target       due     achieved  breached  pending  compliance\n"
+        "first reply  2 h            1         1        1       50.0%\n"
+        "next reply   30 min         0         1        0        0.0%\n"
+        "resolution   8 h            1         0        2      100.0%\n"
+        "overall                     2         2        3       50.0%"
+    )
+    assert repr(report) == (
+        "<SlaReport overall 50.0% (2 achieved, 2 breached, 3 pending); "
+        "first reply 50.0%, next reply 0.0%, resolution 100.0%>"
+    )
+    assert repr(report.next_reply) == (
+        "<SlaResult next reply within 30 min: 0.0% (0 achieved, 1 breached, 0 pending)>"
+    )
+    assert report._repr_html_() == (
+        "<table><caption>SLA compliance</caption><tr><th>target</th><th>due</th>"
+        "<th>achieved</th><th>breached</th><th>pending</th><th>compliance</th></tr>"
+        "<tr><th>first reply</th><td>2 h</td><td>1</td><td>1</td><td>1</td><td>50.0%</td></tr>"
+        "<tr><th>next reply</th><td>30 min</td><td>0</td><td>1</td><td>0</td><td>0.0%</td></tr>"
+        "<tr><th>resolution</th><td>8 h</td><td>1</td><td>0</td><td>2</td><td>100.0%</td></tr>"
+        "<tr><th>overall</th><td></td><td>2</td><td>2</td><td>3</td><td>50.0%</td></tr></table>"
+    )
+
+
+def test_to_dict_is_exact() -> None:
+    policy = SlaPolicy(
+        first_reply=timedelta(hours=2), next_reply=HOUR, resolution=timedelta(hours=8)
+    )
+    report = sla_compliance(mixed(), policy)
+    as_of = "2024-05-06T15:50:00+00:00"
+
+    def target(name: str, seconds: float, counts: tuple[int, int, int]) -> dict[str, object]:
+        achieved, breached, pending = counts
+        scored = achieved + breached
+        return {
+            "target": name,
+            "target_seconds": seconds,
+            "achieved": achieved,
+            "breached": breached,
+            "pending": pending,
+            "count": achieved + breached + pending,
+            "compliance": achieved / scored if scored else None,
+            "business_time": False,
+            "as_of": as_of,
+        }
+
+    assert report.to_dict() == {
+        "name": "SLA compliance",
+        "achieved": 2,
+        "breached": 2,
+        "pending": 3,
+        "count": 7,
+        "compliance": 0.5,
+        "targets": {
+            "first_reply": target("first_reply", 7200.0, (1, 1, 1)),
+            "next_reply": target("next_reply", 3600.0, (0, 1, 0)),
+            "resolution": target("resolution", 28800.0, (1, 0, 2)),
+        },
+        "business_time": False,
+        "as_of": as_of,
+    }
+    # Each per-target result carries the report's as_of.
+    for result in report.targets.values():
+        assert result.as_of == at(350)
+
+
+def test_group_summary_columns() -> None:
+    policy = SlaPolicy(
+        first_reply=timedelta(hours=2), next_reply=HOUR, resolution=timedelta(hours=8)
+    )
+    by_agent = sla_compliance(mixed(), policy).by("agent")
+    # Same counts as test_breakdowns_by_agent_channel_and_period, as one table.
+    assert by_agent.summary() == {
+        "agent": ["ana", "bo", None],
+        "achieved": [2, 0, 0],
+        "breached": [0, 1, 1],
+        "pending": [0, 2, 1],
+        "count": [2, 3, 2],
+        "compliance": [1.0, 0.0, 0.0],
+    }
+    # A group with nothing scored yet has no compliance.
+    first = sla_compliance(mixed(), SlaPolicy(first_reply=timedelta(hours=5))).by("agent")
+    assert first.summary()["compliance"] == [1.0, None, None]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {},
+            "SlaPolicy(): 'first_reply' must be a timedelta for at least one of first_reply, "
+            "next_reply and resolution (got None that is a NoneType)",
+        ),
+        (
+            {"next_reply": timedelta(0)},
+            "SlaPolicy(): 'next_reply' must be a positive timedelta or None "
+            "(got datetime.timedelta(0) that is a timedelta)",
+        ),
+        (
+            {"resolution": timedelta(days=300 * 365)},
+            "SlaPolicy(): 'resolution' must be a timedelta shorter than 292 years "
+            "(got datetime.timedelta(days=109500) that is a timedelta)",
+        ),
+        (
+            {"first_reply": HOUR, "calendar": "Europe/Berlin"},
+            "SlaPolicy(): 'calendar' must be a BusinessCalendar or None "
+            "(got 'Europe/Berlin' that is a str)",
+        ),
+    ],
+)
+def test_bad_policies_say_what_was_expected_and_given(
+    kwargs: dict[str, object], message: str
+) -> None:
+    with pytest.raises(InvalidParameterError) as info:
+        SlaPolicy(**kwargs)  # type: ignore[arg-type]
+    assert str(info.value) == message
+
+
+def test_bad_arguments_name_the_function_and_the_value() -> None:
+    conversations = [thread("p", 60, None)]
+    with pytest.raises(InvalidParameterError) as info:
+        sla_compliance(conversations, HOUR)  # type: ignore[arg-type]
+    assert str(info.value) == (
+        "sla_compliance(): 'policy' must be an SlaPolicy "
+        "(got datetime.timedelta(seconds=3600) that is a timedelta)"
+    )
+    got = (
+        "(got datetime.datetime(2024, 5, 6, 10, 0, tzinfo=datetime.timezone.utc) "
+        "that is a datetime)"
+    )
+    with pytest.raises(InvalidParameterError) as info:
+        sla_compliance(conversations, SlaPolicy(first_reply=HOUR), as_of=at(0))
+    assert str(info.value) == (
+        "sla_compliance(): 'as_of' must be a time at or after every pending wait "
+        f"(the latest started at 2024-05-06T11:00:00+00:00) {got}"
+    )
+    with pytest.raises(InvalidParameterError) as info:
+        sla_compliance(conversations, SlaPolicy(resolution=HOUR), as_of=at(0))
+    assert str(info.value) == (
+        "sla_compliance(): 'as_of' must be a time at or after every unresolved conversation's "
+        f"first customer message (the latest is at 2024-05-06T11:00:00+00:00) {got}"
+    )
+    assert (info.value.function, info.value.parameter, info.value.got) == (
+        "sla_compliance",
+        "as_of",
+        at(0),
+    )
+    report = sla_compliance(conversations, SlaPolicy(first_reply=HOUR))
+    with pytest.raises(InvalidParameterError, match=r"^SlaReport\.worst\(\): 'k' must be"):
+        report.worst(-1)
+    assert report.first_reply is not None
+    with pytest.raises(InvalidParameterError, match=r"^SlaResult\.worst\(\): 'k' must be"):
+        report.first_reply.worst(-1)
+
+
+def test_worst_defaults_to_five_and_ties_keep_the_result_order() -> None:
+    # 80 conversations: every other one answered 30 minutes late, all with the same margin.
+    conversations = [thread(f"c{i:02}", 0, 90 if i % 2 else 30) for i in range(80)]
+    report = sla_compliance(conversations, SlaPolicy(first_reply=HOUR))
+    late = [item for item in report.items() if item.status == "breached"]
+    assert len(late) == 40
+    assert report.worst() == late[:5]
+    assert report.worst(40) == late
+    # The 40 on time follow, in the result's order too.
+    on_time = [item for item in report.items() if item.status == "achieved"]
+    assert report.worst(80) == late + on_time
+
+
+def test_a_target_with_microseconds_is_exact() -> None:
+    policy = SlaPolicy(first_reply=HOUR + US)
+    conversations = [
+        Conversation(
+            name,
+            [
+                Message("q", at(0), "customer"),
+                Message("a", at(60) + extra, "agent", agent_id="ana"),
+            ],
+        )
+        for name, extra in (("on", US), ("late", 2 * US))
+    ]
+    report = sla_compliance(conversations, policy)
+    assert [(i.conversation_id, i.status, i.margin) for i in report.items()] == [
+        ("on", "achieved", timedelta(0)),
+        ("late", "breached", -US),
+    ]
+    assert report.to_dict()["targets"]["first_reply"]["target_seconds"] == 3600.000001
+
+
+@pytest.mark.parametrize(
+    ("extra_ns", "duration_us", "margin_us"),
+    [(0, 0, 0), (499, 0, 0), (500, 1, 0), (1_499, 1, -1), (1_500, 2, -1), (2_000, 2, -2)],
+)
+def test_nanosecond_durations_round_half_up_to_the_microsecond(
+    extra_ns: int, duration_us: int, margin_us: int
+) -> None:
+    # An item's duration and margin are timedeltas (microseconds): the exact nanoseconds are
+    # rounded half up; the status is decided on the exact nanoseconds.
+    base = np.datetime64("2024-05-06T10:00:00", "ns")
+    hour = np.timedelta64(3600, "s").astype("timedelta64[ns]")
+    table = MessageTable.from_columns(
+        conversation_id=["a", "a"],
+        sent_at=np.array([base, base + hour + np.timedelta64(extra_ns, "ns")]),
+        author=["customer", "agent"],
+        agent_id=[None, "ana"],
+    )
+    (item,) = sla_compliance(table, SlaPolicy(first_reply=HOUR)).items()
+    assert item.status == ("achieved" if extra_ns == 0 else "breached")
+    assert item.duration == HOUR + duration_us * US
+    # The margin is -extra_ns, rounded half up too: -500 ns is 0 and -1500 ns is -1 us.
+    assert item.margin == margin_us * US

@@ -6,9 +6,11 @@ import gc
 import math
 import random
 import weakref
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import assume, given
@@ -16,6 +18,7 @@ from hypothesis import strategies as st
 
 from reference import RefWait, reference_waits, replied_message_ids
 from socialcare_metrics import (
+    BusinessCalendar,
     Conversation,
     InvalidDataError,
     InvalidParameterError,
@@ -515,3 +518,141 @@ def test_a_span_longer_than_int64_nanoseconds_is_refused_not_wrapped() -> None:
         ],
     )
     assert first_reply_time(near).max == timedelta(days=290 * 365)
+
+
+# --- boundaries, the shared walk and errors (found unpinned by mutation testing) ------------------
+
+
+def test_a_reply_at_the_same_instant_closes_a_wait_of_zero() -> None:
+    # Equal timestamps keep their given order: a reply given after the question closes it
+    # (a wait of 0), a reply given before it is a proactive post and closes nothing.
+    answered = Conversation(
+        "a", [Message("q", at(0), "customer"), Message("r", at(0), "agent", agent_id="ana")]
+    )
+    before = Conversation(
+        "b", [Message("r", at(0), "agent", agent_id="ana"), Message("q", at(0), "customer")]
+    )
+    result = reply_wait_time([answered, before])
+    assert (result.count, result.pending, result.mean) == (1, 1, timedelta(0))
+    assert list(result.by("agent")) == ["ana", None]
+
+
+def test_as_of_at_the_start_of_a_pending_wait_is_age_zero() -> None:
+    conv = Conversation("c", [Message("q", at(10), "customer")])
+    assert reply_wait_time([conv], as_of=at(10)).pending_ages.tolist() == [0.0]
+    with pytest.raises(InvalidParameterError) as info:
+        reply_wait_time([conv], as_of=at(10) - timedelta(microseconds=1))
+    assert str(info.value) == (
+        "reply_wait_time(): 'as_of' must be a time at or after every pending wait (the latest "
+        "started at 2024-05-06T10:10:00+00:00) (got datetime.datetime(2024, 5, 6, 10, 9, 59, "
+        "999999, tzinfo=datetime.timezone.utc) that is a datetime)"
+    )
+
+
+class _NoOffset(tzinfo):
+    """A tzinfo that knows no offset: such a datetime is naive, whatever its tzinfo says."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        return None
+
+
+@pytest.mark.parametrize(
+    ("as_of", "got"),
+    [
+        (datetime(2024, 1, 1), "datetime.datetime(2024, 1, 1, 0, 0) that is a datetime"),
+        ("2024-01-01T00:00:00Z", "'2024-01-01T00:00:00Z' that is a str"),
+        (
+            datetime(2024, 1, 1, tzinfo=_NoOffset()),
+            "datetime.datetime(2024, 1, 1, 0, 0, tzinfo=<test_waits._NoOffset object at",
+        ),
+    ],
+)
+def test_as_of_must_be_an_aware_datetime(as_of: object, got: str) -> None:
+    for metric in (first_reply_time, reply_wait_time):
+        with pytest.raises(InvalidParameterError) as info:
+            metric([], as_of=as_of)  # type: ignore[arg-type]
+        assert str(info.value).startswith(
+            f"{metric.__name__}(): 'as_of' must be a timezone-aware datetime or None (got {got}"
+        )
+        assert (info.value.parameter, info.value.got) == ("as_of", as_of)
+
+
+def test_calendar_must_be_a_business_calendar() -> None:
+    with pytest.raises(InvalidParameterError) as info:
+        first_reply_time([], calendar="Europe/Berlin")  # type: ignore[arg-type]
+    assert str(info.value) == (
+        "first_reply_time(): 'calendar' must be a BusinessCalendar or None "
+        "(got 'Europe/Berlin' that is a str)"
+    )
+
+
+def test_the_shared_walk_follows_every_option() -> None:
+    # One table asked with each option in turn answers as a fresh table would: the kept walk
+    # is only reused for the same options.
+    def conversations() -> list[Conversation]:
+        return [
+            Conversation(
+                "c",
+                [
+                    Message("q", datetime(2024, 5, 10, 16, 0, tzinfo=UTC), "customer"),
+                    Message("b", datetime(2024, 5, 10, 16, 5, tzinfo=UTC), "bot"),
+                    Message("a", datetime(2024, 5, 13, 10, 0, tzinfo=UTC), "agent", agent_id="x"),
+                    Message("q2", datetime(2024, 5, 13, 11, 0, tzinfo=UTC), "customer"),
+                ],
+            )
+        ]
+
+    calendar = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+    later = datetime(2024, 5, 13, 12, 0, tzinfo=UTC)
+    options: list[dict[str, Any]] = [
+        {},
+        {"bot_replies": True},
+        {"calendar": calendar},
+        {"as_of": later},
+        {"bot_replies": True, "calendar": calendar, "as_of": later},
+        {},
+    ]
+    shared = MessageTable.from_conversations(conversations())
+    answers = []
+    for kwargs in options:
+        got = reply_wait_time(shared, **kwargs).to_dict()
+        assert got == reply_wait_time(conversations(), **kwargs).to_dict()
+        answers.append(got)
+    # The options do change the answer, so the check above could tell a stale walk.
+    assert len({repr(a) for a in answers}) == len(options) - 1
+
+
+def test_every_array_of_the_waits_is_read_only() -> None:
+    table = MessageTable.from_conversations([alternating([60, 120], [0, 30])])
+    for waits in (compute_waits(table), compute_waits(table)):  # fresh, then kept
+        arrays = [
+            v for v in attrs.asdict(waits, recurse=False).values() if isinstance(v, np.ndarray)
+        ]
+        assert len(arrays) == 13
+        assert not any(a.flags.writeable for a in arrays)
+        assert len(waits) == 2
+
+
+@given(conversation_lists(), st.booleans())
+def test_a_pending_wait_has_no_closing_reply_nor_agent(
+    convs: list[Conversation], bot_replies: bool
+) -> None:
+    # The engine's own record of a pending wait: no closing row, no agent (-1), its end as_of.
+    waits = compute_waits(MessageTable.from_conversations(convs), bot_replies=bot_replies)
+    pending = ~waits.closed
+    assert (waits.close_row[pending] == -1).all()
+    assert (waits.agent[pending] == -1).all()
+    assert (waits.end[pending] == waits.as_of).all()
+    assert (waits.close_row[waits.closed] > waits.open_row[waits.closed]).all()
+
+
+def test_as_of_ages_pending_waits_only() -> None:
+    # as_of may come before a wait that opened and closed later: that wait keeps its duration,
+    # and only the pending wait (opened before as_of) is aged to as_of.
+    pending = Conversation("p", [Message("q", at(0), "customer")])
+    closed_later = Conversation(
+        "c", [Message("q", at(60), "customer"), Message("a", at(75), "agent", agent_id="ana")]
+    )
+    result = reply_wait_time([pending, closed_later], as_of=at(30))
+    assert (result.count, result.pending, result.mean) == (1, 1, timedelta(minutes=15))
+    assert result.pending_ages.tolist() == [1800.0]
