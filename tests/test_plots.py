@@ -20,17 +20,21 @@ from socialcare_metrics import (
     InvalidParameterError,
     MessageTable,
     SlaPolicy,
+    customer_sentiment,
     first_reply_time,
     hour_of_week,
     inbound_volume,
     sla_compliance,
+    topics,
 )
 from socialcare_metrics._sample import sample_conversations
 from socialcare_metrics.plots import (
     plot_first_reply_distribution,
     plot_hour_of_week,
     plot_inbound_volume,
+    plot_sentiment_over_time,
     plot_sla_by_agent,
+    plot_topics_over_time,
 )
 
 
@@ -165,3 +169,36 @@ def test_without_matplotlib_the_error_names_the_extra(
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(ImportError, match=r"socialcare-metrics\[matplotlib\]"):
         plot_hour_of_week(hour_of_week(table))
+
+
+def test_sentiment_over_time_stacks_the_shares_and_draws_net_sentiment(
+    table: MessageTable, tmp_path: Path
+) -> None:
+    result = customer_sentiment(table)
+    figure = plot_sentiment_over_time(result, period="week", tz="Europe/Berlin")
+    saved(figure, tmp_path, "sentiment")
+    rows = result.trend("week", tz="Europe/Berlin").rows()
+    bars = figure.axes[0].patches
+    assert len(bars) == 3 * len(rows)  # positive, neutral, negative per period
+    positive = [bar.get_height() for bar in bars[: len(rows)]]
+    assert positive == pytest.approx([100 * (r["positive_share"] or 0.0) for r in rows])
+    stacked = [
+        sum(bars[k * len(rows) + i].get_height() for k in range(3)) for i in range(len(rows))
+    ]
+    assert stacked == pytest.approx([100.0 if r["count"] else 0.0 for r in rows])
+    net = figure.axes[1].lines[0].get_ydata()
+    assert [None if np.isnan(v) else v for v in net] == pytest.approx(
+        [r["net_sentiment"] for r in rows]
+    )
+
+
+def test_topics_over_time_draws_one_line_per_top_topic(table: MessageTable, tmp_path: Path) -> None:
+    result = topics(table)
+    figure = plot_topics_over_time(result, period="week", top=3)
+    saved(figure, tmp_path, "topics")
+    lines = {line.get_label(): list(line.get_ydata()) for line in figure.axes[0].lines}
+    assert set(lines) == {entry.name for entry in result.top(3)}
+    for row in result.trend("week", top=3).rows():
+        assert row["count"] in lines[row["topic"]]
+    totals = {name: sum(counts) for name, counts in lines.items()}
+    assert totals == {entry.name: entry.count for entry in result.top(3)}

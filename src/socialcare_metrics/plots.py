@@ -11,17 +11,20 @@ Install the extra with ``pip install 'socialcare-metrics[matplotlib]'``.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
 from ._core.extras import require
+from ._core.periods import PeriodUnit, TimeZone
 from ._core.time import ns_to_datetime
 from .errors import InvalidParameterError
 from .results.durations import DurationResult, format_duration
+from .results.sentiment import SentimentResult
 from .results.series import WEEKDAYS, HourOfWeekResult, VolumeSeries
 from .results.sla import SlaReport, SlaResult
+from .results.topics import TopicResult
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -31,7 +34,9 @@ __all__ = [
     "plot_first_reply_distribution",
     "plot_hour_of_week",
     "plot_inbound_volume",
+    "plot_sentiment_over_time",
     "plot_sla_by_agent",
+    "plot_topics_over_time",
 ]
 
 _SIZE: Final = (8.0, 4.0)
@@ -291,3 +296,124 @@ def _unit_for(seconds: float) -> tuple[str, int]:
         if seconds >= per:
             return name, per
     return _UNITS[-1]
+
+
+def _time_axis(axes: Axes, zone: object) -> None:
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(tz=zone)  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_locator(locator)
+    formatter = mdates.ConciseDateFormatter(locator, tz=zone)  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_formatter(formatter)
+
+
+def plot_sentiment_over_time(
+    result: SentimentResult,
+    *,
+    period: PeriodUnit = "week",
+    tz: TimeZone | None = None,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Sentiment per period: the shares of positive, neutral and negative messages as stacked
+    bars (of the scored messages of each period), and net sentiment as a line on its own axis.
+
+    Args:
+        result: The result of [`customer_sentiment`][socialcare_metrics.customer_sentiment].
+        period: ``"hour"``, ``"day"``, ``"week"`` or ``"month"``; every period from the first
+            message to the last is drawn, empty ones as gaps.
+        tz: The time zone of the periods (default: the result's).
+        ax: A matplotlib axes to draw into; by default a new 8 x 4 inch figure.
+        title: The chart's title.
+
+    Returns:
+        The matplotlib figure.
+    """
+    what = "plot_sentiment_over_time()"
+    _check_type(result, SentimentResult, what, "result")
+    _check_title(title, what)
+    trend = result.trend(period, tz=tz)
+    figure, axes = _axes(ax, what)
+    import matplotlib.dates as mdates
+
+    rows = trend.rows()
+    starts = [row[trend.unit] for row in rows]
+    if starts:
+        zone = starts[0].tzinfo
+        x = mdates.date2num(starts)  # type: ignore[no-untyped-call]
+        width = (float(np.min(np.diff(x))) if len(x) > 1 else 1.0) * 0.8
+        bottom = np.zeros(len(starts))
+        colours = (("positive", "#2ca02c"), ("neutral", "#bbbbbb"), ("negative", "#d62728"))
+        for name, colour in colours:
+            shares = [row[f"{name}_share"] for row in rows]
+            heights = np.array([100 * v if v is not None else 0.0 for v in shares])
+            axes.bar(x, heights, width, bottom=bottom, color=colour, label=name, align="edge")
+            bottom += heights
+        axes.set_ylim(0, 100)
+        axes.set_ylabel("share of scored messages (%)")
+        net = axes.twinx()
+        values = [v if v is not None else np.nan for v in (r["net_sentiment"] for r in rows)]
+        net.plot(x + width / 2, values, color="black", marker="o", label="net sentiment")
+        net.set_ylim(-100, 100)
+        net.set_ylabel("net sentiment")
+        _time_axis(axes, zone)
+        axes.legend(loc="upper left", fontsize=8)
+    else:
+        axes.text(0.5, 0.5, "no messages", ha="center", va="center", transform=axes.transAxes)
+    axes.set_xlabel(f"{trend.unit} ({trend.tz})")
+    axes.set_title(title if title is not None else f"Customer sentiment per {trend.unit}")
+    return figure
+
+
+def plot_topics_over_time(
+    result: TopicResult,
+    *,
+    period: PeriodUnit = "week",
+    tz: TimeZone | None = None,
+    top: int = 5,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure:
+    """The top topics over time: one line per topic, its count in each period.
+
+    Args:
+        result: The result of [`topics`][socialcare_metrics.topics] (per message or per
+            conversation, at any level).
+        period: ``"hour"``, ``"day"``, ``"week"`` or ``"month"``.
+        tz: The time zone of the periods (default: the result's).
+        top: How many topics: the most used over the whole result (an int >= 1).
+        ax: A matplotlib axes to draw into; by default a new 8 x 4 inch figure.
+        title: The chart's title.
+
+    Returns:
+        The matplotlib figure.
+    """
+    what = "plot_topics_over_time()"
+    _check_type(result, TopicResult, what, "result")
+    _check_positive(top, what, "top")
+    _check_title(title, what)
+    trend = result.trend(period, tz=tz, top=top)
+    figure, axes = _axes(ax, what)
+    import matplotlib.dates as mdates
+
+    key = trend.key or "topic"
+    lines: dict[str, tuple[list[datetime], list[int]]] = {}
+    for row in trend.rows():
+        times, counts = lines.setdefault(str(row[key]), ([], []))
+        times.append(row[trend.unit])
+        counts.append(int(row["count"]))
+    if lines:
+        zone = next(iter(lines.values()))[0][0].tzinfo
+        for name, (times, counts) in lines.items():
+            x = mdates.date2num(times)  # type: ignore[no-untyped-call]
+            axes.plot(x, counts, marker="o", label=name)
+        _time_axis(axes, zone)
+        axes.legend(fontsize=8)
+        axes.set_ylim(bottom=0)
+    else:
+        axes.text(0.5, 0.5, "no topics", ha="center", va="center", transform=axes.transAxes)
+    axes.set_xlabel(f"{trend.unit} ({trend.tz})")
+    axes.set_ylabel(f"{'conversations' if result.per == 'conversation' else 'messages'}")
+    axes.set_title(title if title is not None else f"Top {top} topics per {trend.unit}")
+    axes.grid(True, axis="y", alpha=0.3)
+    return figure
