@@ -273,3 +273,38 @@ def test_a_window_bounds_the_hourly_series_of_the_twcs_head() -> None:
     in_window = messages_received(table, start=start, end=end).count
     assert window.total == in_window
     assert whole.total - in_window < 100  # almost everything is in the last two months
+
+
+# --- surveys and tasks ---------------------------------------------------------------------------
+
+
+def test_survey_metrics_keep_the_responses_answered_in_the_window() -> None:
+    from socialcare_metrics import SurveyResponse, csat, nps
+
+    responses = [
+        SurveyResponse("csat", score, at(minutes)) for score, minutes in ((5, 0), (2, 50), (4, 100))
+    ] + [SurveyResponse("nps", score, at(minutes)) for score, minutes in ((10, 10), (3, 60))]
+    window = csat(responses, start=START, end=END)
+    assert window.count == 1  # the 2 at 09:50
+    assert window.value == 0.0
+    assert csat(responses, start=START).count == 2
+    assert nps(responses, start=START, end=END).count == 1  # the 3 at 10:00
+    assert nps(responses, end=START).count == 1  # the 10 at 09:10
+    with pytest.raises(InvalidParameterError, match="'end'"):
+        csat(responses, start=END, end=START)
+
+
+def test_task_performance_sees_the_tasks_as_they_stood_at_the_end() -> None:
+    from socialcare_metrics import Task, task_performance
+
+    tasks = [
+        Task("t1", "ana", at(0), at(30)),  # assigned before the window
+        Task("t2", "ana", at(50), at(80)),  # done within it
+        Task("t3", "ben", at(60), at(200)),  # done after the end: still open at the end
+        Task("t4", "ben", at(95)),  # assigned after the end
+    ]
+    result = task_performance(tasks, start=START, end=END)
+    row = result.summary_row()
+    assert (row["assigned"], row["completed"], row["open"]) == (2, 1, 1)
+    assert result.mean_time_to_complete == timedelta(minutes=30)
+    assert task_performance(tasks).summary_row()["completed"] == 3

@@ -10,10 +10,12 @@ the monthly average", as the source articles put it), and are ``None`` over no r
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TypeAlias
 
 import numpy as np
 
+from .._engine.window import check_window
 from ..records import SurveyResponse
 from ..results.surveys import CsatResult, NpsResult
 from ..tables.surveys import SurveyTable, _as_survey_table
@@ -23,7 +25,13 @@ __all__ = ["csat", "nps"]
 SurveyData: TypeAlias = "SurveyTable | Iterable[SurveyResponse]"
 
 
-def csat(data: SurveyTable | Iterable[SurveyResponse], /) -> CsatResult:
+def csat(
+    data: SurveyTable | Iterable[SurveyResponse],
+    /,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> CsatResult:
     """Customer satisfaction (CSAT) from 1-5 survey responses.
 
     Average score; CSAT = the share of 4 and 5; the responses of 3 or lower listed for follow-up
@@ -34,6 +42,8 @@ def csat(data: SurveyTable | Iterable[SurveyResponse], /) -> CsatResult:
     Args:
         data: [`SurveyResponse`][socialcare_metrics.SurveyResponse] records, or a
             [`SurveyTable`][socialcare_metrics.SurveyTable].
+        start: Keep only the responses answered at or after this time (an aware datetime).
+        end: Keep only the responses answered before this time.
 
     Examples:
         >>> from datetime import datetime, timezone
@@ -43,11 +53,23 @@ def csat(data: SurveyTable | Iterable[SurveyResponse], /) -> CsatResult:
         >>> result.csat, result.average, [f.score for f in result.follow_up]
         (0.75, 4.0, [3])
     """
+    lo, hi = check_window(start, end, "csat")
     table = _as_survey_table(data, "csat")
-    return CsatResult(table=table._select(np.flatnonzero(table.kind == 0)))
+    keep = table.kind == 0
+    if lo is not None:
+        keep &= table.answered_at >= lo
+    if hi is not None:
+        keep &= table.answered_at < hi
+    return CsatResult(table=table._select(np.flatnonzero(keep)))
 
 
-def nps(data: SurveyTable | Iterable[SurveyResponse], /) -> NpsResult:
+def nps(
+    data: SurveyTable | Iterable[SurveyResponse],
+    /,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> NpsResult:
     """Net Promoter Score (NPS) from 0-10 survey responses.
 
     Promoters 9-10, passives 7-8, detractors 0-6; NPS = % promoters - % detractors, from -100
@@ -56,6 +78,8 @@ def nps(data: SurveyTable | Iterable[SurveyResponse], /) -> NpsResult:
     Args:
         data: [`SurveyResponse`][socialcare_metrics.SurveyResponse] records, or a
             [`SurveyTable`][socialcare_metrics.SurveyTable].
+        start: Keep only the responses answered at or after this time (an aware datetime).
+        end: Keep only the responses answered before this time.
 
     Examples:
         >>> from datetime import datetime, timezone
@@ -65,5 +89,11 @@ def nps(data: SurveyTable | Iterable[SurveyResponse], /) -> NpsResult:
         >>> nps([SurveyResponse("nps", s, t) for s in scores]).nps
         30.0
     """
+    lo, hi = check_window(start, end, "nps")
     table = _as_survey_table(data, "nps")
-    return NpsResult(table=table._select(np.flatnonzero(table.kind == 1)))
+    keep = table.kind == 1
+    if lo is not None:
+        keep &= table.answered_at >= lo
+    if hi is not None:
+        keep &= table.answered_at < hi
+    return NpsResult(table=table._select(np.flatnonzero(keep)))

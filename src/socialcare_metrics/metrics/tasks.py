@@ -5,11 +5,13 @@ complete, as the source articles' task performance report compares them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 import numpy as np
 
 from .._core.columns import _factorize
 from .._core.time import NAT, datetime_to_ns
+from .._engine.window import check_window
 from ..errors import InvalidParameterError
 from ..records import Task
 from ..results._grouping import GroupKeys
@@ -18,7 +20,9 @@ from ..results.tasks import TaskPerformance
 __all__ = ["task_performance"]
 
 
-def task_performance(tasks: Iterable[Task], /) -> TaskPerformance:
+def task_performance(
+    tasks: Iterable[Task], /, *, start: datetime | None = None, end: datetime | None = None
+) -> TaskPerformance:
     """Task performance: tasks assigned, completed, completion rate and time to complete.
 
     Use ``.by("assignee")`` for the per-person report (the source articles' task performance
@@ -27,6 +31,9 @@ def task_performance(tasks: Iterable[Task], /) -> TaskPerformance:
 
     Args:
         tasks: [`Task`][socialcare_metrics.Task] records; each id once.
+        start: Keep only the tasks assigned at or after this time (an aware datetime).
+        end: Look at the tasks as they stood at this time: only those assigned before it, and a
+            completion at or after it is not known yet (the task is still open).
 
     Raises:
         InvalidParameterError: an item is not a Task, or a task id repeats.
@@ -43,6 +50,7 @@ def task_performance(tasks: Iterable[Task], /) -> TaskPerformance:
         (0.5, datetime.timedelta(seconds=7200))
     """
     function = "task_performance"
+    lo, hi = check_window(start, end, function)
     candidate: object = tasks
     if isinstance(candidate, str | bytes) or not isinstance(candidate, Iterable):
         raise InvalidParameterError(function, "tasks", "an iterable of Task", candidate)
@@ -70,12 +78,24 @@ def task_performance(tasks: Iterable[Task], /) -> TaskPerformance:
     id_array = np.empty(len(ids), dtype=object)
     id_array[:] = ids
     assigned_at = np.asarray(assigned, dtype=np.int64)
+    completed_at = np.asarray(completed, dtype=np.int64)
+    agent = np.asarray(codes, dtype=np.int32)
+    if lo is not None or hi is not None:
+        keep = np.ones(assigned_at.shape[0], dtype=bool)
+        if lo is not None:
+            keep &= assigned_at >= lo
+        if hi is not None:
+            keep &= assigned_at < hi
+            completed_at = np.where(completed_at >= hi, NAT, completed_at)
+        index = np.flatnonzero(keep)
+        id_array, assigned_at = id_array[index], assigned_at[index]
+        completed_at, agent = completed_at[index], agent[index]
     return TaskPerformance(
         ids=id_array,
         assigned_at=assigned_at,
-        completed_at=np.asarray(completed, dtype=np.int64),
+        completed_at=completed_at,
         keys=GroupKeys(
-            agent=np.asarray(codes, dtype=np.int32),
+            agent=agent,
             agent_names=names,
             channel=np.full(assigned_at.shape[0], -1, dtype=np.int32),
             channel_names=(),
