@@ -781,3 +781,39 @@ def test_text_fields_read_as_the_csv_module_reads_them(
     assert result.problems == ()
     assert result.table.text is not None
     assert result.table.text.tolist() == expected == texts
+
+
+# --- a bool author column, and a refused source named by its type -------------------------------
+
+
+def test_a_bool_author_column_maps_with_bool_keys(tmp_path: Path) -> None:
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    frame = pd.DataFrame(
+        {
+            "c": ["a", "a", "b"],
+            "t": pd.to_datetime(["2024-05-06T10:00Z", "2024-05-06T10:05Z", "2024-05-06T11:00Z"]),
+            "inbound": [True, False, True],
+        }
+    )
+    columns = {"conversation_id": "c", "sent_at": "t", "author": "inbound"}
+    authors = {True: "customer", False: "agent"}
+    csv_path = tmp_path / "bool.csv"
+    frame.to_csv(csv_path, index=False)
+    for source in (frame, pa.Table.from_pandas(frame), csv_path):
+        table = load_messages(source, columns=columns, authors=authors).table
+        assert table.author.tolist() == [0, 1, 0], type(source)
+    with pytest.raises(InvalidParameterError, match=r"'authors\[True\]' must be one of"):
+        load_messages(frame, columns=columns, authors={True: "client", False: "agent"})
+    with pytest.raises(InvalidParameterError, match="'authors' must be a mapping whose keys"):
+        load_messages(frame, columns=columns, authors={1.5: "customer"})
+
+
+def test_a_refused_source_is_named_by_its_type_not_printed() -> None:
+    pd = pytest.importorskip("pandas")
+    series = pd.Series(range(1000))
+    with pytest.raises(InvalidParameterError) as caught:
+        load_messages(series, columns={"conversation_id": "c", "sent_at": "t", "author": "a"})
+    message = str(caught.value)
+    assert message.endswith("(got a Series of shape (1000,))")
+    assert "\n" not in message

@@ -74,6 +74,11 @@ def _describe(value: Any) -> str:
         text = repr(value)
     except Exception:  # an int of more digits than Python will write out, a broken __repr__
         text = f"<{type(value).__name__} that cannot be shown>"
+    if "\n" in text:
+        # A table, frame or long array: its type and shape say more than a cut-off print.
+        shape = getattr(value, "shape", None)
+        size = f" of shape {tuple(shape)}" if isinstance(shape, tuple) else ""
+        return f"a {type(value).__name__}{size}"
     if len(text) > 80:
         text = text[:77] + "..."
     return f"{text} that is a {type(value).__name__}"

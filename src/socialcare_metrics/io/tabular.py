@@ -251,14 +251,16 @@ def _check_authors(function: str, authors: object) -> dict[str, str]:
     if not isinstance(authors, Mapping):
         raise InvalidParameterError(function, "authors", "a mapping of word to author", authors)
     for word, author in authors.items():
-        if not isinstance(word, str) or author not in _AUTHOR_NAMES:
+        if not isinstance(word, str | bool):
             raise InvalidParameterError(
-                function,
-                f"authors[{word!r}]",
-                "one of 'customer', 'agent', 'bot' for a str key",
-                author,
+                function, "authors", "a mapping whose keys are str (or bool) words", word
             )
-        words[word.strip().lower()] = author
+        if author not in _AUTHOR_NAMES:
+            raise InvalidParameterError(
+                function, f"authors[{word!r}]", "one of 'customer', 'agent', 'bot'", author
+            )
+        # A bool column (inbound True/False) reads as the words "true" and "false".
+        words[str(word).strip().lower()] = author
     return words
 
 
