@@ -243,7 +243,9 @@ def test_a_bad_command_line_exits_2_with_a_message(
     assert code == 2
     assert out == ""
     assert message in err
-    assert "usage: socialcare-metrics" in err
+    assert err.count("\n") == 1  # one line, that says where the usage is
+    assert err.startswith("socialcare-metrics")
+    assert "--help'" in err
 
 
 @pytest.mark.parametrize(
@@ -252,7 +254,9 @@ def test_a_bad_command_line_exits_2_with_a_message(
         (None, [], "is not a file"),
         (TWCS, ["--column", "sent_at=x"], "--column is for a generic CSV"),
         (GENERIC, ["--column", "ticket"], "--column expects FIELD=COLUMN, got 'ticket'"),
-        (GENERIC, [], "conversation_id"),  # required fields not mapped: the library says which
+        (GENERIC, [], "FILE has no column 'conversation_id' (header: ticket, created,"),
+        (GENERIC, ["--column", "conversation=ticket"], "--column: no field 'conversation'"),
+        (GENERIC, ["--column", "conversation_id=tickets"], "FILE has no column 'tickets'"),
         (GENERIC.replace("10:30:00", "half past ten"), ["--column", "conversation_id=ticket"], ""),
         (TWCS, ["--hours", "mon-fri"], "hours"),
         (TWCS, ["--tz", "Mars/Olympus", "--hours", "mon-fri 09:00-17:00"], "Mars/Olympus"),
@@ -387,3 +391,20 @@ def test_start_and_end_window_the_reports(
     code, _, err = run(capsys, [*ARGS, "--start", end.isoformat(), "--end", start.isoformat()])
     assert code == 2
     assert "--end" in err
+
+
+def test_a_date_alone_is_midnight_utc_and_a_window_after_the_data_is_empty(
+    capsys: pytest.CaptureFixture[str], table: MessageTable
+) -> None:
+    code, out, _ = run(capsys, [*ARGS, "--json", "--start", "2024-03-11", "--end", "2024-03-18"])
+    assert code == 0
+    window = json.loads(out)["team_report"]["window"]
+    assert (window["start"], window["end"]) == (
+        "2024-03-11T00:00:00+00:00",
+        "2024-03-18T00:00:00+00:00",
+    )
+    code, out, _ = run(capsys, [*ARGS, "--json", "--start", "2030-01-01"])
+    assert code == 0
+    data = json.loads(out)
+    assert data["activity_report"]["sections"]["periods"] == []
+    assert data["team_report"]["sections"]["agents"][-1]["assigned"] == 0

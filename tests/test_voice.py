@@ -480,7 +480,9 @@ def test_the_ranking_agrees_with_the_reference(
     zs = [s.z for s in ranking]
     assert zs == sorted(zs, reverse=True)
     # The listed terms are the ranking's ends, and each example message uses its term.
-    assert [s.term for s in result.terms] == [s.term for s in ranking if s.z > 0][: result.top]
+    # A term the segment never uses is not listed, whatever the prior leaves in its z.
+    listed = [s.term for s in ranking if s.z > 0 and s.segment_count > 0][: result.top]
+    assert [s.term for s in result.terms] == listed
     by_id = {(c.id, m.id): m for c in data for m in c.messages}
     for score in result.terms:
         assert len(score.examples) == min(3, score.segment_count)
@@ -661,3 +663,20 @@ def test_bad_options_name_the_parameter() -> None:
             voice_of_customer(data, segment="negative", **{option: bad})
     with pytest.raises(InvalidParameterError, match=r"TermCounts\.ranking\(\): 'prior'"):
         TermCounts.empty().ranking(prior=-1)
+
+
+def test_an_empty_segment_has_no_distinctive_term() -> None:
+    t0 = datetime(2024, 5, 6, 10, 0, tzinfo=UTC)
+    data = [
+        Conversation(
+            f"c{i}",
+            [Message("m", t0, "customer", text=text)],
+            assignee="Acme",
+        )
+        for i, text in enumerate(["app crashed", "app late refund", "late again", "sent it"])
+    ]
+    result = voice_of_customer(data, segment=Segment.assignee("NoSuchBrand"), min_count=1)
+    assert result.segment_messages == 0
+    assert result.terms == ()
+    assert result.value is None
+    assert result.by("agent").to_dict()["groups"][0]["top_term"] is None

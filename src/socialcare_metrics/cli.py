@@ -18,7 +18,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final, NoReturn, TextIO
 
@@ -104,8 +104,8 @@ def _one_line(error: BaseException) -> str:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        # One line, as every mistake is: the usage is one --help away.
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -295,16 +295,19 @@ def _sla_targets(text: str) -> dict[str, timedelta]:
 
 
 def _instant(text: str) -> datetime:
+    """An ISO 8601 time with a UTC offset (``Z`` too), or a date, read as midnight UTC."""
     try:
-        value = datetime.fromisoformat(text)
+        value = datetime.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected an ISO 8601 time with a UTC offset, e.g. 2024-05-06T17:00:00+02:00, "
-            f"got {text!r}"
+            "expected an ISO 8601 time with a UTC offset, e.g. 2024-05-06T17:00:00+02:00 or "
+            f"2024-05-06T15:00Z, or a date (midnight UTC), got {text!r}"
         ) from None
     if value.tzinfo is None:
+        if len(text.strip()) == 10:  # a date alone: midnight UTC
+            return value.replace(tzinfo=UTC)
         raise argparse.ArgumentTypeError(
-            f"the time needs a UTC offset (e.g. {text}+00:00), got {text!r}"
+            f"the time needs a UTC offset (e.g. {text.strip()}+00:00), got {text!r}"
         )
     return value
 
@@ -376,6 +379,20 @@ def _load(args: argparse.Namespace) -> LoadResult:
         return load_twcs(path, errors=args.errors)
     columns: dict[str, str] = {field: field for field in _FIELDS if field in header}
     columns.update(_pairs(args.column, "--column", "FIELD=COLUMN"))
+    unknown = sorted(set(columns) - set(_FIELDS))
+    if unknown:
+        raise _UsageError(f"--column: no field {unknown[0]!r}; fields are {', '.join(_FIELDS)}")
+    for field in ("conversation_id", "sent_at", "author"):
+        if field not in columns:
+            shown = ", ".join(header[:12]) + (", ..." if len(header) > 12 else "")
+            raise _UsageError(
+                f"FILE has no column {field!r} (header: {shown or 'none'}); "
+                f"name the column that holds it with --column {field}=COLUMN"
+            )
+        if columns[field] not in header:
+            raise _UsageError(
+                f"--column {field}={columns[field]}: FILE has no column {columns[field]!r}"
+            )
     authors = _pairs(args.author, "--author", "WORD=ROLE") or None
     return load_messages(
         path, columns=columns, timezone=args.timezone, authors=authors, errors=args.errors

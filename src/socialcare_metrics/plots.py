@@ -48,7 +48,7 @@ _NONE_LABEL: Final = "(none)"
 
 def _axes(ax: Axes | None, what: str, size: tuple[float, float] = _SIZE) -> tuple[Figure, Axes]:
     """The figure and axes to draw on: ``ax`` and its figure, or a new figure of ``size``."""
-    require("matplotlib", what)
+    require("matplotlib", f"{what}()")
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -99,7 +99,7 @@ def plot_inbound_volume(
     Returns:
         The matplotlib figure.
     """
-    what = "plot_inbound_volume()"
+    what = "plot_inbound_volume"
     _check_type(series, VolumeSeries, what, "series")
     _check_title(title, what)
     figure, axes = _axes(ax, what)
@@ -141,7 +141,7 @@ def plot_hour_of_week(
     Returns:
         The matplotlib figure; its colour bar is labelled with the count.
     """
-    what = "plot_hour_of_week()"
+    what = "plot_hour_of_week"
     _check_type(result, HourOfWeekResult, what, "result")
     _check_title(title, what)
     figure, axes = _axes(ax, what, (10.0, 3.6))
@@ -180,7 +180,7 @@ def plot_first_reply_distribution(
     Returns:
         The matplotlib figure.
     """
-    what = "plot_first_reply_distribution()"
+    what = "plot_first_reply_distribution"
     _check_type(result, DurationResult, what, "result")
     _check_positive(bins, what, "bins")
     if not isinstance(log, bool):
@@ -242,7 +242,7 @@ def plot_sla_by_agent(
     Returns:
         The matplotlib figure.
     """
-    what = "plot_sla_by_agent()"
+    what = "plot_sla_by_agent"
     _check_type(result, (SlaReport, SlaResult), what, "result")
     if top is not None:
         _check_positive(top, what, "top")
@@ -329,7 +329,7 @@ def plot_sentiment_over_time(
     Returns:
         The matplotlib figure.
     """
-    what = "plot_sentiment_over_time()"
+    what = "plot_sentiment_over_time"
     _check_type(result, SentimentResult, what, "result")
     _check_title(title, what)
     trend = result.trend(period, tz=tz)
@@ -388,7 +388,7 @@ def plot_topics_over_time(
     Returns:
         The matplotlib figure.
     """
-    what = "plot_topics_over_time()"
+    what = "plot_topics_over_time"
     _check_type(result, TopicResult, what, "result")
     _check_positive(top, what, "top")
     _check_title(title, what)

@@ -481,6 +481,8 @@ def activity_report(
         if end is not None
         else (ns_to_datetime(int(table.sent_at.max()) + 1) if len(table) else None)
     )
+    if span_start is not None and span_end is not None and span_end <= span_start:
+        span_end = None  # a window that starts after the last message: no periods to list
     series = inbound_volume(table, period=unit, tz=zone, start=span_start, end=span_end)
     labels = [p.timestamp() for p in series.periods]
     rows = _Rows(labels)

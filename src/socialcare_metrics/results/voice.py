@@ -174,12 +174,15 @@ def _score(
 
 
 def _leaders(scored: _Scored, term: Callable[[int], str], k: int | None, sign: float) -> list[int]:
-    """Positions (into ``scored``) of the ``k`` terms with the largest ``sign * z`` > 0.
+    """Positions (into ``scored``) of the ``k`` terms with the largest ``sign * z`` > 0 that
+    the side uses at all (a side with no message has no distinctive term, whatever the rounding
+    of the prior leaves in ``z``).
 
     Ties are broken by the term itself, so the order never depends on the order of the data.
     """
     score = sign * scored.z
-    candidates = np.flatnonzero(score > 0)
+    used = scored.segment if sign > 0 else scored.against
+    candidates = np.flatnonzero((score > 0) & (used > 0))
     if k is not None and candidates.size > k:
         cut = candidates.size - k
         threshold = np.partition(score[candidates], cut)[cut]
@@ -698,7 +701,7 @@ class VoiceResult(Result):
             n[group],
             self.prior,
         )
-        positive = z > 0
+        positive = (z > 0) & (segment[eligible] > 0)  # terms the segment uses, as _leaders
         group, terms, z = group[positive], terms[positive], z[positive]
         if z.size:
             best = np.full(n_groups, -np.inf)
