@@ -114,8 +114,9 @@ class Section:
             labels = [str(v) for v in self.columns[names[0]]]
             matrix = [[self.columns[n][i] or 0 for n in names[1:]] for i in range(self.n_rows)]
             return heatmap(labels, names[1:], matrix)
-        labels = [format_cell(v, "key") for v in self.columns[self.chart.label]]
-        values = self.columns[self.chart.value]
+        rows = self.n_rows - 1 if self.total else self.n_rows  # the total row dwarfs the bars
+        labels = [format_cell(v, "key") for v in list(self.columns[self.chart.label])[:rows]]
+        values = list(self.columns[self.chart.value])[:rows]
         kind = self.formats.get(self.chart.value)
         return bar_chart(
             labels,
