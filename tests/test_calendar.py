@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import math
 import pickle
 import subprocess
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
+from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
 import numpy as np
+import numpy.typing as npt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -416,6 +419,8 @@ def test_whole_range_of_int64_instants() -> None:
     # The exact count is right in seconds, but no longer fits int64 nanoseconds.
     with pytest.raises(InvalidParameterError, match="292 years"):
         calendar.business_nanoseconds([lowest], [highest])
+    # The longest span that does fit, to the nanosecond.
+    assert calendar.business_nanoseconds([0, lowest], [highest, 0]).tolist() == [highest] * 2
 
 
 # --- inputs and outputs ---------------------------------------------------------------------------
@@ -567,6 +572,28 @@ def test_instants_outside_int64_nanoseconds_are_refused_by_parameter(
     assert caught.value.parameter == parameter
 
 
+@pytest.mark.parametrize("unit", ["3ns", "7ns", "2us", "s", "7m", "3h", "D", "W"])
+def test_the_first_and_last_values_of_each_unit_are_exactly_the_range(unit: str) -> None:
+    calendar = BusinessCalendar.always_open()
+    step = int(np.timedelta64(1, unit).astype("timedelta64[ns]").astype(np.int64))
+    # The least and greatest multiples of the step that int64 nanoseconds hold, NaT apart.
+    least = math.ceil(Fraction(-(2**63) + 1, step))
+    greatest = (2**63 - 1) // step
+
+    def instants(*values: int) -> npt.NDArray[np.datetime64]:
+        return np.array(values, dtype=np.int64).view(f"datetime64[{unit}]")
+
+    inside = calendar.business_nanoseconds(instants(least, 0), instants(0, greatest))
+    assert inside.tolist() == [-least * step, greatest * step]
+    for starts, ends, parameter in [
+        (instants(least - 1), instants(0), "starts"),
+        (instants(0), instants(greatest + 1), "ends"),
+    ]:
+        with pytest.raises(InvalidParameterError, match="first outside at index 0") as caught:
+            calendar.business_nanoseconds(starts, ends)
+        assert caught.value.parameter == parameter
+
+
 def test_instants_at_the_ends_of_the_int64_range_are_answered() -> None:
     calendar = BusinessCalendar.always_open()
     # (More than 292 years: too long for int64 nanoseconds, not for a timedelta.)
@@ -664,11 +691,71 @@ def test_importing_the_calendar_does_not_import_holidays() -> None:
     assert result.stdout.strip() == "False", result.stderr
 
 
+def test_hours_are_written_back_as_given_to_the_microsecond() -> None:
+    calendar = BusinessCalendar(
+        "UTC",
+        "mon 09:00:30-17:00:00.5, 22:00-24:00; tue 09:00-17:00:05; thu-fri 10:00-11:00",
+        special_hours={"2024-12-24": "09:00-10:00, 11:00-12:00", "2024-12-31": "20:00-02:00"},
+    )
+    assert calendar.weekly_hours["mon"] == (("09:00:30", "17:00:00.500000"), ("22:00", "24:00"))
+    assert calendar.weekly_hours["tue"] == (("09:00", "17:00:05"),)
+    assert calendar.special_hours[date(2024, 12, 31)] == (("20:00", "02:00"),)
+    text = repr(calendar)
+    assert text == (
+        "BusinessCalendar('UTC', 'mon 09:00:30-17:00:00.500000, 22:00-24:00; tue 09:00-17:00:05; "
+        "thu-fri 10:00-11:00', special_hours={'2024-12-24': '09:00-10:00, 11:00-12:00', "
+        "'2024-12-31': '20:00-02:00'})"
+    )
+    assert eval(text, {"BusinessCalendar": BusinessCalendar}) == calendar
+    # Microseconds alone keep the seconds that lead up to them.
+    assert BusinessCalendar("UTC", "sun 00:00:00.25-01:00").weekly_hours["sun"] == (
+        ("00:00:00.250000", "01:00"),
+    )
+
+
+def test_repr_shows_categories_and_a_holidays_object() -> None:
+    catholic = BusinessCalendar(
+        "Europe/Berlin",
+        "mon-fri 09:00-17:00",
+        country="DE",
+        subdivision="BY",
+        categories=["public", "catholic", "public"],
+    )
+    assert repr(catholic) == (
+        "BusinessCalendar('Europe/Berlin', 'mon-fri 09:00-17:00', country='DE', subdivision='BY', "
+        "categories=('catholic', 'public'))"
+    )
+    assert catholic.categories == ("catholic", "public")
+    assert eval(repr(catholic), {"BusinessCalendar": BusinessCalendar}) == catholic
+    own = BusinessCalendar("UTC", "mon-fri 09:00-17:00", holidays=holidays.US())
+    assert repr(own) == (
+        "BusinessCalendar('UTC', 'mon-fri 09:00-17:00', "
+        "holidays=<holidays.countries.united_states.US>)"
+    )
+
+
+def test_a_holidays_object_counts_by_identity() -> None:
+    # A HolidayBase is a mutable dict the caller may still change, so only the same object
+    # makes two calendars equal.
+    us = holidays.US()
+    first = BusinessCalendar("UTC", "mon-fri 09:00-17:00", holidays=us)
+    again = BusinessCalendar("UTC", "mon-fri 09:00-17:00", holidays=us)
+    other = BusinessCalendar("UTC", "mon-fri 09:00-17:00", holidays=holidays.US())
+    plain = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+    assert first == again
+    assert hash(first) == hash(again)
+    assert first != other
+    assert first != plain
+    assert first.holidays is us
+    assert plain.holidays is None
+    assert hash(plain) != hash(BusinessCalendar("UTC", "mon-fri 09:00-18:00"))
+
+
 def test_calendar_is_immutable_hashable_and_pickles() -> None:
     calendar = BusinessCalendar("Europe/Berlin", "mon-fri 09:00-17:00", country="DE")
-    with pytest.raises(AttributeError):
+    with pytest.raises(AttributeError, match="immutable; cannot set '_timezone'"):
         calendar._timezone = ZoneInfo("UTC")  # type: ignore[misc]
-    with pytest.raises(AttributeError):
+    with pytest.raises(AttributeError, match="immutable; cannot delete '_weekly'"):
         del calendar._weekly
     monday = datetime(2024, 10, 7, tzinfo=BERLIN)
     before = business(calendar, monday - timedelta(days=7), monday)
@@ -755,6 +842,410 @@ def test_bad_construction_is_a_clear_error(
     assert caught.value.function == "BusinessCalendar"
 
 
+def _building(**arguments: Any) -> Callable[[], object]:
+    return lambda: BusinessCalendar(
+        **{"timezone": "UTC", "hours": "mon-fri 09:00-17:00", **arguments}
+    )
+
+
+def _calling(method: str, *arguments: Any) -> Callable[[], object]:
+    return lambda: getattr(BusinessCalendar("UTC", "mon-fri 09:00-17:00"), method)(*arguments)
+
+
+# Every error the calendar raises, word for word: which function, which parameter, what it
+# expected and what it got.
+WORD_FOR_WORD: list[tuple[Callable[[], object], str]] = [
+    (
+        _building(hours={"mon": [(time(9, tzinfo=UTC), "17:00")]}),
+        (
+            "BusinessCalendar(): 'hours' must be a time without a tzinfo (got "
+            "datetime.time(9, 0, tzinfo=datetime.timezone.utc) that is a time)"
+        ),
+    ),
+    (
+        _building(hours="mon 09:00-25:00"),
+        (
+            "BusinessCalendar(): 'hours' must be a time 'HH:MM' or 'HH:MM:SS' from 00:00 to "
+            "24:00, or a datetime.time (got '25:00' that is a str)"
+        ),
+    ),
+    (
+        _building(hours="mon 24:00-05:00"),
+        (
+            "BusinessCalendar(): 'hours' must be a time 'HH:MM' or 'HH:MM:SS' from 00:00 to "
+            "23:59:59, or a datetime.time (got '24:00' that is a str)"
+        ),
+    ),
+    (
+        _building(hours={"sat": ""}),
+        (
+            "BusinessCalendar(): 'hours' must be a day's hours such as '09:00-17:00', or "
+            "'closed' (got '' that is a str)"
+        ),
+    ),
+    (
+        _building(hours="mon 09:00"),
+        (
+            "BusinessCalendar(): 'hours' must be intervals written 'HH:MM-HH:MM', separated "
+            "by commas (got '09:00' that is a str)"
+        ),
+    ),
+    (
+        _building(hours={"mon": [("09:00",)]}),
+        (
+            "BusinessCalendar(): 'hours' must be a sequence of (opening, closing) pairs (got "
+            "[('09:00',)] that is a list)"
+        ),
+    ),
+    (
+        _building(hours={"mon": 5}),
+        (
+            "BusinessCalendar(): 'hours' must be a string such as '09:00-17:00' or (opening, "
+            "closing) pairs (got 5 that is a int)"
+        ),
+    ),
+    (
+        _building(hours="mon 09:00-09:00"),
+        (
+            "BusinessCalendar(): 'hours' must be intervals of non-zero length (write a whole "
+            "day as 00:00-24:00) (got '09:00-09:00' that is a str)"
+        ),
+    ),
+    (
+        _building(hours="mon 09:00-12:00, 11:00-13:00"),
+        (
+            "BusinessCalendar(): 'hours' must be intervals that do not overlap (got "
+            "'09:00-12:00 and 11:00-13:00' that is a str)"
+        ),
+    ),
+    (
+        _building(hours="funday 09:00-17:00"),
+        (
+            "BusinessCalendar(): 'hours' must be weekdays written 'mon'..'sun' (or in full), "
+            "ranges 'mon-fri', lists 'sat,sun' (got 'funday' that is a str)"
+        ),
+    ),
+    (
+        _building(hours="09:00-17:00"),
+        (
+            "BusinessCalendar(): 'hours' must be entries such as 'mon-fri 09:00-17:00' (got "
+            "'09:00-17:00' that is a str)"
+        ),
+    ),
+    (
+        _building(hours="mon-fri"),
+        (
+            "BusinessCalendar(): 'hours' must be entries with hours after the weekdays, such "
+            "as 'mon-fri 09:00-17:00' or 'mon-fri closed' (got 'mon-fri' that is a str)"
+        ),
+    ),
+    (
+        _building(hours={7: "09:00-17:00"}),
+        (
+            "BusinessCalendar(): 'hours' must be weekday keys 'mon'..'sun', 'mon-fri' or "
+            "0..6 (got 7 that is a int)"
+        ),
+    ),
+    (
+        _building(hours=9),
+        (
+            "BusinessCalendar(): 'hours' must be a string such as 'mon-fri 09:00-17:00' or a "
+            "mapping of weekdays to hours (got 9 that is a int)"
+        ),
+    ),
+    (
+        _building(hours="mon-fri 09:00-17:00; fri 18:00-20:00"),
+        ("BusinessCalendar(): 'hours' must be each weekday given once (got 'fri' that is a str)"),
+    ),
+    (
+        _building(hours="sun 22:00-06:00; mon 05:00-09:00"),
+        (
+            "BusinessCalendar(): 'hours' must be intervals that do not overlap (got 'sun "
+            "22:00-06:00 and mon 05:00-09:00' that is a str)"
+        ),
+    ),
+    (
+        _building(closed_dates=["2024-13-01"]),
+        (
+            "BusinessCalendar(): 'closed_dates' must be a date or an ISO date 'YYYY-MM-DD' "
+            "(got '2024-13-01' that is a str)"
+        ),
+    ),
+    (
+        _building(timezone="Mars/Olympus_Mons"),
+        (
+            "BusinessCalendar(): 'timezone' must be an IANA time zone name such as "
+            "'Europe/Berlin', or a zoneinfo.ZoneInfo (got 'Mars/Olympus_Mons' that is a str)"
+        ),
+    ),
+    (
+        _building(holidays={date(2024, 1, 1)}),
+        (
+            "BusinessCalendar(): 'holidays' must be a holidays.HolidayBase object (got "
+            "{datetime.date(2024, 1, 1)} that is a set)"
+        ),
+    ),
+    (
+        _building(holidays=holidays.US(), country="US"),
+        (
+            "BusinessCalendar(): 'holidays' must be None when country, subdivision or "
+            "categories are given (got holidays.country_holidays('US') that is a US)"
+        ),
+    ),
+    (
+        _building(subdivision="CA"),
+        (
+            "BusinessCalendar(): 'country' must be a country code when a subdivision or "
+            "categories are given (got None that is a NoneType)"
+        ),
+    ),
+    (
+        _building(special_hours=[("2024-12-24", "09:00-13:00")]),
+        (
+            "BusinessCalendar(): 'special_hours' must be a mapping of dates to hours, such "
+            "as {'2024-12-24': '09:00-13:00'} (got [('2024-12-24', '09:00-13:00')] that is a "
+            "list)"
+        ),
+    ),
+    (
+        _building(special_hours={"2024-12-24": "09:00-13:00", date(2024, 12, 24): "closed"}),
+        (
+            "BusinessCalendar(): 'special_hours' must be each date given once (got "
+            "datetime.date(2024, 12, 24) that is a date)"
+        ),
+    ),
+    (
+        _building(closed_dates=["2024-12-24"], special_hours={"2024-12-24": "09:00-13:00"}),
+        (
+            "BusinessCalendar(): 'special_hours' must be dates that are not also in "
+            "closed_dates (got '2024-12-24' that is a str)"
+        ),
+    ),
+    (
+        _building(special_hours={"2024-12-24": "9-13"}),
+        (
+            "BusinessCalendar(): 'special_hours[2024-12-24]' must be a time 'HH:MM' or "
+            "'HH:MM:SS' from 00:00 to 23:59:59, or a datetime.time (got '9' that is a str)"
+        ),
+    ),
+    (
+        _building(hours="mon closed"),
+        (
+            "BusinessCalendar(): 'hours' must be some open time (weekly hours or special "
+            "hours) (got 'mon closed' that is a str)"
+        ),
+    ),
+    (
+        _building(country="US", categories=5),
+        (
+            "BusinessCalendar(): 'categories' must be holiday category names, such as "
+            "'public' or ('public', 'optional') (got 5 that is a int)"
+        ),
+    ),
+    (
+        _building(country="US", categories=[5]),
+        (
+            "BusinessCalendar(): 'categories' must be holiday category names, such as "
+            "'public' or ('public', 'optional') (got [5] that is a list)"
+        ),
+    ),
+    (
+        _building(country="US", categories=[]),
+        (
+            "BusinessCalendar(): 'categories' must be at least one holiday category, or None "
+            "for the package's default (got [] that is a list)"
+        ),
+    ),
+    (
+        _building(country="US", categories=["nope"]),
+        (
+            "BusinessCalendar(): 'categories' must be holiday categories of US (got "
+            "('nope',) that is a tuple)"
+        ),
+    ),
+    (
+        _building(closed_dates=5),
+        (
+            "BusinessCalendar(): 'closed_dates' must be a date, an ISO date 'YYYY-MM-DD', or "
+            "a collection of them (got 5 that is a int)"
+        ),
+    ),
+    (
+        _building(country="XX"),
+        (
+            "BusinessCalendar(): 'country' must be a country code of the holidays package, "
+            "such as 'US', 'DE' or 'IN' (got 'XX' that is a str)"
+        ),
+    ),
+    (
+        _building(country="US", subdivision="ZZ"),
+        (
+            "BusinessCalendar(): 'subdivision' must be a subdivision of US (AK, AL, AR, AS, "
+            "AZ, CA, CO, CT, DC, DE, ...) (got 'ZZ' that is a str)"
+        ),
+    ),
+    (
+        _building(country="US", subdivision=["CA"]),
+        (
+            "BusinessCalendar(): 'subdivision' must be a subdivision of US (AK, AL, AR, AS, "
+            "AZ, CA, CO, CT, DC, DE, ...) (got ['CA'] that is a list)"
+        ),
+    ),
+    (
+        _building(country="AF", subdivision="X"),
+        ("BusinessCalendar(): 'subdivision' must be None: AF has none (got 'X' that is a str)"),
+    ),
+    (
+        _calling("business_time", datetime(2024, 1, 1), datetime(2024, 1, 2, tzinfo=UTC)),
+        (
+            "BusinessCalendar.business_time(): 'start' must be a timezone-aware datetime "
+            "(got datetime.datetime(2024, 1, 1, 0, 0) that is a datetime)"
+        ),
+    ),
+    (
+        _calling("business_time", datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 1, 1)),
+        (
+            "BusinessCalendar.business_time(): 'end' must be a timezone-aware datetime (got "
+            "datetime.datetime(2024, 1, 1, 0, 0) that is a datetime)"
+        ),
+    ),
+    (
+        _calling(
+            "business_time", datetime(2024, 1, 2, tzinfo=UTC), datetime(2024, 1, 1, tzinfo=UTC)
+        ),
+        (
+            "BusinessCalendar.business_time(): 'ends' must be at or after starts at every index "
+            "(first end before its start at index 0) (got "
+            "np.datetime64('2024-01-01T00:00:00.000000000') that is a datetime64)"
+        ),
+    ),
+    (
+        _calling("next_open", datetime(1, 1, 1, tzinfo=UTC)),
+        (
+            "BusinessCalendar.next_open(): 't' must be a datetime from 1677-09-21 "
+            "00:12:43.145225 to 2262-04-11 23:47:16.854775 UTC (what int64 nanoseconds since "
+            "1970 hold) (got datetime.datetime(1, 1, 1, 0, 0, tzinfo=datetime.timezone.utc) "
+            "that is a datetime)"
+        ),
+    ),
+    (
+        _calling("is_open", datetime(3000, 1, 1, tzinfo=UTC)),
+        (
+            "BusinessCalendar.is_open(): 't' must be a datetime from 1677-09-21 "
+            "00:12:43.145225 to 2262-04-11 23:47:16.854775 UTC (what int64 nanoseconds since "
+            "1970 hold) (got datetime.datetime(3000, 1, 1, 0, 0, "
+            "tzinfo=datetime.timezone.utc) that is a datetime)"
+        ),
+    ),
+    (
+        _calling("business_seconds", [[0], [0, 1]], [0]),
+        (
+            "BusinessCalendar.business_seconds(): 'starts' must be an array of datetime64 "
+            "values (UTC) or of int64 epoch nanoseconds (got [[0], [0, 1]] that is a list)"
+        ),
+    ),
+    (
+        _calling(
+            "business_seconds",
+            np.array([[0, 0], [0, "NaT"]], "datetime64[ns]"),
+            np.zeros((2, 2), "datetime64[ns]"),
+        ),
+        (
+            "BusinessCalendar.business_seconds(): 'starts' must be instants, not NaT (first "
+            "NaT at index (1, 1)) (got 'NaT' that is a str)"
+        ),
+    ),
+    (
+        _calling("business_seconds", np.array([0], "datetime64[ps]"), [0]),
+        (
+            "BusinessCalendar.business_seconds(): 'starts' must be datetime64 values in "
+            "nanoseconds or a coarser unit (got 'an array of dtype datetime64[ps]' that is a "
+            "str)"
+        ),
+    ),
+    (
+        _calling(
+            "business_seconds", [0, 0], np.array(["2024-01-01", "3000-01-01"], "datetime64[s]")
+        ),
+        (
+            "BusinessCalendar.business_seconds(): 'ends' must be instants from 1677-09-21 "
+            "00:12:43.145224193 to 2262-04-11 23:47:16.854775807 UTC (first outside at index "
+            "1) (got np.datetime64('3000-01-01T00:00:00') that is a datetime64)"
+        ),
+    ),
+    (
+        _calling("business_seconds", [0.5], [1.5]),
+        (
+            "BusinessCalendar.business_seconds(): 'starts' must be an array of datetime64 "
+            "values (UTC) or of int64 epoch nanoseconds (got 'an array of dtype float64' "
+            "that is a str)"
+        ),
+    ),
+    (
+        lambda: BusinessCalendar.always_open().business_nanoseconds([-(2**63) + 1], [2**63 - 1]),
+        (
+            "BusinessCalendar.business_nanoseconds(): 'ends' must be within 292 years of "
+            "starts, so the result fits in int64 (got 'a longer span' that is a str)"
+        ),
+    ),
+    (
+        _calling("next_open", datetime(2262, 4, 11, 20, tzinfo=UTC)),
+        (
+            "BusinessCalendar.next_open(): 't' must be a time whose next opening comes "
+            "before the last instant the library holds, 2262-04-11 23:47:16.854775 UTC (got "
+            "datetime.datetime(2262, 4, 11, 20, 0, tzinfo=datetime.timezone.utc) that is a "
+            "datetime)"
+        ),
+    ),
+    (
+        lambda: BusinessCalendar("UTC", {}, special_hours={"2024-06-09": "10:00-12:00"}).next_open(
+            datetime(2024, 6, 9, 12, tzinfo=UTC)
+        ),
+        (
+            "BusinessCalendar.next_open(): 't' must be a time before the calendar's last "
+            "open interval (got datetime.datetime(2024, 6, 9, 12, 0, "
+            "tzinfo=datetime.timezone.utc) that is a datetime)"
+        ),
+    ),
+    (
+        _calling("business_seconds", [0, 1], [2]),
+        (
+            "BusinessCalendar.business_seconds(): 'ends' must be an array of the shape of "
+            "starts (2,) (got (1,) that is a tuple)"
+        ),
+    ),
+    (
+        _calling("business_seconds", [[0, 0], [0, -(2**63)]], [[1, 1], [1, 1]]),
+        (
+            "BusinessCalendar.business_seconds(): 'starts' must be instants, not NaT (-2**63 "
+            "as int64; first at index (1, 1)) (got -9223372036854775808 that is a int)"
+        ),
+    ),
+    (
+        _calling("business_seconds", [0, 0], [1, -(2**63)]),
+        (
+            "BusinessCalendar.business_seconds(): 'ends' must be instants, not NaT (-2**63 "
+            "as int64; first at index 1) (got -9223372036854775808 that is a int)"
+        ),
+    ),
+    (
+        _calling("business_seconds", [[0, 5]], [[1, 4]]),
+        (
+            "BusinessCalendar.business_seconds(): 'ends' must be at or after starts at every "
+            "index (first end before its start at index (0, 1)) (got "
+            "np.datetime64('1970-01-01T00:00:00.000000004') that is a datetime64)"
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("action", "message"), WORD_FOR_WORD)
+def test_error_messages_word_for_word(action: Callable[[], object], message: str) -> None:
+    with pytest.raises(InvalidParameterError) as caught:
+        action()
+    assert str(caught.value) == message
+
+
 def test_closed_dates_may_be_none_or_a_single_date() -> None:
     weekdays = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
     assert BusinessCalendar("UTC", "mon-fri 09:00-17:00", closed_dates=None) == weekdays
@@ -778,6 +1269,10 @@ def test_special_hours_alone_are_enough_and_end() -> None:
     )
     with pytest.raises(InvalidParameterError, match="last open interval"):
         calendar.next_open(datetime(2024, 6, 9, 12, tzinfo=UTC))
+    # Found from years before, however many closed years lie between.
+    assert calendar.next_open(datetime(2011, 3, 1, tzinfo=UTC)) == datetime(
+        2024, 6, 9, 10, tzinfo=UTC
+    )
     # Years without a single open interval answer too.
     later = datetime(2030, 1, 1, tzinfo=UTC)
     assert business(calendar, later, later + timedelta(days=400)) == timedelta(0)
