@@ -255,7 +255,13 @@ def check_team_report(out: str, tmp_path: Path, seed: int = 0) -> None:
         assert [c for c in columns if c.startswith(part + "_")] == [
             f"{part}_{stat}" for stat in ("count", "pending", "mean", "median", "p90", "max")
         ]
-    assert columns[-4:] == ["sla_achieved", "sla_breached", "sla_pending", "sla_compliance"]
+    assert columns[-5:] == [
+        "sla_achieved",
+        "sla_breached",
+        "sla_pending",
+        "sla_compliance",
+        "sla_first_reply_compliance",  # the policy's one target
+    ]
     assert lines[at + 1].split() == ["agent", "replies", "first_reply_median", "sla_compliance"]
     frame_rows = [line.split() for line in lines[at + 2 :]]
     assert [row[0] for row in frame_rows] == [*agents, "None"]

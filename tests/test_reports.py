@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from socialcare_metrics import (
@@ -262,3 +263,23 @@ def test_the_team_report_lists_what_breaches_next(table: MessageTable) -> None:
     assert [r["time_left"] for r in rows] == [i.margin.total_seconds() for i in expected]
     assert all(r["time_left"] > 0 for r in rows)
     assert rows == sorted(rows, key=lambda r: r["due_at"])
+
+
+def test_the_sla_section_shows_each_target_and_says_when_resolutions_are_missing(
+    table: MessageTable, conversations: list[Any]
+) -> None:
+    policy = SlaPolicy(
+        first_reply=timedelta(hours=1), next_reply=timedelta(hours=4), resolution=timedelta(days=2)
+    )
+    report = team_report(table, sla=policy)
+    rows = by_key(report, "sla")
+    whole = sla_compliance(table, policy)
+    for target in ("first_reply", "next_reply", "resolution"):
+        part = whole.targets[target]
+        for agent, group in part.by("agent").items():
+            assert rows[agent][f"{target}_compliance"] == group.compliance, (target, agent)
+        assert rows["(all)"][f"{target}_compliance"] == part.compliance
+    assert "no conversation in the data has a resolution time" not in report.section("sla").note
+    unresolved = [attrs.evolve(c, resolved_at=None) for c in conversations]
+    note = team_report(unresolved, sla=policy).section("sla").note
+    assert "no conversation in the data has a resolution time" in note

@@ -11,7 +11,7 @@ import numpy.typing as npt
 
 from .._core.columns import AUTHOR_AGENT
 from .._core.periods import PeriodUnit, TimeZone, check_period_unit, resolve_timezone
-from .._core.time import ns_to_datetime
+from .._core.time import NAT, ns_to_datetime
 from .._core.validation import check_count, check_records
 from .._engine.inputs import Data, message_inputs
 from .._engine.sla import SlaPolicy
@@ -323,13 +323,27 @@ def team_report(
             default = None if name == "compliance" else 0
             values = [default if v is None else v for v in sla_rows.columns[name]]
             columns[name] = [*values, total[name]]
+        formats = {"agent": "key", "compliance": "percent"}
+        # Each target's own compliance beside the overall one: a target can hide behind another.
+        for target, part in report.targets.items():
+            column = f"{target}_compliance"
+            target_rows = _Rows(agents)
+            target_rows.add(part.by("agent"), "agent", {"compliance": column})
+            columns[column] = [*target_rows.columns[column], part.compliance]
+            formats[column] = "percent"
+        note = "compliance = achieved / (achieved + breached); pending items are not scored"
+        if "resolution" in report.targets and not bool((table.resolved_at != NAT).any()):
+            note += (
+                "; no conversation in the data has a resolution time, so the resolution target "
+                "can only be breached or pending"
+            )
         sections.append(
             Section(
                 "sla",
                 "SLA compliance by agent",
                 columns,
-                {"agent": "key", "compliance": "percent"},
-                "compliance = achieved / (achieved + breached); pending items are not scored",
+                formats,
+                note,
                 Chart("bars", "compliance", "agent"),
                 total=True,
             )
