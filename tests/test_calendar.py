@@ -1195,6 +1195,13 @@ WORD_FOR_WORD: list[tuple[Callable[[], object], str]] = [
         ),
     ),
     (
+        _building(country="AT", subdivision="10"),
+        (
+            "BusinessCalendar(): 'subdivision' must be a subdivision of AT (1, 2, 3, 4, 5, 6, 7, "
+            "8, 9) (got '10' that is a str)"
+        ),
+    ),
+    (
         _building(hours={"funday": "09:00-17:00"}),
         (
             "BusinessCalendar(): 'hours' must be weekdays written 'mon'..'sun' (or in full), "
