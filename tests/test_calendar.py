@@ -90,6 +90,19 @@ def test_interval_wholly_inside_the_spring_gap_is_empty() -> None:
     assert business(calendar, start, start + timedelta(days=1)) == timedelta(minutes=100)
 
 
+def test_a_closing_moved_by_the_spring_gap_can_overlap_the_next_interval() -> None:
+    # 02:30 does not exist on 10 March 2024 in New York and becomes 03:30, past the 03:00
+    # opening of the next interval: the two overlap and count once. The first Sunday of the
+    # year has the same hours without the gap, and must stay as it is.
+    calendar = BusinessCalendar("America/New_York", {"sun": "01:00-02:30, 03:00-04:00"})
+    spring = datetime(2024, 3, 10, tzinfo=NEW_YORK)
+    january = datetime(2024, 1, 7, tzinfo=NEW_YORK)
+    day = timedelta(days=1)
+    assert business(calendar, spring, spring + day) == 2 * HOUR
+    assert business(calendar, january, january + day) == timedelta(hours=2.5)
+    assert business(calendar, january, spring + day) == 9 * timedelta(hours=2.5) + 2 * HOUR
+
+
 def test_ambiguous_opening_time_takes_its_first_occurrence() -> None:
     calendar = BusinessCalendar("America/New_York", {"sun": "01:30-02:00"})
     start = datetime(2024, 11, 3, tzinfo=NEW_YORK)
@@ -202,6 +215,15 @@ def test_german_unity_day_is_closed() -> None:
         )
         == 8 * HOUR
     )
+
+
+def test_holidays_of_every_year_asked_about_in_any_order() -> None:
+    calendar = BusinessCalendar("America/New_York", "mon-fri 09:00-17:00", country="US")
+    for year in (2024, 2026, 2023, 2030, 2025):
+        christmas = datetime(year, 12, 25, 12, tzinfo=NEW_YORK)
+        assert christmas.weekday() < 5
+        assert not calendar.is_open(christmas), year
+        assert calendar.is_open(christmas - timedelta(days=7)), year
 
 
 def test_indian_state_holiday_needs_the_subdivision() -> None:
@@ -444,6 +466,40 @@ def test_datetime64_and_int64_inputs_agree_and_keep_their_shape() -> None:
     )
     assert as_ints.tolist() == seconds.tolist()
     assert calendar.business_seconds(np.array([], dtype=np.int64), []).shape == (0,)
+    nothing = np.empty((2, 0), dtype=np.int64)
+    assert calendar.business_nanoseconds(nothing, nothing).shape == (2, 0)
+    # Unsigned epoch nanoseconds are read as they are, up to the last int64 instant.
+    as_unsigned = calendar.business_seconds(
+        starts.astype("datetime64[ns]").view(np.int64).astype(np.uint64),
+        ends.astype("datetime64[ns]").view(np.int64).astype(np.uint64),
+    )
+    assert as_unsigned.tolist() == seconds.tolist()
+    last = np.array([2**63 - 1], dtype=np.uint64)
+    assert BusinessCalendar.always_open().business_nanoseconds(last - 5, last).tolist() == [5]
+    with pytest.raises(InvalidParameterError, match="dtype uint64"):
+        calendar.business_seconds(last + 1, last + 1)
+
+
+def test_arrays_longer_than_one_slice_are_answered_whole() -> None:
+    # Pairs are answered in slices of 65,536; three and a bit of them here.
+    rng = np.random.default_rng(11)
+    count = 3 * 65_536 + 1_234
+    starts = ns(datetime(2024, 1, 1, tzinfo=UTC)) + rng.integers(0, 300 * 86_400 * 10**9, count)
+    ends = starts + rng.integers(0, 40 * 86_400 * 10**9, count)
+    always = BusinessCalendar.always_open("Europe/Berlin")
+    assert (always.business_nanoseconds(starts, ends) == ends - starts).all()
+    weekdays = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+    whole = weekdays.business_nanoseconds(starts, ends)
+    piecewise = np.concatenate(
+        [
+            weekdays.business_nanoseconds(starts[i : i + 1000], ends[i : i + 1000])
+            for i in (0, 70_000, count - 1000)
+        ]
+    )
+    assert whole[[*range(1000), *range(70_000, 71_000), *range(count - 1000, count)]].tolist() == (
+        piecewise.tolist()
+    )
+    assert (weekdays.business_seconds(starts, ends) == whole / 1e9).all()
 
 
 def test_results_are_exact_nanoseconds() -> None:
@@ -453,6 +509,9 @@ def test_results_are_exact_nanoseconds() -> None:
     # Open until 17:00:00.000001, so the whole span counts: 8 h + 999 ns - 1 ns.
     assert result.tolist() == [8 * 3600 * 10**9 + 998]
     assert result.dtype == np.int64
+    # Across the closing too: the microsecond after 17:00 counts, to the nanosecond.
+    whole_day = calendar.business_nanoseconds([monday - 10**9], [monday + 9 * 3600 * 10**9 + 7])
+    assert whole_day.tolist() == [8 * 3600 * 10**9 + 1000]
 
 
 def test_end_before_start_is_an_error_naming_the_index() -> None:
@@ -594,6 +653,16 @@ def test_the_first_and_last_values_of_each_unit_are_exactly_the_range(unit: str)
         assert caught.value.parameter == parameter
 
 
+@pytest.mark.parametrize("unit", ["ps", "fs", "as"])
+def test_units_finer_than_nanoseconds_are_refused(unit: str) -> None:
+    calendar = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+    finer = np.array([0, 10], f"datetime64[{unit}]")
+    with pytest.raises(InvalidParameterError, match="nanoseconds or a coarser unit") as caught:
+        calendar.business_seconds(finer, finer)
+    assert caught.value.parameter == "starts"
+    assert caught.value.got == f"an array of dtype datetime64[{unit}]"
+
+
 def test_instants_at_the_ends_of_the_int64_range_are_answered() -> None:
     calendar = BusinessCalendar.always_open()
     # (More than 292 years: too long for int64 nanoseconds, not for a timedelta.)
@@ -653,7 +722,23 @@ def test_ways_of_writing_hours_agree() -> None:
             },
         ),
     ]
-    assert written[0] == written[1] == written[2]
+    written.append(
+        BusinessCalendar(
+            "UTC",
+            "mon,tue , wed-thu,fri 09:00-12:00, 13:00-17:00; saturday 10:00-14:00; sun closed",
+        )
+    )
+    # Blank entries, capitals and Sunday as 6.
+    written.append(
+        BusinessCalendar("UTC", "Mon-FRI 09:00-12:00, 13:00-17:00;\n\n;Saturday 10:00-14:00;")
+    )
+    written.append(
+        BusinessCalendar(
+            "UTC",
+            {"mon-fri": "09:00-12:00, 13:00-17:00", 5: "10:00-14:00", 6: "closed"},
+        )
+    )
+    assert len(set(written)) == 1
     assert len({hash(calendar) for calendar in written}) == 1
     assert written[0].weekly_hours["mon"] == (("09:00", "12:00"), ("13:00", "17:00"))
     assert written[0].weekly_hours["sun"] == ()
@@ -707,6 +792,8 @@ def test_hours_are_written_back_as_given_to_the_microsecond() -> None:
         "'2024-12-31': '20:00-02:00'})"
     )
     assert eval(text, {"BusinessCalendar": BusinessCalendar}) == calendar
+    objects = BusinessCalendar("UTC", {"wed": [(time(9, 30, 15, 250000), time(17, 45, 5))]})
+    assert objects.weekly_hours["wed"] == (("09:30:15.250000", "17:45:05"),)
     # Microseconds alone keep the seconds that lead up to them.
     assert BusinessCalendar("UTC", "sun 00:00:00.25-01:00").weekly_hours["sun"] == (
         ("00:00:00.250000", "01:00"),
@@ -780,6 +867,11 @@ def test_calendar_is_immutable_hashable_and_pickles() -> None:
         ({"hours": "mon 09:60-10:00"}, "hours", "HH:MM"),
         ({"hours": "mon 09:00"}, "hours", "HH:MM-HH:MM"),
         ({"hours": "funday 09:00-17:00"}, "hours", "weekdays"),
+        ({"hours": "mon-wed-fri 09:00-17:00"}, "hours", "weekdays"),
+        ({"hours": "mon 09:00:60-10:00"}, "hours", "HH:MM"),
+        ({"hours": "sun 22:00-01:00; mon 00:00-00:00:00.000001"}, "hours", "overlap"),
+        ({"holidays": holidays.US(), "subdivision": "CA"}, "holidays", "None when country"),
+        ({"holidays": holidays.US(), "categories": "public"}, "holidays", "None when country"),
         ({"hours": {7: "09:00-17:00"}}, "hours", "weekday keys"),
         ({"hours": "mon-fri 09:00-17:00; fri 18:00-20:00"}, "hours", "once"),
         ({"hours": {"mon": [("09:00",)]}}, "hours", "pairs"),
@@ -1103,6 +1195,27 @@ WORD_FOR_WORD: list[tuple[Callable[[], object], str]] = [
         ),
     ),
     (
+        _building(country="AT", subdivision="10"),
+        (
+            "BusinessCalendar(): 'subdivision' must be a subdivision of AT (1, 2, 3, 4, 5, 6, 7, "
+            "8, 9) (got '10' that is a str)"
+        ),
+    ),
+    (
+        _building(hours={"funday": "09:00-17:00"}),
+        (
+            "BusinessCalendar(): 'hours' must be weekdays written 'mon'..'sun' (or in full), "
+            "ranges 'mon-fri', lists 'sat,sun' (got 'funday' that is a str)"
+        ),
+    ),
+    (
+        _building(special_hours={"2024-13-01": "09:00-13:00"}),
+        (
+            "BusinessCalendar(): 'special_hours' must be a date or an ISO date 'YYYY-MM-DD' "
+            "(got '2024-13-01' that is a str)"
+        ),
+    ),
+    (
         _calling("business_time", datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 1, 1)),
         (
             "BusinessCalendar.business_time(): 'end' must be a timezone-aware datetime (got "
@@ -1269,10 +1382,10 @@ def test_special_hours_alone_are_enough_and_end() -> None:
     )
     with pytest.raises(InvalidParameterError, match="last open interval"):
         calendar.next_open(datetime(2024, 6, 9, 12, tzinfo=UTC))
-    # Found from years before, however many closed years lie between.
-    assert calendar.next_open(datetime(2011, 3, 1, tzinfo=UTC)) == datetime(
-        2024, 6, 9, 10, tzinfo=UTC
-    )
+    # Found from years before, however many closed years lie between (by a calendar that has
+    # not looked at 2024 yet).
+    fresh = BusinessCalendar("UTC", {}, special_hours={"2024-06-09": "10:00-12:00"})
+    assert fresh.next_open(datetime(2011, 3, 1, tzinfo=UTC)) == datetime(2024, 6, 9, 10, tzinfo=UTC)
     # Years without a single open interval answer too.
     later = datetime(2030, 1, 1, tzinfo=UTC)
     assert business(calendar, later, later + timedelta(days=400)) == timedelta(0)
@@ -1605,6 +1718,92 @@ def test_closing_a_date_removes_exactly_its_own_local_day(
         before, lost = calendar.business_nanoseconds([a, low], [b, high]).tolist()
         (after,) = closed.business_nanoseconds([a], [b]).tolist()
         assert after == before - lost
+
+
+# --- seconds-short gaps, where several intervals share a lookup bucket ----------------------------
+
+# Mondays at the ends of a year and one in between: lookups there reach the first and the last
+# interval the calendar holds (2 January 2023 is the first interval of a table that starts in
+# 2023; a table for 1 January 2024 starts with 31 December 2023, for its night shifts).
+EDGE_MONDAYS = [date(2023, 1, 2), date(2024, 1, 1), date(2024, 6, 10), date(2024, 12, 30)]
+
+
+@st.composite
+def second_calendars(draw: st.DrawFn) -> tuple[BusinessCalendar, ReferenceCalendar, list[int]]:
+    """Monday hours with gaps of a few seconds, their reference twin, and their boundaries."""
+    zone_name = draw(st.sampled_from(["UTC", "Europe/Berlin", "America/New_York"]))
+    monday = draw(st.sampled_from(EDGE_MONDAYS))
+    start = draw(st.integers(0, 86_000))
+    intervals: list[tuple[int, int]] = []
+    for length, gap in draw(
+        st.lists(st.tuples(st.integers(1, 300), st.integers(1, 4)), min_size=1, max_size=8)
+    ):
+        if start + length > 86_400:
+            break
+        intervals.append((start, start + length))
+        start += length + gap
+    pairs = [(f"{_clock(a)}", "24:00" if b == 86_400 else f"{_clock(b)}") for a, b in intervals]
+    calendar = BusinessCalendar(zone_name, {"mon": pairs})
+    zone = ZoneInfo(zone_name)
+    reference = ReferenceCalendar(zone=zone, weekly={0: intervals})
+    midnight = datetime(monday.year, monday.month, monday.day, tzinfo=zone)
+    boundaries = [ns(midnight + timedelta(seconds=second)) for pair in intervals for second in pair]
+    return calendar, reference, boundaries
+
+
+def _clock(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+@settings(deadline=None)
+@given(data=st.data(), drawn=second_calendars())
+def test_intervals_seconds_apart_equal_the_reference_to_the_nanosecond(
+    data: st.DataObject, drawn: tuple[BusinessCalendar, ReferenceCalendar, list[int]]
+) -> None:
+    calendar, reference, boundaries = drawn
+    near = st.tuples(st.sampled_from(boundaries), st.integers(-(10**9), 10**9)).map(sum)
+    close = st.tuples(st.sampled_from(boundaries), st.sampled_from([-2, -1, 0, 1, 2])).map(sum)
+    instant = st.one_of(
+        close, near, st.integers(-(10**14), 10**14).map(lambda n: boundaries[0] + n)
+    )
+    pairs = data.draw(st.lists(st.tuples(instant, instant).map(sorted), min_size=1, max_size=8))
+    starts = [a for a, _ in pairs]
+    ends = [b for _, b in pairs]
+    assert calendar.business_nanoseconds(starts, ends).tolist() == [
+        reference.business_ns(a, b) for a, b in pairs
+    ]
+
+
+def test_the_first_intervals_a_fresh_calendar_holds_seconds_apart() -> None:
+    # Monday 2 January 2023 holds the first intervals of a table built for 2023; they are a
+    # second apart, so they share one lookup bucket.
+    monday = datetime(2023, 1, 2, tzinfo=UTC)
+    hours = {"mon": "00:00:10-00:00:20, 00:00:21-00:00:40"}
+    for start, end, expected in [(21.5, 30, 8.5), (15, 25, 9), (20, 21, 0), (0, 60, 29)]:
+        calendar = BusinessCalendar("UTC", hours)
+        assert business(
+            calendar, monday + timedelta(seconds=start), monday + timedelta(seconds=end)
+        ) == timedelta(seconds=expected)
+
+
+def test_a_fresh_calendar_answers_the_edges_of_a_year() -> None:
+    # The first query builds the table of open intervals for the years it needs; instants in
+    # the last days of the last year and the first hours of the first must be inside it.
+    december = datetime(2024, 12, 29, 12, tzinfo=UTC)
+    end_of_year = datetime(2024, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+    # 29th 12-17, 30th and 31st 09-17.
+    days = BusinessCalendar("UTC", "mon-sun 09:00-17:00")
+    assert business(days, december, end_of_year) == 21 * HOUR
+    assert BusinessCalendar("UTC", "mon-sun 09:00-17:00").is_open(end_of_year - 8 * HOUR)
+    # In Honolulu the first afternoon of 2025 is already 2 January in UTC, and it is open from
+    # the shift that started on 31 December.
+    honolulu = ZoneInfo("Pacific/Honolulu")
+    long_nights = BusinessCalendar("Pacific/Honolulu", "mon-sun 22:00-21:00")
+    new_year = datetime(2025, 1, 1, 15, tzinfo=honolulu)
+    assert new_year.astimezone(UTC).date() == date(2025, 1, 2)
+    assert long_nights.is_open(new_year)
+    fresh = BusinessCalendar("Pacific/Honolulu", "mon-sun 22:00-21:00")
+    assert business(fresh, new_year, new_year + HOUR) == HOUR
 
 
 # --- night shifts and holidays, against the minute-by-minute walk -------------------------------
