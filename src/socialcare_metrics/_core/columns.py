@@ -13,6 +13,14 @@ from .._core.time import MAX_NS, MIN_NS, NAT, NS_RANGE_TEXT, datetime_to_ns, in_
 from .._core.typing import Int32Array, Int64Array
 from ..errors import InvalidDataError
 from ..records import Author
+from .encode import (
+    Encoded,
+    arrow_column,
+    encode,
+    first_row,
+    is_arrow_column,
+    pyarrow_or_none,
+)
 
 __all__ = ["AUTHOR_AGENT", "AUTHOR_BOT", "AUTHOR_CUSTOMER"]
 
@@ -49,14 +57,30 @@ def _as_1d(values: Iterable[Any]) -> npt.NDArray[Any]:
 
 
 def _column(
-    values: object, name: str, source: str, n: int | None = None, per: str = "row"
+    values: object,
+    name: str,
+    source: str,
+    n: int | None = None,
+    per: str = "row",
+    *,
+    keep_arrow: bool = False,
 ) -> npt.NDArray[Any]:
     """A caller's column as a 1-d numpy array of ``n`` values, or the library's error.
 
     A column is a 1-d array or any iterable of values (a list, a tuple, a generator, a pandas
-    Series); a str, a mapping, a scalar or an array of another shape is refused, naming the
-    column. ``per`` says what a value stands for, in the message about a wrong length.
+    Series, a pyarrow array, a polars Series or anything else that exports an Arrow array); a
+    str, a mapping, a scalar or an array of another shape is refused, naming the column. ``per``
+    says what a value stands for, in the message about a wrong length. With ``keep_arrow``, an
+    Arrow column of text, categories or ints with missing values stays a pyarrow ChunkedArray
+    (for the callers that factorise it in Arrow), typed as an array for brevity.
     """
+    if not isinstance(values, np.ndarray):
+        values = _from_frame_library(values, keep_arrow=keep_arrow)
+    if is_arrow_column(values):
+        size = len(values)  # type: ignore[arg-type]
+        if n is not None and size != n:
+            raise InvalidDataError(source, name, None, f"{n} values, one per {per}", size)
+        return values  # type: ignore[return-value]
     if isinstance(values, np.ndarray):
         if values.ndim != 1:
             raise InvalidDataError(
@@ -80,6 +104,57 @@ def _column(
     if n is not None and array.shape[0] != n:
         raise InvalidDataError(source, name, None, f"{n} values, one per {per}", array.shape[0])
     return array
+
+
+def _from_frame_library(values: Any, *, keep_arrow: bool) -> Any:
+    """A pandas Series or an Arrow-exporting column as a numpy array or (with ``keep_arrow``,
+    for text and categories) a pyarrow ChunkedArray; anything else as it is."""
+    if type(values).__module__.startswith("pandas") and hasattr(values, "dtype"):
+        return _from_pandas(values, keep_arrow=keep_arrow)
+    chunked = arrow_column(values)
+    if chunked is None:
+        return values
+    return _from_arrow(chunked, keep_arrow=keep_arrow)
+
+
+def _from_arrow(chunked: Any, *, keep_arrow: bool) -> Any:
+    pa = pyarrow_or_none()
+    kind = chunked.type
+    textual = pa.types.is_string(kind) or pa.types.is_large_string(kind)
+    textual = textual or pa.types.is_dictionary(kind) or str(kind) == "string_view"
+    if keep_arrow and (textual or (pa.types.is_integer(kind) and chunked.null_count)):
+        return chunked
+    if pa.types.is_timestamp(kind):
+        # UTC instants for a zoned type; a naive one's wall times are read as UTC, as a
+        # datetime64 array is. numpy keeps the unit (a cast to ns could overflow).
+        return chunked.cast(pa.timestamp(kind.unit)).to_numpy()
+    if (
+        pa.types.is_integer(kind)
+        or pa.types.is_floating(kind)
+        or (pa.types.is_boolean(kind) and not chunked.null_count)
+    ):
+        return chunked.to_numpy()
+    return _object_array(chunked.to_pylist())
+
+
+def _from_pandas(series: Any, *, keep_arrow: bool) -> Any:
+    dtype = series.dtype
+    if getattr(dtype, "tz", None) is not None and getattr(dtype, "kind", "") == "M":
+        # Zoned times as UTC instants, in their own unit.
+        return series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+    if isinstance(dtype, np.dtype):
+        array = series.to_numpy()
+        # Python ints in an object column are an int column, as they are in a list.
+        return _as_1d(array.tolist()) if array.dtype.kind == "O" else array
+    pa = pyarrow_or_none()
+    if pa is not None:
+        try:
+            chunked = pa.chunked_array([pa.array(series, from_pandas=True)])
+        except (TypeError, ValueError, pa.ArrowException):
+            pass
+        else:
+            return _from_arrow(chunked, keep_arrow=keep_arrow)
+    return _object_array(series.to_numpy(dtype=object))
 
 
 # pandas' missing values, known by their type's name so that pandas need not be imported.
@@ -127,12 +202,57 @@ def _factorize_columns(
     one name. ``read_only`` is passed on to `_factorize_ints`.
     """
     arrays = [array for _, array in columns]
-    if all(a.dtype.kind in "iu" and not _beyond_int64(a) for a in arrays):
-        return _factorize_ints(arrays, read_only=read_only)
-    kinds = {a.dtype.kind for a in arrays}
-    if kinds in ({"U"}, {"S"}):
-        return _factorize_strings(arrays)
-    return _factorize_objects(columns, source)
+    if not any(map(is_arrow_column, arrays)):
+        if all(a.dtype.kind in "iu" and not _beyond_int64(a) for a in arrays):
+            return _factorize_ints(arrays, read_only=read_only)
+        if {a.dtype.kind for a in arrays} == {"S"}:
+            return _factorize_strings(arrays)
+    encoded = [_encode_ids(array) for array in arrays]
+    if all(e is not None for e in encoded):
+        done = _factorize_encoded([e for e in encoded if e is not None])
+        if done is not None:
+            return done
+    # A str beside an int, or values that are neither: value by value, for the exact error.
+    return _factorize_objects([(name, _numpy(array)) for name, array in columns], source)
+
+
+def _numpy(array: Any) -> npt.NDArray[Any]:
+    """An Arrow column as a numpy object array of Python values; a numpy array as it is."""
+    if is_arrow_column(array):
+        return _object_array(array.to_pylist())
+    return array  # type: ignore[no-any-return]
+
+
+def _encode_ids(array: Any) -> Encoded | None:
+    """A column of ids as codes and distinct values, without a Python step per row."""
+    if isinstance(array, np.ndarray) and array.dtype.kind in "iu":
+        if _beyond_int64(array):
+            return None
+        uniques, inverse = np.unique(array, return_inverse=True)
+        return Encoded(inverse.astype(np.int64).reshape(-1), uniques.tolist())
+    return encode(array)
+
+
+def _factorize_encoded(
+    encoded: Sequence[Encoded],
+) -> tuple[list[Int32Array], tuple[str, ...]] | None:
+    """`_factorize_columns` from codes and distinct values; None when the columns mix str and
+    int ids (the caller then finds the first such row)."""
+    kinds = {type(v) for e in encoded for v in e.uniques}
+    if not (kinds <= {str} or kinds <= {int}):
+        return None
+    numeric = kinds == {int}
+    lookup: dict[Any, int] = {}
+    raws: list[Int32Array] = []
+    for e in encoded:
+        # What each distinct value becomes; the slot after them is for missing rows (-1).
+        remap = np.empty(len(e.uniques) + 1, dtype=np.int32)
+        remap[-1] = -1
+        for k, value in enumerate(e.uniques):
+            none = value < 0 if numeric else not value
+            remap[k] = -1 if none else lookup.setdefault(value, len(lookup))
+        raws.append(remap[e.codes])
+    return _sorted_codes(raws, list(lookup), -1, numeric=numeric)
 
 
 def _factorize_strings(
@@ -276,6 +396,8 @@ def _factorize_ids(
     offsets of their runs: ``offsets[i]:offsets[i + 1]`` are the rows of code ``i``. Otherwise
     it is None.
     """
+    if is_arrow_column(values):
+        return _arrow_ids(values, source)
     n = values.shape[0]
     expected = "a non-empty str or an int"
     if values.dtype.kind in "iu":
@@ -299,6 +421,51 @@ def _factorize_ids(
     if values.dtype.kind not in "UO" and n:
         # bool, float, datetime and other arrays hold no ids (a datetime64[ns] would read as ints)
         raise InvalidDataError(source, "conversation_id", 0, expected, values[0])
+    encoded = encode(values)
+    if encoded is not None:
+        done = _encoded_ids(encoded, values, source, expected)
+        if done is not None:
+            return done
+    return _object_ids(values, source, expected)
+
+
+def _arrow_ids(chunked: Any, source: str) -> tuple[Int64Array, npt.NDArray[Any], Int64Array | None]:
+    """`_factorize_ids` for an Arrow column."""
+    pa = pyarrow_or_none()
+    if pa.types.is_integer(chunked.type) and not chunked.null_count:
+        return _factorize_ids(chunked.to_numpy(), source)
+    encoded = encode(chunked)
+    if encoded is not None:
+        done = _encoded_ids(encoded, chunked, source, "a non-empty str or an int")
+        if done is not None:
+            return done
+    return _factorize_ids(_object_array(chunked.to_pylist()), source)
+
+
+def _encoded_ids(
+    encoded: Encoded, values: Any, source: str, expected: str
+) -> tuple[Int64Array, npt.NDArray[Any], None] | None:
+    """Conversation codes from ``encode`` (first appearance order, as the dict walk numbers
+    them), or None for int ids among str ones (the dict walk then finds the first such row)."""
+    kinds = {type(v) for v in encoded.uniques}
+    if not (kinds <= {str} or kinds <= {int}):
+        return None
+    bad = np.zeros(len(encoded.uniques) + 1, dtype=bool)
+    bad[-1] = True  # a missing id
+    if kinds == {str}:
+        bad[:-1] = [not v for v in encoded.uniques]
+    if bad[encoded.codes].any():
+        i = first_row(encoded.codes, bad)
+        value = values[i].as_py() if is_arrow_column(values) else values[i]
+        raise InvalidDataError(source, "conversation_id", i, expected, value)
+    return encoded.codes, _object_array([str(v) for v in encoded.uniques]), None
+
+
+def _object_ids(
+    values: npt.NDArray[Any], source: str, expected: str
+) -> tuple[Int64Array, npt.NDArray[Any], None]:
+    """`_factorize_ids` value by value."""
+    n = values.shape[0]
     lookup: dict[Any, int] = {}
     codes_list = np.empty(n, dtype=np.int64)
     kind: type | None = None  # str or int: the type of the first id
@@ -332,7 +499,19 @@ def _factorize_ids(
 
 
 def _author_column(values: Any, source: str) -> npt.NDArray[np.int8]:
+    if is_arrow_column(values):
+        pa = pyarrow_or_none()
+        if pa.types.is_integer(values.type) and not values.null_count:
+            return _author_column(values.to_numpy(), source)
+        encoded = encode(values, ints=False)
+        if encoded is None:
+            return _author_column(_object_array(values.to_pylist()), source)
+        return _author_codes(encoded, values, source)
     array = values if isinstance(values, np.ndarray) else _as_1d(values)
+    if array.dtype.kind in "OU":
+        encoded = encode(array, ints=False)
+        if encoded is not None:
+            return _author_codes(encoded, array, source)
     if array.dtype.kind in "iu":
         if array.shape[0] and (int(array.min()) < 0 or int(array.max()) > 2):
             bad = (array < 0) | (array > 2)
@@ -353,6 +532,18 @@ def _author_column(values: Any, source: str) -> npt.NDArray[np.int8]:
     if bad_rows.size:
         i = int(bad_rows[0])
         raise InvalidDataError(source, "author", i, "one of 'customer', 'agent', 'bot'", array[i])
+    return out
+
+
+def _author_codes(encoded: Encoded, values: Any, source: str) -> npt.NDArray[np.int8]:
+    """Author codes from ``encode``: each distinct word looked up once."""
+    names = {a.value: c for a, c in _AUTHOR_CODES.items()}
+    lookup = np.array([names.get(v.lower(), -1) for v in encoded.uniques] + [-1], dtype=np.int8)
+    out = lookup[encoded.codes]
+    if out.shape[0] and int(out.min()) < 0:
+        i = int(np.flatnonzero(out < 0)[0])
+        value = values[i].as_py() if is_arrow_column(values) else values[i]
+        raise InvalidDataError(source, "author", i, "one of 'customer', 'agent', 'bot'", value)
     return out
 
 
@@ -424,6 +615,14 @@ def _tags_column(values: Any, source: str) -> npt.NDArray[np.object_]:
 
 def _text_column(values: Any, source: str) -> npt.NDArray[np.object_]:
     """Each row's text as a str; ``None`` or NaN for none, read as ``""``."""
+    if is_arrow_column(values):
+        pa = pyarrow_or_none()
+        kind = values.type
+        if pa.types.is_dictionary(kind):
+            values = values.cast(kind.value_type)
+        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+            return values.fill_null("").to_numpy(zero_copy_only=False)  # type: ignore[no-any-return]
+        values = _object_array(values.to_pylist())
     array = values if isinstance(values, np.ndarray) else _as_1d(values)
     items = array.tolist()  # numpy's str_ as plain str
     if set(map(type, items)) <= {str}:  # the usual case, without a Python loop per row

@@ -29,13 +29,15 @@ breaks inside quotes is reported at the line where it starts.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Iterator
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
+from .._core.encode import pyarrow_or_none
 from .._core.typing import Int64Array, UInt8Array
 from ..errors import InvalidDataError
 
@@ -108,6 +110,11 @@ class CsvChunk:
     def __len__(self) -> int:
         return int(self.rows.shape[0])
 
+    @property
+    def utf8(self) -> bool:
+        """Whether the whole block is known to be UTF-8."""
+        return self._valid
+
     def bounds(self, column: int) -> tuple[Int64Array, Int64Array, npt.NDArray[np.bool_]]:
         """Start and end of a column's values with any enclosing quotes removed, and which
         values were quoted."""
@@ -143,6 +150,33 @@ class CsvChunk:
             inner = np.searchsorted(self.quotes, e0) - np.searchsorted(self.quotes, s0)
             for i in np.flatnonzero(quoted & (inner > 0)).tolist():
                 values[i] = values[i].replace('""', '"')
+        return values
+
+    def arrow(self, column: int) -> Any:
+        """A column's values as a pyarrow string array, unquoted, without a Python string per
+        value: the bytes of every value are gathered at once (the block is UTF-8, so each
+        value is). Needs pyarrow; only for a block known to be UTF-8."""
+        pa = pyarrow_or_none()
+        s, e, quoted = self.bounds(column)
+        lengths = e - s
+        n = s.shape[0]
+        offsets = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        total = int(offsets[-1])
+        # The position in the block of each byte of the column: a run per value.
+        at = np.arange(total, dtype=np.int64)
+        at += np.repeat(s - offsets[:-1], lengths)
+        values = pa.LargeStringArray.from_buffers(
+            n, pa.py_buffer(offsets), pa.py_buffer(self.buf[at])
+        )
+        if quoted.any() and self.quotes.size:
+            # Quotes inside a quoted value are escaped by doubling; undo that where there are any.
+            inner = np.searchsorted(self.quotes, e) - np.searchsorted(self.quotes, s)
+            doubled = quoted & (inner > 0)
+            if doubled.any():
+                pc = importlib.import_module("pyarrow.compute")
+                fixed = pc.replace_substring(values, '""', '"')
+                values = pc.if_else(pa.array(doubled), fixed, values)
         return values
 
     def matrix(self, column: int, width: int) -> tuple[UInt8Array, Int64Array]:

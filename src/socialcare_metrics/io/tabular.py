@@ -17,6 +17,14 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from .._core.columns import AUTHOR_AGENT, AUTHOR_BOT, AUTHOR_CUSTOMER
+from .._core.encode import (
+    encode,
+    indices_codes,
+    is_arrow_column,
+    plain_arrow,
+    pyarrow_or_none,
+)
 from .._core.extras import require
 from .._core.time import NAT, ns_to_datetime, unchecked_ns
 from .._core.typing import BoolArray, Int64Array
@@ -168,6 +176,10 @@ def load_messages(
     elif _is_arrow(source):
         label = "pyarrow Table"
         chunks = _arrow_chunks(source, mapping, label)
+    elif (table := _capsule_table(source)) is not None:
+        # polars, DuckDB and other DataFrame libraries: through the Arrow PyCapsule interface.
+        label = f"{type(source).__module__.partition('.')[0]} {type(source).__name__}"
+        chunks = _arrow_chunks(table, mapping, label)
     else:
         raise InvalidParameterError(
             function,
@@ -189,13 +201,11 @@ def load_messages(
         log.check()
         keep = np.flatnonzero(ok)
         for field, values in converted.items():
-            parts[field].append(values[keep])
+            parts[field].append(_take(values, keep))
         parts["_row"].append(chunk.rows[keep])
         parts["_line"].append(chunk.lines[keep])
     log.check()
-    joined = {
-        field: np.concatenate(values) if values else np.zeros(0) for field, values in parts.items()
-    }
+    joined = {field: _concat(values) for field, values in parts.items()}
     table = _build(joined, mapping, log, label)
     log.check()
     return LoadResult(table=table, problems=log.result(), rows_read=rows_read, source=label)
@@ -276,8 +286,12 @@ class _Chunk:
         bad: list[tuple[int, int | None, str, str, str]],
         *,
         strings: bool,
+        originals: dict[str, Any] | None = None,
     ) -> None:
         self.values = values  # field -> list of str (CSV) or of Python values / datetime64 array
+        # field -> the pandas Series an Arrow column was made from: a problem with a missing
+        # value shows the value pandas has (None, NaN, NA), as reading it value by value does.
+        self.originals = originals or {}
         self.rows = rows
         self.lines = lines  # -1 for in-memory sources
         self.rows_read = rows_read
@@ -302,7 +316,11 @@ def _csv_chunks(
         bad: list[tuple[int, int | None, str, str, str]] = [
             (b.row, b.line, b.expected, b.found, b.text) for b in chunk.bad
         ]
-        values = {field: chunk.strings(index[column]) for field, column in mapping.items()}
+        if chunk.utf8 and pyarrow_or_none() is not None:
+            # Whole columns as Arrow strings, converted in Arrow.
+            values = {field: chunk.arrow(index[column]) for field, column in mapping.items()}
+        else:
+            values = {field: chunk.strings(index[column]) for field, column in mapping.items()}
         yield _Chunk(values, chunk.rows, chunk.lines, scanner.rows_read, bad, strings=True)
 
 
@@ -333,8 +351,10 @@ def _check_column(label: str, field: str, column: str, available: Sequence[Any])
 
 def _frame_chunks(frame: Any, mapping: dict[str, str], label: str) -> Iterator[_Chunk]:
     require("pandas", "reading a pandas DataFrame")
+    pa = pyarrow_or_none()
     n = len(frame)
     values: dict[str, Any] = {}
+    originals: dict[str, Any] = {}
     for field, column in mapping.items():
         _check_column(label, field, column, list(frame.columns))
         series = frame[column]
@@ -344,25 +364,61 @@ def _frame_chunks(frame: Any, mapping: dict[str, str], label: str) -> Iterator[_
             if aware:
                 series = series.dt.tz_convert("UTC").dt.tz_localize(None)
             values[field] = _Times(series.to_numpy(), naive=not aware)
-        else:
-            values[field] = series.tolist()
+            continue
+        chunked = None
+        if pa is not None and field not in _TIME_FIELDS:
+            # Whole columns through Arrow where pandas' values read the same there: text,
+            # ints, floats, bools, categories (None, NaN and NA all become Arrow's null).
+            try:
+                chunked = plain_arrow(pa.chunked_array([pa.array(series, from_pandas=True)]))
+            except (TypeError, ValueError, OverflowError, pa.ArrowException):
+                chunked = None
+            if chunked is not None and not _arrow_readable(pa, chunked.type):
+                chunked = None
+        values[field] = chunked if chunked is not None else series.tolist()
+        if chunked is not None:
+            originals[field] = series
     rows = np.arange(n, dtype=np.int64)
-    yield _Chunk(values, rows, np.full(n, -1, dtype=np.int64), n, [], strings=False)
+    yield _Chunk(
+        values, rows, np.full(n, -1, dtype=np.int64), n, [], strings=False, originals=originals
+    )
+
+
+def _arrow_readable(pa: Any, kind: Any) -> bool:
+    """Whether a pandas column that Arrow holds as ``kind`` gives the values pandas gives."""
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return bool(
+        _is_text(pa, kind)
+        or pa.types.is_integer(kind)
+        or pa.types.is_floating(kind)
+        or pa.types.is_boolean(kind)
+    )
+
+
+def _capsule_table(source: object) -> Any:
+    """A table exported through the Arrow PyCapsule interface, as a pyarrow Table; None for
+    anything else (a single column exports a stream too, but not of a table)."""
+    if isinstance(source, type) or not hasattr(source, "__arrow_c_stream__"):
+        return None
+    pa = require("pyarrow", "reading a DataFrame through the Arrow PyCapsule interface")
+    try:
+        return pa.table(source)
+    except (TypeError, ValueError, pa.ArrowException):
+        return None
 
 
 def _arrow_chunks(table: Any, mapping: dict[str, str], label: str) -> Iterator[_Chunk]:
+    """An Arrow table (or anything exporting one through the Arrow PyCapsule interface, such
+    as a polars DataFrame): whole columns, converted in Arrow."""
     pa = require("pyarrow", "reading a pyarrow Table")
+    if not isinstance(table, pa.Table):
+        table = pa.Table.from_batches([table])
     n = table.num_rows
     values: dict[str, Any] = {}
     for field, column in mapping.items():
         _check_column(label, field, column, table.column_names)
-        data = table.column(column)
-        if field in _TIME_FIELDS and pa.types.is_timestamp(data.type):
-            # In the column's own unit (UTC instants when it has a zone): a cast to ns would
-            # refuse the whole column for one value out of range.
-            values[field] = _Times(data.to_numpy(), naive=data.type.tz is None)
-        else:
-            values[field] = data.to_pylist()
+        values[field] = plain_arrow(table.column(column))
     rows = np.arange(n, dtype=np.int64)
     yield _Chunk(values, rows, np.full(n, -1, dtype=np.int64), n, [], strings=False)
 
@@ -398,7 +454,7 @@ def _convert(
     words: dict[str, str],
     separator: str,
     log: ProblemLog,
-) -> tuple[dict[str, npt.NDArray[Any]], BoolArray]:
+) -> tuple[dict[str, Any], BoolArray]:
     n = chunk.rows.shape[0]
     ok = np.ones(n, dtype=bool)
 
@@ -414,91 +470,231 @@ def _convert(
         )
         ok[i] = False
 
-    out: dict[str, npt.NDArray[Any]] = {}
+    out: dict[str, Any] = {}
     for field, raw in chunk.values.items():
-        if field in _TIME_FIELDS:
-            out[field] = _times(raw, field, zone, bad, required=field == "sent_at")
-        elif field == "author":
-            codes = np.empty(n, dtype=object)
-            for i, value in enumerate(raw):
-                text = _as_text(value)
-                word = words.get(text.lower()) if text is not None else None
-                if word is None:
-                    bad(i, field, f"one of {', '.join(map(repr, sorted(words)))}", value)
-                codes[i] = word
-            out[field] = codes
-        elif field in ("conversation_id", "message_id"):
-            ids = np.empty(n, dtype=object)
-            for i, value in enumerate(raw):
-                text = _as_text(value)
-                if text is None:
-                    bad(i, field, "a non-empty id", value)
-                ids[i] = text
-            out[field] = ids
-        elif field in _NAME_FIELDS:
-            names = np.empty(n, dtype=object)
-            for i, value in enumerate(raw):
-                names[i] = _as_text(value)
-                if names[i] is None and not _missing(value):
-                    bad(i, field, "a name (str) or nothing", value)
-            out[field] = names
-        elif field == "private":
-            flags = np.zeros(n, dtype=bool)
-            for i, value in enumerate(raw):
-                if isinstance(value, bool | np.bool_):
-                    flags[i] = bool(value)
-                elif isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-                    flags[i] = value.strip().lower() in _TRUE
-                elif isinstance(value, int | float) and value in (0, 1):
-                    flags[i] = bool(value)
-                elif not _missing(value):
-                    bad(i, field, "true or false (or 1/0, yes/no)", value)
-            out[field] = flags
-        elif field == "text":
-            texts = np.empty(n, dtype=object)
-            if all(type(value) is str for value in raw):
-                texts[:] = raw
-            else:
-                for i, value in enumerate(raw):
-                    if isinstance(value, str):
-                        texts[i] = value
-                    elif _missing(value):
-                        texts[i] = ""
-                    else:
-                        try:
-                            texts[i] = str(value)
-                        except ValueError:  # an int of more digits than Python will write out
-                            bad(i, field, "a text", value)
-                            texts[i] = ""
-            out[field] = texts
-        elif field == "tags":
-            tags = np.empty(n, dtype=object)
-            for i, value in enumerate(raw):
-                tags[i] = _tags(value, separator)
-                if tags[i] is None:
-                    bad(
-                        i,
-                        field,
-                        f"topic paths separated by {separator!r}, or a list of them",
-                        value,
-                    )
-                    tags[i] = ()
-            out[field] = tags
-        elif field == "sentiment":
-            scores = np.full(n, np.nan)
-            for i, value in enumerate(raw):
-                if _missing(value):
-                    continue
-                try:
-                    score = float(value)
-                except (TypeError, ValueError, OverflowError):  # (an int past 1e308)
-                    score = math.nan
-                if isinstance(value, bool) or not -1.0 <= score <= 1.0:
-                    bad(i, field, "a number in [-1, 1] or nothing", value)
-                else:
-                    scores[i] = score
-            out[field] = scores
+        chunked = _chunked(raw) if is_arrow_column(raw) else None
+        if chunked is not None:
+            original = chunk.originals.get(field)
+            out[field] = _convert_arrow(field, chunked, zone, words, separator, bad, original)
+        else:
+            out[field] = _convert_values(field, raw, n, zone, words, separator, bad)
     return out, ok
+
+
+def _convert_values(
+    field: str,
+    raw: Any,
+    n: int,
+    zone: tzinfo | None,
+    words: dict[str, str],
+    separator: str,
+    bad: Any,
+) -> npt.NDArray[Any]:
+    """One field's values (a list, or a `_Times`), one by one: ``bad(i, field, expected, got,
+    found=None)`` hears of each value that cannot be used."""
+    if field in _TIME_FIELDS:
+        return _times(raw, field, zone, bad, required=field == "sent_at")
+    if field == "author":
+        codes = np.empty(n, dtype=object)
+        for i, value in enumerate(raw):
+            text = _as_text(value)
+            word = words.get(text.lower()) if text is not None else None
+            if word is None:
+                bad(i, field, f"one of {', '.join(map(repr, sorted(words)))}", value)
+            codes[i] = word
+        return codes
+    if field in ("conversation_id", "message_id"):
+        ids = np.empty(n, dtype=object)
+        for i, value in enumerate(raw):
+            text = _as_text(value)
+            if text is None:
+                bad(i, field, "a non-empty id", value)
+            ids[i] = text
+        return ids
+    if field in _NAME_FIELDS:
+        names = np.empty(n, dtype=object)
+        for i, value in enumerate(raw):
+            names[i] = _as_text(value)
+            if names[i] is None and not _missing(value):
+                bad(i, field, "a name (str) or nothing", value)
+        return names
+    if field == "private":
+        flags = np.zeros(n, dtype=bool)
+        for i, value in enumerate(raw):
+            if isinstance(value, bool | np.bool_):
+                flags[i] = bool(value)
+            elif isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+                flags[i] = value.strip().lower() in _TRUE
+            elif isinstance(value, int | float) and value in (0, 1):
+                flags[i] = bool(value)
+            elif not _missing(value):
+                bad(i, field, "true or false (or 1/0, yes/no)", value)
+        return flags
+    if field == "text":
+        texts = np.empty(n, dtype=object)
+        if all(type(value) is str for value in raw):
+            texts[:] = raw
+        else:
+            for i, value in enumerate(raw):
+                if isinstance(value, str):
+                    texts[i] = value
+                elif _missing(value):
+                    texts[i] = ""
+                else:
+                    try:
+                        texts[i] = str(value)
+                    except ValueError:  # an int of more digits than Python will write out
+                        bad(i, field, "a text", value)
+                        texts[i] = ""
+        return texts
+    if field == "tags":
+        tags = np.empty(n, dtype=object)
+        for i, value in enumerate(raw):
+            tags[i] = _tags(value, separator)
+            if tags[i] is None:
+                bad(
+                    i,
+                    field,
+                    f"topic paths separated by {separator!r}, or a list of them",
+                    value,
+                )
+                tags[i] = ()
+        return tags
+    # sentiment
+    scores = np.full(n, np.nan)
+    for i, value in enumerate(raw):
+        if _missing(value):
+            continue
+        try:
+            score = float(value)
+        except (TypeError, ValueError, OverflowError):  # (an int past 1e308)
+            score = math.nan
+        if isinstance(value, bool) or not -1.0 <= score <= 1.0:
+            bad(i, field, "a number in [-1, 1] or nothing", value)
+        else:
+            scores[i] = score
+    return scores
+
+
+# Fields converted once per distinct value (their values repeat: ids, names, words, flags).
+_BY_VALUE: Final = frozenset(
+    {"author", "conversation_id", "message_id", "private", "tags"} | _NAME_FIELDS
+)
+
+
+def _convert_arrow(
+    field: str,
+    chunked: Any,
+    zone: tzinfo | None,
+    words: dict[str, str],
+    separator: str,
+    bad: Any,
+    original: Any = None,
+) -> Any:
+    """`_convert_values` for an Arrow column, by whole columns: each distinct value is judged
+    once, by `_convert_values` itself, and what it becomes (or the problem it has) is spread to
+    the rows that hold it. Ids and names come out as an Arrow dictionary array, which the table
+    takes without looking at each row again."""
+    pa = pyarrow_or_none()
+    n = len(chunked)
+    kind = chunked.type
+    if field in _TIME_FIELDS:
+        if pa.types.is_timestamp(kind):
+            values = _arrow_times(pa, chunked)
+            return _times(values, field, zone, bad, required=field == "sent_at")
+        if _is_text(pa, kind) and not chunked.null_count:
+            strings = chunked.to_numpy(zero_copy_only=False).tolist()
+            return _times(strings, field, zone, bad, required=field == "sent_at")
+        return _convert_values(field, chunked.to_pylist(), n, zone, words, separator, bad)
+    if field == "text" and _is_text(pa, kind):
+        return chunked.fill_null("").to_numpy(zero_copy_only=False)
+    if field == "sentiment" and (pa.types.is_floating(kind) or pa.types.is_integer(kind)):
+        scores = np.array(chunked.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False))
+        with np.errstate(invalid="ignore"):
+            outside = ~np.isnan(scores) & ~((scores >= -1.0) & (scores <= 1.0))
+        for i in np.flatnonzero(outside).tolist():
+            bad(i, field, "a number in [-1, 1] or nothing", chunked[i].as_py())
+        scores[outside] = np.nan
+        return scores
+    encoded = None
+    if field in _BY_VALUE and (
+        _is_text(pa, kind)
+        or pa.types.is_dictionary(kind)
+        or pa.types.is_integer(kind)
+        or pa.types.is_boolean(kind)
+        or pa.types.is_floating(kind)
+    ):
+        encoded = _arrow_codes(pa, chunked)
+    if encoded is None:
+        return _convert_values(field, chunked.to_pylist(), n, zone, words, separator, bad)
+    codes, uniques = encoded
+    # The last slot stands for the missing rows (code -1).
+    problems: dict[int, tuple[str, Any, str | None]] = {}
+
+    def bad_value(k: int, name: str, expected: str, got: Any, found: str | None = None) -> None:
+        problems[k] = (expected, got, found)
+
+    if (field in ("conversation_id", "message_id") or field in _NAME_FIELDS) and all(
+        type(value) is str for value in uniques
+    ):
+        # What `_as_text` makes of a str, for every distinct one at once: stripped, or none.
+        converted = np.array([value.strip() or None for value in uniques] + [None], dtype=object)
+        if field in ("conversation_id", "message_id"):
+            for k in np.flatnonzero(converted == None).tolist():  # noqa: E711
+                bad_value(k, field, "a non-empty id", uniques[k] if k < len(uniques) else None)
+    else:
+        converted = _convert_values(
+            field, [*uniques, None], len(uniques) + 1, zone, words, separator, bad_value
+        )
+    if problems:
+        marked = np.zeros(len(uniques) + 1, dtype=bool)
+        marked[list(problems)] = True
+        slots = codes.copy()
+        slots[codes < 0] = len(uniques)
+        for i in np.flatnonzero(marked[slots]).tolist():
+            expected, got, found = problems[int(slots[i])]
+            if codes[i] < 0 and original is not None:
+                got = original.iloc[i]
+            bad(i, field, expected, got, found)
+    if field == "author":
+        # The words as the table's codes (a row with a problem is left out anyway).
+        lookup = np.array([_AUTHOR_CODE.get(word, 0) for word in converted.tolist()], dtype=np.int8)
+        return lookup[codes]
+    if field in ("conversation_id", "message_id") or field in _NAME_FIELDS:
+        names = converted.tolist()[:-1]
+        dictionary = pa.array([name if name is not None else "" for name in names], pa.string())
+        indices = pa.array(codes.astype(np.int32), mask=codes < 0)
+        if names and any(name is None for name in names):
+            none = np.array([name is None for name in names] + [True])
+            indices = pa.array(codes.astype(np.int32), mask=none[codes])
+        return pa.DictionaryArray.from_arrays(indices, dictionary)
+    return converted[codes]
+
+
+_AUTHOR_CODE: Final = {"customer": AUTHOR_CUSTOMER, "agent": AUTHOR_AGENT, "bot": AUTHOR_BOT}
+
+
+def _is_text(pa: Any, kind: Any) -> bool:
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
+def _arrow_codes(pa: Any, chunked: Any) -> tuple[Int64Array, list[Any]] | None:
+    """An Arrow column as codes (-1 for null) and its distinct values as Python values."""
+    if pa.types.is_dictionary(chunked.type):
+        chunked = chunked.cast(chunked.type.value_type)
+    try:
+        encoded = chunked.dictionary_encode().combine_chunks()
+    except pa.ArrowException:  # a type Arrow cannot encode: value by value
+        return None
+    return indices_codes(encoded.indices), encoded.dictionary.to_pylist()
+
+
+def _arrow_times(pa: Any, chunked: Any) -> _Times:
+    """An Arrow timestamp column as datetime64 in its own unit (a cast to ns could overflow):
+    UTC instants for a zoned type, wall times for a naive one."""
+    kind = chunked.type
+    values = chunked.cast(pa.timestamp(kind.unit)).to_numpy()
+    return _Times(values, naive=kind.tz is None)
 
 
 def _as_text(value: Any) -> str | None:
@@ -630,6 +826,25 @@ def _object_times(
     return ns, parsed, naive, empty, outside
 
 
+def _take(values: Any, at: Int64Array) -> Any:
+    """The values at positions ``at``, of a numpy array or an Arrow array."""
+    if isinstance(values, np.ndarray):
+        return values if at.shape[0] == values.shape[0] else values[at]
+    return values if len(at) == len(values) else values.take(at)
+
+
+def _concat(values: list[Any]) -> Any:
+    """One column from a column's chunks (numpy or Arrow arrays)."""
+    if not values:
+        return np.zeros(0)
+    if len(values) == 1:
+        return values[0]
+    if all(isinstance(v, np.ndarray) for v in values):
+        return np.concatenate(values)
+    pa = pyarrow_or_none()
+    return pa.chunked_array(values)
+
+
 def _check_resolutions(
     joined: dict[str, npt.NDArray[Any]],
     rows: Int64Array,
@@ -652,7 +867,7 @@ def _check_resolutions(
     early = keep & (resolved != NAT) & (resolved < sent)
     if not early.any():
         return
-    conversation = joined["conversation_id"]
+    conversation = _objects(joined["conversation_id"])
     suspects = set(conversation[early].tolist())
     first: dict[Any, int] = {}  # conversation -> index of its first message
     latest: dict[Any, int] = {}  # conversation -> its latest resolved_at
@@ -682,6 +897,52 @@ def _check_resolutions(
         keep[i] = False
 
 
+def _objects(values: Any) -> npt.NDArray[Any]:
+    """A column as a numpy array (an Arrow one as Python values)."""
+    if isinstance(values, np.ndarray):
+        return values
+    return np.asarray(values.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def _value(values: Any, i: int) -> Any:
+    return values[i] if isinstance(values, np.ndarray) else values[i].as_py()
+
+
+def _ids_codes(values: Any) -> Int64Array:
+    """Codes of an id column (equal ids, equal codes), in C where possible."""
+    encoded = encode(values if isinstance(values, np.ndarray) else _chunked(values))
+    if encoded is not None:
+        return encoded.codes
+    lookup: dict[Any, int] = {}
+    items = _objects(values).tolist()
+    return np.fromiter(
+        (lookup.setdefault(v, len(lookup)) for v in items), np.int64, count=len(items)
+    )
+
+
+def _chunked(values: Any) -> Any:
+    pa = pyarrow_or_none()
+    return values if isinstance(values, pa.ChunkedArray) else pa.chunked_array([values])
+
+
+def _repeats(conversation: Any, message: Any) -> list[tuple[int, int]]:
+    """(row, first row) for each row whose (conversation, message id) an earlier row has."""
+    conv = _ids_codes(conversation)
+    ids = _ids_codes(message)
+    if conv.shape[0] < 2:
+        return []
+    key = conv * (int(ids.max()) + 1) + ids
+    order = np.argsort(key, kind="stable")
+    ranked = key[order]
+    again = np.flatnonzero(ranked[1:] == ranked[:-1]) + 1
+    if not again.size:
+        return []
+    # The first row of each run of equal keys.
+    starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
+    run_start = starts[np.searchsorted(starts, again, side="right") - 1]
+    return sorted(zip(order[again].tolist(), order[run_start].tolist(), strict=True))
+
+
 def _build(
     joined: dict[str, npt.NDArray[Any]], mapping: dict[str, str], log: ProblemLog, label: str
 ) -> MessageTable:
@@ -690,27 +951,23 @@ def _build(
     keep = np.ones(rows.shape[0], dtype=bool)
     if "message_id" in joined:
         # A message id is used once per conversation: later rows with one are reported.
-        seen: dict[tuple[Any, Any], int] = {}
-        for i, key in enumerate(
-            zip(joined["conversation_id"].tolist(), joined["message_id"].tolist(), strict=True)
-        ):
-            first = seen.setdefault(key, i)
-            if first != i:
-                where = f"line {int(lines[first])}" if lines[first] >= 0 else f"row {rows[first]}"
-                log.add(
-                    int(rows[i]),
-                    int(lines[i]) if lines[i] >= 0 else None,
-                    mapping["message_id"],
-                    f"a message id not used before in conversation {key[0]!r} ({where} has it)",
-                    key[1],
-                )
-                keep[i] = False
+        for i, first in _repeats(joined["conversation_id"], joined["message_id"]):
+            conversation = _value(joined["conversation_id"], i)
+            where = f"line {int(lines[first])}" if lines[first] >= 0 else f"row {rows[first]}"
+            log.add(
+                int(rows[i]),
+                int(lines[i]) if lines[i] >= 0 else None,
+                mapping["message_id"],
+                f"a message id not used before in conversation {conversation!r} ({where} has it)",
+                _value(joined["message_id"], i),
+            )
+            keep[i] = False
     if "resolved_at" in joined:
         _check_resolutions(joined, rows, lines, keep, mapping["resolved_at"], log)
         log.check()
     if not keep.all():
         sel = np.flatnonzero(keep)
-        joined = {field: values[sel] for field, values in joined.items()}
+        joined = {field: _take(values, sel) for field, values in joined.items()}
         rows, lines = rows[sel], lines[sel]
     # Time columns are int64 epoch ns here, NAT for none: from_columns reads them as such.
     arguments: dict[str, Any] = dict(joined)

@@ -32,6 +32,7 @@ from .._core.columns import (
     _text_column,
     _time_column,
 )
+from .._core.encode import encode
 from .._core.time import NAT, datetime_to_ns, ns_to_datetime
 from .._core.typing import Int32Array, Int64Array
 from ..errors import InvalidDataError, InvalidParameterError
@@ -323,7 +324,14 @@ class MessageTable:
         n = sent.shape[0]
 
         def column(values: object, name: str) -> npt.NDArray[Any]:
-            return _column(values, name, source, n, per="message (as 'sent_at' has)")
+            return _column(
+                values,
+                name,
+                source,
+                n,
+                per="message (as 'sent_at' has)",
+                keep_arrow=name in _ARROW_COLUMNS,
+            )
 
         def optional(values: object, name: str) -> npt.NDArray[Any] | None:
             return None if values is None else column(values, name)
@@ -487,6 +495,12 @@ class MessageTable:
         )
 
 
+# Columns factorised (or, for text, converted) in Arrow when they arrive as Arrow columns.
+_ARROW_COLUMNS = frozenset(
+    {"conversation_id", "author", "agent_id", "assignee", "channel", "quick_reply", "text"}
+)
+
+
 def _constant_runs(values: npt.NDArray[Any], offsets: Int64Array) -> bool:
     """Whether ``values`` is the same on every row of each conversation (rows sorted, n >= 1)."""
     same = values[1:] == values[:-1]
@@ -537,6 +551,13 @@ def _sort_order(
 def _check_unique_message_ids(
     conv: Int64Array, ids: npt.NDArray[Any], rows: Int64Array, source: str
 ) -> None:
+    encoded = encode(ids)
+    if encoded is not None and not any(isinstance(v, str) and not v for v in encoded.uniques):
+        if encoded.codes.shape[0] and int(encoded.codes.min()) < 0:
+            i = int(np.flatnonzero(encoded.codes < 0)[0])
+            raise InvalidDataError(source, "message_id", int(rows[i]), "a non-empty id", ids[i])
+        _check_unique_codes(conv, encoded.codes, len(encoded.uniques), ids, rows, source)
+        return
     lookup: dict[Any, int] = {}
     codes = np.empty(ids.shape[0], dtype=np.int64)
     for i, value in enumerate(ids.tolist()):
@@ -551,9 +572,21 @@ def _check_unique_message_ids(
                 raise InvalidDataError(source, "message_id", int(rows[i]), "a non-empty id", value)
             code = lookup[value] = len(lookup)
         codes[i] = code
+    _check_unique_codes(conv, codes, len(lookup), ids, rows, source)
+
+
+def _check_unique_codes(
+    conv: Int64Array,
+    codes: Int64Array,
+    n_ids: int,
+    ids: npt.NDArray[Any],
+    rows: Int64Array,
+    source: str,
+) -> None:
+    """Refuse a message id (as codes) used twice in one conversation."""
     if codes.shape[0] < 2:
         return
-    key = conv * len(lookup) + codes
+    key = conv * n_ids + codes
     order = np.argsort(key, kind="stable")
     dup = np.flatnonzero(key[order][1:] == key[order][:-1])
     if dup.size:

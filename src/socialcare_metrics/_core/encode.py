@@ -1,0 +1,219 @@
+"""Columns in C: factorising and converting whole columns where pyarrow (or pandas) is installed.
+
+The table's builders need, per categorical column, a code per row and the distinct values. A
+Python dict walk costs about a second per million strings; Arrow's ``dictionary_encode`` (or
+``pandas.factorize``) does it in a few milliseconds. Neither library is required: without them
+(or for values they would read differently, such as ints beside strs) the callers keep their
+value-by-value way, which is also what the fast way is tested against.
+
+Columns from other DataFrame libraries (polars, DuckDB, ...) arrive through the Arrow PyCapsule
+interface (``__arrow_c_stream__`` / ``__arrow_c_array__``), read by pyarrow, so no library needs a
+branch of its own.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from .typing import Int64Array
+
+__all__ = [
+    "Encoded",
+    "arrow_column",
+    "encode",
+    "indices_codes",
+    "is_arrow_column",
+    "plain_arrow",
+    "pyarrow_or_none",
+]
+
+
+_PYARROW: list[Any] = []  # the module once looked for, or None
+
+
+def pyarrow_or_none() -> Any:
+    """The pyarrow module when it is installed, else None (looked for once)."""
+    if not _PYARROW:
+        try:
+            _PYARROW.append(importlib.import_module("pyarrow"))
+        except ImportError:  # pragma: no cover - the test environment has pyarrow
+            _PYARROW.append(None)
+    return _PYARROW[0]
+
+
+def _pandas_or_none() -> Any:
+    """pandas when it is imported already (a caller with pandas data has), else None."""
+    return sys.modules.get("pandas")
+
+
+def is_arrow_column(values: object) -> bool:
+    """Whether ``values`` is a pyarrow Array or ChunkedArray."""
+    module = type(values).__module__
+    if not module.startswith("pyarrow"):
+        return False
+    pa = pyarrow_or_none()
+    return pa is not None and isinstance(values, pa.Array | pa.ChunkedArray)
+
+
+def arrow_column(values: object) -> Any:
+    """``values`` as a pyarrow ChunkedArray when it is an Arrow column or exports one through
+    the Arrow PyCapsule interface (a polars Series, say); else None."""
+    pa = pyarrow_or_none()
+    if pa is None or isinstance(values, np.ndarray):
+        return None
+    if isinstance(values, pa.ChunkedArray):
+        return plain_arrow(values)
+    if isinstance(values, pa.Array):
+        return plain_arrow(pa.chunked_array([values]))
+    # A pandas Series is read by pandas' own rules (its dtype, NaN for missing), not Arrow's.
+    if type(values).__module__.startswith("pandas"):
+        return None
+    try:
+        if hasattr(values, "__arrow_c_stream__"):
+            return plain_arrow(pa.chunked_array(values))
+        if hasattr(values, "__arrow_c_array__"):
+            return plain_arrow(pa.chunked_array([pa.array(values)]))
+    except (TypeError, ValueError, pa.ArrowException):
+        return None
+    return None
+
+
+def plain_arrow(chunked: Any) -> Any:
+    """An Arrow column with view types (polars' strings) cast to the plain ones."""
+    pa = pyarrow_or_none()
+    kind = chunked.type
+    if pa.types.is_dictionary(kind) and _is_view(pa, kind.value_type):
+        return chunked.cast(pa.dictionary(kind.index_type, pa.large_string()))
+    if _is_view(pa, kind):
+        return chunked.cast(pa.large_string() if "string" in str(kind) else pa.large_binary())
+    return chunked
+
+
+def _is_view(pa: Any, kind: Any) -> bool:
+    return bool(
+        getattr(pa.types, "is_string_view", lambda _: False)(kind)
+        or getattr(pa.types, "is_binary_view", lambda _: False)(kind)
+    )
+
+
+class Encoded(NamedTuple):
+    """A column as codes into its distinct values."""
+
+    codes: Int64Array  # per row: an index into ``uniques``, -1 for a missing value
+    uniques: list[Any]  # the distinct values (Python str or int), in order of first appearance
+
+
+def _is_text_type(pa: Any, kind: Any) -> bool:
+    return bool(
+        pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or getattr(pa.types, "is_string_view", lambda _: False)(kind)
+    )
+
+
+def _encode_chunked(pa: Any, chunked: Any, *, ints: bool) -> Encoded | None:
+    kind = chunked.type
+    if pa.types.is_dictionary(kind):
+        value_type = kind.value_type
+        if not (_is_text_type(pa, value_type) or (ints and pa.types.is_integer(value_type))):
+            return None
+        if chunked.num_chunks == 1:
+            array = chunked.chunk(0)
+            return _first_appearance(indices_codes(array.indices), array.dictionary.to_pylist())
+        # Decoding and encoding again gives one dictionary for all chunks.
+        chunked = chunked.cast(value_type)
+    elif not (_is_text_type(pa, kind) or (ints and pa.types.is_integer(kind))):
+        return None
+    if chunked.num_chunks == 0:
+        return Encoded(np.zeros(0, dtype=np.int64), [])
+    encoded = chunked.dictionary_encode().combine_chunks()
+    return Encoded(indices_codes(encoded.indices), encoded.dictionary.to_pylist())
+
+
+def indices_codes(indices: Any) -> Int64Array:
+    """A dictionary array's indices (of any int type) as int64 codes, -1 for null."""
+    pa = pyarrow_or_none()
+    indices = indices.cast(pa.int64())
+    if indices.null_count:
+        indices = indices.fill_null(-1)
+    return np.array(indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _first_appearance(codes: Int64Array, uniques: list[Any]) -> Encoded:
+    """Codes into a dictionary renumbered as ``dictionary_encode`` numbers them: in order of
+    first appearance, each value once, none unused, a missing value (None) as -1."""
+    n = codes.shape[0]
+    k = len(uniques)
+    first = np.full(k, n, dtype=np.int64)
+    at = np.flatnonzero(codes >= 0)
+    np.minimum.at(first, codes[at], at)
+    if (
+        bool(np.all(first[1:] > first[:-1]))
+        and (k == 0 or first[-1] < n)
+        and None not in uniques
+        and len(set(uniques)) == k
+    ):
+        return Encoded(codes, uniques)
+    remap = np.full(k + 1, -1, dtype=np.int64)
+    seen: dict[Any, int] = {}
+    for j in np.argsort(first, kind="stable").tolist():
+        value = uniques[j]
+        if first[j] == n or value is None:
+            continue  # unused, or a missing value in the dictionary itself
+        remap[j] = seen.setdefault(value, len(seen))
+    return Encoded(remap[codes], list(seen))
+
+
+def encode(values: Any, *, ints: bool = True) -> Encoded | None:
+    """``values`` (a numpy array or an Arrow column) as codes and distinct values, in C.
+
+    Returns None when no library for it is installed or the values are not all str (or, with
+    ``ints``, all int), missing values aside: the caller then looks at them one by one. Missing
+    values are None, NaN and pandas' NA.
+    """
+    pa = pyarrow_or_none()
+    if pa is not None and isinstance(values, pa.ChunkedArray):
+        return _encode_chunked(pa, values, ints=ints)
+    if not isinstance(values, np.ndarray) or values.dtype.kind not in "OU":
+        return None
+    if values.dtype.kind == "U":
+        if pa is not None:
+            return _encode_chunked(pa, pa.chunked_array([pa.array(values)]), ints=False)
+        return _encode_pandas(values, ints=False)
+    if pa is not None:
+        try:
+            array = pa.array(values, from_pandas=True)
+        except (TypeError, ValueError, OverflowError, pa.ArrowException):
+            return None  # mixed kinds, ints beyond 64 bits, objects Arrow does not know
+        return _encode_chunked(pa, pa.chunked_array([array]), ints=ints)
+    return _encode_pandas(values, ints=ints)
+
+
+def _encode_pandas(values: npt.NDArray[Any], *, ints: bool) -> Encoded | None:
+    pd = _pandas_or_none()
+    if pd is None:
+        return None
+    kinds = ("string", "empty", "integer") if ints else ("string", "empty")
+    if pd.api.types.infer_dtype(values, skipna=True) not in kinds:
+        return None
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return Encoded(np.asarray(codes, dtype=np.int64), [_plain(v) for v in uniques])
+
+
+def _plain(value: Any) -> Any:
+    """numpy's str_ and integer scalars as Python str and int."""
+    if isinstance(value, np.str_):
+        return str(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def first_row(codes: Int64Array, mask: npt.NDArray[np.bool_]) -> int:
+    """The first row whose code is marked in ``mask`` (a bool per code, the last for -1)."""
+    return int(np.flatnonzero(mask[codes])[0])

@@ -1,0 +1,375 @@
+"""Columns in C: whole-column conversion gives what value-by-value conversion gives.
+
+`MessageTable.from_columns` and `load_messages` factorise and convert whole columns through
+Arrow (or pandas) when installed, and look at values one by one otherwise. Both ways are run
+here on the same inputs, odd values included: the same table, the same problems, the same error.
+The sources a user has (lists, numpy, pandas in its dtypes, pyarrow, polars) give one table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from unittest import mock
+
+import numpy as np
+import pytest
+from hypothesis import event, given
+from hypothesis import strategies as st
+
+import socialcare_metrics._core.encode as encode_module
+from socialcare_metrics import InvalidDataError, MessageTable, SocialCareError, load_messages
+from socialcare_metrics.io import LoadResult
+from test_tabular import same_table
+
+pd = pytest.importorskip("pandas")
+pa = pytest.importorskip("pyarrow")
+
+
+def value_by_value(call: Callable[[], Any]) -> Any:
+    """Run a call with neither pyarrow nor pandas used for whole columns."""
+    with (
+        mock.patch.object(encode_module, "_PYARROW", [None]),
+        mock.patch.object(encode_module, "_pandas_or_none", return_value=None),
+    ):
+        return call()
+
+
+def outcome(call: Callable[[], Any]) -> Any:
+    """A call's result, or its error as (type, column, row, message)."""
+    try:
+        return call()
+    except SocialCareError as error:
+        row = getattr(error, "row", None)
+        return (type(error).__name__, getattr(error, "column", None), row, str(error))
+
+
+def same_outcome(fast: Any, slow: Any) -> None:
+    if isinstance(slow, tuple):
+        assert fast == slow
+        event("both refused")
+        return
+    assert not isinstance(fast, tuple), fast
+    if isinstance(slow, LoadResult):
+        assert fast.problems == slow.problems
+        assert fast.rows_read == slow.rows_read
+        assert fast.table.row.tolist() == slow.table.row.tolist()
+        fast, slow = fast.table, slow.table
+        event("loaded")
+    same_table(fast, slow)
+    assert fast.row.tolist() == slow.row.tolist()
+    assert fast.conversation_ids.tolist() == slow.conversation_ids.tolist()
+
+
+# --- from_columns ------------------------------------------------------------------------------
+
+_IDS = st.one_of(
+    st.sampled_from(["c1", "c2", "C1", " c1", "", "é", "c1 "]),
+    st.none(),
+    st.just(math.nan),
+    st.integers(min_value=-3, max_value=3),
+    st.sampled_from([True, 1.5, 2**64]),
+)
+_NAMES = st.one_of(
+    st.sampled_from(["ana", "bo", "Ana", "", " ana"]),
+    st.none(),
+    st.just(math.nan),
+    st.integers(min_value=-2, max_value=3),
+    st.sampled_from([False, 0.5]),
+)
+_AUTHORS = st.one_of(
+    st.sampled_from(["customer", "agent", "bot", "Agent", "CUSTOMER", "x", "", " agent"]),
+    st.none(),
+    st.integers(min_value=-1, max_value=3),
+)
+
+
+@st.composite
+def id_columns(draw: st.DrawFn) -> dict[str, Any]:
+    """Columns of mostly one kind of value (so the whole-column way is taken), with odd values
+    in some of them."""
+    n = draw(st.integers(min_value=0, max_value=8))
+
+    def column(values: st.SearchStrategy[Any], usual: st.SearchStrategy[Any]) -> Any:
+        odd = draw(st.booleans())
+        items = [draw(values if odd and draw(st.booleans()) else usual) for _ in range(n)]
+        form = draw(st.sampled_from(["list", "numpy", "numpy"]))
+        return items if form == "list" else np.array(items, dtype=object)
+
+    return {
+        "conversation_id": column(_IDS, st.sampled_from(["c1", "c2", "c3"])),
+        "sent_at": np.datetime64("2024-05-06T10:00", "ns")
+        + np.array(draw(st.lists(st.integers(0, 5), min_size=n, max_size=n)), dtype=np.int64)
+        * np.timedelta64(1, "m"),
+        "author": column(_AUTHORS, st.sampled_from(["customer", "agent"])),
+        "agent_id": column(_NAMES, st.sampled_from(["ana", "bo", None])),
+        "channel": column(_NAMES, st.sampled_from(["x", "email"])),
+        "assignee": column(_NAMES, st.sampled_from(["ana", "cy", None])),
+        "message_id": column(_IDS, st.sampled_from([f"m{i}" for i in range(12)])),
+        "text": column(st.one_of(st.none(), st.just(3)), st.sampled_from(["hi", "", "ça"])),
+    }
+
+
+@given(columns=id_columns())
+def test_from_columns_is_the_same_with_whole_columns_and_value_by_value(
+    columns: dict[str, Any],
+) -> None:
+    def build() -> Any:
+        return outcome(lambda: MessageTable.from_columns(**columns))
+
+    same_outcome(build(), value_by_value(build))
+
+
+def _sources(values: list[Any]) -> dict[str, Any]:
+    """One column of str (with None for missing) in the forms users hold it."""
+    forms: dict[str, Any] = {
+        "list": list(values),
+        "numpy object": np.array(values, dtype=object),
+        "pandas object": pd.Series(values, dtype=object),
+        "pandas string": pd.Series(values, dtype="string"),
+        "pandas category": pd.Series(values, dtype="category"),
+        "pyarrow string": pa.array(values, pa.string()),
+        "pyarrow large_string": pa.chunked_array(
+            [pa.array(values[:2], pa.large_string()), pa.array(values[2:], pa.large_string())]
+        ),
+        "pyarrow dictionary": pa.array(values, pa.string()).dictionary_encode(),
+    }
+    if None not in values:
+        forms["numpy str"] = np.array(values, dtype=str)
+    try:
+        import polars as pl
+    except ImportError:
+        pass
+    else:
+        forms["polars"] = pl.Series(values, dtype=pl.String)
+        forms["polars categorical"] = pl.Series(values, dtype=pl.Categorical)
+    return forms
+
+
+@given(
+    conversations=st.lists(st.sampled_from(["t1", "t2", "t10", "é"]), min_size=1, max_size=9),
+    data=st.data(),
+)
+def test_every_source_of_a_column_gives_one_table(conversations: list[str], data: Any) -> None:
+    n = len(conversations)
+    agents = data.draw(st.lists(st.sampled_from(["ana", "bo", None]), min_size=n, max_size=n))
+    authors = data.draw(
+        st.lists(st.sampled_from(["customer", "agent", "Bot"]), min_size=n, max_size=n)
+    )
+    times = np.datetime64("2024-05-06T10:00", "ns") + np.arange(n)[::-1] * np.timedelta64(1, "m")
+    want = MessageTable.from_columns(
+        conversation_id=conversations, sent_at=times, author=authors, agent_id=agents
+    )
+    conv_forms, agent_forms, author_forms = (
+        _sources(conversations),
+        _sources(agents),
+        _sources(authors),
+    )
+    for form in conv_forms:
+        got = MessageTable.from_columns(
+            conversation_id=conv_forms[form],
+            sent_at=times,
+            author=author_forms[form],
+            agent_id=agent_forms.get(form, agents),
+            channel=conv_forms[form],
+            text=author_forms[form],
+        )
+        same_table_with(got, want, form)
+        assert got.channel_names == tuple(sorted(set(conversations))), form
+        assert got.text is not None
+        assert got.text.tolist() == [authors[i] for i in got.row.tolist()], form
+
+
+def same_table_with(got: MessageTable, want: MessageTable, form: str) -> None:
+    for name in ("conversation", "sent_at", "author", "agent", "row", "offsets"):
+        assert getattr(got, name).tolist() == getattr(want, name).tolist(), (form, name)
+    assert got.conversation_ids.tolist() == want.conversation_ids.tolist(), form
+    assert got.agent_names == want.agent_names, form
+
+
+def test_arrow_and_pandas_time_columns_are_instants() -> None:
+    instants = [datetime(2024, 5, 6, 10, tzinfo=UTC), datetime(2024, 5, 6, 9, tzinfo=UTC)]
+    want = [int(t.timestamp()) * 10**9 for t in reversed(instants)]
+    berlin = pd.Series(pd.to_datetime(instants, utc=True)).dt.tz_convert("Europe/Berlin")
+    forms = {
+        "pandas zoned": berlin,
+        "pandas UTC": pd.Series(pd.to_datetime(instants, utc=True)),
+        "pyarrow zoned us": pa.array(instants, pa.timestamp("us", tz="Asia/Tokyo")),
+        "pyarrow s": pa.array([int(t.timestamp()) for t in instants], pa.timestamp("s", tz="UTC")),
+    }
+    for form, column in forms.items():
+        table = MessageTable.from_columns(
+            conversation_id=["c", "c"], sent_at=column, author=["customer", "agent"]
+        )
+        assert table.sent_at.tolist() == want, form
+        assert table.row.tolist() == [1, 0], form
+
+
+def test_an_arrow_column_with_a_missing_id_names_its_row() -> None:
+    with pytest.raises(InvalidDataError) as caught:
+        MessageTable.from_columns(
+            conversation_id=pa.array(["c1", None, "c2"]),
+            sent_at=np.zeros(3, dtype="datetime64[ns]"),
+            author=pa.array(["customer"] * 3).dictionary_encode(),
+        )
+    assert caught.value.column == "conversation_id"
+    assert caught.value.row == 1
+
+
+def test_int_ids_from_arrow_are_int_ids() -> None:
+    table = MessageTable.from_columns(
+        conversation_id=pa.array([30, 4, 30], pa.int32()),
+        sent_at=np.zeros(3, dtype="datetime64[ns]"),
+        author=pa.array([0, 1, 1], pa.int8()),
+        agent_id=pa.array([None, 12, 3]),
+    )
+    assert table.conversation_ids.tolist() == [4, 30]
+    assert table.agent_names == ("3", "12")
+    assert table.author.tolist() == [1, 0, 1]
+
+
+# --- load_messages -----------------------------------------------------------------------------
+
+_FIELDS = {
+    "conversation_id": "ticket",
+    "sent_at": "at",
+    "author": "who",
+    "agent_id": "by",
+    "channel": "via",
+    "private": "note",
+    "tags": "topics",
+    "sentiment": "score",
+    "message_id": "mid",
+    "text": "body",
+    "quick_reply": "button",
+    "assignee": "owner",
+    "resolved_at": "closed",
+}
+
+_GOOD: dict[str, st.SearchStrategy[Any]] = {
+    "ticket": st.sampled_from(["T1", "T2", "T3"]),
+    "who": st.sampled_from(["inbound", "outbound", "customer"]),
+    "by": st.sampled_from(["ana", "bo", None]),
+    "via": st.sampled_from(["twitter", "email"]),
+    "note": st.sampled_from(["no", "yes", "false"]),
+    "topics": st.sampled_from(["billing/refund", "billing;shipping", None]),
+    "score": st.sampled_from([0.5, -1.0, None]),
+    "mid": st.sampled_from([f"m{i}" for i in range(8)]),
+    "body": st.sampled_from(["hello", "", "ça"]),
+    "button": st.sampled_from(["Track order", None]),
+    "owner": st.sampled_from(["ana", "cy", None]),
+}
+
+_ODD: dict[str, st.SearchStrategy[Any]] = {
+    "ticket": st.sampled_from([" T1 ", "", "   ", None, "t1"]),
+    "who": st.sampled_from(["Inbound", " outbound ", "x", "", None]),
+    "by": st.sampled_from([" ana", "", "  ", "Ana"]),
+    "via": st.sampled_from(["", " email", None]),
+    "note": st.sampled_from(["maybe", "1", " TRUE ", None, ""]),
+    "topics": st.sampled_from([";", " a / b ;; c ", ""]),
+    "score": st.sampled_from([2.0, -1.5, math.inf, math.nan]),
+    "mid": st.sampled_from(["m1", " m1", "", None]),
+    "body": st.sampled_from([None]),
+    "button": st.sampled_from(["", " Track order"]),
+    "owner": st.sampled_from(["", " cy"]),
+}
+
+_DTYPES = {
+    "ticket": ["object", "string", "category"],
+    "who": ["object", "string", "category"],
+    "by": ["object", "string", "category"],
+    "via": ["object", "category"],
+    "note": ["object", "string"],
+    "topics": ["object", "string"],
+    "score": ["float64"],
+    "mid": ["object", "string"],
+    "body": ["object", "string"],
+    "button": ["object", "category"],
+    "owner": ["object", "string", "category"],
+}
+
+
+@st.composite
+def typed_frames(draw: st.DrawFn) -> Any:
+    """A DataFrame of one dtype per column (object, string, category, float), good values with
+    odd ones here and there: what an export read by pandas looks like."""
+    n = draw(st.integers(min_value=0, max_value=8))
+    data: dict[str, Any] = {}
+    for column, usual in _GOOD.items():
+        odd = draw(st.floats(0, 1))
+        values = [
+            draw(_ODD[column] if draw(st.floats(0, 1)) < odd / 2 else usual) for _ in range(n)
+        ]
+        dtype = draw(st.sampled_from(_DTYPES[column]))
+        data[column] = pd.Series(values, dtype=dtype if dtype != "float64" else "float64")
+    start = datetime(2024, 5, 6, 10, tzinfo=UTC)
+    minutes = draw(st.lists(st.integers(0, 9), min_size=n, max_size=n))
+    data["at"] = pd.Series([start + timedelta(minutes=m) for m in minutes], dtype=object)
+    if draw(st.booleans()):
+        data["at"] = pd.to_datetime(data["at"], utc=True)
+    closed = draw(st.sampled_from([None, start + timedelta(hours=1), start - timedelta(hours=1)]))
+    data["closed"] = pd.Series([closed] * n, dtype=object)
+    return pd.DataFrame(data, index=range(n))
+
+
+_WORDS = {"inbound": "customer", "outbound": "agent"}
+
+
+@given(frame=typed_frames(), errors=st.sampled_from(["raise", "collect"]))
+def test_load_messages_is_the_same_with_whole_columns_and_value_by_value(
+    frame: Any, errors: str
+) -> None:
+    def load() -> Any:
+        return outcome(
+            lambda: load_messages(frame, columns=_FIELDS, authors=_WORDS, errors=errors)  # type: ignore[arg-type]
+        )
+
+    same_outcome(load(), value_by_value(load))
+
+
+@given(frame=typed_frames())
+def test_pyarrow_and_polars_frames_load_as_the_pandas_one(frame: Any) -> None:
+    want = outcome(lambda: load_messages(frame, columns=_FIELDS, authors=_WORDS, errors="collect"))
+    sources = {"pyarrow": pa.Table.from_pandas(frame, preserve_index=False)}
+    try:
+        import polars as pl
+    except ImportError:
+        pass
+    else:
+        sources["polars"] = pl.from_arrow(sources["pyarrow"])
+    for label, source in sources.items():
+        got = outcome(
+            lambda source=source: load_messages(
+                source, columns=_FIELDS, authors=_WORDS, errors="collect"
+            )
+        )
+        if isinstance(want, tuple):
+            assert isinstance(got, tuple), label
+            continue
+        assert [(p.row, p.column) for p in got.problems] == [
+            (p.row, p.column) for p in want.problems
+        ], label
+        same_table(got.table, want.table)
+        assert got.table.row.tolist() == want.table.row.tolist(), label
+
+
+def test_a_polars_frame_is_read_without_converting_it() -> None:
+    pl = pytest.importorskip("polars")
+    frame = pl.DataFrame(
+        {
+            "ticket": ["T1", "T1", "T2"],
+            "at": [datetime(2024, 5, 6, 10, m, tzinfo=UTC) for m in (0, 5, 7)],
+            "who": ["customer", "agent", "customer"],
+            "by": [None, "ana", None],
+        }
+    )
+    result = load_messages(
+        frame,
+        columns={"conversation_id": "ticket", "sent_at": "at", "author": "who", "agent_id": "by"},
+    )
+    assert result.source == "polars DataFrame"
+    assert result.table.conversation_ids.tolist() == ["T1", "T2"]
+    assert result.table.agent_names == ("ana",)
+    assert result.table.sent_at.tolist()[1] - result.table.sent_at.tolist()[0] == 300 * 10**9
