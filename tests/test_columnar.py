@@ -373,3 +373,58 @@ def test_a_polars_frame_is_read_without_converting_it() -> None:
     assert result.table.conversation_ids.tolist() == ["T1", "T2"]
     assert result.table.agent_names == ("ana",)
     assert result.table.sent_at.tolist()[1] - result.table.sent_at.tolist()[0] == 300 * 10**9
+
+
+# --- timestamps counted from their digits -------------------------------------------------------
+
+
+@given(
+    instants=st.lists(
+        st.datetimes(min_value=datetime(1678, 1, 1), max_value=datetime(2261, 12, 31)),
+        min_size=1,
+        max_size=20,
+    ),
+    layout=st.sampled_from(["date", "minutes", "seconds", "fraction"]),
+    places=st.integers(min_value=1, max_value=9),
+    separator=st.sampled_from(["T", " "]),
+    extra=st.integers(min_value=0, max_value=999),
+)
+def test_timestamps_counted_from_digits_are_numpys(
+    instants: list[datetime], layout: str, places: int, separator: str, extra: int
+) -> None:
+    from socialcare_metrics.io._parse import _iso_ns_by_digits, parse_iso_times_fast
+
+    def written(t: datetime) -> str:
+        text = t.strftime(f"%Y-%m-%d{separator}%H:%M:%S")
+        if layout == "date":
+            return text[:10]
+        if layout == "minutes":
+            return text[:16]
+        if layout == "fraction":
+            digits = f"{t.microsecond:06d}{extra:03d}"[:places]
+            return f"{text}.{digits}"
+        return text
+
+    values = [written(t) for t in instants]
+    array = np.array(values, dtype=str)
+    codes = array.view(np.uint32).reshape(len(values), -1)
+    counted = _iso_ns_by_digits(codes)
+    assert counted is not None
+    assert counted.tolist() == array.astype("datetime64[ns]").view(np.int64).tolist()
+    ns, parsed, naive, _, _ = parse_iso_times_fast(values)
+    assert ns.tolist() == counted.tolist()
+    assert parsed.all()
+    assert naive.all()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2023-02-29T00:00:00", "2024-05-06T24:00:00", "2024-13-01", "2024-05-06T10:60", "2024-00-10"],
+)
+def test_timestamps_that_are_no_time_are_left_to_the_careful_reader(text: str) -> None:
+    from socialcare_metrics.io._parse import _iso_ns_by_digits, parse_iso_times_fast
+
+    codes = np.array([text], dtype=str).view(np.uint32).reshape(1, -1)
+    assert _iso_ns_by_digits(codes) is None
+    _, parsed, _, _, _ = parse_iso_times_fast([text, text])
+    assert not parsed.any()

@@ -279,6 +279,59 @@ def _plain_iso_bodies(codes: npt.NDArray[np.uint32]) -> bool:
     )
 
 
+def _iso_ns_by_digits(codes: npt.NDArray[np.uint32]) -> Int64Array | None:
+    """Epoch ns of timestamps all written ``YYYY-MM-DD[Thh:mm[:ss[.fffffffff]]]`` (a ``T`` or a
+    space between date and time), counted from their digits; None when a value is written
+    otherwise or is no valid date and time, for numpy to read (or refuse) instead.
+
+    Counting is exact and several times faster than numpy's string conversion, which reads the
+    same values the same way.
+    """
+    n, width = codes.shape
+    if (width not in (10, 16) and not 19 <= width <= 29) or width == 20:
+        return None
+    digit_at = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, *range(20, 29)]
+    digit_at = [k for k in digit_at if k < width]
+    marks = {4: 45, 7: 45, 13: 58, 16: 58, 19: 46}
+    for at, mark in marks.items():
+        if at < width and not bool(np.all(codes[:, at] == mark)):
+            return None
+    if width > 10 and not bool(np.all((codes[:, 10] == 84) | (codes[:, 10] == 32))):
+        return None
+    digits = codes[:, digit_at].astype(np.int64) - _ZERO
+    if not bool(np.all((digits >= 0) & (digits <= 9))):
+        return None
+
+    def number(first: int, count: int) -> Int64Array:
+        out = np.zeros(n, dtype=np.int64)
+        for k in range(first, first + count):
+            out = out * 10 + digits[:, k]
+        return out
+
+    year, month, day = number(0, 4), number(4, 2), number(6, 2)
+    hour = number(8, 2) if width > 10 else 0
+    minute = number(10, 2) if width > 10 else 0
+    second = number(12, 2) if width > 16 else 0
+    places = width - 20 if width > 19 else 0
+    fraction = number(14, places) * 10 ** (9 - places) if places else 0
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+    ok = (month >= 1) & (month <= 12) & (day >= 1)
+    ok &= day <= month_days[np.clip(month, 0, 12)] + (leap & (month == 2))
+    ok &= (np.asarray(hour) < 24) & (np.asarray(minute) < 60) & (np.asarray(second) < 60)
+    if not bool(ok.all()):
+        return None
+    # Days since 1970-01-01 of a proleptic Gregorian date (years here are 1678 to 2261).
+    y = year - (month <= 2)
+    era = y // 400
+    year_of_era = y - era * 400
+    day_of_year = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    days = era * 146_097 + day_of_era - 719_468
+    seconds = days * 86_400 + hour * 3_600 + minute * 60 + second
+    return np.asarray(seconds * 1_000_000_000 + fraction, dtype=np.int64)
+
+
 def _plain_iso_rows(codes: npt.NDArray[np.uint32], length: Int64Array) -> BoolArray:
     """Which rows of ``codes`` (their first ``length`` characters) hold only digits, ":", ".",
     "T", one space between date and time, and "-" in the date only.
@@ -336,6 +389,9 @@ def parse_iso_times_fast(values: list[str]) -> ParsedTimes:
             if not _plain_iso_bodies(codes):
                 alike &= _plain_iso_rows(codes, body_length)
             body = codes.view(f"<U{first_length}").ravel()
+            counted = _iso_ns_by_digits(codes) if bool(alike.all()) else None
+            if counted is not None:
+                body = counted  # already nanoseconds: the conversion below keeps them
         else:
             alike &= _plain_iso_rows(codes, body_length)
             inside = np.arange(width)[None, :] < body_length[:, None]
@@ -344,8 +400,11 @@ def parse_iso_times_fast(values: list[str]) -> ParsedTimes:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             # numpy reads "T" or " " between date and time, and fractions down to nanoseconds.
-            ns_fast = (body if fast.size == n else body[fast]).astype("datetime64[ns]")
-            ns_fast = ns_fast.view(np.int64)
+            if body.dtype == np.int64:
+                ns_fast = body
+            else:
+                ns_fast = (body if fast.size == n else body[fast]).astype("datetime64[ns]")
+                ns_fast = ns_fast.view(np.int64)
     except (ValueError, TypeError, Warning):
         return parse_iso_times(values)
     if bool(np.any(ns_fast == NAT)):

@@ -604,7 +604,7 @@ def _convert_arrow(
             return _times(values, field, zone, bad, required=field == "sent_at")
         if _is_text(pa, kind) and not chunked.null_count:
             strings = chunked.to_numpy(zero_copy_only=False).tolist()
-            return _times(strings, field, zone, bad, required=field == "sent_at")
+            return _times(strings, field, zone, bad, required=field == "sent_at", text=True)
         return _convert_values(field, chunked.to_pylist(), n, zone, words, separator, bad)
     if field == "text" and _is_text(pa, kind):
         return chunked.fill_null("").to_numpy(zero_copy_only=False)
@@ -739,12 +739,14 @@ def _times(
     bad: Any,
     *,
     required: bool,
+    text: bool = False,
 ) -> Int64Array:
     """A time column as epoch ns (NAT for none), each value judged on its own.
 
     A value with a UTC offset is read as written; a naive one is placed in ``zone``, or reported
     without one; a missing one is no time (reported where a time is required); a value that
-    does not parse, or whose instant int64 nanoseconds cannot hold, is reported.
+    does not parse, or whose instant int64 nanoseconds cannot hold, is reported. ``text`` says
+    the values are all str already.
     """
     if isinstance(raw, _Times):
         ns, outside = datetime64_to_ns(raw.values)
@@ -758,7 +760,7 @@ def _times(
     else:
         values = list(raw)
         n = len(values)
-        if all(isinstance(v, str) for v in values):
+        if text or all(isinstance(v, str) for v in values):
             ns, parsed, naive, empty, outside = parse_iso_times_fast(values)
         else:
             ns, parsed, naive, empty, outside = _object_times(values)
