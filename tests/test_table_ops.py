@@ -38,6 +38,7 @@ from socialcare_metrics import (
     voice_of_customer,
 )
 from socialcare_metrics._core.time import NAT, datetime_to_ns
+from socialcare_metrics.io import FIELDS
 from socialcare_metrics.metrics import REGISTRY, Metric
 from socialcare_metrics.testing import aware_datetimes, conversation_lists
 from test_common import (
@@ -61,24 +62,6 @@ over_message_metrics = pytest.mark.parametrize(
 
 #: The columns of a table (its slots but the derived-data cache and the weakref slot).
 COLUMNS = [name for name in MessageTable.__slots__ if not name.startswith("_")]
-
-#: Every field load_messages reads, named as to_pandas names its columns.
-FRAME_FIELDS = (
-    "conversation_id",
-    "sent_at",
-    "author",
-    "agent_id",
-    "channel",
-    "private",
-    "message_id",
-    "text",
-    "tags",
-    "sentiment",
-    "quick_reply",
-    "actioned_at",
-    "assignee",
-    "resolved_at",
-)
 
 
 def at(minutes: float) -> datetime:
@@ -105,12 +88,6 @@ def assert_tables_equal(first: MessageTable, second: MessageTable, *, but: tuple
     for name in COLUMNS:
         if name not in but:
             assert_column_equal(name, getattr(first, name), getattr(second, name))
-
-
-def records_of(table: MessageTable) -> list[Conversation]:
-    from socialcare_metrics.io.result import table_to_conversations
-
-    return list(table_to_conversations(table))
 
 
 @st.composite
@@ -655,10 +632,6 @@ def test_to_arrow_has_the_same_columns_with_arrow_types() -> None:
     assert arrow.column("sent_at").to_pylist()[0] == at(60)
 
 
-def frame_columns(frame: Any) -> dict[str, str]:
-    return {field: field for field in FRAME_FIELDS if field in frame.column_names}
-
-
 @settings(max_examples=60)
 @given(
     conversation_lists(max_size=5).map(lambda cs: [c for c in cs if c.messages]),
@@ -672,7 +645,7 @@ def test_load_messages_reads_to_pandas_and_to_arrow_back(
     table = MessageTable.from_conversations(records)
     frame = table.to_pandas() if kind == "pandas" else table.to_arrow()
     names = list(frame.columns) if kind == "pandas" else frame.column_names
-    columns = {field: field for field in FRAME_FIELDS if field in names}
+    columns = {field: field for field in FIELDS if field in names}
     loaded = load_messages(frame, columns=columns).table
     # Conversation tags are no field of load_messages; rows count the frame's rows, which are
     # the table's here (a table from records numbers its rows in its own order).
@@ -684,7 +657,7 @@ def test_a_selected_table_reads_back_with_rows_of_the_frame() -> None:
     pytest.importorskip("pandas")
     later = small_table().select(["c2", "c3"])
     frame = later.to_pandas()
-    columns = {field: field for field in FRAME_FIELDS if field in frame.columns}
+    columns = {field: field for field in FIELDS if field in frame.columns}
     loaded = load_messages(frame, columns=columns).table
     assert_tables_equal(loaded, later, but=("row", "conversation_tags", "agent_names", "agent"))
     assert loaded.row.tolist() == [0, 1, 2, 3, 4]  # positions in the frame
