@@ -77,7 +77,7 @@ from .results import (
     format_duration,
 )
 from .sentiment import VaderScorer, score_sentiment, vader_scorer
-from .tables import MessageTable, SurveyTable
+from .tables import MessageTable, SurveyTable, TableSummary
 from .tagging import TopicRules, tag_by_rules
 
 __all__ = [
@@ -125,6 +125,7 @@ __all__ = [
     "SurveyKind",
     "SurveyResponse",
     "SurveyTable",
+    "TableSummary",
     "TabularSource",
     "Task",
     "TaskPerformance",

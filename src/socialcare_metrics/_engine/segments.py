@@ -263,7 +263,9 @@ class Segment:
     def rows(cls, mask: Any, description: str = "selected messages") -> Segment:
         """The messages a boolean mask marks, one value per message in the order the data was
         given: for conversations, each one's messages in turn; for a table, its input rows
-        (the table a metric is given, before any window cuts it)."""
+        (the table a metric is given, before any window cuts it), in the order of ``row``
+        (for a table made by `MessageTable.select` or `MessageTable.concat`, whose ``row``
+        values run past its length, the kept rows in that order)."""
         values = np.asarray(mask)
         if values.dtype != np.bool_ or values.ndim != 1:
             raise InvalidParameterError("Segment.rows", "mask", "a 1-d array of bool", mask)
@@ -275,7 +277,13 @@ class Segment:
         def select(table: MessageTable) -> BoolArray:
             if values.shape[0] != len(table):
                 return values  # refused by mask(), which names the metric and the parameter
-            selected: BoolArray = values[table.row]
+            rows = table.row
+            if rows.shape[0] and int(rows.max()) >= rows.shape[0]:
+                # Rows with gaps (a selected or joined table): each row's rank among them.
+                rank = np.empty(rows.shape[0], dtype=np.intp)
+                rank[np.argsort(rows, kind="stable")] = np.arange(rows.shape[0])
+                rows = rank
+            selected: BoolArray = values[rows]
             return selected
 
         return cls(description, select)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +37,12 @@ from .._core.time import NAT, datetime_to_ns, ns_to_datetime
 from .._core.typing import Int32Array, Int64Array
 from ..errors import InvalidDataError, InvalidParameterError
 from ..records import Conversation
+
+if TYPE_CHECKING:
+    import pandas
+    import pyarrow
+
+    from ._ops import TableSummary
 
 __all__ = ["MessageTable"]
 
@@ -493,6 +499,209 @@ class MessageTable:
             channel_names=channel_names,
             quick_reply_names=quick_names,
         )
+
+    # --- operations on the whole table ----------------------------------------------------------
+
+    def select(
+        self,
+        conversations: Iterable[str | int] | None = None,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> MessageTable:
+        """A new table of some of the conversations: those named, those opened in a window.
+
+        A conversation opens when the customer first writes: at its first public customer
+        message, the time by which [`resolution_time`][socialcare_metrics.resolution_time] and
+        [`first_reply_time`][socialcare_metrics.first_reply_time] place it in a window. A
+        conversation without one (a brand post nobody answered, private notes only, no message
+        at all) opened in no window, and a window leaves it out. (Resolution rate and the team
+        report's conversation counts place a conversation at its first message of any kind:
+        a brand post before the customer wrote moves it earlier there.) Whole conversations
+        are kept, with messages before ``start`` and after ``end``; to look at the data as it
+        stood at ``end``, give ``end=`` to the metric instead.
+
+        Conversations keep their order in the table, and every column is kept. ``row`` keeps
+        each message's position in the input the table was built from. The names of agents,
+        channels and quick replies are kept whole, also those no kept conversation uses, so
+        codes mean what they meant; results grouped ``by("agent")`` or ``by("channel")`` list
+        only the names that occur.
+
+        Args:
+            conversations: The ids of the conversations to keep (any iterable: a list, a set,
+                a numpy array), of the kind the table's ids are (str, or int for a table built
+                from int ids); ``None`` keeps every conversation. Every id must be in the table.
+            start: Keep the conversations opened at or after this time (an aware datetime).
+            end: Keep the conversations opened before this time (an aware datetime).
+
+        Returns:
+            A new `MessageTable` of the conversations that pass every filter given.
+
+        Raises:
+            InvalidParameterError: an id that is not in the table (the error shows the first
+                few such ids), an id of the other kind, a naive or out-of-range time, or
+                ``end`` not after ``start``.
+
+        Examples:
+            >>> from datetime import UTC, datetime
+            >>> table = MessageTable.from_columns(
+            ...     conversation_id=["c1", "c1", "c2", "c3"],
+            ...     sent_at=np.array(["2024-05-06T10:00", "2024-05-06T10:05",
+            ...                       "2024-05-07T09:00", "2024-05-08T09:00"],
+            ...                      dtype="datetime64[ns]"),
+            ...     author=["customer", "agent", "customer", "agent"],
+            ... )
+            >>> table.select(["c2", "c1"]).conversation_ids.tolist()
+            ['c1', 'c2']
+            >>> may_7 = table.select(start=datetime(2024, 5, 7, tzinfo=UTC))
+            >>> may_7.conversation_ids.tolist()  # c3 has no customer message: in no window
+            ['c2']
+            >>> table.select(["c9"])
+            Traceback (most recent call last):
+            ...
+            socialcare_metrics.errors.InvalidParameterError: MessageTable.select(): ...
+            (1 of the ids given is not in it) (got 'c9' that is a str)
+        """
+        from . import _ops
+
+        return _ops.select(self, conversations, start, end)
+
+    @classmethod
+    def concat(cls, tables: Iterable[MessageTable], /) -> MessageTable:
+        """One table of the conversations of several, one table's after the other's.
+
+        Agents, channels and quick replies are matched by name: each table's codes are mapped
+        into one sorted set of names, so agent ``"ana"`` is one agent whatever code each table
+        gave her. A column that some tables have and others lack is filled with its "none"
+        for the others (text ``""``, tags ``()``, sentiment NaN, quick reply and
+        ``actioned_at`` none, conversation tags ``()``); message ids cannot be made up, so
+        ``message_id`` must be in every table or in none.
+
+        ``row`` counts on from table to table: a message's ``row`` is its row in its own table
+        plus, for each table before it, that table's largest ``row`` plus one. For tables
+        loaded whole, that is the message's position in the inputs laid end to end.
+
+        ``concat([table])`` equals ``table``, and the parts of a table split with
+        [`select`][socialcare_metrics.MessageTable.select], joined again, give every metric
+        the result the whole table gives. ``concat([])`` is an empty table.
+
+        Args:
+            tables: The tables, in order (a list or a tuple; one table is ``[table]``).
+
+        Raises:
+            InvalidParameterError: an item is not a MessageTable; a conversation id is in two
+                tables (the error names the id and the two tables); one table's conversation
+                ids are str and another's int; some tables have message ids and others not.
+
+        Examples:
+            >>> sent = np.array(["2024-05-06T10:00", "2024-05-06T10:05"], dtype="datetime64[ns]")
+            >>> north = MessageTable.from_columns(conversation_id=["n1", "n1"], sent_at=sent,
+            ...     author=["customer", "agent"], agent_id=[None, "zoe"])
+            >>> south = MessageTable.from_columns(conversation_id=["s1", "s1"], sent_at=sent,
+            ...     author=["customer", "agent"], agent_id=[None, "ana"])
+            >>> both = MessageTable.concat([north, south])
+            >>> both.agent_names, both.agent.tolist()
+            (('ana', 'zoe'), [-1, 1, -1, 0])
+            >>> both.row.tolist()
+            [0, 1, 2, 3]
+        """
+        from . import _ops
+
+        return _ops.concat(tables)
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """The table as a pandas DataFrame, one row per message, in the table's order.
+
+        Columns: ``conversation_id``; ``sent_at`` (``datetime64[ns, UTC]``); ``author``
+        (``"customer"``, ``"agent"`` or ``"bot"``); ``agent_id`` and ``channel`` (names, or
+        ``None``); ``private``; then the optional columns the table has, ``message_id``,
+        ``text``, ``tags`` (tuples), ``sentiment`` (NaN for unscored), ``quick_reply`` (a name
+        or ``None``) and ``actioned_at`` (``NaT`` for none); the conversation's ``assignee``
+        (a name or ``None``) and ``resolved_at`` (``NaT`` while open), repeated on each of its
+        rows, and its ``conversation_tags`` when the table has them; last ``row``. A
+        conversation without messages has no row.
+
+        [`load_messages`][socialcare_metrics.load_messages] reads the frame back, with
+        ``columns`` naming each of its columns but ``row`` and ``conversation_tags``; it reads
+        ids as text, so a table of str ids comes back equal, ``row`` then counting the frame's
+        rows.
+
+        Needs the ``pandas`` extra.
+
+        Examples:
+            >>> table = MessageTable.from_columns(
+            ...     conversation_id=["c1", "c1"],
+            ...     sent_at=np.array(["2024-05-06T10:00", "2024-05-06T10:05"],
+            ...                      dtype="datetime64[ns]"),
+            ...     author=["customer", "agent"], agent_id=[None, "ana"])
+            >>> frame = table.to_pandas()
+            >>> frame[["conversation_id", "sent_at", "author", "agent_id"]]
+              conversation_id                   sent_at    author agent_id
+            0              c1 2024-05-06 10:00:00+00:00  customer     None
+            1              c1 2024-05-06 10:05:00+00:00     agent      ana
+        """
+        from . import _ops
+
+        return _ops.to_pandas(self)
+
+    def to_arrow(self) -> pyarrow.Table:
+        """The table as a pyarrow Table: the columns of
+        [`to_pandas`][socialcare_metrics.MessageTable.to_pandas].
+
+        Times are ``timestamp[ns, tz=UTC]``; ``author``, ``agent_id``, ``channel``,
+        ``quick_reply`` and ``assignee`` are dictionary-encoded strings (the table's codes
+        are the indices, so nothing is copied per message); tags are lists of strings; "none"
+        is null throughout (an unscored sentiment too). Needs the ``pyarrow`` extra.
+
+        Examples:
+            >>> table = MessageTable.from_columns(
+            ...     conversation_id=["c1"], sent_at=np.array(["2024-05-06T10:00"],
+            ...     dtype="datetime64[ns]"), author=["customer"])
+            >>> arrow = table.to_arrow()
+            >>> arrow.schema.field("sent_at").type, arrow.column("author").to_pylist()
+            (TimestampType(timestamp[ns, tz=UTC]), ['customer'])
+        """
+        from . import _ops
+
+        return _ops.to_arrow(self)
+
+    def describe(self, *, max_agents: int = 10) -> TableSummary:
+        """What the table holds, at a glance: a [`TableSummary`][socialcare_metrics.TableSummary].
+
+        Args:
+            max_agents: How many agents' names the summary lists (all are counted).
+
+        Examples:
+            >>> table = MessageTable.from_columns(
+            ...     conversation_id=["c1", "c1", "c2"],
+            ...     sent_at=np.array(["2024-05-06T10:00", "2024-05-06T10:05",
+            ...                       "2024-05-07T09:00"], dtype="datetime64[ns]"),
+            ...     author=["customer", "agent", "customer"], agent_id=[None, "ana", None],
+            ...     channel=["twitter", "twitter", "email"],
+            ...     text=["Where is my order?", "On its way!", ""])
+            >>> summary = table.describe()
+            >>> summary.customer_messages, summary.agent_names, summary.text_share
+            (2, ('ana',), 0.6666666666666666)
+            >>> print(summary)
+            MessageTable summary
+            messages         3
+              customer       2
+              agent          1
+              bot            0
+              private notes  0
+            conversations    2
+              resolved       0
+            first message    2024-05-06 10:00:00+00:00
+            last message     2024-05-07 09:00:00+00:00
+            agents           1: ana
+            channels         twitter 2, email 1
+            with text        2 (66.7%)
+            tagged           no column
+            scored           no column
+        """
+        from . import _ops
+
+        return _ops.describe(self, max_agents)
 
 
 # Columns factorised (or, for text, converted) in Arrow when they arrive as Arrow columns.
