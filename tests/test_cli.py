@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import bz2
 import csv
+import gzip
 import io
 import json
+import lzma
 import re
 import subprocess
 import sys
@@ -408,3 +411,86 @@ def test_a_date_alone_is_midnight_utc_and_a_window_after_the_data_is_empty(
     data = json.loads(out)
     assert data["activity_report"]["sections"]["periods"] == []
     assert data["team_report"]["sections"]["agents"][-1]["assigned"] == 0
+
+
+# --- compressed files and the progress bar --------------------------------------------------------
+
+
+def test_report_reads_a_compressed_file_as_it_reads_the_plain_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    plain = tmp_path / "twcs.csv"
+    plain.write_text(TWCS, encoding="utf-8")
+    packed = tmp_path / "twcs.csv.gz"
+    packed.write_bytes(gzip.compress(TWCS.encode()))
+    disguised = tmp_path / "export.csv"  # gzip named .csv: the header is found inside
+    disguised.write_bytes(gzip.compress(GENERIC.encode()))
+    code, want, _ = run(capsys, ["report", str(plain), "--json"])
+    assert code == 0
+    code, got, err = run(capsys, ["report", str(packed), "--json"])
+    assert (code, err) == (0, "")
+    assert json.loads(got)["team_report"] == json.loads(want)["team_report"]
+    assert json.loads(got)["input"]["format"] == "twcs"
+    mapping = ["--column", "conversation_id=ticket", "--column", "sent_at=created"]
+    mapping += ["--column", "author=direction", "--author", "in=customer", "--author", "out=agent"]
+    code, out, err = run(capsys, ["report", str(disguised), *mapping, "--timezone", "UTC"])
+    # The header inside is found, and the file read as the generic CSV it is.
+    assert (code, err) == (0, "")
+    assert "3 rows read as csv, 0 left out" in out
+    code, _, err = run(capsys, ["report", str(disguised)])
+    assert code == 2
+    assert "(header: ticket, created, direction, who, body)" in err
+
+
+def _watched_stderr(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make stderr look like a terminal, as it does when someone runs the command."""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+
+
+def test_progress_is_shown_on_a_terminal_and_never_changes_stdout(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("tqdm")
+    path = tmp_path / "twcs.csv.xz"
+    path.write_bytes(lzma.compress(TWCS.encode()))
+    code, quiet, err = run(capsys, ["report", str(path)])
+    assert (code, err) == (0, "")  # stderr is not a terminal here: no bar
+    code, forced, err = run(capsys, ["report", str(path), "--progress"])
+    assert code == 0
+    assert forced == quiet
+    assert "twcs.csv.xz" in err
+    assert "100%" in err
+    _watched_stderr(monkeypatch)
+    code, shown, err = run(capsys, ["report", str(path)])
+    assert (code, shown) == (0, quiet)
+    assert "100%" in err
+    code, hidden, err = run(capsys, ["report", str(path), "--no-progress"])
+    assert (code, hidden, err) == (0, quiet, "")
+
+
+def test_without_tqdm_a_terminal_gets_no_bar_and_progress_says_what_to_install(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "twcs.csv"
+    path.write_text(TWCS, encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    _watched_stderr(monkeypatch)
+    code, out, err = run(capsys, ["report", str(path)])
+    assert (code, err) == (0, "")
+    code, out, err = run(capsys, ["report", str(path), "--progress"])
+    assert (code, out) == (2, "")
+    assert err == (
+        "socialcare-metrics: error: progress=True needs the optional dependency 'tqdm': "
+        "pip install 'socialcare-metrics[progress]'\n"
+    )
+
+
+def test_a_damaged_compressed_file_exits_2_in_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "twcs.csv.bz2"
+    path.write_bytes(bz2.compress(TWCS.encode())[:-8])
+    code, out, err = run(capsys, ["report", str(path)])
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert "expected complete, undamaged bzip2-compressed data" in err

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import io
 import json
 import re
@@ -26,6 +27,7 @@ from ._sample import sample_conversations
 from ._version import __version__
 from .calendar import BusinessCalendar
 from .errors import SocialCareError
+from .io._source import open_source
 from .io.result import LoadResult
 from .io.tabular import load_messages
 from .io.twcs import TWCS_COLUMNS, load_twcs
@@ -57,6 +59,7 @@ _FIELDS: Final = (
 _EXAMPLES: Final = """\
 examples:
   socialcare-metrics report twcs.csv
+  socialcare-metrics report twcs.csv.gz --progress
   socialcare-metrics report twcs.csv --sla first=1h,next=4h --period week --html report.html
   socialcare-metrics report twcs.csv --start 2017-10-01T00:00+00:00 --end 2017-12-01T00:00+00:00
   socialcare-metrics report export.csv --column conversation_id=ticket --column sent_at=created \\
@@ -66,7 +69,10 @@ examples:
 
 A CSV whose header holds the twcs columns (tweet_id, author_id, inbound, ...) is read as a twcs
 export; any other CSV needs conversation_id, sent_at and author columns, named so or mapped with
---column FIELD=COLUMN.
+--column FIELD=COLUMN. FILE may be compressed: gzip, bzip2, xz, or Zstandard with Python 3.14 or
+the zstd extra (recognised by its first bytes). A progress bar shows on stderr while FILE is read
+when stderr is a terminal and tqdm is installed (the progress extra); --progress or --no-progress
+says so outright.
 """
 
 
@@ -90,7 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _UsageError as error:
         print(f"{PROG} {args.command}: error: {error}", file=sys.stderr)
         return 2
-    except (SocialCareError, OSError) as error:
+    except (SocialCareError, OSError, ImportError) as error:
+        # (ImportError: an optional dependency the input needs, Zstandard or tqdm, is missing.)
         print(f"{PROG}: error: {_one_line(error)}", file=sys.stderr)
         return 2
     return _write(sys.stdout, text)
@@ -129,7 +136,12 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    report.add_argument("file", metavar="FILE", type=Path, help="the CSV file to read")
+    report.add_argument(
+        "file",
+        metavar="FILE",
+        type=Path,
+        help="the CSV file to read, plain or compressed (.gz, .bz2, .xz, .zst)",
+    )
     report.add_argument(
         "--format",
         choices=("auto", "twcs", "csv"),
@@ -162,6 +174,13 @@ def _parser() -> argparse.ArgumentParser:
         default="raise",
         help="stop at the first unusable row (raise, the default), or leave such rows out and "
         "count them (collect)",
+    )
+    report.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar on stderr while FILE is read (default: when stderr is a "
+        "terminal and tqdm is installed)",
     )
     report.set_defaults(run=_report, command="report")
 
@@ -376,7 +395,7 @@ def _load(args: argparse.Namespace) -> LoadResult:
         missing = [c for c in TWCS_COLUMNS if c not in header and c != "text"]
         if args.format == "twcs" and missing:
             raise _UsageError(f"FILE has no twcs column {missing[0]!r} (header: {header})")
-        return load_twcs(path, errors=args.errors)
+        return load_twcs(path, errors=args.errors, progress=_progress(args))
     columns: dict[str, str] = {field: field for field in _FIELDS if field in header}
     columns.update(_pairs(args.column, "--column", "FIELD=COLUMN"))
     unknown = sorted(set(columns) - set(_FIELDS))
@@ -395,12 +414,32 @@ def _load(args: argparse.Namespace) -> LoadResult:
             )
     authors = _pairs(args.author, "--author", "WORD=ROLE") or None
     return load_messages(
-        path, columns=columns, timezone=args.timezone, authors=authors, errors=args.errors
+        path,
+        columns=columns,
+        timezone=args.timezone,
+        authors=authors,
+        errors=args.errors,
+        progress=_progress(args),
     )
 
 
+def _progress(args: argparse.Namespace) -> bool:
+    """``--progress``/``--no-progress`` as given; else a bar when someone watches stderr and
+    tqdm is there to draw it (never in a pipe, a log file or a test)."""
+    if args.progress is not None:
+        return bool(args.progress)
+    stderr = sys.stderr
+    if stderr is None or not stderr.isatty():
+        return False
+    return importlib.util.find_spec("tqdm") is not None
+
+
 def _header(path: Path) -> list[str]:
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+    # Decompressed as the loaders decompress it: a compressed file's header is inside.
+    opened = open_source(path, label=str(path))
+    with io.TextIOWrapper(
+        io.BufferedReader(opened), encoding="utf-8-sig", errors="replace", newline=""
+    ) as handle:
         first = next(csv.reader(handle), [])
     return [name.strip() for name in first]
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Iterator
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -399,18 +399,34 @@ class _Block:
         self.offset = offset  # the file offset of the first byte
 
 
+class ByteStream(Protocol):
+    """What the scanner reads from: anything with ``read(size) -> bytes`` and ``close()``."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
 class CsvScanner:
     """Read a CSV file block by block; iterate to get `CsvChunk` objects.
 
-    ``header`` is available after construction. Each chunk carries the records of its block
-    that could not be used (``chunk.bad``).
+    ``path`` is a path, or a stream of bytes (which `close` closes). ``header`` is available
+    after construction. Each chunk carries the records of its block that could not be used
+    (``chunk.bad``).
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, chunk_size: int, source: str) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str] | ByteStream, *, chunk_size: int, source: str
+    ) -> None:
         self.path = path
         self.source = source
         self.chunk_size = chunk_size
-        self._file = open(path, "rb")  # noqa: SIM115 - closed by close() / __iter__
+        # A path is opened here; a stream (a decompressed file, a file object) is read as given.
+        self._file: ByteStream = (
+            open(path, "rb")  # noqa: SIM115 - closed by close() / __iter__
+            if isinstance(path, str | os.PathLike)
+            else path
+        )
         self._carry = b""
         self._eof = False
         self._line_base = 0  # line feeds before the current block

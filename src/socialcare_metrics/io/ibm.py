@@ -16,16 +16,18 @@ Apache-2.0) is a JSON list of conversations between customers and 25 brands' sup
 
 from __future__ import annotations
 
+import io
 import json
-import os
 from datetime import datetime
 from typing import Any, Final
 
 import numpy as np
 
 from .._core.time import unchecked_ns
+from .._core.validation import check_bool
 from ..errors import InvalidDataError, InvalidParameterError
 from ..io._parse import TIME_RANGE, in_time_range
+from ..io._source import FileSource, check_source, open_source
 from ..io.result import Errors, LoadResult, ProblemLog, check_errors
 from ..tables.messages import MessageTable
 
@@ -36,6 +38,9 @@ TWITTER_EPOCH_MS: Final = 1_288_834_974_657
 
 
 _SECOND: Final = 1_000_000_000
+
+
+_PIECE: Final = 1 << 20
 
 
 _ROLES: Final = {"client": "customer", "client1": "customer", "agent": "agent"}
@@ -53,7 +58,12 @@ def snowflake_ns(tweet_id: int) -> int:
 
 
 def load_ibm_cdp(
-    path: str | os.PathLike[str], /, *, errors: Errors = "raise", channel: str = "twitter"
+    source: FileSource,
+    /,
+    *,
+    errors: Errors = "raise",
+    channel: str = "twitter",
+    progress: bool = False,
 ) -> LoadResult:
     """Read a file of IBM's Twitter customer-care set (``dev.json``, ``test.json``, ...).
 
@@ -63,11 +73,17 @@ def load_ibm_cdp(
     comes from its tweet id (see `snowflake_ns`).
 
     Args:
-        path: The JSON file.
+        source: The JSON file: a path, plain or compressed (``.gz``, ``.bz2``, ``.xz``, and
+            ``.zst`` with Python 3.14 or the ``zstd`` extra; recognised by the data's first
+            bytes, whatever the name), or a file object open in binary or text mode. The file
+            is read as UTF-8; a file object is read from where it stands and is not closed.
         errors: ``"raise"`` stops at the first conversation that cannot be used;
             ``"collect"`` leaves it out and lists it in `LoadResult.problems` (``row`` is
             the conversation's position in the file, ``line`` is ``None``).
         channel: The channel of every message.
+        progress: Show a progress bar on stderr while the file is read (needs the
+            ``progress`` extra, tqdm). It counts the bytes of the file as stored (compressed
+            bytes for a compressed file); the JSON is parsed once it is read.
 
     Examples:
         >>> import json, tempfile, pathlib
@@ -87,19 +103,23 @@ def load_ibm_cdp(
     errors = check_errors(function, errors)
     if not isinstance(channel, str) or not channel:
         raise InvalidParameterError(function, "channel", "a non-empty str", channel)
-    if not isinstance(path, str | os.PathLike) or not os.path.isfile(path):
-        raise InvalidParameterError(function, "path", "the path of an existing file", path)
-    source = os.fspath(path)
-    try:
-        with open(source, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (ValueError, RecursionError) as error:
-        # Not JSON, not UTF-8, an integer too long to convert, or nested too deep to read.
-        raise InvalidDataError(source, None, None, "a JSON file", str(error)) from error
+    progress = check_bool(progress, function, "progress")
+    label = check_source(function, "source", source, "a JSON file")
+    opened = open_source(source, label=label, progress=progress)
+    # Read as open(path, encoding="utf-8") reads (strict UTF-8, universal newlines), in pieces
+    # so that a progress bar moves while it reads.
+    with io.TextIOWrapper(io.BufferedReader(opened), encoding="utf-8") as handle:
+        try:
+            data = json.loads("".join(iter(lambda: handle.read(_PIECE), "")))
+        except InvalidDataError:  # compressed data that is damaged
+            raise
+        except (ValueError, RecursionError) as error:
+            # Not JSON, not UTF-8, an integer too long to convert, or nested too deep to read.
+            raise InvalidDataError(label, None, None, "a JSON file", str(error)) from error
     if not isinstance(data, list):
-        raise InvalidDataError(source, None, None, "a JSON list of conversations", type(data))
+        raise InvalidDataError(label, None, None, "a JSON list of conversations", type(data))
 
-    log = ProblemLog(source, errors)
+    log = ProblemLog(label, errors)
     columns: dict[str, list[Any]] = {
         k: [] for k in ("conversation_id", "sent_at", "author", "agent_id", "message_id", "text")
     }
@@ -138,7 +158,7 @@ def load_ibm_cdp(
         message_id=columns["message_id"],
         text=columns["text"],
     )
-    return LoadResult(table=table, problems=log.result(), rows_read=len(data), source=source)
+    return LoadResult(table=table, problems=log.result(), rows_read=len(data), source=label)
 
 
 class _BadConversationError(Exception):

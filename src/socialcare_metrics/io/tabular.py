@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 import zoneinfo
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
@@ -28,6 +28,7 @@ from .._core.encode import (
 from .._core.extras import require
 from .._core.time import NAT, ns_to_datetime, unchecked_ns
 from .._core.typing import BoolArray, Int64Array
+from .._core.validation import check_bool
 from ..errors import InvalidDataError, InvalidParameterError
 from ..io._csv import CsvScanner
 from ..io._parse import (
@@ -38,6 +39,7 @@ from ..io._parse import (
     parse_iso_text,
     parse_iso_times_fast,
 )
+from ..io._source import BinaryFile, FileSource, TextFile, check_source, is_file_object, open_source
 from ..io.result import Errors, LoadResult, ProblemLog, check_chunk_size, check_errors
 from ..tables.messages import MessageTable
 
@@ -47,10 +49,14 @@ if TYPE_CHECKING:
 
 __all__ = ["FIELDS", "TabularSource", "load_messages"]
 
-TabularSource: TypeAlias = "str | os.PathLike[str] | pandas.DataFrame | pyarrow.Table"
+TabularSource: TypeAlias = (
+    "str | os.PathLike[str] | BinaryFile | TextFile | pandas.DataFrame | pyarrow.Table"
+)
 """What [`load_messages`][socialcare_metrics.load_messages] reads: the path of a CSV file (a `str`
-or an `os.PathLike`), a `pandas.DataFrame` (needs the ``pandas`` extra) or a `pyarrow.Table`
-(needs the ``pyarrow`` extra)."""
+or an `os.PathLike`), plain or compressed (gzip, bzip2, xz, Zstandard); a CSV file object open
+in binary mode (``open(path, "rb")``, ``io.BytesIO``, ``gzip.GzipFile``) or in text mode
+(``open(path, newline="")``, ``io.StringIO``); a `pandas.DataFrame` (needs the ``pandas``
+extra) or a `pyarrow.Table` (needs the ``pyarrow`` extra)."""
 
 #: The fields a column mapping may name; the first three are required.
 FIELDS: Final = (
@@ -102,13 +108,17 @@ def load_messages(
     tags_separator: str = ";",
     errors: Errors = "raise",
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    progress: bool = False,
 ) -> LoadResult:
     """Read messages from a CSV file, a pandas DataFrame or a pyarrow Table.
 
     Args:
-        source: A path to a CSV file (read with the standard library, in chunks), a
-            ``pandas.DataFrame`` (needs the ``pandas`` extra) or a ``pyarrow.Table`` (needs the
-            ``pyarrow`` extra).
+        source: A CSV file, read in chunks: a path, plain or compressed (``.gz``, ``.bz2``,
+            ``.xz``, and ``.zst`` with Python 3.14 or the ``zstd`` extra; recognised by the
+            data's first bytes, whatever the name), or a file object open in binary or text
+            mode (text is read as UTF-8; a file object is read from where it stands and is not
+            closed). Or a ``pandas.DataFrame`` (needs the ``pandas`` extra) or a
+            ``pyarrow.Table`` (needs the ``pyarrow`` extra).
         columns: Which column holds each field: ``{field: column name}``. Fields are
             ``conversation_id``, ``sent_at`` and ``author`` (required), and ``message_id``,
             ``agent_id``, ``channel``, ``private``, ``text``, ``tags``, ``sentiment``,
@@ -125,14 +135,17 @@ def load_messages(
             [`InvalidDataError`][socialcare_metrics.InvalidDataError]; ``"collect"`` leaves such
             rows out and lists them in `LoadResult.problems`.
         chunk_size: For CSV files, how many bytes to read at a time (default 16 MiB).
+        progress: For CSV files, show a progress bar on stderr while the file is read (needs
+            the ``progress`` extra, tqdm). It counts the bytes of the file as stored (compressed
+            bytes for a compressed file) and is closed when reading ends, also on an error.
 
     Returns:
         A [`LoadResult`][socialcare_metrics.LoadResult]. Its table's ``row`` column holds the
             0-based data row each message came from.
 
     Raises:
-        InvalidParameterError: a bad option, an unknown field, a required field not mapped, or
-            a source of an unsupported type.
+        InvalidParameterError: a bad option, an unknown field, a required field not mapped, a
+            path that is not an existing file, or a source of an unsupported type.
         InvalidDataError: a mapped column is not in the source, or (with ``errors="raise"``) a
             row cannot be used.
 
@@ -164,12 +177,11 @@ def load_messages(
     if not isinstance(tags_separator, str) or not tags_separator:
         raise InvalidParameterError(function, "tags_separator", "a non-empty str", tags_separator)
 
-    if isinstance(source, str | os.PathLike):
-        path = os.fspath(source)
-        if not os.path.isfile(path):
-            raise InvalidParameterError(function, "source", "the path of an existing file", path)
-        label = str(path)
-        chunks = _csv_chunks(source, mapping, chunk_size, label)
+    progress = check_bool(progress, function, "progress")
+
+    if isinstance(source, str | os.PathLike) or is_file_object(source):
+        label = check_source(function, "source", source, "a CSV file")
+        chunks = _csv_chunks(source, mapping, chunk_size, label, progress)
     elif _is_pandas(source):
         label = "DataFrame"
         chunks = _frame_chunks(source, mapping, label)
@@ -184,7 +196,7 @@ def load_messages(
         raise InvalidParameterError(
             function,
             "source",
-            "a path to a CSV file, a pandas DataFrame or a pyarrow Table",
+            "a path to a CSV file, a file object, a pandas DataFrame or a pyarrow Table",
             source,
         )
 
@@ -300,28 +312,55 @@ class _Chunk:
 
 
 def _csv_chunks(
-    path: str | os.PathLike[str], mapping: dict[str, str], chunk_size: int, label: str
-) -> Iterator[_Chunk]:
-    scanner = CsvScanner(path, chunk_size=chunk_size, source=label)
-    index = {name: i for i, name in reversed(list(enumerate(scanner.header)))}
-    for field, column in mapping.items():
-        try:
-            _check_column(label, field, column, scanner.header)
-        except InvalidDataError as error:
-            scanner.close()
-            raise InvalidDataError(
-                label, column, scanner.header_line, error.expected, error.got
-            ) from None
-    for chunk in scanner:
-        bad: list[tuple[int, int | None, str, str, str]] = [
-            (b.row, b.line, b.expected, b.found, b.text) for b in chunk.bad
-        ]
-        if chunk.utf8 and pyarrow_or_none() is not None:
-            # Whole columns as Arrow strings, converted in Arrow.
-            values = {field: chunk.arrow(index[column]) for field, column in mapping.items()}
-        else:
-            values = {field: chunk.strings(index[column]) for field, column in mapping.items()}
-        yield _Chunk(values, chunk.rows, chunk.lines, scanner.rows_read, bad, strings=True)
+    source: FileSource, mapping: dict[str, str], chunk_size: int, label: str, progress: bool
+) -> Iterable[_Chunk]:
+    return _CsvChunks(source, mapping, chunk_size, label, progress)
+
+
+class _CsvChunks:
+    """The chunks of a CSV file, read when iterated.
+
+    An iterable rather than a generator: the loop over it then holds the only reference to the
+    generator that reads, so when an error leaves that loop, CPython closes the generator, and
+    with it the file and the progress bar, at once (not when the traceback is let go).
+    """
+
+    def __init__(
+        self,
+        source: FileSource,
+        mapping: dict[str, str],
+        chunk_size: int,
+        label: str,
+        progress: bool,
+    ) -> None:
+        self.source = source
+        self.mapping = mapping
+        self.chunk_size = chunk_size
+        self.label = label
+        self.progress = progress
+
+    def __iter__(self) -> Iterator[_Chunk]:
+        label, mapping = self.label, self.mapping
+        with open_source(self.source, label=label, progress=self.progress) as opened:
+            scanner = CsvScanner(opened, chunk_size=self.chunk_size, source=label)
+            index = {name: i for i, name in reversed(list(enumerate(scanner.header)))}
+            for field, column in mapping.items():
+                try:
+                    _check_column(label, field, column, scanner.header)
+                except InvalidDataError as error:
+                    raise InvalidDataError(
+                        label, column, scanner.header_line, error.expected, error.got
+                    ) from None
+            for chunk in scanner:
+                bad: list[tuple[int, int | None, str, str, str]] = [
+                    (b.row, b.line, b.expected, b.found, b.text) for b in chunk.bad
+                ]
+                if chunk.utf8 and pyarrow_or_none() is not None:
+                    # Whole columns as Arrow strings, converted in Arrow.
+                    values = {f: chunk.arrow(index[c]) for f, c in mapping.items()}
+                else:
+                    values = {f: chunk.strings(index[c]) for f, c in mapping.items()}
+                yield _Chunk(values, chunk.rows, chunk.lines, scanner.rows_read, bad, strings=True)
 
 
 def _is_pandas(source: object) -> bool:

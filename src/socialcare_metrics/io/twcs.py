@@ -28,7 +28,6 @@ How tweets become conversations (the loading-data page of the docs tells the sam
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from typing import Any, Final
@@ -39,6 +38,7 @@ import numpy.typing as npt
 from .._core.columns import AUTHOR_AGENT, AUTHOR_CUSTOMER
 from .._core.time import NAT
 from .._core.typing import BoolArray, Int64Array
+from .._core.validation import check_bool
 from ..errors import InvalidDataError, InvalidParameterError
 from ..io._csv import CsvChunk, CsvScanner
 from ..io._parse import (
@@ -49,6 +49,7 @@ from ..io._parse import (
     parse_uint,
     parse_uint_text,
 )
+from ..io._source import FileSource, check_source, open_source
 from ..io.result import Errors, LoadResult, ProblemLog, check_chunk_size, check_errors
 from ..tables.messages import MessageTable
 
@@ -101,12 +102,13 @@ class _Columns:
 
 
 def load_twcs(
-    path: str | os.PathLike[str],
+    source: FileSource,
     /,
     *,
     errors: Errors = "raise",
     channel: str = "twitter",
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    progress: bool = False,
 ) -> LoadResult:
     """Read a "Customer Support on Twitter" (twcs) CSV export into conversations.
 
@@ -124,7 +126,10 @@ def load_twcs(
     ``%a %b %d %H:%M:%S %z %Y`` (``Tue Oct 31 22:10:47 +0000 2017``).
 
     Args:
-        path: The CSV file.
+        source: The CSV file: a path, plain or compressed (``.gz``, ``.bz2``, ``.xz``, and
+            ``.zst`` with Python 3.14 or the ``zstd`` extra; recognised by the data's first
+            bytes, whatever the name), or a file object open in binary or text mode (text is
+            read as UTF-8). A file object is read from where it stands and is not closed.
         errors: ``"raise"`` (the default) stops at the first row that cannot be used and raises
             an [`InvalidDataError`][socialcare_metrics.InvalidDataError] naming the file, the
             line, the column and what is wrong; ``"collect"`` leaves such rows out and lists them
@@ -132,6 +137,9 @@ def load_twcs(
         channel: The channel of every message.
         chunk_size: How many bytes to read at a time (default 16 MiB). Memory use grows with
             it; the result does not depend on it.
+        progress: Show a progress bar on stderr while the file is read (needs the
+            ``progress`` extra, tqdm). It counts the bytes of the file as stored (compressed
+            bytes for a compressed file) and is closed when reading ends, also on an error.
 
     Returns:
         A [`LoadResult`][socialcare_metrics.LoadResult]: ``.table`` for the metrics,
@@ -140,7 +148,8 @@ def load_twcs(
     Raises:
         InvalidDataError: the file has no header naming the twcs columns, or (with
             ``errors="raise"``) a row cannot be used.
-        InvalidParameterError: an option has a bad value.
+        InvalidParameterError: an option has a bad value, or ``source`` is neither the path of
+            an existing file nor a file object open for reading.
 
     Examples:
         >>> import tempfile, pathlib
@@ -162,47 +171,42 @@ def load_twcs(
     chunk_size = check_chunk_size(function, chunk_size)
     if not isinstance(channel, str) or not channel:
         raise InvalidParameterError(function, "channel", "a non-empty str", channel)
-    if not isinstance(path, str | os.PathLike):
-        raise InvalidParameterError(function, "path", "a path to a CSV file", path)
-    source = os.fspath(path)
-    if not os.path.isfile(source):
-        raise InvalidParameterError(function, "path", "the path of an existing file", source)
-
-    scanner = CsvScanner(path, chunk_size=chunk_size, source=source)
-    header = scanner.header
-    index = {name: i for i, name in reversed(list(enumerate(header)))}
-    missing = [name for name in _REQUIRED if name not in index]
-    if missing:
-        scanner.close()
-        raise InvalidDataError(
-            source,
-            missing[0],
-            scanner.header_line,
-            "a header naming the twcs columns " + ", ".join(TWCS_COLUMNS),
-            header,
-        )
-    repeated = [name for name in TWCS_COLUMNS if header.count(name) > 1]
-    if repeated:
-        # Either of the two could be meant: reading the first would be a guess.
-        scanner.close()
-        raise InvalidDataError(
-            source,
-            repeated[0],
-            scanner.header_line,
-            f"one column named {repeated[0]!r}",
-            f"{header.count(repeated[0])} columns named {repeated[0]!r}",
-        )
-    log = ProblemLog(source, errors)
+    progress = check_bool(progress, function, "progress")
+    label = check_source(function, "source", source, "a CSV file")
+    log = ProblemLog(label, errors)
     cols = _Columns()
-    for chunk in scanner:
-        for bad in chunk.bad:
-            log.add(bad.row, bad.line, None, bad.expected, bad.text, found=bad.found)
-        _read_chunk(chunk, index, log, cols)
-        log.check()
-    rows_read = scanner.rows_read
+    with open_source(source, label=label, progress=progress) as opened:
+        scanner = CsvScanner(opened, chunk_size=chunk_size, source=label)
+        header = scanner.header
+        index = {name: i for i, name in reversed(list(enumerate(header)))}
+        missing = [name for name in _REQUIRED if name not in index]
+        if missing:
+            raise InvalidDataError(
+                label,
+                missing[0],
+                scanner.header_line,
+                "a header naming the twcs columns " + ", ".join(TWCS_COLUMNS),
+                header,
+            )
+        repeated = [name for name in TWCS_COLUMNS if header.count(name) > 1]
+        if repeated:
+            # Either of the two could be meant: reading the first would be a guess.
+            raise InvalidDataError(
+                label,
+                repeated[0],
+                scanner.header_line,
+                f"one column named {repeated[0]!r}",
+                f"{header.count(repeated[0])} columns named {repeated[0]!r}",
+            )
+        for chunk in scanner:
+            for bad in chunk.bad:
+                log.add(bad.row, bad.line, None, bad.expected, bad.text, found=bad.found)
+            _read_chunk(chunk, index, log, cols)
+            log.check()
+        rows_read = scanner.rows_read
     table = _build_table(cols, log, channel)
     log.check()
-    return LoadResult(table=table, problems=log.result(), rows_read=rows_read, source=source)
+    return LoadResult(table=table, problems=log.result(), rows_read=rows_read, source=label)
 
 
 def _read_chunk(chunk: CsvChunk, index: dict[str, int], log: ProblemLog, cols: _Columns) -> None:
