@@ -191,6 +191,20 @@ def test_a_thread_is_one_conversation_with_customer_and_brand_messages(tmp_path:
     assert reply_wait_time(result.table).mean.total_seconds() == (300 + 480) / 2
 
 
+def test_handles_that_differ_only_by_a_trailing_zero_byte_are_two_brands(tmp_path: Path) -> None:
+    # Handles are compared as zero-padded bytes: their lengths must tell these apart.
+    path = write(
+        tmp_path,
+        f"2,AcmeHelp,False,{stamp(5)},@c hi,,1\n"
+        f"1,115712,True,{stamp(0)},@AcmeHelp broken,2,\n"
+        f"4,AcmeHelp\x00,False,{stamp(5)},@c hi,,3\n"
+        f"3,115713,True,{stamp(0)},@AcmeHelp broken,4,\n",
+    )
+    for chunk_size in (1, 1 << 20):
+        result = load_twcs(path, chunk_size=chunk_size)
+        assert result.table.agent_names == ("AcmeHelp", "AcmeHelp\x00"), chunk_size
+
+
 def test_several_brands_answering_one_tweet_give_one_conversation_each(tmp_path: Path) -> None:
     path = write(
         tmp_path,

@@ -517,6 +517,10 @@ def _convert(
             out[field] = _convert_arrow(field, chunked, zone, words, separator, bad, original)
         else:
             out[field] = _convert_values(field, raw, n, zone, words, separator, bad)
+            if field == "author":  # the words as the table's codes, as from Arrow
+                out[field] = np.array(
+                    [_AUTHOR_CODE.get(word, 0) for word in out[field].tolist()], dtype=np.int8
+                )
     return out, ok
 
 
@@ -882,6 +886,9 @@ def _concat(values: list[Any]) -> Any:
         return values[0]
     if all(isinstance(v, np.ndarray) for v in values):
         return np.concatenate(values)
+    if any(isinstance(v, np.ndarray) for v in values):
+        # Blocks read value by value (not UTF-8) beside blocks read in Arrow.
+        return np.concatenate([_objects(v) for v in values])
     pa = pyarrow_or_none()
     return pa.chunked_array(values)
 

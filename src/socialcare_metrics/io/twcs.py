@@ -338,7 +338,8 @@ def _handle_codes(
         return np.zeros(0, dtype=np.int64)
     padded = np.zeros((rows.shape[0], -(-max(width, 1) // 8) * 8), dtype=np.uint8)
     padded[:, :width] = matrix
-    words = padded.view(np.uint64)
+    # The length too: zero padding must not make "a" and "a\x00" one handle.
+    words = np.column_stack([padded.view(np.uint64), lengths.astype(np.uint64)])
     order = np.lexsort(words.T[::-1])
     sorted_words = words[order]
     new_group = np.ones(rows.shape[0], dtype=bool)
