@@ -134,6 +134,9 @@ def _from_arrow(chunked: Any, *, keep_arrow: bool) -> Any:
         or (pa.types.is_boolean(kind) and not chunked.null_count)
     ):
         return chunked.to_numpy()
+    if textual:  # Python str (None for null) made by Arrow, faster than a list of them
+        values = chunked.cast(kind.value_type) if pa.types.is_dictionary(kind) else chunked
+        return np.asarray(values.to_numpy(zero_copy_only=False), dtype=object)
     return _object_array(chunked.to_pylist())
 
 

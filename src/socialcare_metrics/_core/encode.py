@@ -24,6 +24,7 @@ from .typing import Int64Array
 
 __all__ = [
     "Encoded",
+    "arrow_codes",
     "arrow_column",
     "encode",
     "indices_codes",
@@ -133,6 +134,24 @@ def _encode_chunked(pa: Any, chunked: Any, *, ints: bool) -> Encoded | None:
         return Encoded(np.zeros(0, dtype=np.int64), [])
     encoded = chunked.dictionary_encode().combine_chunks()
     return Encoded(indices_codes(encoded.indices), encoded.dictionary.to_pylist())
+
+
+def arrow_codes(chunked: Any) -> tuple[Int64Array, int] | None:
+    """Codes of an Arrow column of ids with no missing or empty value, and how many distinct
+    ids there are, without a Python object per id; None for anything else."""
+    pa = pyarrow_or_none()
+    kind = chunked.type
+    if pa.types.is_dictionary(kind):
+        chunked = chunked.cast(kind.value_type)
+        kind = kind.value_type
+    if chunked.null_count or not (_is_text_type(pa, kind) or pa.types.is_integer(kind)):
+        return None
+    if _is_text_type(pa, kind):
+        pc = importlib.import_module("pyarrow.compute")
+        if pc.any(pc.equal(pc.utf8_length(chunked), 0)).as_py():
+            return None
+    encoded = chunked.dictionary_encode().combine_chunks()
+    return indices_codes(encoded.indices), len(encoded.dictionary)
 
 
 def indices_codes(indices: Any) -> Int64Array:

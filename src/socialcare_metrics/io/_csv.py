@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import importlib
 import os
+import queue
+import threading
 from collections.abc import Iterator
 from typing import Any, Final, Protocol
 
@@ -83,6 +85,7 @@ class CsvChunk:
         "lines",
         "quotes",
         "rows",
+        "rows_read",
         "starts",
     )
 
@@ -104,6 +107,7 @@ class CsvChunk:
         self.lines = lines  # 1-based line where each record starts
         self.quotes = quotes  # positions of every quote character in the block
         self.bad: list[BadRecord] = []  # the records of the block that could not be used
+        self.rows_read = -1  # the scanner's count when this chunk was split (see read_ahead)
         self._valid = False  # True once the whole block is known to be UTF-8
         self._bounds: dict[int, tuple[Int64Array, Int64Array, npt.NDArray[np.bool_]]] = {}
 
@@ -689,3 +693,46 @@ class CsvScanner:
             yield from self._chunks()
         finally:
             self.close()
+
+    def read_ahead(self) -> Iterator[CsvChunk]:
+        """The chunks, as iterating the scanner gives them, each read and split by a second
+        thread while the caller works on the one before (the splitting is numpy work that lets
+        go of the interpreter lock). Each chunk's ``rows_read`` is the scanner's count when it
+        was split. An error of the reading thread is raised here; stopping early stops it.
+        """
+        handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=2)
+        stop = threading.Event()
+
+        def give(kind: str, item: Any) -> bool:
+            while not stop.is_set():
+                try:
+                    handoff.put((kind, item), timeout=0.05)
+                except queue.Full:
+                    continue
+                return True
+            return False
+
+        def read() -> None:
+            try:
+                for chunk in self:
+                    chunk.rows_read = self.rows_read
+                    if not give("chunk", chunk):
+                        return
+            except BaseException as error:  # handed to the caller's thread, raised there
+                give("error", error)
+            else:
+                give("end", None)
+
+        reader = threading.Thread(target=read, name="socialcare-metrics-csv", daemon=True)
+        reader.start()
+        try:
+            while True:
+                kind, item = handoff.get()
+                if kind == "end":
+                    return
+                if kind == "error":
+                    raise item
+                yield item
+        finally:
+            stop.set()
+            reader.join()

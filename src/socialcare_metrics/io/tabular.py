@@ -351,7 +351,7 @@ class _CsvChunks:
                     raise InvalidDataError(
                         label, column, scanner.header_line, error.expected, error.got
                     ) from None
-            for chunk in scanner:
+            for chunk in scanner.read_ahead():
                 bad: list[tuple[int, int | None, str, str, str]] = [
                     (b.row, b.line, b.expected, b.found, b.text) for b in chunk.bad
                 ]
@@ -360,7 +360,7 @@ class _CsvChunks:
                     values = {f: chunk.arrow(index[c]) for f, c in mapping.items()}
                 else:
                     values = {f: chunk.strings(index[c]) for f, c in mapping.items()}
-                yield _Chunk(values, chunk.rows, chunk.lines, scanner.rows_read, bad, strings=True)
+                yield _Chunk(values, chunk.rows, chunk.lines, chunk.rows_read, bad, strings=True)
 
 
 def _is_pandas(source: object) -> bool:

@@ -35,8 +35,8 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from .._core.columns import AUTHOR_AGENT, AUTHOR_CUSTOMER
-from .._core.time import NAT
+from .._core.columns import AUTHOR_AGENT, AUTHOR_CUSTOMER, _object_array
+from .._core.encode import pyarrow_or_none
 from .._core.typing import BoolArray, Int64Array
 from .._core.validation import check_bool
 from ..errors import InvalidDataError, InvalidParameterError
@@ -98,7 +98,7 @@ class _Columns:
         self.lines: list[Int64Array] = []
         self.brand: list[Int64Array] = []  # codes into handles of each brand tweet's author
         self.handles: dict[str, int] = {}
-        self.text: list[str] = []
+        self.text: list[npt.NDArray[np.object_]] = []
 
 
 def load_twcs(
@@ -198,7 +198,7 @@ def load_twcs(
                 f"one column named {repeated[0]!r}",
                 f"{header.count(repeated[0])} columns named {repeated[0]!r}",
             )
-        for chunk in scanner:
+        for chunk in scanner.read_ahead():
             for bad in chunk.bad:
                 log.add(bad.row, bad.line, None, bad.expected, bad.text, found=bad.found)
             _read_chunk(chunk, index, log, cols)
@@ -315,11 +315,11 @@ def _read_chunk(chunk: CsvChunk, index: dict[str, int], log: ProblemLog, cols: _
     cols.rows.append(chunk.rows[keep])
     cols.lines.append(chunk.lines[keep])
     cols.brand.append(_handle_codes(chunk, index["author_id"], brand_rows, cols.handles))
-    if "text" in index:
-        texts = chunk.strings(index["text"], None if keep.size == n else keep)
+    if "text" not in index:
+        texts: npt.NDArray[np.object_] = np.full(keep.size, "", dtype=object)
     else:
-        texts = [""] * keep.size
-    cols.text.extend(texts)
+        texts = _object_array(chunk.strings(index["text"], None if keep.size == n else keep))
+    cols.text.append(texts)
 
 
 def _handle_codes(
@@ -370,8 +370,7 @@ def _build_table(cols: _Columns, log: ProblemLog, channel: str) -> MessageTable:
     sent = np.asarray(_concat(cols.sent, np.int64), dtype=np.int64)
     rows = np.asarray(_concat(cols.rows, np.int64), dtype=np.int64)
     lines = np.asarray(_concat(cols.lines, np.int64), dtype=np.int64)
-    text = np.empty(len(cols.text), dtype=object)
-    text[:] = cols.text
+    text = _concat(cols.text, object)
     # Brand handles as codes into sorted names.
     lookup = cols.handles
     raw_codes = np.asarray(_concat(cols.brand, np.int64), dtype=np.int64)
@@ -503,7 +502,7 @@ def _build_table(cols: _Columns, log: ProblemLog, channel: str) -> MessageTable:
         agent_names=tuple(names),
         assignee=assignee,
         channel=channel,
-        message_id=_ascii_objects(id_text[out_rows]),
+        message_id=id_text[out_rows],
         text=text[out_rows],
         row=source_rows[out_rows],
     )
@@ -624,44 +623,52 @@ def _assemble(
     agent_names: tuple[str, ...],
     assignee: npt.NDArray[np.int32],
     channel: str,
-    message_id: npt.NDArray[np.object_],
+    message_id: npt.NDArray[np.bytes_],
     text: npt.NDArray[np.object_],
     row: Int64Array,
 ) -> MessageTable:
-    """The table, from columns already sorted by conversation then time and already coded.
+    """The table, from columns already sorted by conversation then time and already coded,
+    through [`MessageTable.from_columns`][socialcare_metrics.MessageTable.from_columns].
 
-    This is what [`MessageTable.from_columns`][socialcare_metrics.MessageTable.from_columns] builds
-    from the same columns (a test checks that, column by column), without its per-row checks: every
-    value here was checked as it was parsed, and the codes are made by construction. Those checks
-    cost more than the whole load.
+    Coded columns go in as Arrow dictionary arrays when pyarrow is installed (codes into names,
+    which the table takes without a look at each row); otherwise as the values themselves.
     """
     n = sent_at.shape[0]
-    n_conv = labels.shape[0]
-    offsets = np.zeros(n_conv + 1, dtype=np.int64)
-    np.cumsum(np.bincount(conversation, minlength=n_conv), out=offsets[1:])
-    return MessageTable(
-        conversation=conversation,
+    pa = pyarrow_or_none()
+    assignee_rows = assignee[conversation] if n else np.zeros(0, dtype=np.int32)
+    if pa is not None:
+
+        def coded(codes: npt.NDArray[np.integer[Any]], names: Sequence[str]) -> Any:
+            indices = pa.array(codes.astype(np.int32), mask=codes < 0)
+            return pa.DictionaryArray.from_arrays(indices, pa.array(list(names), pa.string()))
+
+        conversation_ids: Any = coded(conversation, labels.tolist())
+        agents: Any = coded(agent, agent_names)
+        assignees: Any = coded(assignee_rows, agent_names)
+        channels: Any = coded(np.zeros(n, dtype=np.int32), [channel])
+        ids: Any = pa.array(message_id, pa.binary()).cast(pa.string())
+    else:
+        names = np.array([*agent_names, None], dtype=object)  # -1 -> None
+        conversation_ids = labels[conversation]
+        agents, assignees = names[agent], names[assignee_rows]
+        channels = [channel] * n
+        ids = _ascii_objects(message_id)
+    table = MessageTable.from_columns(
+        conversation_id=conversation_ids,
         sent_at=sent_at,
         author=author,
-        agent=agent,
-        channel=np.zeros(n, dtype=np.int32),
-        private=np.zeros(n, dtype=bool),
-        row=row,
-        message_id=message_id,
+        agent_id=agents,
+        channel=channels,
+        message_id=ids,
         text=text,
-        tags=None,
-        sentiment=None,
-        quick_reply=None,
-        actioned_at=None,
-        conversation_ids=labels,
-        assignee=assignee,
-        resolved_at=np.full(n_conv, NAT, dtype=np.int64),
-        conversation_tags=None,
-        offsets=offsets,
-        agent_names=agent_names,
-        channel_names=(channel,) if n else (),
-        quick_reply_names=(),
+        assignee=assignees,
     )
+    # The table again, with ``row`` naming the file's data rows (the rows went in sorted).
+    columns = {
+        name: getattr(table, name) for name in MessageTable.__slots__ if not name.startswith("_")
+    }
+    columns["row"] = row[table.row]
+    return MessageTable(**columns)
 
 
 def _link(

@@ -32,7 +32,7 @@ from .._core.columns import (
     _text_column,
     _time_column,
 )
-from .._core.encode import encode
+from .._core.encode import arrow_codes, encode, is_arrow_column
 from .._core.time import NAT, datetime_to_ns, ns_to_datetime
 from .._core.typing import Int32Array, Int64Array
 from ..errors import InvalidDataError, InvalidParameterError
@@ -404,6 +404,11 @@ class MessageTable:
             else _time_column(resolved_values, "resolved_at", source, copy=False)
         )
         message_ids = optional(message_id, "message_id")
+        message_codes: tuple[Int64Array, int] | None = None
+        if message_ids is not None and is_arrow_column(message_ids):
+            # Codes from Arrow, and the ids as Python values for the table.
+            message_codes = arrow_codes(message_ids)
+            message_ids = _column(message_ids, "message_id", source, n)
         text_values = optional(text, "text")
         text_col = None if text_values is None else _text_column(text_values, source)
         tags_values = optional(tags, "tags")
@@ -432,6 +437,8 @@ class MessageTable:
             actioned_col = reorder(actioned_col)
             resolved_rows = reorder(resolved_rows)
             message_ids = reorder(message_ids)
+            if message_codes is not None:
+                message_codes = (message_codes[0][order], message_codes[1])
             text_col = reorder(text_col)
             tags_col = reorder(tags_col)
 
@@ -443,8 +450,9 @@ class MessageTable:
         # moved rows within their conversation.)
 
         if message_ids is not None:
-            _check_unique_message_ids(conv_codes, message_ids, rows, source)
-            message_ids = _object_array(list(message_ids))
+            _check_unique_message_ids(conv_codes, message_ids, rows, source, message_codes)
+            if message_ids.dtype != object:
+                message_ids = _object_array(list(message_ids))
 
         # Per conversation: the latest assignee given on its rows, the latest resolved_at.
         # Rows are sorted by conversation and no conversation is empty, so offsets[:-1] are the
@@ -706,7 +714,16 @@ class MessageTable:
 
 # Columns factorised (or, for text, converted) in Arrow when they arrive as Arrow columns.
 _ARROW_COLUMNS = frozenset(
-    {"conversation_id", "author", "agent_id", "assignee", "channel", "quick_reply", "text"}
+    {
+        "conversation_id",
+        "author",
+        "agent_id",
+        "assignee",
+        "channel",
+        "quick_reply",
+        "text",
+        "message_id",
+    }
 )
 
 
@@ -758,17 +775,28 @@ def _sort_order(
 
 
 def _check_unique_message_ids(
-    conv: Int64Array, ids: npt.NDArray[Any], rows: Int64Array, source: str
+    conv: Int64Array,
+    ids: npt.NDArray[Any],
+    rows: Int64Array,
+    source: str,
+    codes: tuple[Int64Array, int] | None = None,
 ) -> None:
+    """Refuse a missing, empty or unhashable message id, or one used twice in a conversation.
+
+    ``codes``, when given, are ``ids`` (none missing or empty) as codes, and how many there are.
+    """
+    if codes is not None:
+        _check_unique_codes(conv, codes[0], codes[1], ids, rows, source)
+        return
     encoded = encode(ids)
-    if encoded is not None and not any(isinstance(v, str) and not v for v in encoded.uniques):
+    if encoded is not None and "" not in encoded.uniques:
         if encoded.codes.shape[0] and int(encoded.codes.min()) < 0:
             i = int(np.flatnonzero(encoded.codes < 0)[0])
             raise InvalidDataError(source, "message_id", int(rows[i]), "a non-empty id", ids[i])
         _check_unique_codes(conv, encoded.codes, len(encoded.uniques), ids, rows, source)
         return
     lookup: dict[Any, int] = {}
-    codes = np.empty(ids.shape[0], dtype=np.int64)
+    found = np.empty(ids.shape[0], dtype=np.int64)
     for i, value in enumerate(ids.tolist()):
         try:
             code = lookup.get(value)
@@ -780,8 +808,8 @@ def _check_unique_message_ids(
             if _is_missing(value) or (isinstance(value, str) and not value):
                 raise InvalidDataError(source, "message_id", int(rows[i]), "a non-empty id", value)
             code = lookup[value] = len(lookup)
-        codes[i] = code
-    _check_unique_codes(conv, codes, len(lookup), ids, rows, source)
+        found[i] = code
+    _check_unique_codes(conv, found, len(lookup), ids, rows, source)
 
 
 def _check_unique_codes(
