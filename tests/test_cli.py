@@ -189,6 +189,28 @@ def test_report_reads_any_csv_with_its_columns_mapped(
     assert rows[0]["first_reply_median"] == "1800.0"  # 30 minutes
 
 
+def test_report_reads_timestamps_in_a_format_of_the_export(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "dated.csv"
+    path.write_text(
+        "conversation_id,sent_at,author,agent_id\n"
+        "c1,06/05/2024 10:00,customer,\n"
+        "c1,06/05/2024 10:05,agent,ana\n",
+        encoding="utf-8",
+    )
+    argv = ["report", str(path), "--timezone", "UTC", "--only", "team", "--json"]
+    code, _, err = run(capsys, argv)
+    assert code == 2
+    assert "ISO 8601" in err
+    code, out, _ = run(capsys, [*argv, "--timestamp-format", "%d/%m/%Y %H:%M"])
+    assert code == 0
+    assert '"ana"' in out
+    code, _, err = run(capsys, [*argv, "--timestamp-format", "nonsense"])
+    assert code == 2
+    assert "timestamp_format" in err
+
+
 def test_a_csv_with_the_field_names_as_columns_needs_no_mapping(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -169,6 +169,12 @@ def _parser() -> argparse.ArgumentParser:
         help="read timestamps that carry no UTC offset in this IANA time zone",
     )
     report.add_argument(
+        "--timestamp-format",
+        metavar="FORMAT",
+        help="how a generic CSV writes its timestamps when not in ISO 8601: a strptime format "
+        "such as '%%d/%%m/%%Y %%H:%%M', or epoch_s, epoch_ms, epoch_us, epoch_ns",
+    )
+    report.add_argument(
         "--errors",
         choices=("raise", "collect"),
         default="raise",
@@ -392,6 +398,8 @@ def _load(args: argparse.Namespace) -> LoadResult:
                 raise _UsageError(f"--{option} is for a generic CSV, not a twcs export")
         if args.timezone is not None:
             raise _UsageError("--timezone is for a generic CSV: twcs times carry their offset")
+        if args.timestamp_format is not None:
+            raise _UsageError("--timestamp-format is for a generic CSV: twcs has its own")
         missing = [c for c in TWCS_COLUMNS if c not in header and c != "text"]
         if args.format == "twcs" and missing:
             raise _UsageError(f"FILE has no twcs column {missing[0]!r} (header: {header})")
@@ -418,6 +426,7 @@ def _load(args: argparse.Namespace) -> LoadResult:
         columns=columns,
         timezone=args.timezone,
         authors=authors,
+        timestamp_format=args.timestamp_format,
         errors=args.errors,
         progress=_progress(args),
     )

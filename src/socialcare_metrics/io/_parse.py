@@ -509,3 +509,110 @@ def _offset_ns(wall: datetime, zone: tzinfo) -> int:
     if delta is None:
         return 0
     return (delta.days * 86_400 + delta.seconds) * _NS + delta.microseconds * 1000
+
+
+#: The ``timestamp_format`` values for numbers since the Unix epoch, and nanoseconds per unit.
+EPOCH_FORMATS: Final = {"epoch_s": 10**9, "epoch_ms": 10**6, "epoch_us": 10**3, "epoch_ns": 1}
+
+
+def check_timestamp_format(function: str, timestamp_format: object) -> str | None:
+    """A ``timestamp_format`` option: None (ISO 8601), an epoch unit, or a ``strptime`` format."""
+    from ..errors import InvalidParameterError
+
+    if timestamp_format is None or timestamp_format in EPOCH_FORMATS:
+        return timestamp_format
+    if isinstance(timestamp_format, str) and "%" in timestamp_format:
+        try:
+            probe = datetime(2024, 1, 2, 3, 4, 5, tzinfo=_UTC).strftime(timestamp_format)
+            datetime.strptime(probe, timestamp_format)
+        except ValueError as error:
+            raise InvalidParameterError(
+                function,
+                "timestamp_format",
+                f"a strptime format that reads back ({error})",
+                timestamp_format,
+            ) from None
+        return timestamp_format
+    raise InvalidParameterError(
+        function,
+        "timestamp_format",
+        "None (ISO 8601), a strptime format such as '%d/%m/%Y %H:%M', or one of "
+        + ", ".join(map(repr, EPOCH_FORMATS)),
+        timestamp_format,
+    )
+
+
+def parse_formatted_times(values: list[Any], timestamp_format: str) -> ParsedTimes:
+    """Timestamps written in ``timestamp_format``, each value judged on its own (and each
+    distinct value read once): a ``strptime`` format, or an epoch unit for numbers (or numeric
+    text) since 1970-01-01T00:00:00Z. Returns what `parse_iso_times` returns; a value with no
+    UTC offset in the format is naive, an epoch number never is.
+    """
+    n = len(values)
+    out = np.full(n, NAT, dtype=np.int64)
+    parsed = np.zeros(n, dtype=bool)
+    naive = np.zeros(n, dtype=bool)
+    empty = np.zeros(n, dtype=bool)
+    outside = np.zeros(n, dtype=bool)
+    unit = EPOCH_FORMATS.get(timestamp_format)
+    cache: dict[Any, tuple[int, bool] | None] = {}
+    for i, raw in enumerate(values):
+        if (
+            raw is None
+            or (isinstance(raw, float) and raw != raw)
+            or (isinstance(raw, str) and not raw.strip())
+        ):
+            empty[i] = True
+            continue
+        key = (type(raw), raw)
+        try:
+            hit = cache[key]
+        except KeyError:
+            hit = cache[key] = (
+                _epoch_one(raw, unit) if unit is not None else _strptime_one(raw, timestamp_format)
+            )
+        except TypeError:  # an unhashable value: no timestamp
+            hit = None
+        if hit is None:
+            continue
+        ns, naive[i] = hit
+        parsed[i] = True
+        if in_time_range(ns):
+            out[i] = ns
+        else:
+            outside[i] = True
+    return out, parsed, naive, empty, outside
+
+
+def _strptime_one(raw: Any, timestamp_format: str) -> tuple[int, bool] | None:
+    if not isinstance(raw, str):
+        return None
+    try:
+        value = datetime.strptime(raw.strip(), timestamp_format)
+    except ValueError:
+        return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        return unchecked_ns(value.replace(tzinfo=_UTC)), True
+    return unchecked_ns(value), False
+
+
+def _epoch_one(raw: Any, unit: int) -> tuple[int, bool] | None:
+    """A number of ``unit`` (ns per unit) since the epoch as ns, exactly (rounded to the ns)."""
+    from decimal import Decimal, InvalidOperation
+
+    if isinstance(raw, bool):
+        return None
+    try:
+        if isinstance(raw, int | np.integer):
+            number = Decimal(int(raw))
+        elif isinstance(raw, float | np.floating):
+            number = Decimal(float(raw))
+        elif isinstance(raw, str):
+            number = Decimal(raw.strip())
+        else:
+            return None
+    except (InvalidOperation, ValueError):
+        return None
+    if not number.is_finite():
+        return None
+    return int((number * unit).to_integral_value()), False

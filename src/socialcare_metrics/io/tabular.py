@@ -33,9 +33,11 @@ from ..errors import InvalidDataError, InvalidParameterError
 from ..io._csv import CsvScanner
 from ..io._parse import (
     TIME_RANGE,
+    check_timestamp_format,
     datetime64_to_ns,
     in_time_range,
     localize,
+    parse_formatted_times,
     parse_iso_text,
     parse_iso_times_fast,
 )
@@ -106,6 +108,7 @@ def load_messages(
     timezone: str | tzinfo | None = None,
     authors: Mapping[str, str] | None = None,
     tags_separator: str = ";",
+    timestamp_format: str | None = None,
     errors: Errors = "raise",
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: bool = False,
@@ -131,6 +134,12 @@ def load_messages(
             ``{"inbound": "customer", "outbound": "agent"}``. The words ``customer``, ``agent``
             and ``bot`` are always understood (in any case).
         tags_separator: What separates the topic paths in a text ``tags`` value.
+        timestamp_format: How text timestamps are written, when not in ISO 8601: a
+            ``strptime`` format such as ``"%d/%m/%Y %H:%M"`` or ``"%a %b %d %H:%M:%S %z %Y"``
+            (a format without ``%z`` gives naive times, read in ``timezone``), or
+            ``"epoch_s"``, ``"epoch_ms"``, ``"epoch_us"``, ``"epoch_ns"`` for numbers (or
+            numeric text) since 1970-01-01T00:00:00Z. Columns the source already types as
+            timestamps are read as they are.
         errors: ``"raise"`` (the default) stops at the first row that cannot be used with an
             [`InvalidDataError`][socialcare_metrics.InvalidDataError]; ``"collect"`` leaves such
             rows out and lists them in `LoadResult.problems`.
@@ -176,6 +185,7 @@ def load_messages(
     words = _check_authors(function, authors)
     if not isinstance(tags_separator, str) or not tags_separator:
         raise InvalidParameterError(function, "tags_separator", "a non-empty str", tags_separator)
+    time_format = check_timestamp_format(function, timestamp_format)
 
     progress = check_bool(progress, function, "progress")
 
@@ -209,7 +219,7 @@ def load_messages(
         rows_read = chunk.rows_read
         for bad in chunk.bad:
             log.add(bad[0], bad[1], None, bad[2], bad[4], found=bad[3])
-        converted, ok = _convert(chunk, mapping, zone, words, tags_separator, log)
+        converted, ok = _convert(chunk, mapping, zone, words, tags_separator, log, time_format)
         log.check()
         keep = np.flatnonzero(ok)
         for field, values in converted.items():
@@ -493,6 +503,7 @@ def _convert(
     words: dict[str, str],
     separator: str,
     log: ProblemLog,
+    time_format: str | None = None,
 ) -> tuple[dict[str, Any], BoolArray]:
     n = chunk.rows.shape[0]
     ok = np.ones(n, dtype=bool)
@@ -514,9 +525,11 @@ def _convert(
         chunked = _chunked(raw) if is_arrow_column(raw) else None
         if chunked is not None:
             original = chunk.originals.get(field)
-            out[field] = _convert_arrow(field, chunked, zone, words, separator, bad, original)
+            out[field] = _convert_arrow(
+                field, chunked, zone, words, separator, bad, original, time_format
+            )
         else:
-            out[field] = _convert_values(field, raw, n, zone, words, separator, bad)
+            out[field] = _convert_values(field, raw, n, zone, words, separator, bad, time_format)
             if field == "author":  # the words as the table's codes, as from Arrow
                 out[field] = np.array(
                     [_AUTHOR_CODE.get(word, 0) for word in out[field].tolist()], dtype=np.int8
@@ -532,11 +545,12 @@ def _convert_values(
     words: dict[str, str],
     separator: str,
     bad: Any,
+    time_format: str | None = None,
 ) -> npt.NDArray[Any]:
     """One field's values (a list, or a `_Times`), one by one: ``bad(i, field, expected, got,
     found=None)`` hears of each value that cannot be used."""
     if field in _TIME_FIELDS:
-        return _times(raw, field, zone, bad, required=field == "sent_at")
+        return _times(raw, field, zone, bad, required=field == "sent_at", time_format=time_format)
     if field == "author":
         codes = np.empty(n, dtype=object)
         for i, value in enumerate(raw):
@@ -633,6 +647,7 @@ def _convert_arrow(
     separator: str,
     bad: Any,
     original: Any = None,
+    time_format: str | None = None,
 ) -> Any:
     """`_convert_values` for an Arrow column, by whole columns: each distinct value is judged
     once, by `_convert_values` itself, and what it becomes (or the problem it has) is spread to
@@ -642,13 +657,16 @@ def _convert_arrow(
     n = len(chunked)
     kind = chunked.type
     if field in _TIME_FIELDS:
+        required = field == "sent_at"
         if pa.types.is_timestamp(kind):
             values = _arrow_times(pa, chunked)
-            return _times(values, field, zone, bad, required=field == "sent_at")
-        if _is_text(pa, kind) and not chunked.null_count:
+            return _times(values, field, zone, bad, required=required)
+        if time_format is None and _is_text(pa, kind) and not chunked.null_count:
             strings = chunked.to_numpy(zero_copy_only=False).tolist()
-            return _times(strings, field, zone, bad, required=field == "sent_at", text=True)
-        return _convert_values(field, chunked.to_pylist(), n, zone, words, separator, bad)
+            return _times(strings, field, zone, bad, required=required, text=True)
+        return _convert_values(
+            field, chunked.to_pylist(), n, zone, words, separator, bad, time_format
+        )
     if field == "text" and _is_text(pa, kind):
         return chunked.fill_null("").to_numpy(zero_copy_only=False)
     if field == "sentiment" and (pa.types.is_floating(kind) or pa.types.is_integer(kind)):
@@ -767,6 +785,14 @@ def _tags(value: Any, separator: str) -> tuple[str, ...] | None:
     return tuple(t.strip() for t in items if t.strip())
 
 
+_FORMAT_EXPECTED: Final = {
+    "epoch_s": "a number of seconds since 1970-01-01T00:00:00Z",
+    "epoch_ms": "a number of milliseconds since 1970-01-01T00:00:00Z",
+    "epoch_us": "a number of microseconds since 1970-01-01T00:00:00Z",
+    "epoch_ns": "a number of nanoseconds since 1970-01-01T00:00:00Z",
+}
+
+
 _NAIVE_EXPECTED: Final = (
     "a timestamp with a UTC offset (or pass timezone= to read naive times in it)"
 )
@@ -783,6 +809,7 @@ def _times(
     *,
     required: bool,
     text: bool = False,
+    time_format: str | None = None,
 ) -> Int64Array:
     """A time column as epoch ns (NAT for none), each value judged on its own.
 
@@ -803,7 +830,11 @@ def _times(
     else:
         values = list(raw)
         n = len(values)
-        if text or all(isinstance(v, str) for v in values):
+        expected = "an ISO 8601 timestamp such as 2024-05-06T10:00:00+02:00"
+        if time_format is not None and not all(isinstance(v, datetime) for v in values):
+            ns, parsed, naive, empty, outside = parse_formatted_times(values, time_format)
+            expected = _FORMAT_EXPECTED.get(time_format, f"a timestamp written {time_format!r}")
+        elif text or all(isinstance(v, str) for v in values):
             ns, parsed, naive, empty, outside = parse_iso_times_fast(values)
         else:
             ns, parsed, naive, empty, outside = _object_times(values)
@@ -812,7 +843,7 @@ def _times(
             return values[i]
 
         for i in np.flatnonzero(~parsed & ~empty).tolist():
-            bad(i, field, "an ISO 8601 timestamp such as 2024-05-06T10:00:00+02:00", values[i])
+            bad(i, field, expected, values[i])
     if required:
         for i in np.flatnonzero(empty).tolist():
             bad(i, field, "a timestamp", shown(i), found=_MISSING_FOUND)

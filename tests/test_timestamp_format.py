@@ -1,0 +1,166 @@
+"""Timestamps that are not ISO 8601: ``load_messages(..., timestamp_format=...)``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from socialcare_metrics import InvalidDataError, InvalidParameterError, load_messages
+
+COLUMNS = {"conversation_id": "ticket", "sent_at": "at", "author": "who"}
+
+
+def export(tmp_path: Path, *times: str) -> Path:
+    path = tmp_path / "export.csv"
+    rows = "".join(f"T1,{t},{'customer' if i % 2 == 0 else 'agent'}\n" for i, t in enumerate(times))
+    path.write_text("ticket,at,who\n" + rows, encoding="utf-8")
+    return path
+
+
+def instants(result: Any) -> list[datetime]:
+    return [
+        datetime.fromtimestamp(ns / 1e9, UTC).replace(microsecond=(ns // 1000) % 1_000_000)
+        for ns in result.table.sent_at.tolist()
+    ]
+
+
+def test_a_day_first_format_is_read_in_the_time_zone(tmp_path: Path) -> None:
+    path = export(tmp_path, "06/05/2024 10:00", "6/5/2024 10:07")
+    result = load_messages(
+        path, columns=COLUMNS, timestamp_format="%d/%m/%Y %H:%M", timezone="Europe/Berlin"
+    )
+    assert instants(result) == [
+        datetime(2024, 5, 6, 8, 0, tzinfo=UTC),
+        datetime(2024, 5, 6, 8, 7, tzinfo=UTC),
+    ]
+
+
+def test_a_format_without_an_offset_needs_a_time_zone(tmp_path: Path) -> None:
+    path = export(tmp_path, "06/05/2024 10:00")
+    with pytest.raises(InvalidDataError, match="UTC offset"):
+        load_messages(path, columns=COLUMNS, timestamp_format="%d/%m/%Y %H:%M")
+
+
+def test_the_twcs_form_with_its_offset_needs_no_time_zone(tmp_path: Path) -> None:
+    path = export(tmp_path, "Tue Oct 31 22:10:47 +0000 2017", "Tue Oct 31 22:15:47 +0200 2017")
+    result = load_messages(path, columns=COLUMNS, timestamp_format="%a %b %d %H:%M:%S %z %Y")
+    assert instants(result) == [
+        datetime(2017, 10, 31, 20, 15, 47, tzinfo=UTC),
+        datetime(2017, 10, 31, 22, 10, 47, tzinfo=UTC),
+    ]
+
+
+def test_a_value_the_format_does_not_read_is_reported_with_the_format(tmp_path: Path) -> None:
+    path = export(tmp_path, "06/05/2024 10:00", "31/02/2024 10:00", "2024-05-06 10:00")
+    result = load_messages(
+        path,
+        columns=COLUMNS,
+        timestamp_format="%d/%m/%Y %H:%M",
+        timezone="UTC",
+        errors="collect",
+    )
+    assert [(p.row, p.line) for p in result.problems] == [(1, 3), (2, 4)]
+    assert "'%d/%m/%Y %H:%M'" in result.problems[0].reason
+    assert result.rows_used == 1
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "want"),
+    [
+        ("epoch_s", "1714989600", datetime(2024, 5, 6, 10, tzinfo=UTC)),
+        ("epoch_s", "1714989600.25", datetime(2024, 5, 6, 10, 0, 0, 250_000, tzinfo=UTC)),
+        ("epoch_ms", "1714989600123", datetime(2024, 5, 6, 10, 0, 0, 123_000, tzinfo=UTC)),
+        ("epoch_us", "1714989600000001", datetime(2024, 5, 6, 10, 0, 0, 1, tzinfo=UTC)),
+    ],
+)
+def test_epoch_numbers_in_text(tmp_path: Path, unit: str, value: str, want: datetime) -> None:
+    result = load_messages(export(tmp_path, value), columns=COLUMNS, timestamp_format=unit)
+    assert instants(result) == [want]
+
+
+def test_epoch_numbers_in_a_dataframe_and_an_arrow_table() -> None:
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    frame = pd.DataFrame(
+        {"ticket": ["T1", "T1"], "at": [1714989600000, 1714989660000], "who": ["customer", "agent"]}
+    )
+    for source in (frame, pa.Table.from_pandas(frame)):
+        result = load_messages(source, columns=COLUMNS, timestamp_format="epoch_ms")
+        assert result.table.sent_at.tolist() == [1714989600 * 10**9, 1714989660 * 10**9]
+
+
+def test_an_epoch_number_past_the_range_is_reported(tmp_path: Path) -> None:
+    result = load_messages(
+        export(tmp_path, "1714989600", "1e20"),
+        columns=COLUMNS,
+        timestamp_format="epoch_s",
+        errors="collect",
+    )
+    assert [p.row for p in result.problems] == [1]
+    assert "1677-09-21" in result.problems[0].reason
+
+
+@pytest.mark.parametrize("bad", ["%Q", "epoch", "", 3, "dd/mm/yyyy"])
+def test_a_bad_format_is_refused(bad: Any) -> None:
+    with pytest.raises(InvalidParameterError, match="timestamp_format"):
+        load_messages(Path(__file__), columns=COLUMNS, timestamp_format=bad)
+
+
+_FORMATS = [
+    "%d/%m/%Y %H:%M:%S",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%Y%m%d %H%M%S",
+    "%a %b %d %H:%M:%S %z %Y",
+    "%d.%m.%Y %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S%z",
+]
+
+
+@given(
+    moments=st.lists(
+        st.datetimes(
+            min_value=datetime(1900, 1, 1),
+            max_value=datetime(2200, 12, 31),
+            timezones=st.sampled_from(
+                [UTC, timezone(timedelta(hours=5, minutes=30)), timezone(-timedelta(hours=8))]
+            ),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    fmt=st.sampled_from(_FORMATS),
+    frame=st.booleans(),
+)
+def test_what_strftime_writes_is_read_back(
+    moments: list[datetime], fmt: str, frame: bool, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    has_offset = "%z" in fmt
+    if not has_offset:
+        moments = [m.astimezone(UTC) for m in moments]
+    if "%f" not in fmt:
+        moments = [m.replace(microsecond=0) for m in moments]
+    texts = [m.strftime(fmt) for m in moments]
+    options: dict[str, Any] = {"timestamp_format": fmt}
+    if not has_offset:
+        options["timezone"] = "UTC"
+    if frame:
+        pd = pytest.importorskip("pandas")
+        source: Any = pd.DataFrame(
+            {"ticket": [f"T{i}" for i in range(len(texts))], "at": texts,
+             "who": ["customer"] * len(texts)}
+        )  # fmt: skip
+    else:
+        path = tmp_path_factory.mktemp("fmt") / "export.csv"
+        body = "".join(f"T{i},{t},customer\n" for i, t in enumerate(texts))
+        path.write_text("ticket,at,who\n" + body, encoding="utf-8")
+        source = path
+    result = load_messages(source, columns=COLUMNS, **options)
+    got = result.table.sent_at[np.argsort(result.table.row)].tolist()
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    assert got == [(m - epoch) // timedelta(microseconds=1) * 1000 for m in moments]
