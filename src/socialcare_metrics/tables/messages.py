@@ -288,8 +288,11 @@ class MessageTable:
     ) -> MessageTable:
         """Build a table from columns: one value per message in each.
 
-        A column is a 1-d array or any iterable (a list, a generator, a pandas Series); a str,
-        a scalar or a 2-d array is refused. ``None``, NaN and pandas' ``NA``/``NaT`` are no
+        A column is a 1-d array or any iterable (a list, a generator, a pandas Series of any
+        dtype, a pyarrow Array or ChunkedArray, a polars Series or any other column that exports
+        Arrow); a str, a scalar or a 2-d array is refused. With pyarrow (or pandas) installed,
+        text and category columns are factorised whole, in C; without, value by value, with the
+        same result. ``None``, NaN and pandas' ``NA``/``NaT`` are no
         value. Ids are str or int, one kind per column (and across ``agent_id`` and
         ``assignee``): 7 beside "7" would be two ids named "7".
 
