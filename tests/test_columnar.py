@@ -20,8 +20,15 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 import socialcare_metrics._core.encode as encode_module
-from socialcare_metrics import InvalidDataError, MessageTable, SocialCareError, load_messages
+from socialcare_metrics import (
+    InvalidDataError,
+    MessageTable,
+    SocialCareError,
+    load_messages,
+    load_twcs,
+)
 from socialcare_metrics.io import LoadResult
+from test_fuzz_loaders import MESSAGE_COLUMNS, accounted_for, message_files, twcs_files
 from test_tabular import same_table
 
 pd = pytest.importorskip("pandas")
@@ -428,3 +435,56 @@ def test_timestamps_that_are_no_time_are_left_to_the_careful_reader(text: str) -
     assert _iso_ns_by_digits(codes) is None
     _, parsed, _, _, _ = parse_iso_times_fast([text, text])
     assert not parsed.any()
+
+
+# --- CSV files: the Arrow route and the value-by-value route ------------------------------------
+
+
+@given(
+    data=st.data(),
+    chunk_size=st.sampled_from([16, 64, 1 << 20]),
+    errors=st.sampled_from(["raise", "collect"]),
+)
+def test_csv_files_load_the_same_through_arrow_and_value_by_value(
+    tmp_path_factory: pytest.TempPathFactory, data: Any, chunk_size: int, errors: str
+) -> None:
+    path = tmp_path_factory.mktemp("routes") / "export.csv"
+    path.write_bytes(data.draw(message_files()))
+
+    def load() -> Any:
+        return outcome(
+            lambda: load_messages(
+                path,
+                columns=MESSAGE_COLUMNS,
+                timezone="Europe/Berlin",
+                errors=errors,  # type: ignore[arg-type]
+                chunk_size=chunk_size,
+            )
+        )
+
+    fast, slow = load(), value_by_value(load)
+    same_outcome(fast, slow)
+    if isinstance(fast, LoadResult):
+        accounted_for(fast)
+
+
+@given(data=st.data(), chunk_size=st.sampled_from([7, 64, 1 << 20]))
+def test_twcs_files_load_the_same_through_arrow_and_value_by_value(
+    tmp_path_factory: pytest.TempPathFactory, data: Any, chunk_size: int
+) -> None:
+    from test_fuzz_loaders import accounted_for
+
+    path = tmp_path_factory.mktemp("routes") / "twcs.csv"
+    path.write_bytes(data.draw(twcs_files()))
+
+    def load() -> Any:
+        return outcome(lambda: load_twcs(path, errors="collect", chunk_size=chunk_size))
+
+    fast, slow = load(), value_by_value(load)
+    same_outcome(fast, slow)
+    if isinstance(fast, LoadResult):
+        accounted_for(fast)
+        assert fast.table.text is not None
+        assert fast.table.message_id is not None
+        assert fast.table.text.tolist() == slow.table.text.tolist()
+        assert fast.table.message_id.tolist() == slow.table.message_id.tolist()

@@ -152,7 +152,8 @@ def _from_pandas(series: Any, *, keep_arrow: bool) -> Any:
     pa = pyarrow_or_none()
     if pa is not None:
         try:
-            chunked = pa.chunked_array([pa.array(series, from_pandas=True)])
+            array = pa.array(series, from_pandas=True)  # an Array, or a ChunkedArray
+            chunked = array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array])
         except (TypeError, ValueError, pa.ArrowException):
             pass
         else:

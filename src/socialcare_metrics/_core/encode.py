@@ -26,6 +26,7 @@ __all__ = [
     "Encoded",
     "arrow_codes",
     "arrow_column",
+    "as_chunked",
     "encode",
     "indices_codes",
     "is_arrow_column",
@@ -78,7 +79,7 @@ def arrow_column(values: object) -> Any:
         if hasattr(values, "__arrow_c_stream__"):
             return plain_arrow(pa.chunked_array(values))
         if hasattr(values, "__arrow_c_array__"):
-            return plain_arrow(pa.chunked_array([pa.array(values)]))
+            return plain_arrow(as_chunked(pa.array(values)))
     except (TypeError, ValueError, pa.ArrowException):
         return None
     return None
@@ -100,6 +101,12 @@ def _is_view(pa: Any, kind: Any) -> bool:
         getattr(pa.types, "is_string_view", lambda _: False)(kind)
         or getattr(pa.types, "is_binary_view", lambda _: False)(kind)
     )
+
+
+def as_chunked(array: Any) -> Any:
+    """An Arrow Array or ChunkedArray as a ChunkedArray (``pyarrow.array`` gives either)."""
+    pa = pyarrow_or_none()
+    return array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array])
 
 
 class Encoded(NamedTuple):
@@ -202,14 +209,14 @@ def encode(values: Any, *, ints: bool = True) -> Encoded | None:
         return None
     if values.dtype.kind == "U":
         if pa is not None:
-            return _encode_chunked(pa, pa.chunked_array([pa.array(values)]), ints=False)
+            return _encode_chunked(pa, as_chunked(pa.array(values)), ints=False)
         return _encode_pandas(values, ints=False)
     if pa is not None:
         try:
             array = pa.array(values, from_pandas=True)
         except (TypeError, ValueError, OverflowError, pa.ArrowException):
             return None  # mixed kinds, ints beyond 64 bits, objects Arrow does not know
-        return _encode_chunked(pa, pa.chunked_array([array]), ints=ints)
+        return _encode_chunked(pa, as_chunked(array), ints=ints)
     return _encode_pandas(values, ints=ints)
 
 

@@ -419,7 +419,7 @@ def _frame_chunks(frame: Any, mapping: dict[str, str], label: str) -> Iterator[_
             # Whole columns through Arrow where pandas' values read the same there: text,
             # ints, floats, bools, categories (None, NaN and NA all become Arrow's null).
             try:
-                chunked = plain_arrow(pa.chunked_array([pa.array(series, from_pandas=True)]))
+                chunked = plain_arrow(_chunked(pa.array(series, from_pandas=True)))
             except (TypeError, ValueError, OverflowError, pa.ArrowException):
                 chunked = None
             if chunked is not None and not _arrow_readable(pa, chunked.type):
