@@ -150,9 +150,11 @@ class CsvChunk:
             s0, e0, _ = self.bounds(column)
             if rows is not None:
                 s0, e0 = s0[rows], e0[rows]
-            # (s0, e0 hold byte offsets; the quote positions are byte offsets too.)
-            inner = np.searchsorted(self.quotes, e0) - np.searchsorted(self.quotes, s0)
-            for i in np.flatnonzero(quoted & (inner > 0)).tolist():
+            # (s0, e0 hold byte offsets; the quote positions are byte offsets too.) Only the
+            # quoted values are looked up.
+            at = np.flatnonzero(quoted)
+            inner = np.searchsorted(self.quotes, e0[at]) - np.searchsorted(self.quotes, s0[at])
+            for i in at[inner > 0].tolist():
                 values[i] = values[i].replace('""', '"')
         return values
 
