@@ -451,18 +451,19 @@ def _encoded_ids(
 ) -> tuple[Int64Array, npt.NDArray[Any], None] | None:
     """Conversation codes from ``encode`` (first appearance order, as the dict walk numbers
     them), or None for int ids among str ones (the dict walk then finds the first such row)."""
-    kinds = {type(v) for v in encoded.uniques}
+    kinds = set(map(type, encoded.uniques))
     if not (kinds <= {str} or kinds <= {int}):
         return None
     bad = np.zeros(len(encoded.uniques) + 1, dtype=bool)
     bad[-1] = True  # a missing id
-    if kinds == {str}:
-        bad[:-1] = [not v for v in encoded.uniques]
+    if kinds == {str} and "" in encoded.uniques:
+        bad[encoded.uniques.index("")] = True
     if bad[encoded.codes].any():
         i = first_row(encoded.codes, bad)
         value = values[i].as_py() if is_arrow_column(values) else values[i]
         raise InvalidDataError(source, "conversation_id", i, expected, value)
-    return encoded.codes, _object_array([str(v) for v in encoded.uniques]), None
+    labels = encoded.uniques if kinds == {str} else [str(v) for v in encoded.uniques]
+    return encoded.codes, _object_array(labels), None
 
 
 def _object_ids(
