@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from unittest import mock
 
@@ -488,3 +488,53 @@ def test_twcs_files_load_the_same_through_arrow_and_value_by_value(
         assert fast.table.message_id is not None
         assert fast.table.text.tolist() == slow.table.text.tolist()
         assert fast.table.message_id.tolist() == slow.table.message_id.tolist()
+
+
+# --- time columns of text and datetime64 values -------------------------------------------------
+
+
+@given(
+    moments=st.lists(
+        st.datetimes(
+            min_value=datetime(1700, 1, 1),
+            max_value=datetime(2200, 1, 1),
+            timezones=st.sampled_from([UTC, timezone(timedelta(hours=-3, minutes=-30))]),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_iso_text_with_an_offset_and_datetime64_values_are_the_instants_they_write(
+    moments: list[datetime],
+) -> None:
+    n = len(moments)
+    want = MessageTable.from_columns(
+        conversation_id=["c"] * n, sent_at=moments, author=["customer"] * n
+    )
+    texts = [m.isoformat() for m in moments]
+    scalars = [np.datetime64(m.astimezone(UTC).replace(tzinfo=None), "us") for m in moments]
+    for column in (texts, scalars):
+        got = MessageTable.from_columns(
+            conversation_id=["c"] * n, sent_at=column, author=["customer"] * n
+        )
+        assert got.sent_at.tolist() == want.sent_at.tolist()
+        assert got.row.tolist() == want.row.tolist()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-05-06T10:00:00", "UTC offset"),
+        ("yesterday", "ISO 8601"),
+        (np.datetime64("3000-01-01"), "1677-09-21"),
+    ],
+)
+def test_a_time_value_that_is_no_instant_names_its_row(value: Any, expected: str) -> None:
+    with pytest.raises(InvalidDataError, match=expected) as caught:
+        MessageTable.from_columns(
+            conversation_id=["c", "c"],
+            sent_at=[datetime(2024, 5, 6, tzinfo=UTC), value],
+            author=["customer", "agent"],
+        )
+    assert caught.value.row == 1
+    assert caught.value.column == "sent_at"

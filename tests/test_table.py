@@ -184,7 +184,7 @@ def test_ns_conversions_are_exact() -> None:
     [
         ({"sent_at": [T0, datetime(2024, 1, 1)]}, "sent_at", 1, "naive"),
         ({"sent_at": [T0, None]}, "sent_at", 1, "a timestamp"),
-        ({"sent_at": [T0, "yesterday"]}, "sent_at", 1, "timezone-aware"),
+        ({"sent_at": [T0, "yesterday"]}, "sent_at", 1, "ISO 8601"),
         ({"author": ["customer", "robot"]}, "author", 1, "'customer', 'agent', 'bot'"),
         ({"author": np.array([0, 5])}, "author", 1, "0, 1 or 2"),
         ({"author": ["customer"]}, "author", None, "2 values"),

@@ -702,9 +702,21 @@ def _time_column(
     else:
         array = values if isinstance(values, np.ndarray) else _as_1d(values)
         out = np.empty(array.shape[0], dtype=np.int64)
-        for i, value in enumerate(array.tolist()):
-            if _is_missing(value):
+        for i, value in enumerate(array.tolist() if array.dtype.kind != "O" else array):
+            if isinstance(value, np.datetime64):
+                # One value of a datetime64 column: a UTC instant, as a whole column is.
+                one = np.array([value])
+                try:
+                    _check_datetime64_range(one, name, source)
+                except InvalidDataError:
+                    raise InvalidDataError(
+                        source, name, i, f"a time {NS_RANGE_TEXT}", value
+                    ) from None
+                out[i] = int(one.astype("datetime64[ns]").view(np.int64)[0])
+            elif _is_missing(value):
                 out[i] = NAT
+            elif isinstance(value, str):
+                out[i] = _iso_with_offset(value, name, source, i)
             elif isinstance(value, datetime):
                 if value.tzinfo is None or value.utcoffset() is None:
                     raise InvalidDataError(
@@ -717,7 +729,11 @@ def _time_column(
                 out[i] = datetime_to_ns(value)
             else:
                 raise InvalidDataError(
-                    source, name, i, "a timezone-aware datetime or datetime64", value
+                    source,
+                    name,
+                    i,
+                    "a timezone-aware datetime, a datetime64 or an ISO 8601 text with a UTC offset",
+                    value,
                 )
     # NAT is the smallest int64: one min finds out whether any value is missing.
     if not allow_missing and out.shape[0] and int(out.min()) == NAT:
@@ -726,6 +742,30 @@ def _time_column(
             i = int(missing[0])
             raise InvalidDataError(source, name, i, "a timestamp", "a missing value (NaT/None)")
     return out
+
+
+def _iso_with_offset(text: str, name: str, source: str, row: int) -> int:
+    """An ISO 8601 timestamp with a UTC offset (``Z`` or ``+02:00``) as epoch ns, to the ns."""
+    from ..io._parse import in_time_range, parse_iso_text  # the loaders' own reading
+
+    hit = parse_iso_text(text.strip())
+    if hit is None:
+        raise InvalidDataError(
+            source, name, row, "an ISO 8601 timestamp such as 2024-05-06T10:00:00+02:00", text
+        )
+    ns, naive = hit
+    if naive:
+        raise InvalidDataError(
+            source,
+            name,
+            row,
+            "a timestamp with a UTC offset (a naive one is ambiguous: place it in a time zone "
+            "first, or load the data with load_messages(..., timezone=...))",
+            text,
+        )
+    if not in_time_range(ns):
+        raise InvalidDataError(source, name, row, f"a time {NS_RANGE_TEXT}", text)
+    return ns
 
 
 def read_only(array: npt.NDArray[Any]) -> npt.NDArray[Any]:

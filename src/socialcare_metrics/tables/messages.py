@@ -299,8 +299,11 @@ class MessageTable:
         Args:
             conversation_id: The conversation of each message (str or int ids).
             sent_at: When each message was sent: ``datetime64`` values (UTC instants, any
-                unit), int64 epoch nanoseconds, or timezone-aware ``datetime`` objects, from
-                1677-09-21 to 2262-04-11 (what int64 nanoseconds hold).
+                unit, in an array or one by one), int64 epoch nanoseconds, timezone-aware
+                ``datetime`` objects, or ISO 8601 text with a UTC offset
+                (``"2024-05-06T10:00:00+02:00"``, ``"...Z"``), from 1677-09-21 to 2262-04-11
+                (what int64 nanoseconds hold). The same goes for ``actioned_at`` and
+                ``resolved_at``.
             author: ``"customer"``, ``"agent"`` or ``"bot"`` per message, or the int codes
                 0, 1, 2.
             agent_id: Who on the brand's side sent each message (``None`` or ``""`` for none);
