@@ -516,3 +516,29 @@ def test_a_damaged_compressed_file_exits_2_in_one_line(
     assert (code, out) == (2, "")
     assert err.count("\n") == 1
     assert "expected complete, undamaged bzip2-compressed data" in err
+
+
+def test_a_date_alone_is_its_midnight_in_the_report_time_zone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = [*ARGS, "--json", "--tz", "America/New_York", "--start", "2024-03-11"]
+    code, out, _ = run(capsys, argv)
+    assert code == 0
+    window = json.loads(out)["team_report"]["window"]
+    assert window["start"] == "2024-03-11T00:00:00-04:00"  # daylight time began on 10 March
+    assert window["time zone"] == "America/New_York"
+    code, _, err = run(capsys, [*ARGS, "--tz", "Mars/Olympus"])
+    assert code == 2
+    assert "--tz" in err
+
+
+def test_period_labels_are_written_by_their_unit(capsys: pytest.CaptureFixture[str]) -> None:
+    for period, pattern in (
+        ("day", r"^  2024-03-04 "),
+        ("month", r"^  2024-03 "),
+        ("week", r"^  week of 2024-03-04 "),
+        ("hour", r"^  2024-03-04 09:00 "),
+    ):
+        code, out, _ = run(capsys, [*ARGS, "--only", "activity", "--period", period])
+        assert code == 0
+        assert re.search(pattern, out, flags=re.MULTILINE), (period, out[:600])

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
@@ -166,6 +167,22 @@ def test_task_report_matches_task_performance() -> None:
     assert report.window["first assigned"] == start
 
 
+def test_times_are_shown_in_the_report_s_time_zone(table: MessageTable) -> None:
+    zone = ZoneInfo("America/New_York")
+    local = team_report(table, tz="America/New_York", sla=SlaPolicy(first_reply=timedelta(hours=1)))
+    plain = team_report(table, sla=SlaPolicy(first_reply=timedelta(hours=1)))
+    assert local.window["time zone"] == "America/New_York"
+    for key in ("first message", "last message", "as of"):
+        assert local.window[key] == plain.window[key]  # the same instant...
+        assert local.window[key].utcoffset() == zone.utcoffset(local.window[key])  # ...shown there
+    due = local.table("due_next")["due_at"]
+    assert due == [
+        None if v is None else v.astimezone(zone) for v in plain.table("due_next")["due_at"]
+    ]
+    assert all(v is None or v.tzinfo == zone for v in due)
+    assert f"first message: {local.window['first message'].isoformat(sep=' ')}" in str(local)
+
+
 def test_the_views_agree_and_json_follows_the_schema(team: Report, tmp_path: Path) -> None:
     data = json.loads(json.dumps(team.to_dict()))
     assert data["schema"] == "socialcare_metrics.team_report"
@@ -178,8 +195,16 @@ def test_the_views_agree_and_json_follows_the_schema(team: Report, tmp_path: Pat
         "due_next",
         "slowest",
     }
-    assert set(data["window"]) == {"start", "end", "first message", "last message", "as of"}
+    assert set(data["window"]) == {
+        "start",
+        "end",
+        "first message",
+        "last message",
+        "as of",
+        "time zone",
+    }
     assert (data["window"]["start"], data["window"]["end"]) == (None, None)
+    assert data["window"]["time zone"] == "UTC"
     assert "durations" in data["definitions"]
     assert "1 h" in data["definitions"]["sla"]
     pd = pytest.importorskip("pandas")

@@ -19,9 +19,10 @@ import json
 import re
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, Final, NoReturn, TextIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ._sample import sample_conversations
 from ._version import __version__
@@ -248,20 +249,22 @@ def _options_parser() -> _Parser:
         "--as-of",
         metavar="TIME",
         type=_instant,
-        help="age pending waits up to this ISO 8601 time with offset (default: the last message)",
+        help="age pending waits up to this ISO 8601 time with offset, or this date (its midnight "
+        "in --tz; default: the last message)",
     )
     timing.add_argument(
         "--start",
         metavar="TIME",
         type=_instant,
-        help="report on what opened at or after this ISO 8601 time with offset",
+        help="report on what opened at or after this ISO 8601 time with offset, or this date "
+        "(its midnight in --tz)",
     )
     timing.add_argument(
         "--end",
         metavar="TIME",
         type=_instant,
-        help="report on the data as it stood at this time: later messages are left out and "
-        "pending waits are aged to it",
+        help="report on the data as it stood at this time (or date, its midnight in --tz): later "
+        "messages are left out and pending waits are aged to it",
     )
     shape = options.add_argument_group("output")
     shape.add_argument(
@@ -320,21 +323,36 @@ def _sla_targets(text: str) -> dict[str, timedelta]:
 
 
 def _instant(text: str) -> datetime:
-    """An ISO 8601 time with a UTC offset (``Z`` too), or a date, read as midnight UTC."""
+    """An ISO 8601 time with a UTC offset (``Z`` too), or a date: its midnight, naive here and
+    placed in ``--tz`` (UTC without it) once every option is read."""
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
             "expected an ISO 8601 time with a UTC offset, e.g. 2024-05-06T17:00:00+02:00 or "
-            f"2024-05-06T15:00Z, or a date (midnight UTC), got {text!r}"
+            f"2024-05-06T15:00Z, or a date (its midnight in --tz), got {text!r}"
         ) from None
     if value.tzinfo is None:
-        if len(text.strip()) == 10:  # a date alone: midnight UTC
-            return value.replace(tzinfo=UTC)
+        if len(text.strip()) == 10:  # a date alone: midnight in --tz (see _place_dates)
+            return value
         raise argparse.ArgumentTypeError(
             f"the time needs a UTC offset (e.g. {text.strip()}+00:00), got {text!r}"
         )
     return value
+
+
+def _place_dates(args: argparse.Namespace) -> None:
+    """``--start``, ``--end`` and ``--as-of`` given as a date alone: midnight in ``--tz``."""
+    try:
+        zone: tzinfo = ZoneInfo(args.tz) if args.tz else UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _UsageError(
+            f"--tz: {args.tz!r} is no IANA time zone (e.g. Europe/Berlin, America/New_York)"
+        ) from None
+    for option in ("start", "end", "as_of"):
+        value = getattr(args, option)
+        if value is not None and value.tzinfo is None:
+            setattr(args, option, value.replace(tzinfo=zone))
 
 
 def _pairs(values: list[str], option: str, what: str) -> dict[str, str]:
@@ -470,6 +488,7 @@ def _output(
 ) -> str:
     from ._engine.sla import SlaPolicy
 
+    _place_dates(args)
     calendar = _calendar(args)
     policy = SlaPolicy(**args.sla, calendar=calendar) if args.sla else None
     if args.start is not None and args.end is not None and args.end <= args.start:
@@ -482,7 +501,7 @@ def _output(
         "end": args.end,
     }
     reports: dict[str, Callable[[], Report]] = {
-        "team": lambda: team_report(table, sla=policy, **common),
+        "team": lambda: team_report(table, sla=policy, tz=args.tz, **common),
         "activity": lambda: activity_report(table, period=args.period, tz=args.tz, **common),
     }
     wanted = [args.only] if args.only else (["team"] if args.csv else ["team", "activity"])

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any, Final
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
@@ -194,6 +195,7 @@ def team_report(
     start: datetime | None = None,
     end: datetime | None = None,
     slowest: int = 5,
+    tz: TimeZone | None = None,
 ) -> Report:
     """The team report: per agent, what they handled and how fast and well they replied.
 
@@ -225,6 +227,7 @@ def team_report(
         end: Report on the data as it stood at this time: later messages, resolutions and
             actions are left out and pending waits are aged to it.
         slowest: How many of the slowest replies to list (an int >= 0).
+        tz: The time zone its times are shown in (default: the calendar's, else UTC).
 
     Returns:
         A [`Report`][socialcare_metrics.reports.Report]; ``str()`` prints it, `to_html()` writes
@@ -234,6 +237,9 @@ def team_report(
     if sla is not None and not isinstance(sla, SlaPolicy):
         raise InvalidParameterError(function, "sla", "an SlaPolicy or None", sla)
     check_count(slowest, function, "slowest")
+    zone = resolve_timezone(
+        tz if tz is not None else (calendar.timezone if calendar is not None else None), function
+    )
     table, as_of_ns, start_ns = message_inputs(
         data,
         function,
@@ -356,15 +362,30 @@ def team_report(
         "team_report",
         "Team report",
         {
-            "start": start,
-            "end": end,
-            "first message": first_message,
-            "last message": last_message,
-            "as of": when,
+            "start": _local(start, zone),
+            "end": _local(end, zone),
+            "first message": _local(first_message, zone),
+            "last message": _local(last_message, zone),
+            "as of": _local(when, zone),
+            "time zone": str(getattr(zone, "key", zone)),
         },
         definitions,
-        tuple(sections),
+        tuple(_local_section(section, zone) for section in sections),
     )
+
+
+def _local(value: datetime | None, zone: tzinfo) -> datetime | None:
+    """A time shown in the report's time zone (the same instant)."""
+    return None if value is None else value.astimezone(zone)
+
+
+def _local_section(section: Section, zone: tzinfo) -> Section:
+    """A section with its times (due times, when a reply was sent) in the report's zone."""
+    columns = {
+        name: [v.astimezone(zone) if isinstance(v, datetime) else v for v in values]
+        for name, values in section.columns.items()
+    }
+    return attrs.evolve(section, columns=columns)
 
 
 def _sla_text(policy: SlaPolicy) -> str:
@@ -539,7 +560,7 @@ def activity_report(
             f"Activity by {unit}",
             periods,
             {
-                unit: "key",
+                unit: unit,
                 "reply_rate": "percent",
                 "action_rate": "percent",
                 "time_to_action_median": "duration",
@@ -559,11 +580,11 @@ def activity_report(
         "activity_report",
         f"Activity report by {unit}",
         {
-            "start": start,
-            "end": end,
-            "first message": first_message,
-            "last message": last_message,
-            "as of": when,
+            "start": _local(start, zone),
+            "end": _local(end, zone),
+            "first message": _local(first_message, zone),
+            "last message": _local(last_message, zone),
+            "as of": _local(when, zone),
             "time zone": series.tz,
         },
         definitions,

@@ -19,7 +19,7 @@ import attrs
 from .._core.extras import require
 from .._version import __version__
 from ..errors import InvalidParameterError
-from ..results._render import aligned_lines, format_cell
+from ..results._render import PERIOD_LABELS, aligned_lines, format_cell
 from ._svg import bar_chart, heatmap
 
 if TYPE_CHECKING:
@@ -79,7 +79,10 @@ class Section:
             [format_cell(self.columns[name][i], self.formats.get(name)) for name in names]
             for i in range(self.n_rows)
         ]
-        right = [self.formats.get(name) != "key" and _numeric(self.columns[name]) for name in names]
+        right = [
+            self.formats.get(name) not in ("key", *PERIOD_LABELS) and _numeric(self.columns[name])
+            for name in names
+        ]
         return lines + ["  " + line for line in aligned_lines([names, *cells], right)]
 
     def html(self) -> str:
@@ -115,7 +118,8 @@ class Section:
             matrix = [[self.columns[n][i] or 0 for n in names[1:]] for i in range(self.n_rows)]
             return heatmap(labels, names[1:], matrix)
         rows = self.n_rows - 1 if self.total else self.n_rows  # the total row dwarfs the bars
-        labels = [format_cell(v, "key") for v in list(self.columns[self.chart.label])[:rows]]
+        label_kind = self.formats.get(self.chart.label, "key")
+        labels = [format_cell(v, label_kind) for v in list(self.columns[self.chart.label])[:rows]]
         values = list(self.columns[self.chart.value])[:rows]
         kind = self.formats.get(self.chart.value)
         return bar_chart(

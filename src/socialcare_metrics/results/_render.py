@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from ..errors import InvalidParameterError
 
@@ -55,11 +55,24 @@ def format_duration(value: timedelta | float | None) -> str:
     return sign + " ".join(parts)
 
 
+#: How a period's start is written as its label, by the unit of the periods.
+PERIOD_LABELS: Final = {
+    "hour": "%Y-%m-%d %H:00",
+    "day": "%Y-%m-%d",
+    "week": "week of %Y-%m-%d",
+    "month": "%Y-%m",
+}
+
+
 def format_cell(value: Any, kind: str | None = None) -> str:
-    """One table cell: ``kind`` ``"duration"`` (seconds), ``"percent"`` (a share) or ``"key"``
-    (a group label, where ``None`` is the group of items without one), else plain."""
+    """One table cell: ``kind`` ``"duration"`` (seconds), ``"percent"`` (a share), ``"key"``
+    (a group label, where ``None`` is the group of items without one), or a period unit
+    (``"day"``...: a period's local start as its label), else plain. A time is written to the
+    second, with its UTC offset."""
     if value is None:
-        return "(none)" if kind == "key" else "n/a"
+        return "(none)" if kind in ("key", *PERIOD_LABELS) else "n/a"
+    if kind in PERIOD_LABELS and isinstance(value, datetime):
+        return value.strftime(PERIOD_LABELS[kind])
     if kind == "duration":
         return format_duration(float(value))
     if kind == "percent":
@@ -71,7 +84,7 @@ def format_cell(value: Any, kind: str | None = None) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
+        return value.isoformat(sep=" ", timespec="seconds")
     return str(value)
 
 
