@@ -871,6 +871,29 @@ class BusinessCalendar:
             parts.append(f"special_hours={special!r}")
         return f"BusinessCalendar({', '.join(parts)})"
 
+    def __str__(self) -> str:
+        """The calendar in words, as reports print it: its hours, zone and closed days.
+
+        Examples:
+            >>> print(BusinessCalendar("Europe/Berlin", "mon-fri 09:00-17:00", country="DE"))
+            open mon-fri 09:00-17:00 in Europe/Berlin, closed on the public holidays of DE
+            >>> print(BusinessCalendar("UTC", "mon-sun 00:00-24:00", closed_dates=["2024-12-24"]))
+            open mon-sun 00:00-24:00 in UTC, closed on 1 other date
+        """
+        words = [f"open {_format_weekly_hours(self._weekly)} in {self._timezone.key}"]
+        if self._country is not None:
+            region = self._country + (f"-{self._subdivision}" if self._subdivision else "")
+            words.append(f"closed on the public holidays of {region}")
+        elif self._holidays is not None:
+            words.append("closed on the holidays given")
+        if self._closed_dates:
+            count = len(self._closed_dates)
+            words.append(f"closed on {count:,} other date{'s' if count > 1 else ''}")
+        if self._special_hours:
+            count = len(self._special_hours)
+            words.append(f"special hours on {count:,} date{'s' if count > 1 else ''}")
+        return ", ".join(words)
+
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"BusinessCalendar is immutable; cannot set {name!r}")
 

@@ -46,7 +46,9 @@ _ALL: Final = "(all)"
 def _durations_text(calendar: BusinessCalendar | None) -> str:
     if calendar is None:
         return "wall-clock time"
-    return f"business time of {calendar!r}"
+    return (
+        f"business time ({calendar}); a day in a duration is 24 business hours, not a business day"
+    )
 
 
 def _common_definitions(calendar: BusinessCalendar | None, bot_replies: bool) -> dict[str, str]:
