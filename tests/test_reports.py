@@ -308,3 +308,22 @@ def test_the_sla_section_shows_each_target_and_says_when_resolutions_are_missing
     unresolved = [attrs.evolve(c, resolved_at=None) for c in conversations]
     note = team_report(unresolved, sla=policy).section("sla").note
     assert "no conversation in the data has a resolution time" in note
+
+
+def test_a_long_mostly_empty_span_of_periods_gets_a_hint(table: MessageTable) -> None:
+    assert activity_report(table).section("periods").note == ""
+    stray = MessageTable.from_columns(
+        conversation_id=["old", "old", "new"],
+        sent_at=[
+            datetime(2020, 1, 1, tzinfo=UTC),
+            datetime(2020, 1, 1, 0, 5, tzinfo=UTC),
+            datetime(2024, 5, 6, tzinfo=UTC),
+        ],
+        author=["customer", "agent", "customer"],
+    )
+    periods = activity_report(stray).section("periods")
+    assert periods.n_rows == 1588  # every day from 2020-01-01 to 2024-05-06
+    assert periods.note.startswith("1,588 days, 1,586 of them without a customer message")
+    assert activity_report(stray, period="month").section("periods").note == ""
+    # The last message, at the very start of its day, is in the report (its day too).
+    assert sum(periods.columns["received"]) == messages_received(stray).count == 2

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Any, Final
 
 import attrs
@@ -513,10 +513,16 @@ def activity_report(
     }
     # Every period of the window, or from the first message to the last.
     span_start = start if start is not None else first_message
+    # Just after the last message (a datetime holds microseconds: one more of them, since one
+    # more nanosecond would be lost and leave out a last message at a period's very start).
     span_end = (
         end
         if end is not None
-        else (ns_to_datetime(int(table.sent_at.max()) + 1) if len(table) else None)
+        else (
+            ns_to_datetime(int(table.sent_at.max())) + timedelta(microseconds=1)
+            if len(table)
+            else None
+        )
     )
     if span_start is not None and span_end is not None and span_end <= span_start:
         span_end = None  # a window that starts after the last message: no periods to list
@@ -568,6 +574,7 @@ def activity_report(
                 "time_to_action_median": "duration",
                 "first_reply_median": "duration",
             },
+            note=_sparse_note(periods, unit),
             chart=Chart("bars", "received", unit),
         ),
         Section(
@@ -591,6 +598,19 @@ def activity_report(
         },
         definitions,
         sections,
+    )
+
+
+def _sparse_note(periods: Mapping[str, Sequence[Any]], unit: str) -> str:
+    """A hint when most of many periods are empty: usually a few stray old messages stretch
+    the span (a window or a longer period would narrow it)."""
+    received = periods.get("received", [])
+    empty = sum(1 for count in received if not count)
+    if len(received) <= 100 or empty * 2 <= len(received):
+        return ""
+    return (
+        f"{len(received):,} {unit}s, {empty:,} of them without a customer message: a window "
+        "(start= and end=, or --start and --end) or a longer period narrows the list"
     )
 
 
