@@ -542,3 +542,24 @@ def test_period_labels_are_written_by_their_unit(capsys: pytest.CaptureFixture[s
         code, out, _ = run(capsys, [*ARGS, "--only", "activity", "--period", period])
         assert code == 0
         assert re.search(pattern, out, flags=re.MULTILINE), (period, out[:600])
+
+
+def test_rows_left_out_are_listed_on_stderr(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "damaged.csv"
+    rows = ["c1,2024-05-06T10:00Z,customer", "c1,2024-05-06T10:05Z,agent"]
+    rows += [f"c{i},not a time,customer" for i in range(2, 15)]
+    path.write_text("conversation_id,sent_at,author\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, ["report", str(path), "--errors", "collect", "--only", "team"])
+    assert code == 0
+    assert "13 left out" in out
+    assert "not a time" not in out  # the reports stay clean on stdout
+    listed = [line for line in err.splitlines() if line.startswith("  line ")]
+    assert len(listed) == cli.SHOWN_PROBLEMS
+    assert listed[0].startswith("  line 4, column 'sent_at'")
+    assert "... and 3 more" in err
+    html = tmp_path / "report.html"
+    code, _, _ = run(capsys, ["report", str(path), "--errors", "collect", "--html", str(html)])
+    assert code == 0
+    assert f"{path}: 15 rows read as csv, 13 left out" in html.read_text(encoding="utf-8")

@@ -29,7 +29,7 @@ from ._version import __version__
 from .calendar import BusinessCalendar
 from .errors import SocialCareError
 from .io._source import open_source
-from .io.result import LoadResult
+from .io.result import LoadResult, RowProblem
 from .io.tabular import load_messages
 from .io.twcs import TWCS_COLUMNS, load_twcs
 from .reports import Report, activity_report, team_report
@@ -382,7 +382,27 @@ def _report(args: argparse.Namespace) -> str:
         f"{len(loaded.problems):,} left out (see --errors), "
         f"{loaded.table.n_conversations:,} conversations, {len(loaded.table):,} messages"
     ]
+    _tell_problems(loaded.problems)
     return _output(args, loaded.table, about, lines)
+
+
+#: How many left-out rows the command line lists on stderr.
+SHOWN_PROBLEMS = 10
+
+
+def _tell_problems(problems: Sequence[RowProblem]) -> None:
+    """The first rows left out (``--errors collect``), on stderr: the reports stay on stdout."""
+    if not problems:
+        return
+    print(f"{PROG}: {len(problems):,} rows left out:", file=sys.stderr)
+    for problem in problems[:SHOWN_PROBLEMS]:
+        print(f"  {problem}", file=sys.stderr)
+    if len(problems) > SHOWN_PROBLEMS:
+        print(
+            f"  ... and {len(problems) - SHOWN_PROBLEMS:,} more (load the file with "
+            "load_messages(..., errors='collect') or load_twcs to see them all)",
+            file=sys.stderr,
+        )
 
 
 def _demo(args: argparse.Namespace) -> str:
@@ -514,7 +534,8 @@ def _output(
         return _csv(next(iter(built.values())))
     if args.html is not None:
         bodies = [report._body_html() for report in built.values()]
-        args.html.write_text(html_document("Social care report", bodies), encoding="utf-8")
+        document = html_document("Social care report", bodies, source=lines[0])
+        args.html.write_text(document, encoding="utf-8")
         return f"{lines[0]}\nwrote {args.html}\n"
     return "\n".join([*lines, "", *(str(report) for report in built.values())])
 

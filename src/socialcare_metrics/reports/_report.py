@@ -261,11 +261,14 @@ class Report:
         return f"<{type(self).__name__} {self.title!r} ({shape})>"
 
 
-def html_document(title: str, bodies: Sequence[str]) -> str:
-    """One self-contained HTML document holding the given report bodies, one after another."""
+def html_document(title: str, bodies: Sequence[str], source: str = "") -> str:
+    """One self-contained HTML document holding the given report bodies, one after another;
+    ``source``, when given, says what data they are about (above them)."""
+    intro = f"<p class='note'>{html.escape(source)}</p>\n" if source else ""
     return (
         "<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n"
         f"<title>{html.escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+        + intro
         + "\n<hr>\n".join(bodies)
         + f"\n<footer>socialcare_metrics {html.escape(__version__)}</footer>\n</body>\n</html>\n"
     )
