@@ -173,14 +173,18 @@ class MetricState:
         """A state over no data, with the metric's options and the groups to keep.
 
         Args:
-            *args, **options: The metric function's options (``calendar=``, ``bot_replies=``,
-                ``as_of=``, ``start=``, ``end=``, an SLA policy, ...), as the function takes them.
+            *args: The metric function's options that it takes by position (SLA compliance's
+                policy).
             by: The groups to keep, as ``result().by()`` will be asked for them: ``"agent"``,
                 ``"channel"`` and at most one period (``"hour"``, ``"day"``, ``"week"``,
                 ``"month"``). A period kept lets the result be split by it and by any period
                 made of it (days make weeks and months). Default: the whole only.
             tz: The time zone of the periods kept (an IANA name); default the calendar's, else
                 UTC.
+            **options: The metric function's options (``calendar=``, ``bot_replies=``,
+                ``as_of=``, ``start=``, ``end=``, ...) as the function takes them; for duration
+                metrics also ``slowest=`` (default 10), how many of the slowest items each group
+                keeps.
 
         Raises:
             InvalidParameterError: an option the function does not take or refuses, or a
