@@ -247,6 +247,9 @@ def test_by_refuses_keys_the_state_did_not_keep() -> None:
         result.by("hour")
     with pytest.raises(InvalidParameterError, match="'tz'"):
         result.by("day", tz="UTC")
+    assert list(result.by("day", tz="Europe/Berlin")) == list(result.by("day"))
+    in_utc = MessagesReceivedState.empty(by="day").update([thread("c1", "ana", 5)])
+    assert len(in_utc.merge(in_utc).result().by("day", tz=UTC)) == 1
     with pytest.raises(InvalidParameterError, match="'by'"):
         ReplyRateState.empty(by=("day", "week"))
     with pytest.raises(InvalidParameterError, match="'by'"):

@@ -10,7 +10,7 @@ results; ``by()`` accepts only the keys the state kept.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any, ClassVar, Self
 
 import attrs
@@ -82,9 +82,7 @@ class _CellResult(Result):
                     )
                 if tz is not None:
                     zone = resolve_timezone(tz, function)
-                    if zone != self._keys.default_tz and not (
-                        self._keys.default_tz is None and zone == resolve_timezone(None, function)
-                    ):
+                    if _zone_key(zone) != _zone_key(self._keys.default_tz):
                         raise InvalidParameterError(
                             function,
                             "tz",
@@ -93,6 +91,14 @@ class _CellResult(Result):
                             tz,
                         )
         return super().by(*keys, tz=tz)
+
+
+def _zone_key(zone: tzinfo | None) -> str:
+    """A zone's name: its IANA key, or its fixed name ("UTC" for UTC, however it is given)."""
+    if zone is None:
+        return "UTC"
+    key = getattr(zone, "key", None)
+    return key if isinstance(key, str) else str(zone.tzname(None))
 
 
 def _kept_text(kept: tuple[str, ...]) -> str:
