@@ -22,6 +22,7 @@ from ._metrics import (
     ActionRateState,
     CsatState,
     DurationCell,
+    ExpectationAttainmentState,
     FirstReplyTimeState,
     MessagesReceivedState,
     NpsState,
@@ -35,6 +36,7 @@ from ._metrics import (
     UniqueMessagesRepliedState,
 )
 from ._results import (
+    AttainmentSummary,
     CountSummary,
     CsatSummary,
     DurationSummary,
@@ -50,11 +52,13 @@ __all__ = [
     "RELATIVE_ACCURACY",
     "STATES",
     "ActionRateState",
+    "AttainmentSummary",
     "CountSummary",
     "CsatState",
     "CsatSummary",
     "DurationCell",
     "DurationSummary",
+    "ExpectationAttainmentState",
     "FirstReplyTimeState",
     "MessagesReceivedState",
     "MetricState",
@@ -77,6 +81,7 @@ __all__ = [
 _CLASSES: Final[tuple[type[MetricState], ...]] = (
     FirstReplyTimeState,
     ReplyWaitTimeState,
+    ExpectationAttainmentState,
     SlaComplianceState,
     ResolutionTimeState,
     TimeToActionState,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Mapping
 from datetime import datetime, tzinfo
+from types import MappingProxyType
 from typing import Any, ClassVar, Final, Self, TypeAlias
 from zoneinfo import ZoneInfo
 
@@ -113,8 +114,40 @@ def _instant(value: datetime | None) -> int | None:
 class MetricState:
     """The base of every state: options, groups kept, cells, and the merge laws.
 
-    Subclasses name their metric (``_metric``), the function that computes it on one slice,
-    and how a result's items become cells (``_cells_of``) and cells a result (``_result_of``).
+    Subclasses name their metric (``_metric``) and say how the function's items become cells
+    (``_cells_of``), how two cells merge (``_merge_cells``) and how cells become a summary
+    (``_result_of``). States compare equal when their options, groups and cells are equal.
+
+    Attributes:
+        options: Every option of the metric function (defaults filled in), and the state's own
+            (``slowest`` for durations), read-only.
+        by: The groups kept, e.g. ``("agent", "day")``.
+        tz: The time zone of the periods kept, as given (``None``: the calendar's, else UTC).
+        cells: The cells, by key (agent name, channel name, period start in epoch ns; ``None``
+            for a key not kept or an item without one), read-only.
+        seen_as_of: The latest message seen (epoch ns), when ``as_of`` was not given: the
+            merged default ``as_of``.
+
+    Examples:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from socialcare_metrics import Conversation, Message
+        >>> from socialcare_metrics.states import ReplyWaitTimeState
+        >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
+        >>> def thread(cid, agent, minutes): return Conversation(cid, [
+        ...     Message("q", t0, "customer"),
+        ...     Message("a", t0 + timedelta(minutes=minutes), "agent", agent_id=agent)])
+        >>> empty = ReplyWaitTimeState.empty(by="agent")
+        >>> left = empty.update([thread("c1", "ana", 5)])
+        >>> right = empty.update([thread("c2", "bo", 10), thread("c3", "ana", 7)])
+        >>> merged = left.merge(right)
+        >>> merged == right.merge(left), merged.merge(empty) == merged, merged.exact
+        (True, True, False)
+        >>> sorted(key[0] for key in merged.cells)
+        ['ana', 'bo']
+        >>> print(merged.result().by("agent"))
+        agent  count  pending    mean  median     p90     min     max
+        ana        2        0   6 min   6 min   6 min   5 min   7 min
+        bo         1        0  10 min  10 min  10 min  10 min  10 min
     """
 
     #: The metric's name in the registry.
@@ -226,7 +259,13 @@ class MetricState:
         kept = _check_by(by, cls._allowed_by, function)
         zone = _tz_name(tz, function)
         # The function checks every option: on no data, at once.
-        state = cls(options=given, by=kept, tz=zone, cells={}, seen_as_of=None)
+        state = cls(
+            options=MappingProxyType(given),
+            by=kept,
+            tz=zone,
+            cells=MappingProxyType({}),
+            seen_as_of=None,
+        )
         state._compute(state._empty_data())
         return state
 
@@ -270,7 +309,7 @@ class MetricState:
         seen = None if as_of is None or self.options.get("as_of") is not None else as_of
         part = attrs.evolve(
             self,
-            cells=self._cells_of(result),
+            cells=MappingProxyType(self._cells_of(result)),
             seen_as_of=None if seen is None else datetime_to_ns(seen),
             exact=result,
         )
@@ -310,7 +349,7 @@ class MetricState:
         seen = [v for v in (self.seen_as_of, other.seen_as_of) if v is not None]
         return attrs.evolve(
             self,
-            cells=dict(sorted(cells.items(), key=lambda item: _sort_key(item[0]))),
+            cells=MappingProxyType(dict(sorted(cells.items(), key=lambda i: _sort_key(i[0])))),
             seen_as_of=max(seen) if seen else None,
             exact=None,
         )
@@ -445,17 +484,17 @@ class MetricState:
             else:
                 options[name] = value
         state = cls(
-            options=options,
+            options=MappingProxyType(options),
             by=tuple(data["by"]),
             tz=data["tz"],
-            cells={},
+            cells=MappingProxyType({}),
             seen_as_of=data["seen_as_of"],
         )
         cells = {
             (key[0], key[1], None if key[2] is None else int(key[2])): state._cell_from_json(v)
             for key, v in data["cells"]
         }
-        return attrs.evolve(state, cells=cells)
+        return attrs.evolve(state, cells=MappingProxyType(cells))
 
     def __reduce__(self) -> tuple[Any, ...]:
         objects = {name: self.options.get(name) for name in self._object_options}

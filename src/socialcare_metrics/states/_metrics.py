@@ -10,11 +10,13 @@ import numpy as np
 
 from .._core.typing import Int64Array
 from .._core.validation import check_count
+from .._engine.sla import classify
 from ..results._grouping import GroupKeys
 from ..results._stats import sort_within_groups
 from ..results.durations import DurationResult
 from ._base import CellKey, MetricState, cell_index
 from ._results import (
+    AttainmentSummary,
     CountSummary,
     CsatSummary,
     DurationSummary,
@@ -29,6 +31,7 @@ __all__ = [
     "ActionRateState",
     "CsatState",
     "DurationCell",
+    "ExpectationAttainmentState",
     "FirstReplyTimeState",
     "MessagesReceivedState",
     "NpsState",
@@ -271,6 +274,52 @@ class SlaComplianceState(_HistogramState):
             kept=self.by,
             policy=self.options["policy"],
             as_of=self._as_of(),
+        )
+
+
+@attrs.frozen(eq=False, repr=False)
+class ExpectationAttainmentState(_HistogramState):
+    """[`expectation_attainment`][socialcare_metrics.expectation_attainment] as a mergeable
+    state: first waits counted by whether they were answered and by their status against 1
+    hour and 24 hours.
+
+    An unanswered conversation already older than a threshold at ``as_of`` counts as late, so
+    ``empty()`` needs ``as_of=`` (or ``end=``). The merged result answers the two thresholds;
+    ``within(other threshold)`` needs the function on the data.
+
+    Examples:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from socialcare_metrics import Conversation, Message
+        >>> from socialcare_metrics.states import ExpectationAttainmentState
+        >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
+        >>> def thread(cid, hours): return Conversation(cid, [
+        ...     Message("q", t0, "customer"),
+        ...     Message("a", t0 + timedelta(hours=hours), "agent", agent_id="ana")])
+        >>> state = ExpectationAttainmentState.empty(as_of=t0 + timedelta(days=2))
+        >>> merged = state.update([thread("c1", 0.5)]).merge(state.update([thread("c2", 3)]))
+        >>> print(merged.result())
+        within 1 h: 50.0% of 2 (consumers expecting it: 57%)
+        within 24 h: 100.0% of 2 (consumers expecting it: 75%)
+    """
+
+    _metric: ClassVar[str] = "expectation_attainment"
+    _width: ClassVar[int] = 18
+    _needs_as_of: ClassVar[bool] = True
+
+    def _categories(self, result: Any) -> tuple[GroupKeys, Int64Array]:
+        closed = result._closed
+        category = closed.astype(np.int64) * 9
+        for weight, threshold in ((3, 3_600 * 10**9), (1, 86_400 * 10**9)):
+            category += weight * classify(closed, result._actual_ns, threshold).astype(np.int64)
+        return result._keys, category
+
+    def _result_of(self, keys: GroupKeys, values: list[Any]) -> Any:
+        return AttainmentSummary(
+            keys=keys,
+            hist=self._hist(values),
+            kept=self.by,
+            as_of=self._as_of(),
+            business_time=self.options["calendar"] is not None,
         )
 
 

@@ -60,6 +60,17 @@ class QuantileSketch:
         zeros: How many durations were exactly 0.
         keys: The buckets that hold durations, increasing.
         counts: How many durations each of ``keys`` holds.
+
+    Examples:
+        >>> import numpy as np
+        >>> seconds = np.arange(1, 1001, dtype=np.int64) * 10**9
+        >>> a, b = QuantileSketch.of(seconds[:300]), QuantileSketch.of(seconds[300:])
+        >>> merged = a.merge(b)
+        >>> merged == QuantileSketch.of(seconds), merged.count
+        (True, 1000)
+        >>> exact = float(np.percentile(seconds, 90))
+        >>> abs(merged.percentile(90) - exact) <= 0.01 * exact
+        True
     """
 
     relative_accuracy: float
