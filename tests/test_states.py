@@ -142,7 +142,9 @@ def test_one_slice_is_the_function_exactly(cls: type[MetricState], data: st.Data
     options = options_for(cls, data.draw)
     state = cls.empty(**options).update(records)
     assert state.exact
-    assert state.result().to_dict() == metric.function(records, **options).to_dict()
+    result = state.result()
+    assert result.to_dict() == metric.function(records, **options).to_dict()
+    assert not getattr(result, "approximate", False)
 
 
 @over_states
