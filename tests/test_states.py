@@ -60,8 +60,19 @@ over_states = pytest.mark.parametrize("cls", CLASSES, ids=[cls._metric for cls i
 
 #: The groups kept in the law tests: every name key the metric has, and days.
 KEPT = {"messages": ("agent", "channel", "day"), "surveys": ("agent", "day")}
-#: The keys results are compared by: those kept, and the periods days make.
-COMPARED = {"messages": ("agent", "channel", "day", "week", "month"), "surveys": ("agent", "day")}
+#: The keys results are compared by: those kept, the periods days make, and combinations.
+COMPARED: dict[str, tuple[tuple[str, ...], ...]] = {
+    "messages": (
+        ("agent",),
+        ("channel",),
+        ("day",),
+        ("week",),
+        ("month",),
+        ("agent", "day"),
+        ("channel", "agent", "month"),
+    ),
+    "surveys": (("agent",), ("day",), ("day", "agent")),
+}
 T0 = datetime(2024, 3, 25, 9, 0, tzinfo=UTC)
 
 
@@ -113,14 +124,14 @@ def assert_same_result(cls: type[MetricState], whole: Any, merged: Any, tz: str 
     if isinstance(merged, DurationSummary):
         k = min(5, merged.kept_slowest)
         assert [s.duration for s in merged.slowest(k)] == [s.duration for s in whole.slowest(k)]
-    for key in COMPARED[REGISTRY[cls._metric].input]:
-        zone = tz if key not in ("agent", "channel") else None
-        expected, got = whole.by(key, tz=zone), merged.by(key, tz=zone)
-        assert list(got) == list(expected), key
+    for keys in COMPARED[REGISTRY[cls._metric].input]:
+        zone = tz if set(keys) - {"agent", "channel"} else None
+        expected, got = whole.by(*keys, tz=zone), merged.by(*keys, tz=zone)
+        assert list(got) == list(expected), keys
         for row_whole, row_merged in zip(
             expected.to_dict()["groups"], got.to_dict()["groups"], strict=True
         ):
-            assert_same_summary(row_whole, row_merged, key)
+            assert_same_summary(row_whole, row_merged, str(keys))
 
 
 # --- the laws ------------------------------------------------------------------------------------
