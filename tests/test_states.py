@@ -357,6 +357,14 @@ def test_from_dict_refuses_other_versions_metrics_and_objects() -> None:
     with pytest.raises(StateMismatchError, match="pass the same calendar"):
         FirstReplyTimeState.from_dict(data)
     assert FirstReplyTimeState.from_dict(data, calendar=CALENDAR).options["calendar"] == CALENDAR
+    with pytest.raises(StateMismatchError, match="not a state's dict: KeyError 'cells'"):
+        FirstReplyTimeState.from_dict(
+            {k: v for k, v in data.items() if k != "cells"}, calendar=CALENDAR
+        )
+    with pytest.raises(StateMismatchError, match="expected the options"):
+        FirstReplyTimeState.from_dict({**data, "options": {"colour": "red"}})
+    with pytest.raises(StateMismatchError, match="not a state's dict"):
+        FirstReplyTimeState.from_dict({**data, "cells": [[["ana"], {}]]}, calendar=CALENDAR)
 
 
 # --- size -----------------------------------------------------------------------------------------

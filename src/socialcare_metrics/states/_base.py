@@ -449,8 +449,9 @@ class MetricState:
                 must match the ``repr`` written.
 
         Raises:
-            StateMismatchError: another format version, another metric, or an object option
-                missing or unlike the one the state was made with.
+            StateMismatchError: another format version, another metric, an object option
+                missing or unlike the one the state was made with, or a dict that is not a
+                state's.
         """
         function = f"{cls.__name__}.from_dict"
         if data.get("format") != "socialcare_metrics.state" or data.get("version") != (
@@ -464,6 +465,24 @@ class MetricState:
         if data.get("metric") != cls._metric:
             raise StateMismatchError(
                 function, f"expected a {cls._metric} state (got {data.get('metric')!r})"
+            )
+        try:
+            return cls._parse(data, objects, function)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as error:
+            if isinstance(error, StateMismatchError | InvalidParameterError):
+                raise
+            raise StateMismatchError(
+                function, f"not a state's dict: {type(error).__name__} {error}"
+            ) from error
+
+    @classmethod
+    def _parse(cls, data: Mapping[str, Any], objects: Mapping[str, Any], function: str) -> Self:
+        expected = [*list(inspect.signature(cls._function()).parameters)[1:], *cls._settings]
+        if sorted(data["options"]) != sorted(expected):
+            raise StateMismatchError(
+                function,
+                f"expected the options {', '.join(sorted(expected))} "
+                f"(got {', '.join(sorted(data['options']))})",
             )
         options: dict[str, Any] = {}
         for name, value in data["options"].items():
@@ -483,12 +502,13 @@ class MetricState:
                 options[name] = ns_to_datetime(int(value["instant_ns"]))
             else:
                 options[name] = value
+        seen = data["seen_as_of"]
         state = cls(
             options=MappingProxyType(options),
-            by=tuple(data["by"]),
-            tz=data["tz"],
+            by=_check_by(list(data["by"]), cls._allowed_by, function),
+            tz=_tz_name(data["tz"], function),
             cells=MappingProxyType({}),
-            seen_as_of=data["seen_as_of"],
+            seen_as_of=None if seen is None else int(seen),
         )
         cells = {
             (key[0], key[1], None if key[2] is None else int(key[2])): state._cell_from_json(v)
