@@ -24,6 +24,7 @@ from ._metrics import (
     DurationCell,
     ExpectationAttainmentState,
     FirstReplyTimeState,
+    HourOfWeekState,
     MessagesReceivedState,
     NpsState,
     ReplyRateState,
@@ -60,6 +61,7 @@ __all__ = [
     "DurationSummary",
     "ExpectationAttainmentState",
     "FirstReplyTimeState",
+    "HourOfWeekState",
     "MessagesReceivedState",
     "MetricState",
     "NpsState",
@@ -91,6 +93,7 @@ _CLASSES: Final[tuple[type[MetricState], ...]] = (
     ReplyRateState,
     ResolutionRateState,
     ActionRateState,
+    HourOfWeekState,
     CsatState,
     NpsState,
 )

@@ -237,7 +237,7 @@ class MetricState:
         for name, default in cls._settings.items():
             given[name] = cls._check_setting(name, options.pop(name, default), function)
         for name, value in options.items():
-            if name not in names or name in given:
+            if name not in names or name in given or name == "tz":
                 raise InvalidParameterError(
                     function, name, "an option of " + cls._metric + ": " + ", ".join(names), value
                 )
@@ -258,6 +258,9 @@ class MetricState:
             )
         kept = _check_by(by, cls._allowed_by, function)
         zone = _tz_name(tz, function)
+        if "tz" in names:
+            # The function's own periods are the state's: one time zone, given once.
+            given["tz"] = zone
         # The function checks every option: on no data, at once.
         state = cls(
             options=MappingProxyType(given),
@@ -355,11 +358,13 @@ class MetricState:
         )
 
     def _config(self) -> dict[str, Any]:
-        return {
+        config = {
             **{f"option {name}": value for name, value in self.options.items()},
             "groups (by)": self.by,
-            "time zone (tz)": self.tz,
         }
+        if "tz" not in self.options:
+            config["time zone (tz)"] = self.tz
+        return config
 
     def _differences(self, other: MetricState) -> list[str]:
         mine, theirs = self._config(), other._config()

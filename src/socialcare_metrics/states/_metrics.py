@@ -33,6 +33,7 @@ __all__ = [
     "DurationCell",
     "ExpectationAttainmentState",
     "FirstReplyTimeState",
+    "HourOfWeekState",
     "MessagesReceivedState",
     "NpsState",
     "ReplyRateState",
@@ -321,6 +322,41 @@ class ExpectationAttainmentState(_HistogramState):
             as_of=self._as_of(),
             business_time=self.options["calendar"] is not None,
         )
+
+
+@attrs.frozen(eq=False, repr=False)
+class HourOfWeekState(_HistogramState):
+    """[`hour_of_week`][socialcare_metrics.hour_of_week] as a mergeable state: the 7 x 24
+    matrix of counts, which adds up exactly. Its result is an
+    [`HourOfWeekResult`][socialcare_metrics.HourOfWeekResult], merged or not; ``tz=`` is the
+    function's time zone.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> from socialcare_metrics import Conversation, Message
+        >>> from socialcare_metrics.states import HourOfWeekState
+        >>> monday_9 = datetime(2024, 5, 6, 9, 30, tzinfo=timezone.utc)
+        >>> state = HourOfWeekState.empty(tz="Europe/Berlin")
+        >>> one = state.update([Conversation("c1", [Message("m1", monday_9, "customer")])])
+        >>> two = state.update([Conversation("c2", [Message("m2", monday_9, "customer")])])
+        >>> one.merge(two).result().busiest(1)
+        [('Monday', 11, 2)]
+    """
+
+    _metric: ClassVar[str] = "hour_of_week"
+    _width: ClassVar[int] = 7 * 24
+    _allowed_by: ClassVar[tuple[str, ...]] = ()
+
+    def _cells_of(self, result: Any) -> dict[CellKey, Any]:
+        matrix = result.matrix
+        return {(None, None, None): tuple(matrix.ravel().tolist())} if matrix.any() else {}
+
+    def _result_of(self, keys: GroupKeys, values: list[Any]) -> Any:
+        from ..results.series import HourOfWeekResult
+
+        total = self._hist(values).sum(axis=0).reshape(7, 24)
+        total.flags.writeable = False
+        return HourOfWeekResult(tz=self._compute(self._empty_data()).tz, matrix=total)
 
 
 # --- durations ------------------------------------------------------------------------------------
