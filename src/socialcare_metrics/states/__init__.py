@@ -25,6 +25,7 @@ from ._metrics import (
     ExpectationAttainmentState,
     FirstReplyTimeState,
     HourOfWeekState,
+    InboundVolumeState,
     MessagesReceivedState,
     NpsState,
     ReplyRateState,
@@ -45,6 +46,7 @@ from ._results import (
     RateSummary,
     ReplyVolumeSummary,
     SlaSummary,
+    VolumeSummary,
 )
 from ._sketch import RELATIVE_ACCURACY, QuantileSketch
 
@@ -62,6 +64,7 @@ __all__ = [
     "ExpectationAttainmentState",
     "FirstReplyTimeState",
     "HourOfWeekState",
+    "InboundVolumeState",
     "MessagesReceivedState",
     "MetricState",
     "NpsState",
@@ -78,6 +81,7 @@ __all__ = [
     "TimeToActionState",
     "TotalRepliesState",
     "UniqueMessagesRepliedState",
+    "VolumeSummary",
 ]
 
 _CLASSES: Final[tuple[type[MetricState], ...]] = (
@@ -93,6 +97,7 @@ _CLASSES: Final[tuple[type[MetricState], ...]] = (
     ReplyRateState,
     ResolutionRateState,
     ActionRateState,
+    InboundVolumeState,
     HourOfWeekState,
     CsatState,
     NpsState,

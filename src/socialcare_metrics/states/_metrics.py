@@ -24,6 +24,7 @@ from ._results import (
     RateSummary,
     ReplyVolumeSummary,
     SlaSummary,
+    VolumeSummary,
 )
 from ._sketch import RELATIVE_ACCURACY, QuantileSketch, sketch_keys
 
@@ -34,6 +35,7 @@ __all__ = [
     "ExpectationAttainmentState",
     "FirstReplyTimeState",
     "HourOfWeekState",
+    "InboundVolumeState",
     "MessagesReceivedState",
     "NpsState",
     "ReplyRateState",
@@ -357,6 +359,75 @@ class HourOfWeekState(_HistogramState):
         total = self._hist(values).sum(axis=0).reshape(7, 24)
         total.flags.writeable = False
         return HourOfWeekResult(tz=self._compute(self._empty_data()).tz, matrix=total)
+
+
+@attrs.frozen(eq=False, repr=False)
+class InboundVolumeState(_HistogramState):
+    """[`inbound_volume`][socialcare_metrics.inbound_volume] as a mergeable state: customer
+    messages per period of the function's ``period=`` in ``tz=`` (the function's time zone),
+    and per agent and channel when kept (``by=("agent",)`` and so on).
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> from socialcare_metrics import Conversation, Message
+        >>> from socialcare_metrics.states import InboundVolumeState
+        >>> def day(d): return datetime(2024, 5, d, 9, tzinfo=timezone.utc)
+        >>> state = InboundVolumeState.empty(period="day")
+        >>> first = state.update([Conversation("c1", [Message("m1", day(6), "customer")])])
+        >>> second = state.update([Conversation("c2", [Message("m1", day(8), "customer")])])
+        >>> first.merge(second).result().counts.tolist()
+        [1, 0, 1]
+    """
+
+    _metric: ClassVar[str] = "inbound_volume"
+    _width: ClassVar[int] = 1
+    _allowed_by: ClassVar[tuple[str, ...]] = ("agent", "channel")
+
+    def _function_zone(self) -> Any:
+        from .._core.periods import resolve_timezone
+
+        return resolve_timezone(self.options["tz"], f"{type(self).__name__}.update")
+
+    def _cells_of(self, result: Any) -> dict[CellKey, Any]:
+        keys: GroupKeys = result._keys
+        cell, cells = cell_index(keys, (*self.by, result.unit), self._function_zone())
+        counts = np.bincount(cell, minlength=len(cells))
+        return {key: (int(n),) for key, n in zip(cells, counts.tolist(), strict=True)}
+
+    def _result_of(self, keys: GroupKeys, values: list[Any]) -> Any:
+        from .._core.periods import bucket_instants
+        from .._core.time import datetime_to_ns
+
+        function = f"{type(self).__name__}.result"
+        unit = self.options["period"]
+        zone = self._function_zone()
+        starts = keys.time
+        lo, hi = (
+            None if self.options[name] is None else datetime_to_ns(self.options[name])
+            for name in ("start", "end")
+        )
+        span: tuple[int, int] | None = None
+        # The function's range: the window's ends where given, else the data's (none if open
+        # on one side over no message).
+        if (lo is not None or hi is not None) and (
+            starts.size or (lo is not None and hi is not None)
+        ):
+            first = lo if lo is not None else int(starts.min())
+            last = hi - 1 if hi is not None else int(starts.max())
+            span = (first, last)
+        index = bucket_instants(starts, unit, zone, span=span, function=function)
+        empty = self._compute(self._empty_data())
+        return VolumeSummary(
+            keys=attrs.evolve(keys, default_tz=zone),
+            kept=self.by,
+            unit=unit,
+            tz=empty.tz,
+            periods=tuple(index.labels()),
+            starts=index.starts,
+            ends=index.ends,
+            period=index.codes.astype(np.int64, copy=False),
+            count=self._hist(values)[:, 0],
+        )
 
 
 # --- durations ------------------------------------------------------------------------------------

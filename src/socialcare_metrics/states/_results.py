@@ -40,6 +40,7 @@ __all__ = [
     "RateSummary",
     "ReplyVolumeSummary",
     "SlaSummary",
+    "VolumeSummary",
 ]
 
 _PERIOD_ORDER = ("hour", "day", "week", "month")
@@ -629,6 +630,91 @@ class AttainmentSummary(_Histogram):
 
     def __repr__(self) -> str:
         return f"<AttainmentSummary within 1 h {self.within_hour.share}, count {self.count:,}>"
+
+
+@attrs.frozen(eq=False, repr=False)
+class VolumeSummary(_CellResult):
+    """Merged inbound volume: as [`VolumeSeries`][socialcare_metrics.VolumeSeries], every
+    period of the range with its count, empty ones as zero; ``by("agent")`` and
+    ``by("channel")`` (when kept) give one series per group over the same periods.
+    """
+
+    unit: str = attrs.field(kw_only=True)
+    tz: str = attrs.field(kw_only=True)
+    periods: tuple[datetime, ...] = attrs.field(kw_only=True)
+    starts: Int64Array = attrs.field(kw_only=True)
+    ends: Int64Array = attrs.field(kw_only=True)
+    _period: Int64Array = attrs.field(metadata=ITEM, kw_only=True)  # each cell's period
+    _count: Int64Array = attrs.field(metadata=ITEM, kw_only=True)
+
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        n_periods = len(self.periods)
+        total = np.zeros(n_groups, dtype=np.int64)
+        np.add.at(total, codes, self._count)
+        mean = total / n_periods if n_periods else np.full(n_groups, np.nan)
+        grid = np.zeros((n_groups, max(n_periods, 1)), dtype=np.int64)
+        np.add.at(grid, (codes, self._period), self._count)
+        return {"total": total, "mean": mean, "peak_count": grid.max(axis=1)}
+
+    @property
+    def counts(self) -> Int64Array:
+        """Messages per period (a read-only int64 array, one per period)."""
+        counts = np.zeros(len(self.periods), dtype=np.int64)
+        np.add.at(counts, self._period, self._count)
+        counts.flags.writeable = False
+        return counts
+
+    @property
+    def total(self) -> int:
+        """All messages counted: the sum over the periods."""
+        return int(self._count.sum())
+
+    @property
+    def count(self) -> int:
+        """The count the series is based on (the same as `total`)."""
+        return self.total
+
+    @property
+    def value(self) -> int:
+        """The headline value: the total count over every period."""
+        return self.total
+
+    @property
+    def mean(self) -> float | None:
+        """Average messages per period, or ``None`` over no period."""
+        return self.total / len(self.periods) if self.periods else None
+
+    @property
+    def peak(self) -> tuple[datetime, int] | None:
+        """The busiest period (the earliest, on a tie) and its count; ``None`` over no period."""
+        if not self.periods:
+            return None
+        counts = self.counts
+        i = int(np.argmax(counts))
+        return self.periods[i], int(counts[i])
+
+    def to_dict(self) -> dict[str, Any]:
+        """As [`VolumeSeries.to_dict`][socialcare_metrics.VolumeSeries.to_dict]."""
+        return {
+            "name": "inbound volume",
+            "unit": self.unit,
+            "tz": self.tz,
+            "total": self.total,
+            "periods": [p.isoformat() for p in self.periods],
+            "counts": self.counts.tolist(),
+        }
+
+    def __len__(self) -> int:
+        return len(self.periods)
+
+    def __str__(self) -> str:
+        return f"{self.total:,}"
+
+    def __repr__(self) -> str:
+        return (
+            f"<VolumeSummary inbound volume per {self.unit} ({self.tz}): {self.total:,} "
+            f"messages in {len(self.periods)} periods>"
+        )
 
 
 # --- durations ----------------------------------------------------------------------------------
