@@ -181,7 +181,7 @@ def test_partitions_merged_give_the_whole(cls: type[MetricState], data: st.DataO
     metric = REGISTRY[cls._metric]
     records = data.draw(inputs(metric))
     options = options_for(cls, data.draw)
-    tz = data.draw(st.sampled_from([None, "America/New_York"]))
+    tz = data.draw(st.sampled_from([None, "America/New_York", "Europe/Berlin"]))
     parts = split(records, data.draw)
     whole = metric.function(records, **with_tz(cls, options, tz))
     # Kept whole, every slice adds to the one cell; by groups, to the groups' cells.
@@ -190,6 +190,24 @@ def test_partitions_merged_give_the_whole(cls: type[MetricState], data: st.DataO
     assert_same_summary(whole.to_dict(), merged.result().to_dict())
     grouped = unmerged(merged_of(cls.empty(by=kept(cls), tz=tz, **options), parts), options)
     assert_same_result(cls, whole, grouped.result(), tz)
+
+
+@CAP
+@given(data=st.data(), tz=st.sampled_from(["Asia/Kathmandu", "Europe/Berlin", "UTC"]))
+def test_hours_kept_make_days_weeks_and_months(data: st.DataObject, tz: str) -> None:
+    # Hours in a zone 5:45 from UTC, or across a DST change, still make that zone's days.
+    metric = REGISTRY["reply_wait_time"]
+    records = data.draw(inputs(metric, narrow=True))
+    parts = split(records, data.draw)
+    state = unmerged(merged_of(ReplyWaitTimeState.empty(by="hour", tz=tz), parts), {})
+    whole = reply_wait_time(records)
+    for key in ("hour", "day", "week", "month"):
+        expected, got = whole.by(key, tz=tz), state.result().by(key)
+        assert list(got) == list(expected), key
+        for row_whole, row_merged in zip(
+            expected.to_dict()["groups"], got.to_dict()["groups"], strict=True
+        ):
+            assert_same_summary(row_whole, row_merged, key)
 
 
 @over_states
