@@ -36,6 +36,7 @@ from socialcare_metrics import (
     SlaPolicy,
     SurveyResponse,
     first_reply_time,
+    inbound_volume,
     reply_wait_time,
 )
 from socialcare_metrics.errors import StateMismatchError
@@ -47,6 +48,7 @@ from socialcare_metrics.states import (
     DurationSummary,
     FirstReplyTimeState,
     HourOfWeekState,
+    InboundVolumeState,
     MessagesReceivedState,
     MetricState,
     QuantileSketch,
@@ -357,6 +359,18 @@ def test_hour_of_week_takes_the_states_tz_and_refuses_another() -> None:
         one.merge(HourOfWeekState.empty().update([thread("c2", "ana", 5)]))
     with pytest.raises(InvalidParameterError, match="'by'"):
         HourOfWeekState.empty(by="agent")
+
+
+@pytest.mark.parametrize("end", [None, datetime(2024, 6, 1, tzinfo=UTC)])
+def test_inbound_volume_from_a_window_that_opens_mid_period(end: datetime | None) -> None:
+    # 1 March 00:00 UTC is 01:00 in Berlin: March began there an hour before the window did.
+    options = {"period": "month", "start": datetime(2024, 3, 1, tzinfo=UTC), "end": end}
+    conversations = [thread("c1", "ana", 5), thread("c2", "bo", 5)]
+    state = InboundVolumeState.empty(tz="Europe/Berlin", by="agent", **options)
+    merged = state.update(conversations[:1]).merge(state.update(conversations[1:]))
+    whole = inbound_volume(conversations, tz="Europe/Berlin", **options)
+    assert merged.result().to_dict() == whole.to_dict()
+    assert merged.result().by("agent").to_dict() == whole.by("agent").to_dict()
 
 
 def test_other_policies_and_other_metrics_refuse_to_merge() -> None:

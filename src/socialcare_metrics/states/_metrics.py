@@ -408,14 +408,16 @@ class InboundVolumeState(_HistogramState):
         )
         span: tuple[int, int] | None = None
         # The function's range: the window's ends where given, else the data's (none if open
-        # on one side over no message).
+        # on one side over no message). A cell's period may start before the window does (the
+        # window opens mid-period); the period is the same, so the range is too.
         if (lo is not None or hi is not None) and (
             starts.size or (lo is not None and hi is not None)
         ):
             first = lo if lo is not None else int(starts.min())
-            last = hi - 1 if hi is not None else int(starts.max())
+            last = hi - 1 if hi is not None else max(int(starts.max()), first)
             span = (first, last)
         index = bucket_instants(starts, unit, zone, span=span, function=function)
+        period = np.searchsorted(index.starts, starts, side="right") - 1
         empty = self._compute(self._empty_data())
         return VolumeSummary(
             keys=attrs.evolve(keys, default_tz=zone),
@@ -425,7 +427,7 @@ class InboundVolumeState(_HistogramState):
             periods=tuple(index.labels()),
             starts=index.starts,
             ends=index.ends,
-            period=index.codes.astype(np.int64, copy=False),
+            period=period.astype(np.int64, copy=False),
             count=self._hist(values)[:, 0],
         )
 
