@@ -1,14 +1,20 @@
 """socialcare_metrics: exact, fast metrics for social-media customer care.
 
 Everything public is importable from here. The same names live in public modules by layer:
-``errors``, ``records``, ``calendar``, ``tables``, ``metrics``, ``results``, ``io``, ``cli``,
-``testing`` and ``text``; the modules whose names start with an underscore are private.
+``errors``, ``records``, ``calendar``, ``tables``, ``metrics``, ``results``, ``states``, ``io``,
+``cli``, ``testing`` and ``text``; the modules whose names start with an underscore are private.
 """
 
 from ._sample import sample_conversations
 from ._version import __version__
 from .calendar import BusinessCalendar
-from .errors import InvalidDataError, InvalidParameterError, InvalidRecordError, SocialCareError
+from .errors import (
+    InvalidDataError,
+    InvalidParameterError,
+    InvalidRecordError,
+    SocialCareError,
+    StateMismatchError,
+)
 from .io import LoadResult, RowProblem, TabularSource, load_ibm_cdp, load_messages, load_twcs
 from .metrics import (
     Segment,
@@ -122,6 +128,7 @@ __all__ = [
     "SlowTask",
     "SlowWait",
     "SocialCareError",
+    "StateMismatchError",
     "SurveyKind",
     "SurveyResponse",
     "SurveyTable",

@@ -82,3 +82,20 @@ def _describe(value: Any) -> str:
     if len(text) > 80:
         text = text[:77] + "..."
     return f"{text} that is a {type(value).__name__}"
+
+
+class StateMismatchError(SocialCareError, ValueError):
+    """Two mergeable states cannot be merged, or a state cannot be read back.
+
+    States made with different options or groups (another calendar, SLA policy, ``as_of``,
+    window, ``by``) describe different numbers, so merging them is refused; ``differences``
+    lists each option that differs, with both values. Reading back a state of another format
+    version, of another metric, or without the calendar (or policy) it was made with is refused
+    the same way.
+    """
+
+    def __init__(self, function: str, problem: str, differences: tuple[str, ...] = ()) -> None:
+        self.function = function
+        self.problem = problem
+        self.differences = differences
+        super().__init__(f"{function}(): {problem}")

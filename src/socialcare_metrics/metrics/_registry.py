@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, Final, Literal, TypeAlias, get_args
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, get_args
 
 import attrs
 
 from ..errors import InvalidParameterError
+
+if TYPE_CHECKING:
+    from ..states import MetricState
 
 __all__ = ["INPUT_KINDS", "InputKind", "Metric", "Registry"]
 
@@ -113,6 +116,20 @@ class Metric:
     input: InputKind = attrs.field(validator=_check_input)
     group_keys: tuple[str, ...] = attrs.field(converter=_to_keys, validator=_check_group_keys)
     summary: str = attrs.field(validator=_check_summary)
+
+    @property
+    def state(self) -> type[MetricState] | None:
+        """The metric as a mergeable state class (`socialcare_metrics.states`), or ``None`` for
+        a metric that has none yet.
+
+        Examples:
+            >>> from socialcare_metrics.metrics import REGISTRY
+            >>> REGISTRY["first_reply_time"].state.__name__, REGISTRY["topics"].state
+            ('FirstReplyTimeState', None)
+        """
+        from ..states import STATES  # the states import the metrics: looked up when asked
+
+        return STATES.get(self.name)
 
 
 class Registry(Mapping[str, Metric]):

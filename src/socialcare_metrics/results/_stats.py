@@ -113,13 +113,27 @@ def group_mean_us(values: Int64Array, counts: Int64Array, starts: Int64Array) ->
     seconds, rest = np.divmod(values, _NS_PER_S)
     second_sums = np.add.reduceat(seconds, starts[full])
     rest_sums = np.add.reduceat(rest, starts[full])
-    n = counts[full]
+    out[full] = mean_us_of_sums(second_sums, rest_sums, counts[full])
+    return out
+
+
+def split_sums(values: Int64Array) -> tuple[int, int]:
+    """The sum of ``values`` as (whole seconds, nanoseconds left), each exact: what
+    `mean_us_of_sums` takes, and what partial sums of a mergeable state keep."""
+    seconds, rest = np.divmod(values, _NS_PER_S)
+    return int(seconds.sum()), int(rest.sum())
+
+
+def mean_us_of_sums(second_sums: Int64Array, rest_sums: Int64Array, n: Int64Array) -> Int64Array:
+    """Exact means in whole microseconds (rounded half up) from the sums of whole seconds and of
+    the nanoseconds left, over ``n > 0`` values each: the arithmetic of `group_mean_us`, so a
+    mean from merged partial sums is the mean over all the values to the last digit."""
     whole, remainder = np.divmod(second_sums, n)
     # mean ns = whole * 1e9 + (remainder * 1e9 + rest_sum) / n, the last term below 2e9.
     fraction_ns = (remainder * _NS_PER_S + rest_sums) / n
-    out[full] = whole * (_NS_PER_S // _NS_PER_US) + np.floor(fraction_ns / _NS_PER_US + 0.5).astype(
-        np.int64
-    )
+    out: Int64Array = whole * (_NS_PER_S // _NS_PER_US) + np.floor(
+        fraction_ns / _NS_PER_US + 0.5
+    ).astype(np.int64)
     return out
 
 

@@ -169,6 +169,13 @@ class DurationResult(Result):
         return sort_whole(self._ns[self._closed])
 
     @property
+    def approximate(self) -> bool:
+        """Whether the percentiles are estimates: never here, they are exact. (A merged state's
+        [`DurationSummary`][socialcare_metrics.states.DurationSummary] answers ``True``, so code
+        that reads either can ask.)"""
+        return False
+
+    @property
     def nanoseconds(self) -> Int64Array:
         """The closed durations in exact integer nanoseconds, in table order (read-only)."""
         out = self._ns[self._closed]

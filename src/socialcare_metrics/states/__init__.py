@@ -1,0 +1,107 @@
+"""Every metric as a mergeable state: for data split across processes, machines or days.
+
+A state is an immutable summary of a slice of the data (conversations, or survey responses):
+
+- ``State.empty(**options)``: no data yet; the metric function's options, and ``by=`` the
+  groups to keep (``"agent"``, ``"channel"``, a period);
+- ``state.update(data)``: a slice added; ``state.merge(other)``: another slice's state added;
+- ``state.result()``: the summary, the same shape as the metric function's result;
+- ``state.to_dict()`` / ``State.from_dict(d)``: JSON-safe, with a format version; states also
+  pickle, in kilobytes (their size grows with the groups kept, never with the data).
+
+Merging states made with different options (another calendar, policy, ``as_of``, window,
+groups) raises [`StateMismatchError`][socialcare_metrics.errors.StateMismatchError] naming what
+differs. See the "Scaling out" page of the docs.
+"""
+
+from types import MappingProxyType
+from typing import Final
+
+from ._base import FORMAT_VERSION, MetricState
+from ._metrics import (
+    ActionRateState,
+    CsatState,
+    DurationCell,
+    ExpectationAttainmentState,
+    FirstReplyTimeState,
+    HourOfWeekState,
+    InboundVolumeState,
+    MessagesReceivedState,
+    NpsState,
+    ReplyRateState,
+    ReplyWaitTimeState,
+    ResolutionRateState,
+    ResolutionTimeState,
+    SlaComplianceState,
+    TimeToActionState,
+    TotalRepliesState,
+    UniqueMessagesRepliedState,
+)
+from ._results import (
+    AttainmentSummary,
+    CountSummary,
+    CsatSummary,
+    DurationSummary,
+    NpsSummary,
+    RateSummary,
+    ReplyVolumeSummary,
+    SlaSummary,
+    VolumeSummary,
+)
+from ._sketch import RELATIVE_ACCURACY, QuantileSketch
+
+__all__ = [
+    "FORMAT_VERSION",
+    "RELATIVE_ACCURACY",
+    "STATES",
+    "ActionRateState",
+    "AttainmentSummary",
+    "CountSummary",
+    "CsatState",
+    "CsatSummary",
+    "DurationCell",
+    "DurationSummary",
+    "ExpectationAttainmentState",
+    "FirstReplyTimeState",
+    "HourOfWeekState",
+    "InboundVolumeState",
+    "MessagesReceivedState",
+    "MetricState",
+    "NpsState",
+    "NpsSummary",
+    "QuantileSketch",
+    "RateSummary",
+    "ReplyRateState",
+    "ReplyVolumeSummary",
+    "ReplyWaitTimeState",
+    "ResolutionRateState",
+    "ResolutionTimeState",
+    "SlaComplianceState",
+    "SlaSummary",
+    "TimeToActionState",
+    "TotalRepliesState",
+    "UniqueMessagesRepliedState",
+    "VolumeSummary",
+]
+
+_CLASSES: Final[tuple[type[MetricState], ...]] = (
+    FirstReplyTimeState,
+    ReplyWaitTimeState,
+    ExpectationAttainmentState,
+    SlaComplianceState,
+    ResolutionTimeState,
+    TimeToActionState,
+    MessagesReceivedState,
+    TotalRepliesState,
+    UniqueMessagesRepliedState,
+    ReplyRateState,
+    ResolutionRateState,
+    ActionRateState,
+    InboundVolumeState,
+    HourOfWeekState,
+    CsatState,
+    NpsState,
+)
+
+#: The state class of every metric that has one, by metric name (also ``REGISTRY[name].state``).
+STATES: Final = MappingProxyType({cls._metric: cls for cls in _CLASSES})

@@ -1,0 +1,922 @@
+"""The results of a merged state: the same summaries as the metric functions give, from cells.
+
+A merged state no longer holds items (waits, messages, responses): it holds one cell per group it
+was asked to keep (an agent, a channel, a period, or the whole), each with counts, exact sums,
+minimum, maximum, a percentile sketch and the slowest few items. These results treat each cell as
+an item, so ``by()``, ``to_dict()``, ``to_pandas()`` and the text forms work as on the functions'
+results; ``by()`` accepts only the keys the state kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta, tzinfo
+from typing import Any, ClassVar, Self
+
+import attrs
+import numpy as np
+
+from .._core.periods import TimeZone, resolve_timezone
+from .._core.time import ns_to_datetime
+from .._core.typing import Int64Array
+from .._core.validation import check_count, check_number
+from .._engine.durations import ns_to_timedelta
+from .._engine.sla import TARGETS, SlaPolicy, SlaTargetName
+from ..errors import InvalidParameterError
+from ..results._base import ITEM, Groups, Result, Summary
+from ..results._grouping import GroupKeys
+from ..results._render import format_duration
+from ..results._stats import mean_us_of_sums, ns_float_to_us, round_us, shares, us_to_seconds
+from ..results.attainment import EXPECTED_WITHIN_DAY, EXPECTED_WITHIN_HOUR, Expectation
+from ..results.durations import SlowWait
+from ._sketch import QuantileSketch
+
+__all__ = [
+    "AttainmentSummary",
+    "CountSummary",
+    "CsatSummary",
+    "DurationSummary",
+    "NpsSummary",
+    "RateSummary",
+    "ReplyVolumeSummary",
+    "SlaSummary",
+    "VolumeSummary",
+]
+
+_PERIOD_ORDER = ("hour", "day", "week", "month")
+
+
+def _coarser(asked: str, kept: str) -> bool:
+    """Whether periods ``asked`` are unions of periods ``kept`` (in one time zone)."""
+    if asked == kept:
+        return True
+    if kept == "hour":
+        return True
+    return kept == "day" and asked in ("week", "month")
+
+
+@attrs.frozen(eq=False, repr=False)
+class _CellResult(Result):
+    """A result whose items are a state's cells; ``by()`` only over the keys the state kept."""
+
+    _keys: GroupKeys = attrs.field(metadata=ITEM)
+    _kept: tuple[str, ...] = attrs.field(kw_only=True)
+
+    def by(self, *keys: str, tz: TimeZone | None = None) -> Groups[Self]:
+        function = f"{type(self).__name__}.by"
+        kept_period = next((k for k in self._kept if k in _PERIOD_ORDER), None)
+        for key in keys:
+            if key in ("agent", "channel") and key not in self._kept:
+                raise InvalidParameterError(
+                    function,
+                    "key",
+                    f"a key the state kept ({_kept_text(self._kept)}); make the states with "
+                    f"by=({', '.join(map(repr, (*self._kept, key)))}) to split by {key}",
+                    key,
+                )
+            if key in _PERIOD_ORDER:
+                if kept_period is None or not _coarser(key, kept_period):
+                    raise InvalidParameterError(
+                        function,
+                        "key",
+                        f"a period made of the state's periods ({_kept_text(self._kept)}); "
+                        f"make the states with a period of {key!r} or finer",
+                        key,
+                    )
+                if tz is not None:
+                    zone = resolve_timezone(tz, function)
+                    if _zone_key(zone) != _zone_key(self._keys.default_tz):
+                        raise InvalidParameterError(
+                            function,
+                            "tz",
+                            "None or the time zone the state's periods are local to "
+                            f"({self._keys.default_tz or 'UTC'})",
+                            tz,
+                        )
+        return super().by(*keys, tz=tz)
+
+
+def _zone_key(zone: tzinfo | None) -> str:
+    """A zone's name: its IANA key, or its fixed name ("UTC" for UTC, however it is given)."""
+    if zone is None:
+        return "UTC"
+    key = getattr(zone, "key", None)
+    return key if isinstance(key, str) else str(zone.tzname(None))
+
+
+def _kept_text(kept: tuple[str, ...]) -> str:
+    return ", ".join(map(repr, kept)) if kept else "none: the whole only"
+
+
+# --- counts of categories -------------------------------------------------------------------------
+
+
+@attrs.frozen(eq=False, repr=False)
+class _Histogram(_CellResult):
+    """Cells of counts per category: ``_hist[cell, category]``."""
+
+    _hist: Int64Array = attrs.field(metadata=ITEM, kw_only=True)
+
+    def _sums(self, codes: Int64Array, n_groups: int) -> Int64Array:
+        out = np.zeros((n_groups, self._hist.shape[1]), dtype=np.int64)
+        np.add.at(out, codes, self._hist)
+        return out
+
+    def _total(self) -> Int64Array:
+        total: Int64Array = self._hist.sum(axis=0, dtype=np.int64)
+        return total
+
+
+@attrs.frozen(eq=False, repr=False)
+class CountSummary(_Histogram):
+    """A merged count (messages received, messages replied): as
+    [`CountResult`][socialcare_metrics.CountResult]."""
+
+    name: str = attrs.field(kw_only=True)
+
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        return {"count": self._sums(codes, n_groups)[:, 0]}
+
+    @property
+    def count(self) -> int:
+        """How many items were counted."""
+        return int(self._total()[0])
+
+    @property
+    def value(self) -> int:
+        """The headline value: the count."""
+        return self.count
+
+    def __int__(self) -> int:
+        return self.count
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain Python values: ``name`` and ``count``."""
+        return {"name": self.name, **self.summary_row()}
+
+    def __str__(self) -> str:
+        return f"{self.count:,}"
+
+    def __repr__(self) -> str:
+        return f"<CountSummary {self.name}: {self.count:,}>"
+
+
+@attrs.frozen(eq=False, repr=False)
+class ReplyVolumeSummary(_Histogram):
+    """Merged reply volume: as [`ReplyVolumeResult`][socialcare_metrics.ReplyVolumeResult]
+    (categories: agent replies, bot messages)."""
+
+    name: str = attrs.field(kw_only=True)
+    bot_replies: bool = attrs.field(kw_only=True)
+
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        sums = self._sums(codes, n_groups)
+        agents, bots = sums[:, 0], sums[:, 1]
+        return {
+            "count": agents + bots if self.bot_replies else agents,
+            "agent_replies": agents,
+            "bot_messages": bots,
+            "bot_replies": np.full(n_groups, self.bot_replies),
+        }
+
+    @property
+    def agent_replies(self) -> int:
+        """Public messages by agents (people)."""
+        return int(self._total()[0])
+
+    @property
+    def bot_messages(self) -> int:
+        """Public messages by bots."""
+        return int(self._total()[1])
+
+    @property
+    def count(self) -> int:
+        """Replies: agent messages, plus bot messages if bots count as replies."""
+        return self.agent_replies + (self.bot_messages if self.bot_replies else 0)
+
+    @property
+    def value(self) -> int:
+        """The headline value: the number of replies."""
+        return self.count
+
+    def __int__(self) -> int:
+        return self.count
+
+    def to_dict(self) -> dict[str, Any]:
+        """As [`ReplyVolumeResult.to_dict`][socialcare_metrics.ReplyVolumeResult.to_dict]."""
+        return {"name": self.name, **self.summary_row()}
+
+    def __str__(self) -> str:
+        return f"{self.count:,}"
+
+    def __repr__(self) -> str:
+        return (
+            f"<ReplyVolumeSummary {self.name}: {self.count:,} "
+            f"(agents {self.agent_replies:,}, bots {self.bot_messages:,})>"
+        )
+
+
+@attrs.frozen(eq=False, repr=False)
+class RateSummary(_Histogram):
+    """A merged share (reply rate, resolution rate, action rate): as
+    [`RateResult`][socialcare_metrics.RateResult] (categories: miss, hit)."""
+
+    _column_formats: ClassVar[Mapping[str, str]] = {"value": "percent"}
+
+    name: str = attrs.field(kw_only=True)
+
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        sums = self._sums(codes, n_groups)
+        numerator = sums[:, 1]
+        denominator = sums[:, 0] + sums[:, 1]
+        return {
+            "numerator": numerator,
+            "denominator": denominator,
+            "value": shares(numerator, denominator),
+        }
+
+    @property
+    def numerator(self) -> int:
+        """How many items count (e.g. replied messages)."""
+        return int(self._total()[1])
+
+    @property
+    def denominator(self) -> int:
+        """How many items there are (e.g. messages received)."""
+        return int(self._total().sum())
+
+    @property
+    def count(self) -> int:
+        """The count the rate is based on: the denominator."""
+        return self.denominator
+
+    @property
+    def value(self) -> float | None:
+        """``numerator / denominator``, or ``None`` when the denominator is 0."""
+        return self.numerator / self.denominator if self.denominator else None
+
+    @property
+    def percent(self) -> float | None:
+        """The value in percent (0 to 100), or ``None``."""
+        return None if self.value is None else 100.0 * self.value
+
+    def to_dict(self) -> dict[str, Any]:
+        """``name``, ``numerator``, ``denominator`` and ``value``."""
+        return {"name": self.name, **self.summary_row()}
+
+    def __str__(self) -> str:
+        return "n/a" if self.value is None else f"{self.value:.1%}"
+
+    def __repr__(self) -> str:
+        return f"<RateSummary {self.name}: {self} ({self.numerator:,} of {self.denominator:,})>"
+
+
+@attrs.frozen(eq=False, repr=False)
+class CsatSummary(_Histogram):
+    """Merged CSAT: as [`CsatResult`][socialcare_metrics.CsatResult], without the follow-up
+    list (a state keeps how many gave each score, not the responses).
+
+    ``by()`` takes ``"agent"`` and periods; surveys have no channel.
+    """
+
+    _column_formats: ClassVar[Mapping[str, str]] = {"csat": "percent"}
+
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        sums = self._sums(codes, n_groups)  # scores 1..5
+        count = sums.sum(axis=1)
+        satisfied = sums[:, 3] + sums[:, 4]
+        total = sums @ np.arange(1, 6, dtype=np.int64)
+        return {
+            "count": count,
+            "average": shares(total.astype(np.float64), count),
+            "satisfied": satisfied,
+            "csat": shares(satisfied, count),
+        }
+
+    @property
+    def count(self) -> int:
+        """How many responses the result is based on."""
+        return int(self._total().sum())
+
+    @property
+    def average(self) -> float | None:
+        """The mean score, or ``None`` over no response."""
+        total = int(self._total() @ np.arange(1, 6, dtype=np.int64))
+        return total / self.count if self.count else None
+
+    @property
+    def satisfied(self) -> int:
+        """Responses of 4 or 5."""
+        return int(self._total()[3:].sum())
+
+    @property
+    def csat(self) -> float | None:
+        """CSAT: the share of 4 and 5, in [0, 1]; ``None`` over no response."""
+        return self.satisfied / self.count if self.count else None
+
+    @property
+    def value(self) -> float | None:
+        """The headline value: the CSAT share."""
+        return self.csat
+
+    def distribution(self) -> dict[int, int]:
+        """How many responses gave each score 1..5."""
+        return {score: int(n) for score, n in zip(range(1, 6), self._total().tolist(), strict=True)}
+
+    def to_dict(self) -> dict[str, Any]:
+        """As [`CsatResult.to_dict`][socialcare_metrics.CsatResult.to_dict], less ``follow_up``."""
+        return {
+            "name": "csat",
+            "count": self.count,
+            "average": self.average,
+            "satisfied": self.satisfied,
+            "csat": self.csat,
+            "distribution": self.distribution(),
+        }
+
+    def __str__(self) -> str:
+        return "n/a" if self.csat is None else f"{self.csat:.1%}"
+
+    def __repr__(self) -> str:
+        average = "n/a" if self.average is None else f"{self.average:.2f}"
+        return f"<CsatSummary: CSAT {self}, average {average}, count {self.count}>"
+
+
+@attrs.frozen(eq=False, repr=False)
+class NpsSummary(_Histogram):
+    """Merged NPS: as [`NpsResult`][socialcare_metrics.NpsResult]."""
+
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        sums = self._sums(codes, n_groups)  # scores 0..10
+        count = sums.sum(axis=1)
+        promoters = sums[:, 9:].sum(axis=1)
+        detractors = sums[:, :7].sum(axis=1)
+        return {
+            "count": count,
+            "promoters": promoters,
+            "passives": count - promoters - detractors,
+            "detractors": detractors,
+            "nps": shares(100 * (promoters - detractors), count),
+        }
+
+    @property
+    def count(self) -> int:
+        """How many responses the result is based on."""
+        return int(self._total().sum())
+
+    @property
+    def promoters(self) -> int:
+        """Responses of 9 or 10."""
+        return int(self._total()[9:].sum())
+
+    @property
+    def detractors(self) -> int:
+        """Responses of 0 to 6."""
+        return int(self._total()[:7].sum())
+
+    @property
+    def passives(self) -> int:
+        """Responses of 7 or 8."""
+        return self.count - self.promoters - self.detractors
+
+    @property
+    def nps(self) -> float | None:
+        """% promoters - % detractors, in [-100, 100]; ``None`` over no response."""
+        if not self.count:
+            return None
+        return 100.0 * (self.promoters - self.detractors) / self.count
+
+    @property
+    def value(self) -> float | None:
+        """The headline value: the NPS."""
+        return self.nps
+
+    def distribution(self) -> dict[int, int]:
+        """How many responses gave each score 0..10."""
+        return {score: int(n) for score, n in enumerate(self._total().tolist())}
+
+    def to_dict(self) -> dict[str, Any]:
+        """As [`NpsResult.to_dict`][socialcare_metrics.NpsResult.to_dict]."""
+        return {
+            "name": "nps",
+            "count": self.count,
+            "promoters": self.promoters,
+            "passives": self.passives,
+            "detractors": self.detractors,
+            "nps": self.nps,
+            "distribution": self.distribution(),
+        }
+
+    def __str__(self) -> str:
+        return "n/a" if self.nps is None else f"{self.nps:.0f}"
+
+    def __repr__(self) -> str:
+        return f"<NpsSummary: NPS {self}, count {self.count}>"
+
+
+@attrs.frozen(eq=False, repr=False)
+class SlaSummary(_Histogram):
+    """Merged SLA compliance: as [`SlaReport`][socialcare_metrics.SlaReport]'s counts and
+    compliance, overall and per target (categories: target x achieved, breached, pending).
+
+    A state keeps counts, not items: margins, ``worst()`` and ``due_next()`` need the
+    function on the data.
+    """
+
+    _column_formats: ClassVar[Mapping[str, str]] = {"compliance": "percent"}
+
+    policy: SlaPolicy = attrs.field(kw_only=True)
+    as_of: datetime | None = attrs.field(kw_only=True)
+    target: SlaTargetName | None = attrs.field(default=None, kw_only=True)
+
+    def _status_sums(self, sums: Int64Array) -> Int64Array:
+        by_target = sums.reshape(sums.shape[0], len(TARGETS), 3)
+        if self.target is not None:
+            out: Int64Array = by_target[:, TARGETS.index(self.target), :]
+            return out
+        total: Int64Array = by_target.sum(axis=1)
+        return total
+
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        status = self._status_sums(self._sums(codes, n_groups))
+        achieved, breached, pending = status[:, 0], status[:, 1], status[:, 2]
+        return {
+            "achieved": achieved,
+            "breached": breached,
+            "pending": pending,
+            "count": achieved + breached + pending,
+            "compliance": shares(achieved, achieved + breached),
+        }
+
+    def _status(self) -> list[int]:
+        values: list[int] = self._status_sums(self._total()[None, :])[0].tolist()
+        return values
+
+    @property
+    def achieved(self) -> int:
+        """Items that closed within their target."""
+        return self._status()[0]
+
+    @property
+    def breached(self) -> int:
+        """Items that closed after their target, or are open and already past it."""
+        return self._status()[1]
+
+    @property
+    def pending(self) -> int:
+        """Open items not yet past their target."""
+        return self._status()[2]
+
+    @property
+    def count(self) -> int:
+        """Every item: achieved, breached and pending."""
+        return sum(self._status())
+
+    @property
+    def compliance(self) -> float | None:
+        """achieved / (achieved + breached), ``None`` when nothing is scored."""
+        scored = self.achieved + self.breached
+        return self.achieved / scored if scored else None
+
+    @property
+    def value(self) -> float | None:
+        """The headline value: the compliance."""
+        return self.compliance
+
+    def _for(self, name: SlaTargetName) -> SlaSummary | None:
+        if name not in self.policy.targets:
+            return None
+        return attrs.evolve(self, target=name)
+
+    @property
+    def first_reply(self) -> SlaSummary | None:
+        """Compliance with the first-reply target."""
+        return self._for("first_reply")
+
+    @property
+    def next_reply(self) -> SlaSummary | None:
+        """Compliance with the next-reply target."""
+        return self._for("next_reply")
+
+    @property
+    def resolution(self) -> SlaSummary | None:
+        """Compliance with the resolution target."""
+        return self._for("resolution")
+
+    @property
+    def targets(self) -> dict[SlaTargetName, SlaSummary]:
+        """The per-target summaries of every target the policy sets."""
+        return {name: attrs.evolve(self, target=name) for name in self.policy.targets}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Overall counts, then each target's, as [`SlaReport.to_dict`][socialcare_metrics.SlaReport.to_dict]."""  # noqa: E501
+        counts = {**self.summary_row()}
+        as_of = None if self.as_of is None else self.as_of.isoformat()
+        if self.target is not None:
+            return {
+                "target": self.target,
+                "target_seconds": self.policy.targets[self.target].total_seconds(),
+                **counts,
+                "business_time": self.policy.calendar is not None,
+                "as_of": as_of,
+            }
+        return {
+            "name": "SLA compliance",
+            **counts,
+            "targets": {name: result.to_dict() for name, result in self.targets.items()},
+            "business_time": self.policy.calendar is not None,
+            "as_of": as_of,
+        }
+
+    def __str__(self) -> str:
+        return "n/a" if self.compliance is None else f"{self.compliance:.1%}"
+
+    def __repr__(self) -> str:
+        return (
+            f"<SlaSummary {self.target or 'overall'}: {self} ({self.achieved:,} achieved, "
+            f"{self.breached:,} breached, {self.pending:,} pending)>"
+        )
+
+
+@attrs.frozen(eq=False, repr=False)
+class AttainmentSummary(_Histogram):
+    """Merged expectation attainment: as
+    [`AttainmentResult`][socialcare_metrics.AttainmentResult], for its two thresholds (1 hour
+    and 24 hours). Categories: answered or not x status within the hour x status within the day
+    (achieved, breached, pending).
+    """
+
+    _column_formats: ClassVar[Mapping[str, str]] = {
+        "within_hour": "percent",
+        "within_day": "percent",
+    }
+
+    as_of: datetime | None = attrs.field(kw_only=True)
+    business_time: bool = attrs.field(kw_only=True)
+
+    @staticmethod
+    def _parts(sums: Int64Array) -> Int64Array:
+        # [group, answered, hour status, day status]
+        out: Int64Array = sums.reshape(sums.shape[0], 2, 3, 3)
+        return out
+
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        parts = self._parts(self._sums(codes, n_groups))
+        count = parts.sum(axis=(1, 2, 3))
+        answered = parts[:, 1].sum(axis=(1, 2))
+        hour, day = parts.sum(axis=(1, 3)), parts.sum(axis=(1, 2))
+        return {
+            "count": count,
+            "answered": answered,
+            "pending": count - answered,
+            "within_hour": shares(hour[:, 0], hour[:, 0] + hour[:, 1]),
+            "within_day": shares(day[:, 0], day[:, 0] + day[:, 1]),
+        }
+
+    def _whole(self) -> Int64Array:
+        whole: Int64Array = self._parts(self._total()[None, :])[0]
+        return whole
+
+    @property
+    def count(self) -> int:
+        """Conversations with a customer message (answered or not)."""
+        return int(self._total().sum())
+
+    @property
+    def answered(self) -> int:
+        """Conversations whose first wait got a reply."""
+        return int(self._whole()[1].sum())
+
+    @property
+    def pending(self) -> int:
+        """Conversations whose first wait has no reply yet."""
+        return self.count - self.answered
+
+    def _expectation(self, axis: tuple[int, int], threshold: timedelta) -> Expectation:
+        status = self._whole().sum(axis=axis).tolist()
+        expected = EXPECTED_WITHIN_HOUR if threshold == timedelta(hours=1) else EXPECTED_WITHIN_DAY
+        return Expectation(threshold, status[0], status[1], status[2], expected)
+
+    @property
+    def within_hour(self) -> Expectation:
+        """First replies within 1 hour, beside the 57% of consumers who expect that."""
+        return self._expectation((0, 2), timedelta(hours=1))
+
+    @property
+    def within_day(self) -> Expectation:
+        """First replies within 24 hours, beside the 75%."""
+        return self._expectation((0, 1), timedelta(hours=24))
+
+    @property
+    def value(self) -> float | None:
+        """The headline value: the share of first replies within an hour, or ``None``."""
+        return self.within_hour.share
+
+    def to_dict(self) -> dict[str, Any]:
+        """As [`AttainmentResult.to_dict`][socialcare_metrics.AttainmentResult.to_dict]."""
+        return {
+            "name": "expectation attainment",
+            "count": self.count,
+            "answered": self.answered,
+            "pending": self.pending,
+            "within_hour": self.within_hour.to_dict(),
+            "within_day": self.within_day.to_dict(),
+            "business_time": self.business_time,
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
+        }
+
+    def __str__(self) -> str:
+        return f"{self.within_hour}\n{self.within_day}"
+
+    def __repr__(self) -> str:
+        return f"<AttainmentSummary within 1 h {self.within_hour.share}, count {self.count:,}>"
+
+
+@attrs.frozen(eq=False, repr=False)
+class VolumeSummary(_CellResult):
+    """Merged inbound volume: as [`VolumeSeries`][socialcare_metrics.VolumeSeries], every
+    period of the range with its count, empty ones as zero; ``by("agent")`` and
+    ``by("channel")`` (when kept) give one series per group over the same periods.
+    """
+
+    unit: str = attrs.field(kw_only=True)
+    tz: str = attrs.field(kw_only=True)
+    periods: tuple[datetime, ...] = attrs.field(kw_only=True)
+    starts: Int64Array = attrs.field(kw_only=True)
+    ends: Int64Array = attrs.field(kw_only=True)
+    _period: Int64Array = attrs.field(metadata=ITEM, kw_only=True)  # each cell's period
+    _count: Int64Array = attrs.field(metadata=ITEM, kw_only=True)
+
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        n_periods = len(self.periods)
+        total = np.zeros(n_groups, dtype=np.int64)
+        np.add.at(total, codes, self._count)
+        mean = total / n_periods if n_periods else np.full(n_groups, np.nan)
+        grid = np.zeros((n_groups, max(n_periods, 1)), dtype=np.int64)
+        np.add.at(grid, (codes, self._period), self._count)
+        return {"total": total, "mean": mean, "peak_count": grid.max(axis=1)}
+
+    @property
+    def counts(self) -> Int64Array:
+        """Messages per period (a read-only int64 array, one per period)."""
+        counts = np.zeros(len(self.periods), dtype=np.int64)
+        np.add.at(counts, self._period, self._count)
+        counts.flags.writeable = False
+        return counts
+
+    @property
+    def total(self) -> int:
+        """All messages counted: the sum over the periods."""
+        return int(self._count.sum())
+
+    @property
+    def count(self) -> int:
+        """The count the series is based on (the same as `total`)."""
+        return self.total
+
+    @property
+    def value(self) -> int:
+        """The headline value: the total count over every period."""
+        return self.total
+
+    @property
+    def mean(self) -> float | None:
+        """Average messages per period, or ``None`` over no period."""
+        return self.total / len(self.periods) if self.periods else None
+
+    @property
+    def peak(self) -> tuple[datetime, int] | None:
+        """The busiest period (the earliest, on a tie) and its count; ``None`` over no period."""
+        if not self.periods:
+            return None
+        counts = self.counts
+        i = int(np.argmax(counts))
+        return self.periods[i], int(counts[i])
+
+    def to_dict(self) -> dict[str, Any]:
+        """As [`VolumeSeries.to_dict`][socialcare_metrics.VolumeSeries.to_dict]."""
+        return {
+            "name": "inbound volume",
+            "unit": self.unit,
+            "tz": self.tz,
+            "total": self.total,
+            "periods": [p.isoformat() for p in self.periods],
+            "counts": self.counts.tolist(),
+        }
+
+    def __len__(self) -> int:
+        return len(self.periods)
+
+    def __str__(self) -> str:
+        return f"{self.total:,}"
+
+    def __repr__(self) -> str:
+        return (
+            f"<VolumeSummary inbound volume per {self.unit} ({self.tz}): {self.total:,} "
+            f"messages in {len(self.periods)} periods>"
+        )
+
+
+# --- durations ----------------------------------------------------------------------------------
+
+
+@attrs.frozen(eq=False, repr=False)
+class DurationSummary(_CellResult):
+    """A merged duration metric: as [`DurationResult`][socialcare_metrics.DurationResult].
+
+    `count`, `pending`, `mean`, `min`, `max` and `slowest()` are exact: the mean is the exact
+    mean over every closed item, rounded as the function rounds it. `median`, `p90` and
+    `percentile()` come from a mergeable sketch and are within `relative_error` (1%) of the
+    exact percentile; `approximate` says so, and `to_dict()` and `describe()` say it too.
+    `slowest(k)` goes up to the number of slowest items the states kept.
+    """
+
+    _column_formats: ClassVar[Mapping[str, str]] = {
+        "mean": "duration",
+        "median": "duration",
+        "p90": "duration",
+        "min": "duration",
+        "max": "duration",
+    }
+
+    name: str = attrs.field(kw_only=True)
+    _count: Int64Array = attrs.field(metadata=ITEM, kw_only=True)
+    _pending: Int64Array = attrs.field(metadata=ITEM, kw_only=True)
+    _second_sums: Int64Array = attrs.field(metadata=ITEM, kw_only=True)
+    _rest_sums: Int64Array = attrs.field(metadata=ITEM, kw_only=True)
+    _min_ns: Int64Array = attrs.field(metadata=ITEM, kw_only=True)
+    _max_ns: Int64Array = attrs.field(metadata=ITEM, kw_only=True)
+    _sketches: np.ndarray[Any, Any] = attrs.field(metadata=ITEM, kw_only=True)  # QuantileSketch
+    _slow: np.ndarray[Any, Any] = attrs.field(metadata=ITEM, kw_only=True)  # tuples per cell
+    kept_slowest: int = attrs.field(kw_only=True)
+    as_of: datetime | None = attrs.field(kw_only=True)
+
+    @property
+    def approximate(self) -> bool:
+        """Whether the percentiles are estimates (always, for a state's result)."""
+        return True
+
+    @property
+    def relative_error(self) -> float:
+        """The percentiles' bound: each is within this fraction of the exact percentile."""
+        sketches = [s for s in self._sketches.tolist() if s.count]
+        return float(sketches[0].relative_accuracy) if sketches else 0.01
+
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        def sums(values: Int64Array) -> Int64Array:
+            out = np.zeros(n_groups, dtype=np.int64)
+            np.add.at(out, codes, values)
+            return out
+
+        count, pending = sums(self._count), sums(self._pending)
+        full = count > 0
+        big = np.iinfo(np.int64).max
+        low = np.full(n_groups, big, dtype=np.int64)
+        high = np.zeros(n_groups, dtype=np.int64)
+        has = self._count > 0
+        np.minimum.at(low, codes[has], self._min_ns[has])
+        np.maximum.at(high, codes[has], self._max_ns[has])
+        mean = np.zeros(n_groups, dtype=np.int64)
+        if full.any():
+            mean[full] = mean_us_of_sums(
+                sums(self._second_sums)[full], sums(self._rest_sums)[full], count[full]
+            )
+        members: list[list[QuantileSketch]] = [[] for _ in range(n_groups)]
+        for code, sketch in zip(codes.tolist(), self._sketches.tolist(), strict=True):
+            members[code].append(sketch)
+        merged = [QuantileSketch.combine(m) for m in members]
+
+        def quantile(q: float) -> Int64Array:
+            values = np.array(
+                [
+                    _clamped(s, q, lo, hi)
+                    for s, lo, hi in zip(merged, low.tolist(), high.tolist(), strict=True)
+                ],
+                dtype=np.float64,
+            )
+            return ns_float_to_us(values)
+
+        return {
+            "count": count,
+            "pending": pending,
+            "mean": us_to_seconds(mean, full),
+            "median": us_to_seconds(quantile(50), full),
+            "p90": us_to_seconds(quantile(90), full),
+            "min": us_to_seconds(round_us(np.where(full, low, 0)), full),
+            "max": us_to_seconds(round_us(high), full),
+        }
+
+    @property
+    def count(self) -> int:
+        """How many closed items the statistics are over."""
+        return int(self._count.sum())
+
+    @property
+    def pending(self) -> int:
+        """How many items are still open at `as_of`."""
+        return int(self._pending.sum())
+
+    @property
+    def value(self) -> timedelta | None:
+        """The headline value: the mean duration, or ``None`` over no closed item."""
+        return self.mean
+
+    def _seconds(self, column: str) -> timedelta | None:
+        value = self.summary_row()[column]
+        return None if value is None else timedelta(microseconds=round(value * 1e6))
+
+    @property
+    def mean(self) -> timedelta | None:
+        """The exact arithmetic mean, rounded half up to the microsecond, or ``None``."""
+        return self._seconds("mean")
+
+    @property
+    def median(self) -> timedelta | None:
+        """The median, within `relative_error`."""
+        return self.percentile(50)
+
+    @property
+    def p90(self) -> timedelta | None:
+        """The 90th percentile, within `relative_error`."""
+        return self.percentile(90)
+
+    @property
+    def min(self) -> timedelta | None:
+        """The shortest duration (exact)."""
+        has = self._count > 0
+        return ns_to_timedelta(int(self._min_ns[has].min())) if has.any() else None
+
+    @property
+    def max(self) -> timedelta | None:
+        """The longest duration (exact)."""
+        has = self._count > 0
+        return ns_to_timedelta(int(self._max_ns[has].max())) if has.any() else None
+
+    def percentile(self, q: float) -> timedelta | None:
+        """The ``q``-th percentile, ``q`` in [0, 100], within `relative_error`."""
+        q = check_number(q, "DurationSummary.percentile", "q", low=0, high=100)
+        if not self.count:
+            return None
+        has = self._count > 0
+        sketch = QuantileSketch.combine(self._sketches.tolist())
+        value = _clamped(sketch, q, int(self._min_ns[has].min()), int(self._max_ns[has].max()))
+        return timedelta(microseconds=int(ns_float_to_us(np.array([value]))[0]))
+
+    def slowest(self, k: int = 5) -> list[SlowWait]:
+        """The ``k`` longest closed items, longest first (ties: earlier opened, then by
+        conversation id), ``k`` up to the number the states kept (`kept_slowest`)."""
+        k = check_count(k, "DurationSummary.slowest", "k")
+        if k > self.kept_slowest:
+            raise InvalidParameterError(
+                "DurationSummary.slowest",
+                "k",
+                f"at most {self.kept_slowest}, the slowest items the states kept "
+                "(make the states with a larger slowest=)",
+                k,
+            )
+        items = sorted(
+            (item for cell in self._slow.tolist() for item in cell),
+            key=lambda item: (-item[0], item[1], item[2]),
+        )[:k]
+        return [
+            SlowWait(
+                conversation_id=conversation,
+                duration=ns_to_timedelta(ns),
+                opened_at=ns_to_datetime(opened),
+            )
+            for ns, opened, conversation in items
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        """As [`DurationResult.to_dict`][socialcare_metrics.DurationResult.to_dict], plus
+        ``approximate`` (the percentiles are estimates) and ``relative_error``."""
+        return {
+            "name": self.name,
+            **self.summary_row(),
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
+            "approximate": True,
+            "relative_error": self.relative_error,
+        }
+
+    def describe(self) -> str:
+        """Every statistic as text; the percentiles marked as estimates."""
+        note = f"median and p90: estimates within {self.relative_error:.0%}"
+        return f"{super().describe()}\n({note})"
+
+    def __str__(self) -> str:
+        return format_duration(self.mean)
+
+    def __repr__(self) -> str:
+        return (
+            f"<DurationSummary {self.name}: mean {format_duration(self.mean)}, "
+            f"median ~{format_duration(self.median)}, count {self.count:,}, "
+            f"pending {self.pending:,}>"
+        )
+
+
+def _clamped(sketch: QuantileSketch, q: float, low: int, high: int) -> float:
+    """A sketch's percentile, within the exact minimum and maximum (NaN if empty)."""
+    value = sketch.percentile(q)
+    if value is None:
+        return float("nan")
+    return float(min(max(value, float(low)), float(high)))

@@ -1,0 +1,548 @@
+"""Mergeable states: the merge laws, partitions merged against the whole, JSON and pickle.
+
+For every state of ``socialcare_metrics.states``:
+
+- ``empty()`` is the identity of ``merge``, which is associative and commutative;
+- one slice computed here gives the function's own result (exact);
+- any partition of the conversations (or responses) into slices, each made a state and merged,
+  gives what the function gives on the whole: identical counts, sums, means, rates, minimum,
+  maximum and slowest items, overall and in every group of every key kept; percentiles within
+  the sketch's 1%;
+- states round-trip through JSON (``to_dict``/``from_dict``) and pickle, small;
+- states of other options or groups refuse to merge, saying what differs.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+import pickle
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from socialcare_metrics import (
+    BusinessCalendar,
+    Conversation,
+    InvalidParameterError,
+    Message,
+    MessageTable,
+    SlaPolicy,
+    SurveyResponse,
+    first_reply_time,
+    inbound_volume,
+    reply_wait_time,
+)
+from socialcare_metrics.errors import StateMismatchError
+from socialcare_metrics.metrics import REGISTRY
+from socialcare_metrics.states import (
+    RELATIVE_ACCURACY,
+    STATES,
+    CsatState,
+    DurationSummary,
+    FirstReplyTimeState,
+    HourOfWeekState,
+    InboundVolumeState,
+    MessagesReceivedState,
+    MetricState,
+    QuantileSketch,
+    ReplyRateState,
+    ReplyWaitTimeState,
+    SlaComplianceState,
+)
+from socialcare_metrics.states._sketch import sketch_keys
+from test_common import AFTER, CALENDAR, CAP, HOUR, REQUIRED, draw_options, inputs
+
+CLASSES = list(STATES.values())
+over_states = pytest.mark.parametrize("cls", CLASSES, ids=[cls._metric for cls in CLASSES])
+
+#: The groups kept in the law tests: every name key the metric has, and days.
+KEPT = {"messages": ("agent", "channel", "day"), "surveys": ("agent", "day")}
+#: The keys results are compared by: those kept, the periods days make, and combinations.
+COMPARED: dict[str, tuple[tuple[str, ...], ...]] = {
+    "messages": (
+        ("agent",),
+        ("channel",),
+        ("day",),
+        ("week",),
+        ("month",),
+        ("agent", "day"),
+        ("channel", "agent", "month"),
+    ),
+    "surveys": (("agent",), ("day",), ("day", "agent")),
+}
+T0 = datetime(2024, 3, 25, 9, 0, tzinfo=UTC)
+
+
+def kept(cls: type[MetricState]) -> tuple[str, ...]:
+    return tuple(k for k in KEPT[REGISTRY[cls._metric].input] if k in cls._allowed_by)
+
+
+def options_for(cls: type[MetricState], draw: Any) -> dict[str, Any]:
+    metric = REGISTRY[cls._metric]
+    options = {**REQUIRED.get(metric.name, {}), **draw_options(metric, draw)}
+    if cls._needs_as_of and options.get("as_of") is None and options.get("end") is None:
+        options["as_of"] = AFTER
+    # A function's own tz (hour of week's) is the state's tz=, given apart.
+    options.pop("tz", None)
+    return options
+
+
+def with_tz(cls: type[MetricState], options: dict[str, Any], tz: str | None) -> dict[str, Any]:
+    """The function's options for a state made with ``tz``."""
+    takes_tz = "tz" in inspect.signature(REGISTRY[cls._metric].function).parameters
+    return {**options, "tz": tz} if takes_tz else options
+
+
+def objects(options: dict[str, Any]) -> dict[str, Any]:
+    """The options ``from_dict`` needs again."""
+    return {k: v for k, v in options.items() if k in ("calendar", "policy") and v is not None}
+
+
+def split(records: list[Any], draw: Any) -> list[list[Any]]:
+    n_parts = draw(st.integers(1, 4))
+    where = [draw(st.integers(0, n_parts - 1)) for _ in records]
+    return [[r for r, w in zip(records, where, strict=True) if w == i] for i in range(n_parts)]
+
+
+def merged_of(empty: MetricState, parts: list[list[Any]]) -> MetricState:
+    return functools.reduce(lambda a, b: a.merge(b), [empty.update(part) for part in parts])
+
+
+def unmerged(state: MetricState, options: dict[str, Any]) -> MetricState:
+    """The state read back from its dict: its result comes from its cells, never exact."""
+    return type(state).from_dict(json.loads(json.dumps(state.to_dict())), **objects(options))
+
+
+def assert_same_summary(whole: dict[str, Any], merged: dict[str, Any], path: str = "") -> None:
+    """Every value of the merged summary is the whole's; percentiles within the sketch's
+    error (and a microsecond of rounding)."""
+    for key, value in merged.items():
+        if key in ("approximate", "relative_error"):
+            continue
+        expected = whole[key]
+        if key in ("median", "p90") and value is not None and expected is not None:
+            assert abs(value - expected) <= RELATIVE_ACCURACY * expected + 2e-6, (path, key)
+        elif isinstance(value, dict):
+            assert_same_summary(expected, value, f"{path}.{key}")
+        else:
+            assert value == expected, (path, key, value, expected)
+
+
+def assert_same_result(cls: type[MetricState], whole: Any, merged: Any, tz: str | None) -> None:
+    assert_same_summary(whole.to_dict(), merged.to_dict())
+    if isinstance(merged, DurationSummary):
+        k = min(5, merged.kept_slowest)
+        assert [s.duration for s in merged.slowest(k)] == [s.duration for s in whole.slowest(k)]
+    for keys in COMPARED[REGISTRY[cls._metric].input]:
+        if not set(keys) <= set(cls._allowed_by):
+            continue
+        zone = tz if set(keys) - {"agent", "channel"} else None
+        expected, got = whole.by(*keys, tz=zone), merged.by(*keys, tz=zone)
+        assert list(got) == list(expected), keys
+        for row_whole, row_merged in zip(
+            expected.to_dict()["groups"], got.to_dict()["groups"], strict=True
+        ):
+            assert_same_summary(row_whole, row_merged, str(keys))
+
+
+# --- the laws ------------------------------------------------------------------------------------
+
+
+def test_every_state_names_a_registered_metric() -> None:
+    for name, cls in STATES.items():
+        assert REGISTRY[name].state is cls
+        assert cls._metric == name
+    assert REGISTRY["topics"].state is None
+
+
+@over_states
+@CAP
+@given(data=st.data())
+def test_one_slice_is_the_function_exactly(cls: type[MetricState], data: st.DataObject) -> None:
+    metric = REGISTRY[cls._metric]
+    records = data.draw(inputs(metric))
+    options = options_for(cls, data.draw)
+    state = cls.empty(**options).update(records)
+    assert state.exact
+    result = state.result()
+    assert result.to_dict() == metric.function(records, **options).to_dict()
+    assert not getattr(result, "approximate", False)
+
+
+#: The central law gets more examples than the others (100 under the CI profile).
+PARTITIONS = settings(CAP, max_examples=min(settings().max_examples, 100))
+
+
+@over_states
+@PARTITIONS
+@given(data=st.data())
+def test_partitions_merged_give_the_whole(cls: type[MetricState], data: st.DataObject) -> None:
+    metric = REGISTRY[cls._metric]
+    records = data.draw(inputs(metric))
+    options = options_for(cls, data.draw)
+    tz = data.draw(st.sampled_from([None, "America/New_York", "Europe/Berlin"]))
+    parts = split(records, data.draw)
+    whole = metric.function(records, **with_tz(cls, options, tz))
+    # Kept whole, every slice adds to the one cell; by groups, to the groups' cells.
+    merged = unmerged(merged_of(cls.empty(tz=tz, **options), parts), options)
+    assert not merged.exact
+    assert_same_summary(whole.to_dict(), merged.result().to_dict())
+    grouped = unmerged(merged_of(cls.empty(by=kept(cls), tz=tz, **options), parts), options)
+    assert_same_result(cls, whole, grouped.result(), tz)
+
+
+@CAP
+@given(data=st.data(), tz=st.sampled_from(["Asia/Kathmandu", "Europe/Berlin", "UTC"]))
+def test_hours_kept_make_days_weeks_and_months(data: st.DataObject, tz: str) -> None:
+    # Hours in a zone 5:45 from UTC, or across a DST change, still make that zone's days.
+    metric = REGISTRY["reply_wait_time"]
+    records = data.draw(inputs(metric, narrow=True))
+    parts = split(records, data.draw)
+    state = unmerged(merged_of(ReplyWaitTimeState.empty(by="hour", tz=tz), parts), {})
+    whole = reply_wait_time(records)
+    for key in ("hour", "day", "week", "month"):
+        expected, got = whole.by(key, tz=tz), state.result().by(key)
+        assert list(got) == list(expected), key
+        for row_whole, row_merged in zip(
+            expected.to_dict()["groups"], got.to_dict()["groups"], strict=True
+        ):
+            assert_same_summary(row_whole, row_merged, key)
+
+
+@over_states
+@CAP
+@given(data=st.data())
+def test_merge_is_associative_and_commutative_with_empty_as_identity(
+    cls: type[MetricState], data: st.DataObject
+) -> None:
+    metric = REGISTRY[cls._metric]
+    records = data.draw(inputs(metric))
+    options = options_for(cls, data.draw)
+    empty = cls.empty(by=kept(cls), **options)
+    third = len(records) // 3
+    a, b, c = (
+        empty.update(part)
+        for part in (records[:third], records[third : 2 * third], records[2 * third :])
+    )
+    assert a.merge(b).merge(c) == a.merge(b.merge(c))
+    assert a.merge(b) == b.merge(a)
+    assert a.merge(empty) == a
+    assert empty.merge(a) == a
+    # Merging with an empty state keeps an exact result exact.
+    assert a.merge(empty).exact
+    # Adding data to a state is merging it with the data's state.
+    assert a.update(records[third:]) == a.merge(empty.update(records[third:]))
+
+
+@over_states
+@CAP
+@given(data=st.data())
+def test_json_and_pickle_round_trips(cls: type[MetricState], data: st.DataObject) -> None:
+    metric = REGISTRY[cls._metric]
+    records = data.draw(inputs(metric))
+    options = options_for(cls, data.draw)
+    state = cls.empty(by=kept(cls), **options).update(records)
+    as_json = json.dumps(state.to_dict(), allow_nan=False)
+    back = cls.from_dict(json.loads(as_json), **objects(options))
+    assert back == state
+    assert back.to_dict() == state.to_dict()
+    assert pickle.loads(pickle.dumps(state)) == state
+    assert not pickle.loads(pickle.dumps(state)).exact
+
+
+# --- a fixed example: groups by name, not by a table's codes ------------------------------------
+
+
+def thread(cid: str, agent: str, minutes: float, channel: str = "twitter") -> Conversation:
+    return Conversation(
+        cid,
+        [
+            Message("q", T0, "customer", channel=channel),
+            Message("a", T0 + timedelta(minutes=minutes), "agent", agent_id=agent),
+        ],
+        assignee=agent,
+    )
+
+
+def test_agents_merge_by_name_not_by_code() -> None:
+    # In the first table "zoe" is agent 0; in the second "ana" is: codes differ, names do not.
+    first = MessageTable.from_conversations([thread("c1", "zoe", 10)])
+    second = MessageTable.from_conversations([thread("c2", "ana", 30), thread("c3", "zoe", 20)])
+    state = FirstReplyTimeState.empty(by="agent")
+    merged = state.update(first).merge(state.update(second)).result()
+    groups = merged.by("agent")
+    assert list(groups) == ["ana", "zoe"]
+    assert groups["zoe"].count == 2
+    assert groups["zoe"].mean == timedelta(minutes=15)
+    assert groups["ana"].max == timedelta(minutes=30)
+    assert merged.approximate
+    assert "estimates within 1%" in merged.describe()
+
+
+def test_by_refuses_keys_the_state_did_not_keep() -> None:
+    state = ReplyRateState.empty(by=("agent", "day"), tz="Europe/Berlin")
+    left = state.update([thread("c1", "ana", 5)])
+    result = left.merge(state.update([thread("c2", "bo", 5)])).result()
+    assert list(result.by("agent")) == ["ana", "bo"]
+    assert len(result.by("month")) == 1
+    with pytest.raises(InvalidParameterError, match="by=\\('agent', 'day', 'channel'\\)"):
+        result.by("channel")
+    with pytest.raises(InvalidParameterError, match="'hour' or finer"):
+        result.by("hour")
+    with pytest.raises(InvalidParameterError, match="'tz'"):
+        result.by("day", tz="UTC")
+    assert list(result.by("day", tz="Europe/Berlin")) == list(result.by("day"))
+    in_utc = MessagesReceivedState.empty(by="day").update([thread("c1", "ana", 5)])
+    assert len(in_utc.merge(in_utc).result().by("day", tz=UTC)) == 1
+    with pytest.raises(InvalidParameterError, match="'by'"):
+        ReplyRateState.empty(by=("day", "week"))
+    with pytest.raises(InvalidParameterError, match="'by'"):
+        CsatState.empty(by="channel")
+
+
+def test_slowest_is_limited_to_what_the_states_kept() -> None:
+    state = ReplyWaitTimeState.empty(slowest=2)
+    merged = state.update([thread("c1", "ana", 5)]).merge(
+        state.update([thread("c2", "bo", 50), thread("c3", "bo", 7)])
+    )
+    result = merged.result()
+    assert [s.conversation_id for s in result.slowest(2)] == ["c2", "c3"]
+    with pytest.raises(InvalidParameterError, match="at most 2"):
+        result.slowest(3)
+    with pytest.raises(InvalidParameterError, match="'slowest'"):
+        ReplyWaitTimeState.empty(slowest=-1)
+
+
+# --- configurations that differ -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "named"),
+    [
+        ({}, {"calendar": CALENDAR}, "option calendar"),
+        (
+            {"calendar": CALENDAR},
+            {"calendar": BusinessCalendar("Europe/Berlin", "mon-sat 08:00-18:00")},
+            "option calendar",
+        ),
+        ({"as_of": AFTER}, {"as_of": AFTER + HOUR}, "option as_of"),
+        ({"as_of": AFTER}, {}, "option as_of"),
+        ({"start": T0}, {}, "option start"),
+        ({"end": AFTER}, {"end": AFTER + HOUR}, "option end"),
+        ({"bot_replies": True}, {}, "option bot_replies"),
+        ({"by": "agent"}, {"by": "channel"}, "groups (by)"),
+        ({"by": "day", "tz": "Europe/Berlin"}, {"by": "day"}, "time zone (tz)"),
+        ({"slowest": 3}, {}, "option slowest"),
+    ],
+)
+def test_states_of_other_options_refuse_to_merge(
+    first: dict[str, Any], second: dict[str, Any], named: str
+) -> None:
+    a = FirstReplyTimeState.empty(**first).update([thread("c1", "ana", 5)])
+    b = FirstReplyTimeState.empty(**second).update([thread("c2", "ana", 5)])
+    with pytest.raises(StateMismatchError, match=re.escape(named)) as error:
+        a.merge(b)
+    assert "here" in str(error.value)
+    assert "in the other" in str(error.value)
+
+
+def test_hour_of_week_takes_the_states_tz_and_refuses_another() -> None:
+    one = HourOfWeekState.empty(tz="Europe/Berlin").update([thread("c1", "ana", 5)])
+    assert one.options["tz"] == "Europe/Berlin"
+    merged = one.merge(one).result()
+    assert merged.tz == "Europe/Berlin"
+    assert merged.total == 2
+    with pytest.raises(StateMismatchError, match="option tz: 'Europe/Berlin' here, None"):
+        one.merge(HourOfWeekState.empty().update([thread("c2", "ana", 5)]))
+    with pytest.raises(InvalidParameterError, match="'by'"):
+        HourOfWeekState.empty(by="agent")
+
+
+@pytest.mark.parametrize("end", [None, datetime(2024, 6, 1, tzinfo=UTC)])
+def test_inbound_volume_from_a_window_that_opens_mid_period(end: datetime | None) -> None:
+    # 1 March 00:00 UTC is 01:00 in Berlin: March began there an hour before the window did.
+    options = {"period": "month", "start": datetime(2024, 3, 1, tzinfo=UTC), "end": end}
+    conversations = [thread("c1", "ana", 5), thread("c2", "bo", 5)]
+    state = InboundVolumeState.empty(tz="Europe/Berlin", by="agent", **options)
+    merged = state.update(conversations[:1]).merge(state.update(conversations[1:]))
+    whole = inbound_volume(conversations, tz="Europe/Berlin", **options)
+    assert merged.result().to_dict() == whole.to_dict()
+    assert merged.result().by("agent").to_dict() == whole.by("agent").to_dict()
+
+
+def test_other_policies_and_other_metrics_refuse_to_merge() -> None:
+    a = SlaComplianceState.empty(SlaPolicy(first_reply=HOUR), as_of=AFTER)
+    b = SlaComplianceState.empty(SlaPolicy(first_reply=2 * HOUR), as_of=AFTER)
+    with pytest.raises(StateMismatchError, match="option policy"):
+        a.merge(b)
+    with pytest.raises(StateMismatchError, match="must be a FirstReplyTimeState"):
+        FirstReplyTimeState.empty().merge(ReplyWaitTimeState.empty())  # type: ignore[arg-type]
+
+
+def test_as_of_must_be_fixed_where_the_numbers_depend_on_it() -> None:
+    policy = SlaPolicy(first_reply=HOUR)
+    with pytest.raises(InvalidParameterError, match="differs from one slice") as error:
+        SlaComplianceState.empty(policy)
+    assert "'as_of'" in str(error.value)
+    # An end fixes it too (as_of defaults to the end).
+    assert SlaComplianceState.empty(policy, end=AFTER).options["end"] == AFTER
+    # Durations do not depend on it: without one, the merged as_of is the latest message seen,
+    # which is the whole's default.
+    state = FirstReplyTimeState.empty()
+    late = thread("c2", "ana", 5)
+    merged = state.update([thread("c1", "ana", 90)]).merge(state.update([late]))
+    assert merged.result().as_of == first_reply_time([thread("c1", "ana", 90), late]).as_of
+
+
+def test_bad_options_are_the_functions_errors() -> None:
+    with pytest.raises(InvalidParameterError, match="'bot_replies'"):
+        FirstReplyTimeState.empty(bot_replies="yes")
+    with pytest.raises(InvalidParameterError, match="'colour'"):
+        FirstReplyTimeState.empty(colour="red")
+    with pytest.raises(InvalidParameterError, match="'tz'"):
+        FirstReplyTimeState.empty(by="day", tz="Mars/Olympus_Mons")
+
+
+def test_from_dict_refuses_other_versions_metrics_and_objects() -> None:
+    data = FirstReplyTimeState.empty(calendar=CALENDAR).to_dict()
+    with pytest.raises(StateMismatchError, match="version"):
+        FirstReplyTimeState.from_dict({**data, "version": 99})
+    with pytest.raises(StateMismatchError, match="a messages_received state"):
+        MessagesReceivedState.from_dict(data)
+    with pytest.raises(StateMismatchError, match="pass the same calendar"):
+        FirstReplyTimeState.from_dict(data)
+    assert FirstReplyTimeState.from_dict(data, calendar=CALENDAR).options["calendar"] == CALENDAR
+    with pytest.raises(StateMismatchError, match="not a state's dict: KeyError 'cells'"):
+        FirstReplyTimeState.from_dict(
+            {k: v for k, v in data.items() if k != "cells"}, calendar=CALENDAR
+        )
+    with pytest.raises(StateMismatchError, match="expected the options"):
+        FirstReplyTimeState.from_dict({**data, "options": {"colour": "red"}})
+    with pytest.raises(StateMismatchError, match="not a state's dict"):
+        FirstReplyTimeState.from_dict({**data, "cells": [[["ana"], {}]]}, calendar=CALENDAR)
+
+
+# --- size -----------------------------------------------------------------------------------------
+
+
+def generated_table(n_conversations: int, seed: int = 0) -> MessageTable:
+    """Alternating customer and agent messages, log-normal reply delays, 30 agents."""
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(2, 9, size=n_conversations)
+    conversation = np.repeat(np.arange(n_conversations), sizes)
+    n = int(sizes.sum())
+    first = np.cumsum(sizes) - sizes
+    position = np.arange(n) - np.repeat(first, sizes)
+    start = np.datetime64("2024-01-01T00:00:00", "ns") + rng.integers(
+        0, 365 * 86_400, size=n_conversations
+    ).astype("timedelta64[s]")
+    gaps = (rng.lognormal(7, 1.5, size=n) * 1e9).astype(np.int64)
+    gaps[position == 0] = 0
+    sent = (
+        np.repeat(start, sizes)
+        + np.cumsum(gaps).astype("timedelta64[ns]")
+        - np.repeat((np.cumsum(gaps)[first]).astype("timedelta64[ns]"), sizes)
+    )
+    agent = np.array([f"agent{i}" for i in range(30)], dtype=object)[
+        rng.integers(0, 30, size=n_conversations)
+    ]
+    author = np.where(position % 2 == 0, "customer", "agent")
+    return MessageTable.from_columns(
+        conversation_id=conversation,
+        sent_at=sent,
+        author=author,
+        agent_id=np.where(author == "agent", np.repeat(agent, sizes), None),
+        channel=np.array(["twitter", "facebook", "email"], dtype=object)[
+            rng.integers(0, 3, size=n)
+        ],
+    )
+
+
+def test_states_of_a_large_table_pickle_in_kilobytes() -> None:
+    table = generated_table(20_000)
+    assert len(table) >= 90_000
+    for cls in (FirstReplyTimeState, ReplyWaitTimeState, MessagesReceivedState, ReplyRateState):
+        size = len(pickle.dumps(cls.empty().update(table)))
+        assert size < 20_000, (cls.__name__, size)
+    by_agent = len(pickle.dumps(ReplyWaitTimeState.empty(by="agent").update(table)))
+    assert by_agent < 30 * 20_000
+
+
+def test_a_merged_large_table_keeps_every_exact_number() -> None:
+    table = generated_table(5_000, seed=1)
+    ids = table.conversation_ids
+    parts = [table.select(conversations=ids[i::3]) for i in range(3)]
+    state = ReplyWaitTimeState.empty(by="agent")
+    merged = functools.reduce(lambda a, b: a.merge(b), [state.update(p) for p in parts])
+    whole = reply_wait_time(table)
+    result = unmerged(merged, {}).result()
+    for name in ("count", "pending", "mean", "min", "max"):
+        assert getattr(result, name) == getattr(whole, name), name
+    for q in (1, 25, 50, 90, 99, 100):
+        exact = whole.percentile(q)
+        estimate = result.percentile(q)
+        assert exact is not None
+        assert estimate is not None
+        assert abs(estimate - exact) <= RELATIVE_ACCURACY * exact + timedelta(microseconds=1), q
+    assert [s.duration for s in result.slowest(10)] == [s.duration for s in whole.slowest(10)]
+
+
+# --- the sketch -----------------------------------------------------------------------------------
+
+
+durations = st.lists(
+    st.integers(0, 10**15) | st.sampled_from([0, 1, 999, 10**9]), min_size=1, max_size=200
+)
+
+
+@settings(max_examples=min(settings().max_examples, 100))
+@given(values=durations, more=durations, q=st.floats(0, 100))
+def test_sketch_percentiles_are_within_the_relative_accuracy(
+    values: list[int], more: list[int], q: float
+) -> None:
+    a = QuantileSketch.of(np.array(values, dtype=np.int64))
+    b = QuantileSketch.of(np.array(more, dtype=np.int64))
+    both = np.array(values + more, dtype=np.int64)
+    merged = a.merge(b)
+    assert merged == QuantileSketch.of(both)
+    assert merged.count == both.size
+    estimate = merged.percentile(q)
+    exact = float(np.percentile(both, q))
+    assert estimate is not None
+    assert abs(estimate - exact) <= RELATIVE_ACCURACY * exact * (1 + 1e-9) + 1e-6
+
+
+def test_sketch_keys_are_ddsketchs_keys() -> None:
+    from ddsketch import LogarithmicMapping
+
+    mapping = LogarithmicMapping(RELATIVE_ACCURACY)
+    values = np.unique(np.geomspace(1, 1e15, 5_000).astype(np.int64))
+    keys = sketch_keys(values, RELATIVE_ACCURACY)
+    # The same bucket, but for a value within a rounding error of a bucket's edge.
+    assert np.mean(keys == np.array([mapping.key(float(v)) for v in values])) > 0.999
+
+
+def test_a_missing_ddsketch_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ddsketch", None)
+    with pytest.raises(ImportError, match=r"socialcare-metrics\[scale\]"):
+        QuantileSketch.of(np.array([1, 2, 3], dtype=np.int64))
+
+
+def test_surveys_merge_by_rated_agent() -> None:
+    def answers(agent: str, *scores: int) -> list[SurveyResponse]:
+        return [SurveyResponse("csat", s, T0, agent_id=agent) for s in scores]
+
+    state = CsatState.empty(by="agent")
+    merged = state.update(answers("ana", 5, 1)).merge(state.update(answers("ana", 4)))
+    result = unmerged(merged, {}).result()
+    assert result.by("agent")["ana"].distribution() == {1: 1, 2: 0, 3: 0, 4: 1, 5: 1}
+    assert result.csat == pytest.approx(2 / 3)
