@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from socialcare_metrics import (
@@ -180,6 +180,7 @@ _CHUNK = st.sampled_from([1, 7, 64])
 
 
 @pytest.mark.parametrize("family", FAMILIES)
+@settings(max_examples=40)  # each example reads a dozen sources, both ways
 @given(
     data=st.one_of(twcs_files(), st.binary(max_size=80).map(lambda b: TWCS_HEADER.encode() + b)),
     chunk_size=_CHUNK,
@@ -201,6 +202,7 @@ def test_load_twcs_reads_the_same_from_every_source(
 
 
 @pytest.mark.parametrize("family", FAMILIES)
+@settings(max_examples=40)  # each example reads a dozen sources, both ways
 @given(
     data=st.one_of(
         message_files(), st.binary(max_size=80).map(lambda b: MESSAGE_HEADER.encode() + b)
@@ -228,6 +230,7 @@ def test_load_messages_reads_the_same_from_every_source(
 
 
 @pytest.mark.parametrize("family", FAMILIES)
+@settings(max_examples=40)  # each example reads a dozen sources, both ways
 @given(
     data=st.one_of(
         st.one_of(ibm_conversations(), _JSON).map(lambda value: json.dumps(value).encode()),
