@@ -538,3 +538,45 @@ def test_a_time_value_that_is_no_instant_names_its_row(value: Any, expected: str
         )
     assert caught.value.row == 1
     assert caught.value.column == "sent_at"
+
+
+@given(
+    moments=st.lists(
+        st.datetimes(min_value=datetime(1678, 1, 2), max_value=datetime(2261, 12, 30)),
+        min_size=1,
+        max_size=12,
+    ),
+    ending=st.sampled_from(["Z", "+05:30", "-08:00", ""]),
+    layout=st.sampled_from(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S.%f"]),
+    large=st.booleans(),
+)
+def test_timestamps_read_from_an_arrow_column_s_bytes_are_the_careful_reading(
+    moments: list[datetime], ending: str, layout: str, large: bool
+) -> None:
+    from socialcare_metrics.io._parse import parse_iso_arrow, parse_iso_times_fast
+
+    texts = [m.strftime(layout) + ending for m in moments]
+    column = pa.chunked_array([pa.array(texts, pa.large_string() if large else pa.string())])
+    counted = parse_iso_arrow(column)
+    assert counted is not None
+    careful = parse_iso_times_fast(texts)
+    for mine, theirs in zip(counted, careful, strict=True):
+        assert mine.tolist() == theirs.tolist()
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["2024-05-06T10:00:00Z", "2024-05-06T10:00:00+01:00"],  # endings differ
+        ["2024-05-06T10:00:00Z", "2024-05-06T10:00Z"],  # lengths differ
+        ["2024-02-30T10:00:00Z"],  # no such day
+        ["1677-09-21T00:12:44Z"],  # near the end of the range
+        ["2024-05-06T10:00:00Z", None],  # a missing value
+    ],
+)
+def test_columns_the_bytes_do_not_settle_are_left_to_the_careful_reader(
+    texts: list[str | None],
+) -> None:
+    from socialcare_metrics.io._parse import parse_iso_arrow
+
+    assert parse_iso_arrow(pa.chunked_array([pa.array(texts, pa.string())])) is None

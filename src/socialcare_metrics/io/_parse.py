@@ -616,3 +616,53 @@ def _epoch_one(raw: Any, unit: int) -> tuple[int, bool] | None:
     if not number.is_finite():
         return None
     return int((number * unit).to_integral_value()), False
+
+
+def parse_iso_arrow(chunked: Any) -> ParsedTimes | None:
+    """`parse_iso_times_fast` for an Arrow string column whose values all have one length and
+    one ending (``Z``, one offset such as ``+02:00``, or none), read from the column's bytes
+    without a Python string per value; None for any other column, or any value the digits do
+    not make a time of (the caller then reads the values one by one)."""
+    n = len(chunked)
+    if n == 0 or chunked.null_count:
+        return None
+    array = chunked.combine_chunks() if chunked.num_chunks != 1 else chunked.chunk(0)
+    _, offsets_buffer, data_buffer = array.buffers()
+    if data_buffer is None:
+        return None
+    wide = "large" in str(array.type)
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64 if wide else np.int32)
+    offsets = offsets[array.offset : array.offset + n + 1]
+    first = int(offsets[0])
+    width = int(offsets[1]) - first
+    if width < 10 or int(offsets[-1]) - first != n * width:
+        return None
+    if not bool(np.all(np.diff(offsets) == width)):
+        return None
+    data = np.frombuffer(data_buffer, dtype=np.uint8)[first : first + n * width]
+    matrix = data.reshape(n, width)
+    ending = bytes(matrix[0, -6:]) if width >= 16 else b""
+    if matrix[0, -1] in (ord("Z"), ord("z")):
+        body, shift = width - 1, 0
+    elif len(ending) == 6 and ending[0] in b"+-" and ending[3:4] == b":":
+        body = width - 6
+        if not (ending[1:3].isdigit() and ending[4:6].isdigit()):
+            return None
+        sign = -1 if ending[0:1] == b"-" else 1
+        shift = sign * (int(ending[1:3]) * 3_600 + int(ending[4:6]) * 60) * _NS
+    else:
+        body, shift = width, 0
+    if body < width and not bool(np.all(matrix[:, body:] == matrix[0, body:])):
+        return None  # another ending on some row
+    year_digits = matrix[:, :4].astype(np.int64) - _ZERO
+    if not bool(np.all((year_digits >= 0) & (year_digits <= 9))):
+        return None
+    year = year_digits @ np.array([1000, 100, 10, 1], dtype=np.int64)
+    if not bool(np.all((year > 1677) & (year < 2262))):
+        return None  # near the ends of the range: the careful way
+    counted = _iso_ns_by_digits(matrix[:, :body].astype(np.uint32))
+    if counted is None:
+        return None
+    ns = counted - shift
+    zeros = np.zeros(n, dtype=bool)
+    return ns, np.ones(n, dtype=bool), np.full(n, body == width), zeros, zeros.copy()

@@ -33,11 +33,13 @@ from ..errors import InvalidDataError, InvalidParameterError
 from ..io._csv import CsvScanner
 from ..io._parse import (
     TIME_RANGE,
+    ParsedTimes,
     check_timestamp_format,
     datetime64_to_ns,
     in_time_range,
     localize,
     parse_formatted_times,
+    parse_iso_arrow,
     parse_iso_text,
     parse_iso_times_fast,
 )
@@ -662,6 +664,9 @@ def _convert_arrow(
             values = _arrow_times(pa, chunked)
             return _times(values, field, zone, bad, required=required)
         if time_format is None and _is_text(pa, kind) and not chunked.null_count:
+            counted = parse_iso_arrow(chunked)
+            if counted is not None:  # from the column's bytes, no string per value
+                return _times(chunked, field, zone, bad, required=required, counted=counted)
             strings = chunked.to_numpy(zero_copy_only=False).tolist()
             return _times(strings, field, zone, bad, required=required, text=True)
         return _convert_values(
@@ -810,15 +815,23 @@ def _times(
     required: bool,
     text: bool = False,
     time_format: str | None = None,
+    counted: ParsedTimes | None = None,
 ) -> Int64Array:
     """A time column as epoch ns (NAT for none), each value judged on its own.
 
     A value with a UTC offset is read as written; a naive one is placed in ``zone``, or reported
     without one; a missing one is no time (reported where a time is required); a value that
     does not parse, or whose instant int64 nanoseconds cannot hold, is reported. ``text`` says
-    the values are all str already.
+    the values are all str already; ``counted``, that ``raw`` (an Arrow column) was parsed
+    already, every value of it (see `parse_iso_arrow`).
     """
-    if isinstance(raw, _Times):
+    if counted is not None:
+        ns, parsed, naive, empty, outside = counted
+
+        def shown(i: int) -> Any:
+            return raw[i].as_py()
+
+    elif isinstance(raw, _Times):
         ns, outside = datetime64_to_ns(raw.values)
         n = ns.shape[0]
         empty = (ns == NAT) & ~outside
