@@ -255,14 +255,16 @@ def compute_metrics(
 
     frame, files = _frame(dd, source)
     label = "CSV files" if files else "Dask DataFrame"
-    missing = [c for c in _mapped(mapping) if c not in frame.columns]
+    missing = [(f, c) for f, c in mapping.items() if c not in frame.columns]
     if missing:
+        field, column = missing[0]
         raise InvalidDataError(
             label,
-            missing[0],
+            column,
             None,
-            "a column of the frame (columns: " + ", ".join(map(str, frame.columns)) + ")",
-            missing[0],
+            f"the column mapped to {field!r} among the frame's columns: "
+            + ", ".join(map(str, frame.columns)),
+            column,
         )
     frame = frame[_mapped(mapping)]
     meta = frame._meta.assign(
