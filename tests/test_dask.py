@@ -81,7 +81,7 @@ def client() -> Iterator[Any]:
     # Worker processes, as on a cluster: states and partitions cross process boundaries pickled.
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as connected,
     ):

@@ -216,7 +216,7 @@ def compute_metrics(
         >>> from socialcare_metrics.dask import compute_metrics
         >>> table = MessageTable.from_conversations(sample_conversations()[:200])
         >>> frame = dd.from_pandas(table.to_pandas(), npartitions=3)
-        >>> fields = ["conversation_id", "sent_at", "author", "agent_id", "channel"]
+        >>> fields = ["conversation_id", "sent_at", "author", "agent_id", "channel", "private"]
         >>> result = compute_metrics(
         ...     frame, columns={f: f for f in fields}, metrics=["first_reply_time", "reply_rate"]
         ... )
