@@ -9,6 +9,10 @@ one defined:
   ELLIPSIS and NORMALIZE_WHITESPACE;
 * blocks fenced as anything else (```` ```bash ````, ```` ```text ````, no language) are not run.
 
+A block that imports an optional dependency the test extra may lack (``OPTIONAL_MODULES``: Dask)
+when it is not installed skips the rest of its page: the blocks before it have run and passed,
+so pages put such examples last.
+
 Pages state their claims with ``assert``, so a wrong claim fails here. A failure names the file,
 the block number and the line in the Markdown file.
 """
@@ -29,6 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 
 PYTHON_LANGUAGES = frozenset({"python", "py"})
+#: Top-level modules a page's examples may import that the test extra may lack.
+OPTIONAL_MODULES = frozenset({"dask", "distributed"})
 DOCTEST_LANGUAGES = frozenset({"pycon"})
 DOCTEST_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
@@ -110,6 +116,12 @@ def _run_python(block: Block, label: str, namespace: dict[str, object]) -> None:
     else:
         failure = None
     if failure is not None:
+        missing = _missing_optional(failure)
+        if missing is not None:
+            pytest.skip(
+                f"{label}: block {block.number} needs {missing}, which is not installed "
+                "(the blocks before it ran)"
+            )
         line = _line_in(failure, label)
         where = f"line {line}" if line is not None else f"lines from {block.first_line}"
         trace = "".join(traceback.format_exception(failure))
@@ -118,6 +130,15 @@ def _run_python(block: Block, label: str, namespace: dict[str, object]) -> None:
             f"{type(failure).__name__}: {failure}\n\n{trace}",
             pytrace=False,
         )
+
+
+def _missing_optional(error: BaseException) -> str | None:
+    """The optional module whose absence made the block fail, if that is why it failed."""
+    if isinstance(error, ModuleNotFoundError) and error.name is not None:
+        root = error.name.partition(".")[0]
+        if root in OPTIONAL_MODULES:
+            return root
+    return None
 
 
 def _line_in(error: BaseException, label: str) -> int | None:
@@ -235,6 +256,22 @@ def test_an_unclosed_fence_is_reported() -> None:
         ValueError, match=r"page\.md: the code fence opened at line 2 is not closed"
     ):
         fenced_blocks("text\n```python\nx = 1\n", "page.md")
+
+
+def test_a_missing_optional_module_skips_the_rest_of_the_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    monkeypatch.setitem(sys.modules, "dask", None)
+    page = _write_page(
+        tmp_path, "```python\nran = 1\n```\n\n```python\nimport dask\n```\n\n```python\n1/0\n```\n"
+    )
+    with pytest.raises(pytest.skip.Exception, match=r"page\.md: block 2 needs dask"):
+        run_markdown(page)
+    # Any other missing module is a failure, as is any other error.
+    other = _write_page(tmp_path, "```python\nimport no_such_module_here\n```\n")
+    with pytest.raises(pytest.fail.Exception, match="ModuleNotFoundError"):
+        run_markdown(other)
 
 
 def _write_page(tmp_path: Path, text: str) -> Path:
