@@ -95,7 +95,11 @@ def table() -> MessageTable:
 
 @pytest.fixture(scope="module")
 def frame(table: MessageTable) -> pd.DataFrame:
-    return table.to_pandas()
+    frame = table.to_pandas()
+    # Tags as an export holds them, paths in text separated by ";": Dask would store a column
+    # of tuples as their repr strings.
+    frame["tags"] = frame["tags"].map(";".join)
+    return frame
 
 
 def straddling(frame: pd.DataFrame, npartitions: int) -> Any:
@@ -158,8 +162,8 @@ def test_the_run_reads_every_row_once_and_shuffles(
     assert everything.as_of == ns_to_datetime(int(table.sent_at.max()))
     assert list(everything) == MESSAGE_METRICS
     assert set(everything.results) == set(MESSAGE_METRICS)
-    with pytest.raises(KeyError, match="no metric 'topics'"):
-        everything["topics"]
+    with pytest.raises(KeyError, match="no metric 'csat'"):
+        everything["csat"]
 
 
 def test_partitions_declared_whole_are_used_as_they_are(
@@ -266,7 +270,7 @@ def test_options_are_refused_before_anything_runs(frame: pd.DataFrame) -> None:
     refused = [
         ({"metrics": "expectation_attainment"}, "'as_of' must be .* or as_of='latest'"),
         ({"metrics": {"sla_compliance": {"policy": POLICY}}}, "as_of='latest'"),
-        ({"metrics": "topics"}, "message metrics with a mergeable state"),
+        ({"metrics": "call_deflection"}, "message metrics with a mergeable state"),
         ({"metrics": "csat"}, "csat is not one"),
         ({"metrics": "speed"}, "a metric name, a list of names"),
         ({"metrics": []}, "at least one metric"),

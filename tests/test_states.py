@@ -35,9 +35,13 @@ from socialcare_metrics import (
     MessageTable,
     SlaPolicy,
     SurveyResponse,
+    customer_sentiment,
     first_reply_time,
     inbound_volume,
+    quick_replies,
     reply_wait_time,
+    score_sentiment,
+    topics,
 )
 from socialcare_metrics.errors import StateMismatchError
 from socialcare_metrics.metrics import REGISTRY
@@ -45,6 +49,7 @@ from socialcare_metrics.states import (
     RELATIVE_ACCURACY,
     STATES,
     CsatState,
+    CustomerSentimentState,
     DurationSummary,
     FirstReplyTimeState,
     HourOfWeekState,
@@ -52,9 +57,11 @@ from socialcare_metrics.states import (
     MessagesReceivedState,
     MetricState,
     QuantileSketch,
+    QuickRepliesState,
     ReplyRateState,
     ReplyWaitTimeState,
     SlaComplianceState,
+    TopicsState,
 )
 from socialcare_metrics.states._sketch import sketch_keys
 from test_common import AFTER, CALENDAR, CAP, HOUR, REQUIRED, draw_options, inputs
@@ -91,6 +98,9 @@ def options_for(cls: type[MetricState], draw: Any) -> dict[str, Any]:
         options["as_of"] = AFTER
     # A function's own tz (hour of week's) is the state's tz=, given apart.
     options.pop("tz", None)
+    # A sentiment state counts the scores the messages carry: no scorer (see below).
+    if "scorer" in options:
+        options["scorer"] = None
     return options
 
 
@@ -102,7 +112,9 @@ def with_tz(cls: type[MetricState], options: dict[str, Any], tz: str | None) -> 
 
 def objects(options: dict[str, Any]) -> dict[str, Any]:
     """The options ``from_dict`` needs again."""
-    return {k: v for k, v in options.items() if k in ("calendar", "policy") and v is not None}
+    return {
+        k: v for k, v in options.items() if k in ("calendar", "policy", "rules") and v is not None
+    }
 
 
 def split(records: list[Any], draw: Any) -> list[list[Any]]:
@@ -159,7 +171,7 @@ def test_every_state_names_a_registered_metric() -> None:
     for name, cls in STATES.items():
         assert REGISTRY[name].state is cls
         assert cls._metric == name
-    assert REGISTRY["topics"].state is None
+    assert REGISTRY["call_deflection"].state is None
 
 
 @over_states
@@ -546,3 +558,64 @@ def test_surveys_merge_by_rated_agent() -> None:
     result = unmerged(merged, {}).result()
     assert result.by("agent")["ana"].distribution() == {1: 1, 2: 0, 3: 0, 4: 1, 5: 1}
     assert result.csat == pytest.approx(2 / 3)
+
+
+# --- content states -------------------------------------------------------------------------------
+
+
+def test_a_sentiment_state_counts_the_scores_the_messages_carry() -> None:
+    with pytest.raises(InvalidParameterError, match=r"'scorer' must be None: .*score_sentiment"):
+        CustomerSentimentState.empty(scorer=lambda text: 0.5)
+    conversations = [
+        Conversation("c1", [Message("m1", T0, "customer", text="thanks, great")]),
+        Conversation("c2", [Message("m2", T0, "customer", text="still broken")]),
+    ]
+
+    def scorer(text: str) -> float:
+        return 0.9 if "thanks" in text else -0.9
+
+    scored = score_sentiment(conversations, scorer)
+    state = CustomerSentimentState.empty(by="channel")
+    ids = scored.conversation_ids
+    merged = state.update(scored.select(conversations=ids[:1])).merge(
+        state.update(scored.select(conversations=ids[1:]))
+    )
+    whole = customer_sentiment(conversations, scorer=scorer)
+    assert merged.result().to_dict() == whole.to_dict()
+    assert (merged.result().positive, merged.result().negative) == (1, 1)
+
+
+def test_topics_states_need_their_rules_again_and_keep_their_level() -> None:
+    rules = {"billing/refund": ["refund"]}
+    conversations = [
+        Conversation("c1", [Message("m1", T0, "customer", text="a refund please")]),
+        Conversation("c2", [Message("m2", T0, "customer", tags=["billing/invoice"])]),
+    ]
+    state = TopicsState.empty(level=2, rules=rules)
+    merged = state.update(conversations[:1]).merge(state.update(conversations[1:]))
+    with pytest.raises(StateMismatchError, match="pass the same rules"):
+        TopicsState.from_dict(merged.to_dict())
+    back = TopicsState.from_dict(merged.to_dict(), rules=rules).result()
+    assert back.counts() == {"billing/invoice": 1, "billing/refund": 1}
+    assert back.to_dict() == topics(conversations, level=2, rules=rules).to_dict()
+    assert str(back).splitlines()[0].split() == ["topic", "count", "share"]
+    with pytest.raises(StateMismatchError, match="option level"):
+        merged.merge(TopicsState.empty(level=1, rules=rules))
+
+
+def test_quick_replies_merge_options_by_name() -> None:
+    def picked(cid: str, agent: str, *options: str) -> Conversation:
+        return Conversation(
+            cid,
+            [Message(f"{cid}{i}", T0, "customer", quick_reply=o) for i, o in enumerate(options)],
+            assignee=agent,
+        )
+
+    # "Billing" is option 0 of the first table and option 1 of the second.
+    first, second = [picked("c1", "ana", "Billing")], [picked("c2", "bo", "Agent", "Billing")]
+    state = QuickRepliesState.empty(by="agent")
+    merged = unmerged(state.update(first).merge(state.update(second)), {}).result()
+    assert merged.counts() == {"Billing": 2, "Agent": 1}
+    assert merged.by("agent")["bo"].to_dict() == quick_replies(second).to_dict()
+    assert merged.by("agent").to_pandas()["top"].tolist() == ["Billing", "Agent"]
+    assert merged.top(1)[0].share == 2 / 3

@@ -124,7 +124,7 @@ class Metric:
 
         Examples:
             >>> from socialcare_metrics.metrics import REGISTRY
-            >>> REGISTRY["first_reply_time"].state.__name__, REGISTRY["topics"].state
+            >>> REGISTRY["first_reply_time"].state.__name__, REGISTRY["call_deflection"].state
             ('FirstReplyTimeState', None)
         """
         from ..states import STATES  # the states import the metrics: looked up when asked

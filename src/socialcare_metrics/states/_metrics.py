@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
+from zoneinfo import ZoneInfo
 
 import attrs
 import numpy as np
 
 from .._core.typing import Int64Array
 from .._core.validation import check_count
+from .._engine.content import pair_counts
 from .._engine.sla import classify
+from ..errors import InvalidParameterError
+from ..results._content import topic_counts_per_group
 from ..results._grouping import GroupKeys
 from ..results._stats import sort_within_groups
 from ..results.durations import DurationResult
@@ -21,9 +25,12 @@ from ._results import (
     CsatSummary,
     DurationSummary,
     NpsSummary,
+    QuickReplySummary,
     RateSummary,
     ReplyVolumeSummary,
+    SentimentSummary,
     SlaSummary,
+    TopicSummary,
     VolumeSummary,
 )
 from ._sketch import RELATIVE_ACCURACY, QuantileSketch, sketch_keys
@@ -31,6 +38,7 @@ from ._sketch import RELATIVE_ACCURACY, QuantileSketch, sketch_keys
 __all__ = [
     "ActionRateState",
     "CsatState",
+    "CustomerSentimentState",
     "DurationCell",
     "ExpectationAttainmentState",
     "FirstReplyTimeState",
@@ -38,12 +46,14 @@ __all__ = [
     "InboundVolumeState",
     "MessagesReceivedState",
     "NpsState",
+    "QuickRepliesState",
     "ReplyRateState",
     "ReplyWaitTimeState",
     "ResolutionRateState",
     "ResolutionTimeState",
     "SlaComplianceState",
     "TimeToActionState",
+    "TopicsState",
     "TotalRepliesState",
     "UniqueMessagesRepliedState",
 ]
@@ -429,6 +439,226 @@ class InboundVolumeState(_HistogramState):
             ends=index.ends,
             period=period.astype(np.int64, copy=False),
             count=self._hist(values)[:, 0],
+        )
+
+
+# --- content: counts per name, counts per class ---------------------------------------------------
+
+
+@attrs.frozen
+class _NameCell:
+    """What a ranking state keeps per group: its fixed counts (``items``: topics' items and
+    untagged items; none for quick replies) and a count per name, as (name, count) pairs
+    sorted by name."""
+
+    items: tuple[int, ...]
+    names: tuple[tuple[str, int], ...]
+
+    def merge(self, other: _NameCell) -> _NameCell:
+        counts = dict(self.names)
+        for name, n in other.names:
+            counts[name] = counts.get(name, 0) + n
+        return _NameCell(
+            items=tuple(a + b for a, b in zip(self.items, other.items, strict=True)),
+            names=tuple(sorted(counts.items())),
+        )
+
+
+@attrs.frozen(eq=False, repr=False)
+class _NameCountState(MetricState):
+    """Cells of counts per name (quick-reply options, topics): names are kept as text, so a
+    cell grows with the names its group uses, never with the items."""
+
+    def _tallies(
+        self, result: Any, cell: Int64Array, n_cells: int
+    ) -> tuple[Int64Array, Int64Array, Int64Array, Int64Array, tuple[str, ...]]:
+        """Each cell's fixed counts ``[cell, k]``, and the present (cell, name, count) triples
+        with the names the codes index."""
+        raise NotImplementedError  # pragma: no cover
+
+    def _cells_of(self, result: Any) -> dict[CellKey, Any]:
+        cell, cells = cell_index(result._keys, self.by, self._zone())
+        items, group, name, count, names = self._tallies(result, cell, len(cells))
+        found: list[list[tuple[str, int]]] = [[] for _ in cells]
+        for g, k, n in zip(group.tolist(), name.tolist(), count.tolist(), strict=True):
+            found[g].append((names[k], n))
+        return {
+            key: _NameCell(items=tuple(items[i].tolist()), names=tuple(sorted(found[i])))
+            for i, key in enumerate(cells)
+        }
+
+    def _merge_cells(self, a: Any, b: Any) -> Any:
+        assert isinstance(a, _NameCell)
+        assert isinstance(b, _NameCell)
+        return a.merge(b)
+
+    def _cell_to_json(self, value: Any) -> Any:
+        assert isinstance(value, _NameCell)
+        return {"items": list(value.items), "names": [[k, n] for k, n in value.names]}
+
+    def _cell_from_json(self, value: Any) -> Any:
+        return _NameCell(
+            items=tuple(int(n) for n in value["items"]),
+            names=tuple(sorted((str(k), int(n)) for k, n in value["names"])),
+        )
+
+    def _matrices(self, values: list[Any]) -> tuple[tuple[str, ...], Int64Array, Int64Array]:
+        """The names any cell has (sorted), counts ``[cell, name]`` and fixed counts."""
+        names = tuple(sorted({name for v in values for name, _ in v.names}))
+        position = {name: i for i, name in enumerate(names)}
+        counts = np.zeros((len(values), len(names)), dtype=np.int64)
+        for i, v in enumerate(values):
+            for name, n in v.names:
+                counts[i, position[name]] = n
+        width = len(values[0].items) if values else 0
+        items = np.array([v.items for v in values], dtype=np.int64).reshape(len(values), width)
+        return names, counts, items
+
+
+@attrs.frozen(eq=False, repr=False)
+class QuickRepliesState(_NameCountState):
+    """[`quick_replies`][socialcare_metrics.quick_replies] as a mergeable state: each group's
+    count per option, which adds up exactly. The merged result ranks and shares as the
+    function's does; ``trend()`` needs the function on the data.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> from socialcare_metrics import Conversation, Message
+        >>> from socialcare_metrics.states import QuickRepliesState
+        >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
+        >>> def picked(cid, *options): return Conversation(cid, [
+        ...     Message(f"{cid}-{i}", t0, "customer", quick_reply=o) for i, o in enumerate(options)])
+        >>> state = QuickRepliesState.empty()
+        >>> merged = state.update([picked("c1", "Billing")]).merge(
+        ...     state.update([picked("c2", "Track order", "Track order")]))
+        >>> merged.result().counts()
+        {'Track order': 2, 'Billing': 1}
+    """  # noqa: E501
+
+    _metric: ClassVar[str] = "quick_replies"
+    _object_options: ClassVar[tuple[str, ...]] = ()
+
+    def _tallies(
+        self, result: Any, cell: Int64Array, n_cells: int
+    ) -> tuple[Int64Array, Int64Array, Int64Array, Int64Array, tuple[str, ...]]:
+        names: tuple[str, ...] = result.option_names
+        group, option, count = pair_counts(cell, result._option.astype(np.int64), len(names))
+        return np.zeros((n_cells, 0), dtype=np.int64), group, option, count, names
+
+    def _result_of(self, keys: GroupKeys, values: list[Any]) -> Any:
+        names, counts, _ = self._matrices(values)
+        return QuickReplySummary(keys=keys, kept=self.by, names=names, counts=counts)
+
+
+@attrs.frozen(eq=False, repr=False)
+class TopicsState(_NameCountState):
+    """[`topics`][socialcare_metrics.topics] as a mergeable state: each group's items, untagged
+    items and count per topic at the state's ``level``, which add up exactly (an item counts
+    once per topic, in one slice). ``rules=``, when given, is an object option: `from_dict`
+    needs it again. ``at_level()`` and ``trend()`` need the function on the data.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> from socialcare_metrics import Conversation, Message
+        >>> from socialcare_metrics.states import TopicsState
+        >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
+        >>> def tagged(cid, *tags): return Conversation(cid, [
+        ...     Message(cid, t0, "customer", tags=list(tags))])
+        >>> state = TopicsState.empty(level=1)
+        >>> merged = state.update([tagged("c1", "billing/refund")]).merge(
+        ...     state.update([tagged("c2", "billing/invoice", "delivery/late"), tagged("c3")]))
+        >>> merged.result().counts(), merged.result().untagged
+        ({'billing': 2, 'delivery': 1}, 1)
+    """
+
+    _metric: ClassVar[str] = "topics"
+    _object_options: ClassVar[tuple[str, ...]] = ("rules",)
+
+    def _tallies(
+        self, result: Any, cell: Int64Array, n_cells: int
+    ) -> tuple[Int64Array, Int64Array, Int64Array, Int64Array, tuple[str, ...]]:
+        set_codes, index = result._tags.topics(result.level)
+        group, topic, count = topic_counts_per_group(cell, n_cells, set_codes, index)
+        items = np.zeros((n_cells, 2), dtype=np.int64)
+        items[:, 0] = np.bincount(cell, minlength=n_cells)
+        items[:, 1] = np.bincount(cell[result._untagged_mask()], minlength=n_cells)
+        return items, group, topic, count, tuple(index.names)
+
+    def _result_of(self, keys: GroupKeys, values: list[Any]) -> Any:
+        names, counts, items = self._matrices(values)
+        return TopicSummary(
+            keys=keys,
+            kept=self.by,
+            names=names,
+            counts=counts,
+            items=items.reshape(len(values), 2),
+            per=self.options["per"],
+            level=self.options["level"],
+        )
+
+
+@attrs.frozen(eq=False, repr=False)
+class CustomerSentimentState(_HistogramState):
+    """[`customer_sentiment`][socialcare_metrics.customer_sentiment] as a mergeable state:
+    each group's unscored, neutral, positive and negative messages.
+
+    A state counts the scores the messages carry: ``scorer=`` must be ``None`` (a callable
+    cannot be written to a state's dict, nor compared across processes). Score the messages
+    first, with [`score_sentiment`][socialcare_metrics.score_sentiment], and make the state
+    over the scored table. ``by_topic()`` and ``trend()`` need the function on the data.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> from socialcare_metrics import Conversation, Message
+        >>> from socialcare_metrics.states import CustomerSentimentState
+        >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
+        >>> def scored(cid, *scores): return Conversation(cid, [
+        ...     Message(f"{cid}-{i}", t0, "customer", sentiment=s) for i, s in enumerate(scores)])
+        >>> state = CustomerSentimentState.empty()
+        >>> merged = state.update([scored("c1", -0.6, 0.7)]).merge(state.update([scored("c2", 0.8, 0.01)]))
+        >>> merged.result().net_sentiment, merged.result().positive, merged.result().neutral
+        (25.0, 2, 1)
+        >>> CustomerSentimentState.empty(scorer=len)
+        Traceback (most recent call last):
+        ...
+        socialcare_metrics.errors.InvalidParameterError: CustomerSentimentState.empty(): 'scorer' must be None: ...
+    """  # noqa: E501
+
+    _metric: ClassVar[str] = "customer_sentiment"
+    _width: ClassVar[int] = 4
+    _object_options: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def empty(
+        cls,
+        *args: Any,
+        by: tuple[str, ...] | str = (),
+        tz: str | ZoneInfo | None = None,
+        **options: Any,
+    ) -> Self:
+        scorer = options.get("scorer")
+        if scorer is not None:
+            raise InvalidParameterError(
+                f"{cls.__name__}.empty",
+                "scorer",
+                "None: a state counts the scores the messages carry; score them first with "
+                "score_sentiment(data, scorer) and make the state over the scored table",
+                scorer,
+            )
+        return super().empty(*args, by=by, tz=tz, **options)
+
+    def _categories(self, result: Any) -> tuple[GroupKeys, Int64Array]:
+        scored, positive, negative = result._masks()
+        category = np.where(positive, 2, np.where(negative, 3, 1))
+        return result._keys, np.where(scored, category, 0).astype(np.int64)
+
+    def _result_of(self, keys: GroupKeys, values: list[Any]) -> Any:
+        return SentimentSummary(
+            keys=keys,
+            hist=self._hist(values),
+            kept=self.by,
+            positive_threshold=self.options["positive_threshold"],
+            negative_threshold=self.options["negative_threshold"],
         )
 
 

@@ -24,11 +24,14 @@ from .._engine.durations import ns_to_timedelta
 from .._engine.sla import TARGETS, SlaPolicy, SlaTargetName
 from ..errors import InvalidParameterError
 from ..results._base import ITEM, Groups, Result, Summary
+from ..results._content import RankedCount, rank, top_per_group
 from ..results._grouping import GroupKeys
 from ..results._render import format_duration
 from ..results._stats import mean_us_of_sums, ns_float_to_us, round_us, shares, us_to_seconds
+from ..results._trend import check_top
 from ..results.attainment import EXPECTED_WITHIN_DAY, EXPECTED_WITHIN_HOUR, Expectation
 from ..results.durations import SlowWait
+from ..results.quick_replies import ranking_text
 from ._sketch import QuantileSketch
 
 __all__ = [
@@ -37,9 +40,12 @@ __all__ = [
     "CsatSummary",
     "DurationSummary",
     "NpsSummary",
+    "QuickReplySummary",
     "RateSummary",
     "ReplyVolumeSummary",
+    "SentimentSummary",
     "SlaSummary",
+    "TopicSummary",
     "VolumeSummary",
 ]
 
@@ -714,6 +720,306 @@ class VolumeSummary(_CellResult):
         return (
             f"<VolumeSummary inbound volume per {self.unit} ({self.tz}): {self.total:,} "
             f"messages in {len(self.periods)} periods>"
+        )
+
+
+# --- content: counts per name, counts per class ---------------------------------------------------
+
+
+@attrs.frozen(eq=False, repr=False)
+class _NameCounts(_CellResult):
+    """Cells of counts per name (an option, a topic): ``_counts[cell, name]``, names sorted."""
+
+    names: tuple[str, ...] = attrs.field(kw_only=True)
+    _counts: Int64Array = attrs.field(metadata=ITEM, kw_only=True)
+
+    def _grid(self, codes: Int64Array, n_groups: int) -> Int64Array:
+        grid = np.zeros((n_groups, len(self.names)), dtype=np.int64)
+        np.add.at(grid, codes, self._counts)
+        return grid
+
+    def _top(self, grid: Int64Array) -> tuple[Any, Int64Array]:
+        group, name = np.nonzero(grid)
+        return top_per_group(
+            group.astype(np.int64),
+            name.astype(np.int64),
+            grid[group, name],
+            grid.shape[0],
+            self.names,
+        )
+
+    def _ranked(self, total: int) -> list[RankedCount]:
+        return rank(self.names, self._counts.sum(axis=0, dtype=np.int64), total)
+
+
+@attrs.frozen(eq=False, repr=False)
+class QuickReplySummary(_NameCounts):
+    """Merged quick replies: as [`QuickReplyResult`][socialcare_metrics.QuickReplyResult], from
+    each group's count per option. ``trend()`` needs the function on the data.
+
+    Attributes:
+        names: The options picked, sorted.
+    """
+
+    _column_formats: ClassVar[Mapping[str, str]] = {"top_share": "percent"}
+
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        grid = self._grid(codes, n_groups)
+        count = grid.sum(axis=1, dtype=np.int64)
+        top, top_count = self._top(grid)
+        return {"count": count, "top": top, "top_share": shares(top_count, count)}
+
+    @property
+    def count(self) -> int:
+        """Messages with a quick reply."""
+        return int(self._counts.sum())
+
+    @property
+    def value(self) -> int:
+        """The headline value: the number of quick replies picked."""
+        return self.count
+
+    def __int__(self) -> int:
+        return self.count
+
+    def top(self, n: int | None = None) -> list[RankedCount]:
+        """As [`QuickReplyResult.top`][socialcare_metrics.QuickReplyResult.top]."""
+        limit = check_top(n, "QuickReplySummary.top")
+        ranked = self._ranked(self.count)
+        return ranked if limit is None else ranked[:limit]
+
+    def counts(self) -> dict[str, int]:
+        """How many times each option was picked, most used first."""
+        return {row.name: row.count for row in self.top()}
+
+    def to_dict(self) -> dict[str, Any]:
+        """As [`QuickReplyResult.to_dict`][socialcare_metrics.QuickReplyResult.to_dict]."""
+        return {
+            "name": "quick replies",
+            **self.summary_row(),
+            "options": [{"option": r.name, "count": r.count, "share": r.share} for r in self.top()],
+        }
+
+    def __str__(self) -> str:
+        ranked = self.top()
+        return ranking_text(ranked, "option", len(ranked))
+
+    def __repr__(self) -> str:
+        return f"<QuickReplySummary: {self.count:,} quick replies, {len(self.counts())} options>"
+
+
+@attrs.frozen(eq=False, repr=False)
+class TopicSummary(_NameCounts):
+    """Merged topics: as [`TopicResult`][socialcare_metrics.TopicResult] at the states'
+    ``level``, from each group's items, untagged items and count per topic. ``at_level()`` and
+    ``trend()`` need the function on the data (or states made at the other level).
+
+    Attributes:
+        per: ``"message"`` or ``"conversation"``: what an item is.
+        level: The depth the topics were counted at.
+        names: The topics present, sorted.
+    """
+
+    _column_formats: ClassVar[Mapping[str, str]] = {
+        "untagged_share": "percent",
+        "top_share": "percent",
+    }
+
+    per: str = attrs.field(kw_only=True)
+    level: int = attrs.field(kw_only=True)
+    _items: Int64Array = attrs.field(metadata=ITEM, kw_only=True)  # [cell, (count, untagged)]
+
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        items = np.zeros((n_groups, 2), dtype=np.int64)
+        np.add.at(items, codes, self._items)
+        count, untagged = items[:, 0], items[:, 1]
+        top, top_count = self._top(self._grid(codes, n_groups))
+        return {
+            "count": count,
+            "tagged": count - untagged,
+            "untagged": untagged,
+            "untagged_share": shares(untagged, count),
+            "top": top,
+            "top_share": shares(top_count, count),
+        }
+
+    @property
+    def count(self) -> int:
+        """Items counted, tagged or not."""
+        return int(self._items[:, 0].sum())
+
+    @property
+    def value(self) -> int:
+        """The headline value: the number of items counted."""
+        return self.count
+
+    def __int__(self) -> int:
+        return self.count
+
+    @property
+    def untagged(self) -> int:
+        """Items without any tag."""
+        return int(self._items[:, 1].sum())
+
+    @property
+    def tagged(self) -> int:
+        """Items with at least one tag."""
+        return self.count - self.untagged
+
+    @property
+    def untagged_share(self) -> float | None:
+        """`untagged` / `count`, or ``None`` over no item."""
+        return self.untagged / self.count if self.count else None
+
+    def top(self, n: int | None = None) -> list[RankedCount]:
+        """As [`TopicResult.top`][socialcare_metrics.TopicResult.top]."""
+        limit = check_top(n, "TopicSummary.top")
+        ranked = self._ranked(self.count)
+        return ranked if limit is None else ranked[:limit]
+
+    def counts(self) -> dict[str, int]:
+        """How many items carry each topic, most frequent first."""
+        return {row.name: row.count for row in self.top()}
+
+    def to_dict(self) -> dict[str, Any]:
+        """As [`TopicResult.to_dict`][socialcare_metrics.TopicResult.to_dict]."""
+        return {
+            "name": "topics",
+            "parameters": {"per": self.per, "level": self.level},
+            **self.summary_row(),
+            "topics": [{"topic": r.name, "count": r.count, "share": r.share} for r in self.top()],
+        }
+
+    def __str__(self) -> str:
+        ranked = self.top()
+        return ranking_text(ranked, "topic", len(ranked))
+
+    def __repr__(self) -> str:
+        return (
+            f"<TopicSummary per {self.per}, level {self.level}: {self.count:,} items, "
+            f"{self.untagged:,} untagged>"
+        )
+
+
+@attrs.frozen(eq=False, repr=False)
+class SentimentSummary(_Histogram):
+    """Merged customer sentiment: as [`SentimentResult`][socialcare_metrics.SentimentResult]
+    (categories: unscored, neutral, positive, negative). ``by_topic()`` and ``trend()`` need
+    the function on the data.
+
+    Attributes:
+        positive_threshold: The lowest positive score.
+        negative_threshold: The highest negative score.
+    """
+
+    _column_formats: ClassVar[Mapping[str, str]] = {
+        "positive_share": "percent",
+        "neutral_share": "percent",
+        "negative_share": "percent",
+        "positive_ratio": "percent",
+    }
+
+    positive_threshold: float = attrs.field(kw_only=True)
+    negative_threshold: float = attrs.field(kw_only=True)
+
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        sums = self._sums(codes, n_groups)
+        unscored, neutral, positive, negative = sums.T
+        count = neutral + positive + negative
+        return {
+            "count": count,
+            "unscored": unscored,
+            "positive": positive,
+            "neutral": neutral,
+            "negative": negative,
+            "positive_share": shares(positive, count),
+            "neutral_share": shares(neutral, count),
+            "negative_share": shares(negative, count),
+            "positive_ratio": shares(positive, positive + negative),
+            "net_sentiment": shares(100 * (positive - negative), count),
+        }
+
+    @property
+    def count(self) -> int:
+        """Scored messages: what every share is over."""
+        return int(self._total()[1:].sum())
+
+    @property
+    def unscored(self) -> int:
+        """Customer messages without a score."""
+        return int(self._total()[0])
+
+    @property
+    def neutral(self) -> int:
+        """Scored messages between the thresholds."""
+        return int(self._total()[1])
+
+    @property
+    def positive(self) -> int:
+        """Messages scored at or above `positive_threshold`."""
+        return int(self._total()[2])
+
+    @property
+    def negative(self) -> int:
+        """Messages scored at or below `negative_threshold`."""
+        return int(self._total()[3])
+
+    def _share(self, part: int) -> float | None:
+        return part / self.count if self.count else None
+
+    @property
+    def positive_share(self) -> float | None:
+        """Positive / scored, in [0, 1]; ``None`` over no scored message."""
+        return self._share(self.positive)
+
+    @property
+    def neutral_share(self) -> float | None:
+        """Neutral / scored, in [0, 1]; ``None`` over no scored message."""
+        return self._share(self.neutral)
+
+    @property
+    def negative_share(self) -> float | None:
+        """Negative / scored, in [0, 1]; ``None`` over no scored message."""
+        return self._share(self.negative)
+
+    @property
+    def positive_ratio(self) -> float | None:
+        """Positive / (positive + negative), in [0, 1]; ``None`` when there is neither."""
+        polar = self.positive + self.negative
+        return self.positive / polar if polar else None
+
+    @property
+    def net_sentiment(self) -> float | None:
+        """(Positive - negative) / scored x 100, in [-100, 100]; ``None`` over no scored
+        message."""
+        if not self.count:
+            return None
+        return 100.0 * (self.positive - self.negative) / self.count
+
+    @property
+    def value(self) -> float | None:
+        """The headline value: the net sentiment."""
+        return self.net_sentiment
+
+    def to_dict(self) -> dict[str, Any]:
+        """As [`SentimentResult.to_dict`][socialcare_metrics.SentimentResult.to_dict]."""
+        return {
+            "name": "customer sentiment",
+            "parameters": {
+                "positive_threshold": self.positive_threshold,
+                "negative_threshold": self.negative_threshold,
+            },
+            **self.summary_row(),
+        }
+
+    def __str__(self) -> str:
+        net = self.net_sentiment
+        return "n/a" if net is None else f"{net:+.1f}"
+
+    def __repr__(self) -> str:
+        return (
+            f"<SentimentSummary: net {self}, positive {self.positive:,}, neutral "
+            f"{self.neutral:,}, negative {self.negative:,}, unscored {self.unscored:,}>"
         )
 
 
