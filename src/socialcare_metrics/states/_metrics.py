@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Self
 from zoneinfo import ZoneInfo
 
@@ -717,11 +717,18 @@ class _DurationState(MetricState):
 
     def _cells_of(self, result: Any) -> dict[CellKey, Any]:
         assert isinstance(result, DurationResult)
-        keys: GroupKeys = result._keys
+        return self._duration_cells(
+            result._keys, result._ns, result._closed, result._conversation.label
+        )
+
+    def _duration_cells(
+        self, keys: GroupKeys, all_ns: Int64Array, closed: Any, label: Callable[[int], str]
+    ) -> dict[CellKey, DurationCell]:
+        """Each cell's durations, from every item's duration (``all_ns``, read where
+        ``closed``), group keys and label (a conversation's or a task's id)."""
         cell, cells = cell_index(keys, self.by, self._zone())
         n_cells = len(cells)
-        closed = result._closed
-        ns = result._ns[closed]
+        ns = all_ns[closed]
         closed_cell = cell[closed]
         pending = np.bincount(cell[~closed], minlength=n_cells)
         groups = sort_within_groups(ns, closed_cell, n_cells)
@@ -735,7 +742,7 @@ class _DurationState(MetricState):
             rest_sums[full] = np.add.reduceat(rest, starts[full])
         low, high = groups.minimum(), groups.maximum()
         sketches = _sketches(ns, closed_cell, n_cells)
-        slowest = self._slowest(result, groups, closed, cell, n_cells)
+        slowest = self._slowest(all_ns, keys.time, label, groups, closed, cell, n_cells)
         return {
             key: DurationCell(
                 count=int(counts[i]),
@@ -751,7 +758,14 @@ class _DurationState(MetricState):
         }
 
     def _slowest(
-        self, result: DurationResult, groups: Any, closed: Any, cell: Int64Array, n_cells: int
+        self,
+        all_ns: Int64Array,
+        opened: Int64Array,
+        label: Callable[[int], str],
+        groups: Any,
+        closed: Any,
+        cell: Int64Array,
+        n_cells: int,
     ) -> list[tuple[tuple[int, int, str], ...]]:
         keep = int(self.options["slowest"])
         out: list[list[tuple[int, int, str]]] = [[] for _ in range(n_cells)]
@@ -764,11 +778,9 @@ class _DurationState(MetricState):
         position = starts + np.maximum(counts - keep, 0)
         bound[full] = groups.values[position[full]]
         index = np.flatnonzero(closed)
-        candidates = index[result._ns[index] >= bound[cell[index]]]
-        conversation = result._conversation
-        opened = result._keys.time
+        candidates = index[all_ns[index] >= bound[cell[index]]]
         for i in candidates.tolist():
-            out[int(cell[i])].append((int(result._ns[i]), int(opened[i]), conversation.label(i)))
+            out[int(cell[i])].append((int(all_ns[i]), int(opened[i]), label(i)))
         return [_top(tuple(items), keep) for items in out]
 
     def _merge_cells(self, a: Any, b: Any) -> Any:

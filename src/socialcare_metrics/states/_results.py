@@ -1027,25 +1027,10 @@ class SentimentSummary(_Histogram):
 
 
 @attrs.frozen(eq=False, repr=False)
-class DurationSummary(_CellResult):
-    """A merged duration metric: as [`DurationResult`][socialcare_metrics.DurationResult].
+class _DurationCells(_CellResult):
+    """Cells of durations: closed and open counts, exact sums, minimum, maximum, a sketch and
+    the slowest items of each."""
 
-    `count`, `pending`, `mean`, `min`, `max` and `slowest()` are exact: the mean is the exact
-    mean over every closed item, rounded as the function rounds it. `median`, `p90` and
-    `percentile()` come from a mergeable sketch and are within `relative_error` (1%) of the
-    exact percentile; `approximate` says so, and `to_dict()` and `describe()` say it too.
-    `slowest(k)` goes up to the number of slowest items the states kept.
-    """
-
-    _column_formats: ClassVar[Mapping[str, str]] = {
-        "mean": "duration",
-        "median": "duration",
-        "p90": "duration",
-        "min": "duration",
-        "max": "duration",
-    }
-
-    name: str = attrs.field(kw_only=True)
     _count: Int64Array = attrs.field(metadata=ITEM, kw_only=True)
     _pending: Int64Array = attrs.field(metadata=ITEM, kw_only=True)
     _second_sums: Int64Array = attrs.field(metadata=ITEM, kw_only=True)
@@ -1055,7 +1040,6 @@ class DurationSummary(_CellResult):
     _sketches: np.ndarray[Any, Any] = attrs.field(metadata=ITEM, kw_only=True)  # QuantileSketch
     _slow: np.ndarray[Any, Any] = attrs.field(metadata=ITEM, kw_only=True)  # tuples per cell
     kept_slowest: int = attrs.field(kw_only=True)
-    as_of: datetime | None = attrs.field(kw_only=True)
 
     @property
     def approximate(self) -> bool:
@@ -1068,7 +1052,7 @@ class DurationSummary(_CellResult):
         sketches = [s for s in self._sketches.tolist() if s.count]
         return float(sketches[0].relative_accuracy) if sketches else 0.01
 
-    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+    def _duration_columns(self, codes: Int64Array, n_groups: int) -> Summary:
         def sums(values: Int64Array) -> Int64Array:
             out = np.zeros(n_groups, dtype=np.int64)
             np.add.at(out, codes, values)
@@ -1111,6 +1095,56 @@ class DurationSummary(_CellResult):
             "min": us_to_seconds(round_us(np.where(full, low, 0)), full),
             "max": us_to_seconds(round_us(high), full),
         }
+
+    def _percentile_ns(self, q: float, function: str) -> timedelta | None:
+        q = check_number(q, function, "q", low=0, high=100)
+        if not int(self._count.sum()):
+            return None
+        has = self._count > 0
+        sketch = QuantileSketch.combine(self._sketches.tolist())
+        value = _clamped(sketch, q, int(self._min_ns[has].min()), int(self._max_ns[has].max()))
+        return timedelta(microseconds=int(ns_float_to_us(np.array([value]))[0]))
+
+    def _slowest_items(self, k: int, function: str) -> list[tuple[int, int, str]]:
+        k = check_count(k, function, "k")
+        if k > self.kept_slowest:
+            raise InvalidParameterError(
+                function,
+                "k",
+                f"at most {self.kept_slowest}, the slowest items the states kept "
+                "(make the states with a larger slowest=)",
+                k,
+            )
+        return sorted(
+            (item for cell in self._slow.tolist() for item in cell),
+            key=lambda item: (-item[0], item[1], item[2]),
+        )[:k]
+
+
+@attrs.frozen(eq=False, repr=False)
+class DurationSummary(_DurationCells):
+    """A merged duration metric: as [`DurationResult`][socialcare_metrics.DurationResult].
+
+    `count`, `pending`, `mean`, `min`, `max` and `slowest()` are exact: the mean is the exact
+    mean over every closed item, rounded as the function rounds it. `median`, `p90` and
+    `percentile()` come from a mergeable sketch and are within `relative_error` (1%) of the
+    exact percentile; `approximate` says so, and `to_dict()` and `describe()` say it too.
+    `slowest(k)` goes up to the number of slowest items the states kept.
+    """
+
+    _column_formats: ClassVar[Mapping[str, str]] = {
+        "mean": "duration",
+        "median": "duration",
+        "p90": "duration",
+        "min": "duration",
+        "max": "duration",
+    }
+
+    name: str = attrs.field(kw_only=True)
+    as_of: datetime | None = attrs.field(kw_only=True)
+
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        return self._duration_columns(codes, n_groups)
 
     @property
     def count(self) -> int:
@@ -1160,37 +1194,18 @@ class DurationSummary(_CellResult):
 
     def percentile(self, q: float) -> timedelta | None:
         """The ``q``-th percentile, ``q`` in [0, 100], within `relative_error`."""
-        q = check_number(q, "DurationSummary.percentile", "q", low=0, high=100)
-        if not self.count:
-            return None
-        has = self._count > 0
-        sketch = QuantileSketch.combine(self._sketches.tolist())
-        value = _clamped(sketch, q, int(self._min_ns[has].min()), int(self._max_ns[has].max()))
-        return timedelta(microseconds=int(ns_float_to_us(np.array([value]))[0]))
+        return self._percentile_ns(q, "DurationSummary.percentile")
 
     def slowest(self, k: int = 5) -> list[SlowWait]:
         """The ``k`` longest closed items, longest first (ties: earlier opened, then by
         conversation id), ``k`` up to the number the states kept (`kept_slowest`)."""
-        k = check_count(k, "DurationSummary.slowest", "k")
-        if k > self.kept_slowest:
-            raise InvalidParameterError(
-                "DurationSummary.slowest",
-                "k",
-                f"at most {self.kept_slowest}, the slowest items the states kept "
-                "(make the states with a larger slowest=)",
-                k,
-            )
-        items = sorted(
-            (item for cell in self._slow.tolist() for item in cell),
-            key=lambda item: (-item[0], item[1], item[2]),
-        )[:k]
         return [
             SlowWait(
                 conversation_id=conversation,
                 duration=ns_to_timedelta(ns),
                 opened_at=ns_to_datetime(opened),
             )
-            for ns, opened, conversation in items
+            for ns, opened, conversation in self._slowest_items(k, "DurationSummary.slowest")
         ]
 
     def to_dict(self) -> dict[str, Any]:
