@@ -35,12 +35,14 @@ from socialcare_metrics import (
     MessageTable,
     SlaPolicy,
     SurveyResponse,
+    Task,
     customer_sentiment,
     first_reply_time,
     inbound_volume,
     quick_replies,
     reply_wait_time,
     score_sentiment,
+    task_performance,
     topics,
 )
 from socialcare_metrics.errors import StateMismatchError
@@ -61,6 +63,8 @@ from socialcare_metrics.states import (
     ReplyRateState,
     ReplyWaitTimeState,
     SlaComplianceState,
+    TaskPerformanceState,
+    TaskSummary,
     TopicsState,
 )
 from socialcare_metrics.states._sketch import sketch_keys
@@ -70,7 +74,11 @@ CLASSES = list(STATES.values())
 over_states = pytest.mark.parametrize("cls", CLASSES, ids=[cls._metric for cls in CLASSES])
 
 #: The groups kept in the law tests: every name key the metric has, and days.
-KEPT = {"messages": ("agent", "channel", "day"), "surveys": ("agent", "day")}
+KEPT = {
+    "messages": ("agent", "channel", "day"),
+    "surveys": ("agent", "day"),
+    "tasks": ("agent", "day"),
+}
 #: The keys results are compared by: those kept, the periods days make, and combinations.
 COMPARED: dict[str, tuple[tuple[str, ...], ...]] = {
     "messages": (
@@ -83,6 +91,7 @@ COMPARED: dict[str, tuple[tuple[str, ...], ...]] = {
         ("channel", "agent", "month"),
     ),
     "surveys": (("agent",), ("day",), ("day", "agent")),
+    "tasks": (("agent",), ("day",), ("week",), ("month", "agent")),
 }
 T0 = datetime(2024, 3, 25, 9, 0, tzinfo=UTC)
 
@@ -132,6 +141,10 @@ def unmerged(state: MetricState, options: dict[str, Any]) -> MetricState:
     return type(state).from_dict(json.loads(json.dumps(state.to_dict())), **objects(options))
 
 
+#: The summaries' percentiles: estimates, once merged.
+PERCENTILES = ("median", "p90", "median_time_to_complete")
+
+
 def assert_same_summary(whole: dict[str, Any], merged: dict[str, Any], path: str = "") -> None:
     """Every value of the merged summary is the whole's; percentiles within the sketch's
     error (and a microsecond of rounding)."""
@@ -139,7 +152,7 @@ def assert_same_summary(whole: dict[str, Any], merged: dict[str, Any], path: str
         if key in ("approximate", "relative_error"):
             continue
         expected = whole[key]
-        if key in ("median", "p90") and value is not None and expected is not None:
+        if key in PERCENTILES and value is not None and expected is not None:
             assert abs(value - expected) <= RELATIVE_ACCURACY * expected + 2e-6, (path, key)
         elif isinstance(value, dict):
             assert_same_summary(expected, value, f"{path}.{key}")
@@ -149,7 +162,7 @@ def assert_same_summary(whole: dict[str, Any], merged: dict[str, Any], path: str
 
 def assert_same_result(cls: type[MetricState], whole: Any, merged: Any, tz: str | None) -> None:
     assert_same_summary(whole.to_dict(), merged.to_dict())
-    if isinstance(merged, DurationSummary):
+    if isinstance(merged, DurationSummary | TaskSummary):
         k = min(5, merged.kept_slowest)
         assert [s.duration for s in merged.slowest(k)] == [s.duration for s in whole.slowest(k)]
     for keys in COMPARED[REGISTRY[cls._metric].input]:
@@ -619,3 +632,33 @@ def test_quick_replies_merge_options_by_name() -> None:
     assert merged.by("agent")["bo"].to_dict() == quick_replies(second).to_dict()
     assert merged.by("agent").to_pandas()["top"].tolist() == ["Billing", "Agent"]
     assert merged.top(1)[0].share == 2 / 3
+
+
+def test_task_states_keep_assignees_and_the_slowest_tasks() -> None:
+    def task(tid: str, who: str, hours: float | None) -> Task:
+        done = None if hours is None else T0 + timedelta(hours=hours)
+        return Task(tid, who, T0, done)
+
+    first = [task("t1", "ana", 2), task("t2", "ana", None), task("t3", "bo", 7)]
+    second = [task("t4", "bo", 3), task("t5", "cy", 2)]
+    state = TaskPerformanceState.empty(by=("assignee", "day"), slowest=3)
+    merged = unmerged(state.update(first).merge(state.update(second)), {}).result()
+    whole = task_performance(first + second)
+    assert_same_summary(whole.to_dict(), merged.to_dict())
+    groups = merged.by("assignee")
+    assert list(groups) == list(whole.by("assignee")) == ["ana", "bo", "cy"]
+    assert groups["ana"].open == 1
+    assert [(s.task_id, s.assignee) for s in merged.slowest(3)] == [
+        ("t3", "bo"),
+        ("t4", "bo"),
+        ("t1", "ana"),
+    ]
+    assert [s.duration for s in merged.slowest(3)] == [s.duration for s in whole.slowest(3)]
+    with pytest.raises(InvalidParameterError, match="by=\\('agent'\\)"):
+        TaskPerformanceState.empty().update(first).merge(
+            TaskPerformanceState.empty().update(second)
+        ).result().by("assignee")
+    with pytest.raises(InvalidParameterError, match="'by'"):
+        TaskPerformanceState.empty(by=("assignee", "agent"))
+    with pytest.raises(InvalidParameterError, match="'by'"):
+        TaskPerformanceState.empty(by="channel")

@@ -35,6 +35,8 @@ from ._metrics import (
     ResolutionRateState,
     ResolutionTimeState,
     SlaComplianceState,
+    TaskCell,
+    TaskPerformanceState,
     TimeToActionState,
     TopicsState,
     TotalRepliesState,
@@ -51,6 +53,7 @@ from ._results import (
     ReplyVolumeSummary,
     SentimentSummary,
     SlaSummary,
+    TaskSummary,
     TopicSummary,
     VolumeSummary,
 )
@@ -88,6 +91,9 @@ __all__ = [
     "SentimentSummary",
     "SlaComplianceState",
     "SlaSummary",
+    "TaskCell",
+    "TaskPerformanceState",
+    "TaskSummary",
     "TimeToActionState",
     "TopicSummary",
     "TopicsState",
@@ -116,6 +122,7 @@ _CLASSES: Final[tuple[type[MetricState], ...]] = (
     QuickRepliesState,
     TopicsState,
     CustomerSentimentState,
+    TaskPerformanceState,
 )
 
 #: The state class of every metric that has one, by metric name (also ``REGISTRY[name].state``).

@@ -32,6 +32,7 @@ from ..results._trend import check_top
 from ..results.attainment import EXPECTED_WITHIN_DAY, EXPECTED_WITHIN_HOUR, Expectation
 from ..results.durations import SlowWait
 from ..results.quick_replies import ranking_text
+from ..results.tasks import SlowTask
 from ._sketch import QuantileSketch
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "ReplyVolumeSummary",
     "SentimentSummary",
     "SlaSummary",
+    "TaskSummary",
     "TopicSummary",
     "VolumeSummary",
 ]
@@ -1105,7 +1107,7 @@ class _DurationCells(_CellResult):
         value = _clamped(sketch, q, int(self._min_ns[has].min()), int(self._max_ns[has].max()))
         return timedelta(microseconds=int(ns_float_to_us(np.array([value]))[0]))
 
-    def _slowest_items(self, k: int, function: str) -> list[tuple[int, int, str]]:
+    def _slowest_items(self, k: int, function: str) -> list[tuple[Any, ...]]:
         k = check_count(k, function, "k")
         if k > self.kept_slowest:
             raise InvalidParameterError(
@@ -1241,3 +1243,131 @@ def _clamped(sketch: QuantileSketch, q: float, low: int, high: int) -> float:
     if value is None:
         return float("nan")
     return float(min(max(value, float(low)), float(high)))
+
+
+# --- tasks ----------------------------------------------------------------------------------------
+
+
+@attrs.frozen(eq=False, repr=False)
+class TaskSummary(_DurationCells):
+    """Merged task performance: as [`TaskPerformance`][socialcare_metrics.TaskPerformance].
+
+    `assigned`, `completed`, `open`, `completion_rate`, the mean and the maximum time to
+    complete are exact; the median and `time_to_complete_percentile()` come from a mergeable
+    sketch and are within `relative_error` (1%). ``by()`` takes ``"assignee"`` (or
+    ``"agent"``) and periods, when the states kept them.
+    """
+
+    _column_formats: ClassVar[Mapping[str, str]] = {
+        "completion_rate": "percent",
+        "mean_time_to_complete": "duration",
+        "median_time_to_complete": "duration",
+        "max_time_to_complete": "duration",
+    }
+    _group_keys_accepted: ClassVar[Mapping[str, str]] = {
+        "assignee": "agent",
+        "agent": "agent",
+        "hour": "hour",
+        "day": "day",
+        "week": "week",
+        "month": "month",
+    }
+
+    def by(self, *keys: str, tz: TimeZone | None = None) -> Groups[Self]:
+        if "assignee" in keys and "agent" not in self._kept:
+            # Refused as the agent key is: the states did not keep assignees.
+            return super().by(*("agent" if k == "assignee" else k for k in keys), tz=tz)
+        return super().by(*keys, tz=tz)
+
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        columns = self._duration_columns(codes, n_groups)
+        completed, still_open = columns["count"], columns["pending"]
+        assigned = completed + still_open
+        return {
+            "assigned": assigned,
+            "completed": completed,
+            "open": still_open,
+            "completion_rate": shares(completed, assigned),
+            "mean_time_to_complete": columns["mean"],
+            "median_time_to_complete": columns["median"],
+            "max_time_to_complete": columns["max"],
+        }
+
+    @property
+    def completed(self) -> int:
+        """Tasks completed."""
+        return int(self._count.sum())
+
+    @property
+    def open(self) -> int:
+        """Tasks not completed."""
+        return int(self._pending.sum())
+
+    @property
+    def assigned(self) -> int:
+        """Tasks assigned."""
+        return self.completed + self.open
+
+    @property
+    def count(self) -> int:
+        """The count the result is based on: tasks assigned."""
+        return self.assigned
+
+    @property
+    def completion_rate(self) -> float | None:
+        """completed / assigned, in [0, 1]; ``None`` when no task was assigned."""
+        return self.completed / self.assigned if self.assigned else None
+
+    @property
+    def value(self) -> float | None:
+        """The headline value: the completion rate."""
+        return self.completion_rate
+
+    @property
+    def mean_time_to_complete(self) -> timedelta | None:
+        """The mean time from assignment to completion (exact)."""
+        value = self.summary_row()["mean_time_to_complete"]
+        return None if value is None else timedelta(microseconds=round(value * 1e6))
+
+    @property
+    def median_time_to_complete(self) -> timedelta | None:
+        """The median time to complete, within `relative_error`."""
+        return self.time_to_complete_percentile(50)
+
+    @property
+    def max_time_to_complete(self) -> timedelta | None:
+        """The longest time from assignment to completion (exact)."""
+        has = self._count > 0
+        return ns_to_timedelta(int(self._max_ns[has].max())) if has.any() else None
+
+    def time_to_complete_percentile(self, q: float) -> timedelta | None:
+        """The ``q``-th percentile of time to complete, ``q`` in [0, 100], within
+        `relative_error`."""
+        return self._percentile_ns(q, "TaskSummary.time_to_complete_percentile")
+
+    def slowest(self, k: int = 5) -> list[SlowTask]:
+        """The ``k`` completed tasks that took longest, longest first (ties: the earlier
+        assigned, then by task id), ``k`` up to the number the states kept (`kept_slowest`)."""
+        return [
+            SlowTask(task_id=task, assignee=assignee, duration=ns_to_timedelta(ns))
+            for ns, _, task, assignee in self._slowest_items(k, "TaskSummary.slowest")
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        """As [`TaskPerformance.to_dict`][socialcare_metrics.TaskPerformance.to_dict], plus
+        ``approximate`` (the median is an estimate) and ``relative_error``."""
+        return {
+            "name": "task performance",
+            **self.summary_row(),
+            "approximate": True,
+            "relative_error": self.relative_error,
+        }
+
+    def __str__(self) -> str:
+        return "n/a" if self.completion_rate is None else f"{self.completion_rate:.1%}"
+
+    def __repr__(self) -> str:
+        return (
+            f"<TaskSummary: {self.completed:,} of {self.assigned:,} completed ({self}), "
+            f"{self.open:,} open>"
+        )
