@@ -1363,6 +1363,10 @@ class TaskSummary(_DurationCells):
             "relative_error": self.relative_error,
         }
 
+    def describe(self) -> str:
+        """Every statistic as text; the median marked as an estimate."""
+        return f"{super().describe()}\n(median: an estimate within {self.relative_error:.0%})"
+
     def __str__(self) -> str:
         return "n/a" if self.completion_rate is None else f"{self.completion_rate:.1%}"
 
