@@ -2011,3 +2011,43 @@ def test_adding_open_time_to_a_calendar_that_never_opens_again_is_refused() -> N
     )
     with pytest.raises(InvalidParameterError, match="'duration'"):
         calendar.add_business_time(start, timedelta(hours=2))
+
+
+# --- adding open time: the edges -----------------------------------------------------------------
+
+INT64_MAX = 2**63 - 1
+ADD_TIME = "BusinessCalendar.add_business_time()"
+ADD_NS = "BusinessCalendar.add_business_nanoseconds()"
+NEVER_BEFORE_2262 = (
+    "a duration the calendar's open hours use up before 2262-04-11 23:47:16.854775 UTC"
+)
+
+
+@pytest.mark.parametrize("hours", ["mon-fri 09:00-17:00", "mon-sun 00:00-24:00"])
+def test_adding_open_time_too_long_for_int64_is_refused_not_wrapped(hours: str) -> None:
+    # The longest duration a timedelta may hold here, and the longest int64 amount: both end
+    # after 2262 on any calendar, so they are refused, never turned into an instant in the past.
+    calendar = BusinessCalendar("UTC", hours)
+    start = datetime(2024, 6, 10, 9, tzinfo=UTC)
+    longest = (INT64_MAX // 1000) * 1000
+    with pytest.raises(InvalidParameterError) as refused:
+        calendar.add_business_time(start, timedelta(microseconds=INT64_MAX // 1000))
+    assert str(refused.value) == (
+        f"{ADD_TIME}: 'duration' must be {NEVER_BEFORE_2262} (got {longest} that is a int)"
+    )
+    with pytest.raises(InvalidParameterError) as refused:
+        calendar.add_business_nanoseconds([ns(start)], [INT64_MAX])
+    assert str(refused.value) == (
+        f"{ADD_NS}: 'nanoseconds' must be {NEVER_BEFORE_2262} (got {INT64_MAX} that is a int)"
+    )
+
+
+def test_adding_open_time_over_more_than_146_years_on_an_always_open_calendar() -> None:
+    # Always open: open time is wall time, so the due time is start + duration, even when the
+    # duration is long (158 years here) and the table of open intervals grows past 2**62 ns.
+    calendar = BusinessCalendar.always_open()
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    duration = timedelta(microseconds=5 * 10**15 + 3)
+    assert calendar.add_business_time(start, duration) == start + duration
+    due = calendar.add_business_nanoseconds([ns(start)], [5 * 10**18 + 3])
+    assert due.tolist() == [ns(start) + 5 * 10**18 + 3]
