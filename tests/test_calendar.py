@@ -1349,6 +1349,29 @@ WORD_FOR_WORD: list[tuple[Callable[[], object], str]] = [
             "np.datetime64('1970-01-01T00:00:00.000000004') that is a datetime64)"
         ),
     ),
+    (
+        # Ten subdivisions are all shown; of eleven, the first ten and an ellipsis.
+        _building(country="SB", subdivision="ZZ"),
+        (
+            "BusinessCalendar(): 'subdivision' must be a subdivision of SB (CE, CH, CT, GU, IS, "
+            "MK, ML, RB, TE, WE) (got 'ZZ' that is a str)"
+        ),
+    ),
+    (
+        _building(country="AM", subdivision="ZZ"),
+        (
+            "BusinessCalendar(): 'subdivision' must be a subdivision of AM (AG, AR, AV, ER, GR, "
+            "KT, LO, SH, SU, TV, ...) (got 'ZZ' that is a str)"
+        ),
+    ),
+    (
+        _calling("business_nanoseconds", [1], [0]),
+        (
+            "BusinessCalendar.business_nanoseconds(): 'ends' must be at or after starts at every "
+            "index (first end before its start at index 0) (got "
+            "np.datetime64('1970-01-01T00:00:00.000000000') that is a datetime64)"
+        ),
+    ),
 ]
 
 
@@ -2051,3 +2074,208 @@ def test_adding_open_time_over_more_than_146_years_on_an_always_open_calendar() 
     assert calendar.add_business_time(start, duration) == start + duration
     due = calendar.add_business_nanoseconds([ns(start)], [5 * 10**18 + 3])
     assert due.tolist() == [ns(start) + 5 * 10**18 + 3]
+
+
+def test_adding_open_time_refuses_bad_arguments_word_for_word() -> None:
+    calendar = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    refusals: list[tuple[Callable[[], object], str]] = [
+        (
+            lambda: calendar.add_business_time(datetime(2024, 1, 1), HOUR),
+            f"{ADD_TIME}: 'start' must be a timezone-aware datetime "
+            "(got datetime.datetime(2024, 1, 1, 0, 0) that is a datetime)",
+        ),
+        (
+            lambda: calendar.add_business_time(start, 3600),  # type: ignore[arg-type]
+            f"{ADD_TIME}: 'duration' must be a timedelta >= 0 (got 3600 that is a int)",
+        ),
+        (
+            lambda: calendar.add_business_time(start, -timedelta(microseconds=1)),
+            f"{ADD_TIME}: 'duration' must be a timedelta >= 0 (got datetime.timedelta(days=-1, "
+            "seconds=86399, microseconds=999999) that is a timedelta)",
+        ),
+        (
+            # One microsecond more than int64 nanoseconds hold.
+            lambda: calendar.add_business_time(
+                start, timedelta(microseconds=INT64_MAX // 1000 + 1)
+            ),
+            f"{ADD_TIME}: 'duration' must be a timedelta shorter than 292 years (got "
+            "datetime.timedelta(days=106751, seconds=85636, microseconds=854776) that is a "
+            "timedelta)",
+        ),
+        (
+            lambda: calendar.add_business_nanoseconds([0, 1], [5]),
+            f"{ADD_NS}: 'nanoseconds' must be an array of integers in the shape of starts (2,) "
+            "(got [5] that is a list)",
+        ),
+        (
+            lambda: calendar.add_business_nanoseconds([[0, 1], [2, 3]], [[1, 2], [3]]),
+            f"{ADD_NS}: 'nanoseconds' must be an array of integers in the shape of starts (2, 2) "
+            "(got [[1, 2], [3]] that is a list)",
+        ),
+        (
+            lambda: calendar.add_business_nanoseconds(["soon"], [1]),
+            f"{ADD_NS}: 'starts' must be an array of datetime64 values (UTC) or of int64 epoch "
+            "nanoseconds (got 'an array of dtype <U4' that is a str)",
+        ),
+        (
+            # Zero is allowed: the first amount refused is the negative one.
+            lambda: calendar.add_business_nanoseconds([0, 0], [0, -5]),
+            f"{ADD_NS}: 'nanoseconds' must be integers >= 0 that fit in int64 (first not at "
+            "index 1) (got np.int64(-5) that is a int64)",
+        ),
+        (
+            lambda: calendar.add_business_nanoseconds([[0, 0], [0, 0]], [[0, 0], [-5, 0]]),
+            f"{ADD_NS}: 'nanoseconds' must be integers >= 0 that fit in int64 (first not at "
+            "index (1, 0)) (got np.int64(-5) that is a int64)",
+        ),
+        (
+            # The largest int64 is allowed: the first amount refused is the one past it.
+            lambda: calendar.add_business_nanoseconds(
+                [0, 0], np.array([INT64_MAX, 2**63], dtype=np.uint64)
+            ),
+            f"{ADD_NS}: 'nanoseconds' must be integers >= 0 that fit in int64 (first not at "
+            "index 1) (got np.uint64(9223372036854775808) that is a uint64)",
+        ),
+        (
+            lambda: calendar.add_business_nanoseconds([0, -(2**63)], [1, 1]),
+            f"{ADD_NS}: 'starts' must be instants, not NaT (got 'NaT' that is a str)",
+        ),
+    ]
+    for call, message in refusals:
+        with pytest.raises(InvalidParameterError) as refused:
+            call()
+        assert str(refused.value) == message
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        datetime(2024, 6, 8, 12, tzinfo=UTC),  # Saturday, closed: not moved to Monday's opening
+        datetime(2024, 6, 10, 9, tzinfo=UTC),  # Monday's opening
+        datetime(2024, 6, 10, 17, tzinfo=UTC),  # Monday's closing
+        datetime(2024, 6, 10, 12, 0, 0, 1, tzinfo=UTC),
+    ],
+)
+def test_adding_no_open_time_gives_the_start_itself(start: datetime) -> None:
+    calendar = BusinessCalendar("Europe/Berlin", "mon-fri 09:00-17:00")
+    due = calendar.add_business_time(start, timedelta(0))
+    assert due == start
+    assert due.tzinfo == BERLIN
+    assert calendar.add_business_nanoseconds([ns(start)], [0]).tolist() == [ns(start)]
+
+
+def test_adding_days_seconds_and_microseconds_of_open_time() -> None:
+    calendar = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+    monday = datetime(2024, 6, 10, 9, tzinfo=UTC)
+    # 3 days of open time are 72 h, nine 8-hour days: they run out on the next Thursday at
+    # 17:00, and the 5.000007 s after that on Friday from 09:00.
+    duration = timedelta(days=3, seconds=5, microseconds=7)
+    assert calendar.add_business_time(monday, duration) == datetime(
+        2024, 6, 21, 9, 0, 5, 7, tzinfo=UTC
+    )
+    assert calendar.add_business_time(monday, timedelta(days=3)) == datetime(
+        2024, 6, 20, 17, tzinfo=UTC
+    )
+    # The same in nanoseconds, one nanosecond past Thursday's closing.
+    due = calendar.add_business_nanoseconds([ns(monday)], [72 * 3_600 * 10**9 + 1])
+    assert due.tolist() == [ns(datetime(2024, 6, 21, 9, tzinfo=UTC)) + 1]
+
+
+def test_adding_open_time_keeps_every_microsecond_near_2262() -> None:
+    # Past 2255 a float of epoch microseconds can no longer hold an odd one.
+    calendar = BusinessCalendar.always_open()
+    start = datetime(2260, 1, 1, 0, 0, 0, 1, tzinfo=UTC)
+    assert calendar.add_business_time(start, timedelta(microseconds=2)) == datetime(
+        2260, 1, 1, 0, 0, 0, 3, tzinfo=UTC
+    )
+
+
+def test_adding_open_time_over_years_widens_the_table() -> None:
+    calendar = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+    start = datetime(2024, 6, 10, 9, tzinfo=UTC)
+    # 10 years of weekdays later, counted by the reference as well.
+    weekdays = {day: [(9 * 3600, 17 * 3600)] for day in range(5)}
+    reference = ReferenceCalendar(ZoneInfo("UTC"), weekdays)
+    end = datetime(2034, 6, 12, 12, tzinfo=UTC)
+    amount = reference.business_ns(ns(start), ns(end))
+    assert calendar.add_business_nanoseconds([ns(start)], [amount]).tolist() == [ns(end)]
+
+
+def test_adding_open_time_to_special_hours_in_a_later_year() -> None:
+    # No weekly hours: the due time is in the last year with special hours.
+    calendar = BusinessCalendar(
+        "UTC", {}, special_hours={"2024-12-31": "09:00-17:00", "2025-01-02": "09:00-17:00"}
+    )
+    start = datetime(2024, 12, 31, 16, tzinfo=UTC)
+    assert calendar.add_business_time(start, 2 * HOUR) == datetime(2025, 1, 2, 10, tzinfo=UTC)
+    # After the last special hours there is no open time, but nothing to add is still fine.
+    later = datetime(2030, 1, 1, tzinfo=UTC)
+    assert calendar.add_business_time(later, timedelta(0)) == later
+
+
+def test_adding_open_time_names_the_first_amount_never_used_up() -> None:
+    calendar = BusinessCalendar(
+        "UTC", {}, special_hours={"2024-06-10": "09:00-17:00", "2024-06-11": "09:00-17:00"}
+    )
+    start = ns(datetime(2024, 6, 10, 16, tzinfo=UTC))
+    hour = 3_600 * 10**9
+    # 9 hours run out exactly at the last closing time; 10 never do.
+    assert calendar.add_business_nanoseconds([start], [9 * hour]).tolist() == [
+        ns(datetime(2024, 6, 11, 17, tzinfo=UTC))
+    ]
+    with pytest.raises(InvalidParameterError) as refused:
+        calendar.add_business_nanoseconds([start, start, start], [9 * hour, 10 * hour, 11 * hour])
+    assert str(refused.value) == (
+        f"{ADD_NS}: 'nanoseconds' must be {NEVER_BEFORE_2262} (got {10 * hour} that is a int)"
+    )
+    # Not strict (how SLA due times are found), each one never used up is NaT instead.
+    due = calendar._add(
+        "f", "p", np.array([start, start, start]), np.array([9 * hour, 10 * hour, 0]), strict=False
+    )
+    assert due.dtype == np.int64
+    assert due.tolist() == [ns(datetime(2024, 6, 11, 17, tzinfo=UTC)), -(2**63), start]
+
+
+def test_adding_open_time_to_starts_too_far_apart_is_refused() -> None:
+    calendar = BusinessCalendar.always_open()
+    starts = [ns(datetime(1700, 1, 1, tzinfo=UTC)), ns(datetime(2200, 1, 1, tzinfo=UTC))]
+    with pytest.raises(InvalidParameterError) as refused:
+        calendar.add_business_nanoseconds(starts, [1, 1])
+    assert str(refused.value) == (
+        f"{ADD_NS}: 'starts' must be instants within about 290 years of open time of each other "
+        "(got 'a wider span' that is a str)"
+    )
+
+
+def test_adding_more_open_time_than_int64_counts_from_an_early_start_is_refused() -> None:
+    calendar = BusinessCalendar.always_open()
+    start = ns(datetime(1700, 6, 1, tzinfo=UTC))
+    with pytest.raises(InvalidParameterError) as refused:
+        calendar.add_business_nanoseconds([start], [INT64_MAX])
+    assert str(refused.value) == (
+        f"{ADD_NS}: 'nanoseconds' must be a duration the calendar's open hours use up within "
+        f"about 290 years of open time of the earliest start (got {INT64_MAX} that is a int)"
+    )
+
+
+@pytest.mark.parametrize("shape", [(0,), (2, 0)])
+def test_adding_open_time_to_no_starts(shape: tuple[int, ...]) -> None:
+    calendar = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+    empty = np.empty(shape, dtype=np.int64)
+    due = calendar.add_business_nanoseconds(empty, empty)
+    assert due.shape == shape
+    assert due.dtype == np.int64
+
+
+def test_adding_open_time_keeps_the_shape_of_the_starts() -> None:
+    calendar = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+    monday = ns(datetime(2024, 6, 10, 9, tzinfo=UTC))
+    hour = 3_600 * 10**9
+    starts = np.array([[monday, monday], [monday + hour, monday + 2 * hour]])
+    amounts = np.array([[0, 8 * hour], [9 * hour, 1]])
+    due = calendar.add_business_nanoseconds(starts.astype("datetime64[ns]"), amounts)
+    assert due.tolist() == [
+        [monday, monday + 8 * hour],
+        [ns(datetime(2024, 6, 11, 11, tzinfo=UTC)), monday + 2 * hour + 1],
+    ]
