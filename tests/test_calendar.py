@@ -1444,6 +1444,59 @@ def test_short_gaps_between_intervals_use_the_exact_fallback() -> None:
     assert expected[-2:] == [3599 * second, 3599 * second]
 
 
+def test_times_are_read_to_the_microsecond() -> None:
+    calendar = BusinessCalendar(
+        "UTC",
+        {
+            "mon": [(time(9, 30, 15, 7), time(17, 45))],
+            6: "10:00:00.5-11:00:00.123456",  # Sunday by number; a fraction is of a second
+        },
+    )
+    assert calendar.weekly_hours["mon"] == (("09:30:15.000007", "17:45"),)
+    assert calendar.weekly_hours["sun"] == (("10:00:00.500000", "11:00:00.123456"),)
+    sunday = datetime(2024, 6, 9, tzinfo=UTC)
+    assert business(calendar, sunday, sunday + timedelta(days=1)) == timedelta(
+        seconds=3599, microseconds=623_456
+    )
+
+
+def test_weekdays_in_any_case_and_blank_entries_are_read() -> None:
+    calendar = BusinessCalendar("UTC", "MON-Fri 09:00-12:00;; Sat 10:00-11:00\n")
+    assert dict(calendar.weekly_hours) == {
+        **dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), (("09:00", "12:00"),)),
+        "sat": (("10:00", "11:00"),),
+        "sun": (),
+    }
+
+
+@pytest.mark.parametrize(
+    ("hours", "message"),
+    [
+        (
+            "mon 09:00:60-10:00",
+            "a time 'HH:MM' or 'HH:MM:SS' from 00:00 to 23:59:59, or a datetime.time (got "
+            "'09:00:60' that is a str)",
+        ),
+        (
+            "mon 09:00-10:00:60",
+            "a time 'HH:MM' or 'HH:MM:SS' from 00:00 to 24:00, or a datetime.time (got "
+            "'10:00:60' that is a str)",
+        ),
+        (
+            "mon 09:00-10:00:00.1234567",
+            "a time 'HH:MM' or 'HH:MM:SS' from 00:00 to 24:00, or a datetime.time (got "
+            "'10:00:00.1234567' that is a str)",
+        ),
+    ],
+)
+def test_seconds_past_59_and_fractions_past_microseconds_are_refused(
+    hours: str, message: str
+) -> None:
+    with pytest.raises(InvalidParameterError) as refused:
+        BusinessCalendar("UTC", hours)
+    assert str(refused.value) == f"BusinessCalendar(): 'hours' must be {message}"
+
+
 # --- laws against the reference -----------------------------------------------------------------
 
 ZONES = [
