@@ -2262,9 +2262,16 @@ def test_adding_open_time_to_special_hours_in_a_later_year() -> None:
     )
     start = datetime(2024, 12, 31, 16, tzinfo=UTC)
     assert calendar.add_business_time(start, 2 * HOUR) == datetime(2025, 1, 2, 10, tzinfo=UTC)
-    # After the last special hours there is no open time, but nothing to add is still fine.
+    # Before the first special hours, counting starts at their opening.
+    fresh = BusinessCalendar("UTC", {}, special_hours={"2024-06-10": "09:00-17:00"})
+    assert fresh.add_business_nanoseconds([ns(datetime(2024, 6, 1, tzinfo=UTC))], [1]).tolist() == [
+        ns(datetime(2024, 6, 10, 9, tzinfo=UTC)) + 1
+    ]
+    # After the last special hours there is no open time, but nothing to add is still fine
+    # (asked of a calendar that has not looked at the years with open time).
+    fresh = BusinessCalendar("UTC", {}, special_hours={"2024-06-10": "09:00-17:00"})
     later = datetime(2030, 1, 1, tzinfo=UTC)
-    assert calendar.add_business_time(later, timedelta(0)) == later
+    assert fresh.add_business_time(later, timedelta(0)) == later
 
 
 def test_adding_open_time_names_the_first_amount_never_used_up() -> None:
