@@ -1349,6 +1349,29 @@ WORD_FOR_WORD: list[tuple[Callable[[], object], str]] = [
             "np.datetime64('1970-01-01T00:00:00.000000004') that is a datetime64)"
         ),
     ),
+    (
+        # Ten subdivisions are all shown; of eleven, the first ten and an ellipsis.
+        _building(country="SB", subdivision="ZZ"),
+        (
+            "BusinessCalendar(): 'subdivision' must be a subdivision of SB (CE, CH, CT, GU, IS, "
+            "MK, ML, RB, TE, WE) (got 'ZZ' that is a str)"
+        ),
+    ),
+    (
+        _building(country="AM", subdivision="ZZ"),
+        (
+            "BusinessCalendar(): 'subdivision' must be a subdivision of AM (AG, AR, AV, ER, GR, "
+            "KT, LO, SH, SU, TV, ...) (got 'ZZ' that is a str)"
+        ),
+    ),
+    (
+        _calling("business_nanoseconds", [1], [0]),
+        (
+            "BusinessCalendar.business_nanoseconds(): 'ends' must be at or after starts at every "
+            "index (first end before its start at index 0) (got "
+            "np.datetime64('1970-01-01T00:00:00.000000000') that is a datetime64)"
+        ),
+    ),
 ]
 
 
@@ -1419,6 +1442,59 @@ def test_short_gaps_between_intervals_use_the_exact_fallback() -> None:
     expected = [sum(max(0, min(o, b) - a) for a, b in open_spans) for o in offsets]
     assert result.tolist() == expected
     assert expected[-2:] == [3599 * second, 3599 * second]
+
+
+def test_times_are_read_to_the_microsecond() -> None:
+    calendar = BusinessCalendar(
+        "UTC",
+        {
+            "mon": [(time(9, 30, 15, 7), time(17, 45))],
+            6: "10:00:00.5-11:00:00.123456",  # Sunday by number; a fraction is of a second
+        },
+    )
+    assert calendar.weekly_hours["mon"] == (("09:30:15.000007", "17:45"),)
+    assert calendar.weekly_hours["sun"] == (("10:00:00.500000", "11:00:00.123456"),)
+    sunday = datetime(2024, 6, 9, tzinfo=UTC)
+    assert business(calendar, sunday, sunday + timedelta(days=1)) == timedelta(
+        seconds=3599, microseconds=623_456
+    )
+
+
+def test_weekdays_in_any_case_and_blank_entries_are_read() -> None:
+    calendar = BusinessCalendar("UTC", "MON-Fri 09:00-12:00;; Sat 10:00-11:00\n")
+    assert dict(calendar.weekly_hours) == {
+        **dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), (("09:00", "12:00"),)),
+        "sat": (("10:00", "11:00"),),
+        "sun": (),
+    }
+
+
+@pytest.mark.parametrize(
+    ("hours", "message"),
+    [
+        (
+            "mon 09:00:60-10:00",
+            "a time 'HH:MM' or 'HH:MM:SS' from 00:00 to 23:59:59, or a datetime.time (got "
+            "'09:00:60' that is a str)",
+        ),
+        (
+            "mon 09:00-10:00:60",
+            "a time 'HH:MM' or 'HH:MM:SS' from 00:00 to 24:00, or a datetime.time (got "
+            "'10:00:60' that is a str)",
+        ),
+        (
+            "mon 09:00-10:00:00.1234567",
+            "a time 'HH:MM' or 'HH:MM:SS' from 00:00 to 24:00, or a datetime.time (got "
+            "'10:00:00.1234567' that is a str)",
+        ),
+    ],
+)
+def test_seconds_past_59_and_fractions_past_microseconds_are_refused(
+    hours: str, message: str
+) -> None:
+    with pytest.raises(InvalidParameterError) as refused:
+        BusinessCalendar("UTC", hours)
+    assert str(refused.value) == f"BusinessCalendar(): 'hours' must be {message}"
 
 
 # --- laws against the reference -----------------------------------------------------------------
@@ -2011,3 +2087,255 @@ def test_adding_open_time_to_a_calendar_that_never_opens_again_is_refused() -> N
     )
     with pytest.raises(InvalidParameterError, match="'duration'"):
         calendar.add_business_time(start, timedelta(hours=2))
+
+
+# --- adding open time: the edges -----------------------------------------------------------------
+
+INT64_MAX = 2**63 - 1
+ADD_TIME = "BusinessCalendar.add_business_time()"
+ADD_NS = "BusinessCalendar.add_business_nanoseconds()"
+NEVER_BEFORE_2262 = (
+    "a duration the calendar's open hours use up before 2262-04-11 23:47:16.854775 UTC"
+)
+
+
+@pytest.mark.parametrize("hours", ["mon-fri 09:00-17:00", "mon-sun 00:00-24:00"])
+def test_adding_open_time_too_long_for_int64_is_refused_not_wrapped(hours: str) -> None:
+    # The longest duration a timedelta may hold here, and the longest int64 amount: both end
+    # after 2262 on any calendar, so they are refused, never turned into an instant in the past.
+    calendar = BusinessCalendar("UTC", hours)
+    start = datetime(2024, 6, 10, 9, tzinfo=UTC)
+    longest = (INT64_MAX // 1000) * 1000
+    with pytest.raises(InvalidParameterError) as refused:
+        calendar.add_business_time(start, timedelta(microseconds=INT64_MAX // 1000))
+    assert str(refused.value) == (
+        f"{ADD_TIME}: 'duration' must be {NEVER_BEFORE_2262} (got {longest} that is a int)"
+    )
+    with pytest.raises(InvalidParameterError) as refused:
+        calendar.add_business_nanoseconds([ns(start)], [INT64_MAX])
+    assert str(refused.value) == (
+        f"{ADD_NS}: 'nanoseconds' must be {NEVER_BEFORE_2262} (got {INT64_MAX} that is a int)"
+    )
+
+
+def test_adding_open_time_over_more_than_146_years_on_an_always_open_calendar() -> None:
+    # Always open: open time is wall time, so the due time is start + duration, even when the
+    # duration is long (158 years here) and the table of open intervals grows past 2**62 ns.
+    calendar = BusinessCalendar.always_open()
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    duration = timedelta(microseconds=5 * 10**15 + 3)
+    assert calendar.add_business_time(start, duration) == start + duration
+    due = calendar.add_business_nanoseconds([ns(start)], [5 * 10**18 + 3])
+    assert due.tolist() == [ns(start) + 5 * 10**18 + 3]
+
+
+def test_adding_open_time_refuses_bad_arguments_word_for_word() -> None:
+    calendar = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    refusals: list[tuple[Callable[[], object], str]] = [
+        (
+            lambda: calendar.add_business_time(datetime(2024, 1, 1), HOUR),
+            f"{ADD_TIME}: 'start' must be a timezone-aware datetime "
+            "(got datetime.datetime(2024, 1, 1, 0, 0) that is a datetime)",
+        ),
+        (
+            lambda: calendar.add_business_time(start, 3600),  # type: ignore[arg-type]
+            f"{ADD_TIME}: 'duration' must be a timedelta >= 0 (got 3600 that is a int)",
+        ),
+        (
+            lambda: calendar.add_business_time(start, -timedelta(microseconds=1)),
+            f"{ADD_TIME}: 'duration' must be a timedelta >= 0 (got datetime.timedelta(days=-1, "
+            "seconds=86399, microseconds=999999) that is a timedelta)",
+        ),
+        (
+            # One microsecond more than int64 nanoseconds hold.
+            lambda: calendar.add_business_time(
+                start, timedelta(microseconds=INT64_MAX // 1000 + 1)
+            ),
+            f"{ADD_TIME}: 'duration' must be a timedelta shorter than 292 years (got "
+            "datetime.timedelta(days=106751, seconds=85636, microseconds=854776) that is a "
+            "timedelta)",
+        ),
+        (
+            lambda: calendar.add_business_nanoseconds([0, 1], [5]),
+            f"{ADD_NS}: 'nanoseconds' must be an array of integers in the shape of starts (2,) "
+            "(got [5] that is a list)",
+        ),
+        (
+            lambda: calendar.add_business_nanoseconds([[0, 1], [2, 3]], [[1, 2], [3]]),
+            f"{ADD_NS}: 'nanoseconds' must be an array of integers in the shape of starts (2, 2) "
+            "(got [[1, 2], [3]] that is a list)",
+        ),
+        (
+            lambda: calendar.add_business_nanoseconds(["soon"], [1]),
+            f"{ADD_NS}: 'starts' must be an array of datetime64 values (UTC) or of int64 epoch "
+            "nanoseconds (got 'an array of dtype <U4' that is a str)",
+        ),
+        (
+            # Zero is allowed: the first amount refused is the negative one.
+            lambda: calendar.add_business_nanoseconds([0, 0], [0, -5]),
+            f"{ADD_NS}: 'nanoseconds' must be integers >= 0 that fit in int64 (first not at "
+            "index 1) (got np.int64(-5) that is a int64)",
+        ),
+        (
+            lambda: calendar.add_business_nanoseconds([[0, 0], [0, 0]], [[0, 0], [-5, 0]]),
+            f"{ADD_NS}: 'nanoseconds' must be integers >= 0 that fit in int64 (first not at "
+            "index (1, 0)) (got np.int64(-5) that is a int64)",
+        ),
+        (
+            # The largest int64 is allowed: the first amount refused is the one past it.
+            lambda: calendar.add_business_nanoseconds(
+                [0, 0], np.array([INT64_MAX, 2**63], dtype=np.uint64)
+            ),
+            f"{ADD_NS}: 'nanoseconds' must be integers >= 0 that fit in int64 (first not at "
+            "index 1) (got np.uint64(9223372036854775808) that is a uint64)",
+        ),
+        (
+            lambda: calendar.add_business_nanoseconds([0, -(2**63)], [1, 1]),
+            f"{ADD_NS}: 'starts' must be instants, not NaT (got 'NaT' that is a str)",
+        ),
+    ]
+    for call, message in refusals:
+        with pytest.raises(InvalidParameterError) as refused:
+            call()
+        assert str(refused.value) == message
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        datetime(2024, 6, 8, 12, tzinfo=UTC),  # Saturday, closed: not moved to Monday's opening
+        datetime(2024, 6, 10, 9, tzinfo=UTC),  # Monday's opening
+        datetime(2024, 6, 10, 17, tzinfo=UTC),  # Monday's closing
+        datetime(2024, 6, 10, 12, 0, 0, 1, tzinfo=UTC),
+    ],
+)
+def test_adding_no_open_time_gives_the_start_itself(start: datetime) -> None:
+    calendar = BusinessCalendar("Europe/Berlin", "mon-fri 09:00-17:00")
+    due = calendar.add_business_time(start, timedelta(0))
+    assert due == start
+    assert due.tzinfo == BERLIN
+    assert calendar.add_business_nanoseconds([ns(start)], [0]).tolist() == [ns(start)]
+
+
+def test_adding_days_seconds_and_microseconds_of_open_time() -> None:
+    calendar = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+    monday = datetime(2024, 6, 10, 9, tzinfo=UTC)
+    # 3 days of open time are 72 h, nine 8-hour days: they run out on the next Thursday at
+    # 17:00, and the 5.000007 s after that on Friday from 09:00.
+    duration = timedelta(days=3, seconds=5, microseconds=7)
+    assert calendar.add_business_time(monday, duration) == datetime(
+        2024, 6, 21, 9, 0, 5, 7, tzinfo=UTC
+    )
+    assert calendar.add_business_time(monday, timedelta(days=3)) == datetime(
+        2024, 6, 20, 17, tzinfo=UTC
+    )
+    # The same in nanoseconds, one nanosecond past Thursday's closing.
+    due = calendar.add_business_nanoseconds([ns(monday)], [72 * 3_600 * 10**9 + 1])
+    assert due.tolist() == [ns(datetime(2024, 6, 21, 9, tzinfo=UTC)) + 1]
+
+
+def test_adding_open_time_keeps_every_microsecond_near_2262() -> None:
+    # Past 2255 a float of epoch microseconds can no longer hold an odd one.
+    calendar = BusinessCalendar.always_open()
+    start = datetime(2260, 1, 1, 0, 0, 0, 1, tzinfo=UTC)
+    assert calendar.add_business_time(start, timedelta(microseconds=2)) == datetime(
+        2260, 1, 1, 0, 0, 0, 3, tzinfo=UTC
+    )
+
+
+def test_adding_open_time_over_years_widens_the_table() -> None:
+    calendar = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+    start = datetime(2024, 6, 10, 9, tzinfo=UTC)
+    # 10 years of weekdays later, counted by the reference as well.
+    weekdays = {day: [(9 * 3600, 17 * 3600)] for day in range(5)}
+    reference = ReferenceCalendar(ZoneInfo("UTC"), weekdays)
+    end = datetime(2034, 6, 12, 12, tzinfo=UTC)
+    amount = reference.business_ns(ns(start), ns(end))
+    assert calendar.add_business_nanoseconds([ns(start)], [amount]).tolist() == [ns(end)]
+
+
+def test_adding_open_time_to_special_hours_in_a_later_year() -> None:
+    # No weekly hours: the due time is in the last year with special hours.
+    calendar = BusinessCalendar(
+        "UTC", {}, special_hours={"2024-12-31": "09:00-17:00", "2025-01-02": "09:00-17:00"}
+    )
+    start = datetime(2024, 12, 31, 16, tzinfo=UTC)
+    assert calendar.add_business_time(start, 2 * HOUR) == datetime(2025, 1, 2, 10, tzinfo=UTC)
+    # Before the first special hours, counting starts at their opening.
+    fresh = BusinessCalendar("UTC", {}, special_hours={"2024-06-10": "09:00-17:00"})
+    assert fresh.add_business_nanoseconds([ns(datetime(2024, 6, 1, tzinfo=UTC))], [1]).tolist() == [
+        ns(datetime(2024, 6, 10, 9, tzinfo=UTC)) + 1
+    ]
+    # After the last special hours there is no open time, but nothing to add is still fine
+    # (asked of a calendar that has not looked at the years with open time).
+    fresh = BusinessCalendar("UTC", {}, special_hours={"2024-06-10": "09:00-17:00"})
+    later = datetime(2030, 1, 1, tzinfo=UTC)
+    assert fresh.add_business_time(later, timedelta(0)) == later
+
+
+def test_adding_open_time_names_the_first_amount_never_used_up() -> None:
+    calendar = BusinessCalendar(
+        "UTC", {}, special_hours={"2024-06-10": "09:00-17:00", "2024-06-11": "09:00-17:00"}
+    )
+    start = ns(datetime(2024, 6, 10, 16, tzinfo=UTC))
+    hour = 3_600 * 10**9
+    # 9 hours run out exactly at the last closing time; 10 never do.
+    assert calendar.add_business_nanoseconds([start], [9 * hour]).tolist() == [
+        ns(datetime(2024, 6, 11, 17, tzinfo=UTC))
+    ]
+    with pytest.raises(InvalidParameterError) as refused:
+        calendar.add_business_nanoseconds([start, start, start], [9 * hour, 10 * hour, 11 * hour])
+    assert str(refused.value) == (
+        f"{ADD_NS}: 'nanoseconds' must be {NEVER_BEFORE_2262} (got {10 * hour} that is a int)"
+    )
+    # Not strict (how SLA due times are found), each one never used up is NaT instead.
+    due = calendar._add(
+        "f", "p", np.array([start, start, start]), np.array([9 * hour, 10 * hour, 0]), strict=False
+    )
+    assert due.dtype == np.int64
+    assert due.tolist() == [ns(datetime(2024, 6, 11, 17, tzinfo=UTC)), -(2**63), start]
+
+
+def test_adding_open_time_to_starts_too_far_apart_is_refused() -> None:
+    calendar = BusinessCalendar.always_open()
+    starts = [ns(datetime(1700, 1, 1, tzinfo=UTC)), ns(datetime(2200, 1, 1, tzinfo=UTC))]
+    with pytest.raises(InvalidParameterError) as refused:
+        calendar.add_business_nanoseconds(starts, [1, 1])
+    assert str(refused.value) == (
+        f"{ADD_NS}: 'starts' must be instants within about 290 years of open time of each other "
+        "(got 'a wider span' that is a str)"
+    )
+
+
+def test_adding_more_open_time_than_int64_counts_from_an_early_start_is_refused() -> None:
+    calendar = BusinessCalendar.always_open()
+    start = ns(datetime(1700, 6, 1, tzinfo=UTC))
+    with pytest.raises(InvalidParameterError) as refused:
+        calendar.add_business_nanoseconds([start], [INT64_MAX])
+    assert str(refused.value) == (
+        f"{ADD_NS}: 'nanoseconds' must be a duration the calendar's open hours use up within "
+        f"about 290 years of open time of the earliest start (got {INT64_MAX} that is a int)"
+    )
+
+
+@pytest.mark.parametrize("shape", [(0,), (2, 0)])
+def test_adding_open_time_to_no_starts(shape: tuple[int, ...]) -> None:
+    calendar = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+    empty = np.empty(shape, dtype=np.int64)
+    due = calendar.add_business_nanoseconds(empty, empty)
+    assert due.shape == shape
+    assert due.dtype == np.int64
+
+
+def test_adding_open_time_keeps_the_shape_of_the_starts() -> None:
+    calendar = BusinessCalendar("UTC", "mon-fri 09:00-17:00")
+    monday = ns(datetime(2024, 6, 10, 9, tzinfo=UTC))
+    hour = 3_600 * 10**9
+    starts = np.array([[monday, monday], [monday + hour, monday + 2 * hour]])
+    amounts = np.array([[0, 8 * hour], [9 * hour, 1]])
+    due = calendar.add_business_nanoseconds(starts.astype("datetime64[ns]"), amounts)
+    assert due.tolist() == [
+        [monday, monday + 8 * hour],
+        [ns(datetime(2024, 6, 11, 11, tzinfo=UTC)), monday + 2 * hour + 1],
+    ]

@@ -1100,31 +1100,45 @@ class BusinessCalendar:
         stop = _LAST_YEAR
         if not any(self._weekly):
             stop = min(stop, max((day.year for day in self._special_hours), default=0) + 1)
+        widened = False
         while True:
             table = self._table_for_years(first_year, last_year)
             lengths = table.ends - table.starts
-            if float(lengths.sum(dtype=np.float64)) >= 2.0**62:
+            # The running sums below are int64: the table's open time must fit in one (its
+            # intervals lie in int64 nanoseconds, so their uint64 sum is exact).
+            if int(lengths.sum(dtype=np.uint64)) > _INT64_MAX:
+                if widened:
+                    raise InvalidParameterError(
+                        function,
+                        parameter,
+                        "a duration the calendar's open hours use up within about 290 years "
+                        "of open time of the earliest start",
+                        int(amounts.max()),
+                    )
                 raise InvalidParameterError(
                     function,
                     "starts",
-                    "instants within about 140 years of open time of each other",
+                    "instants within about 290 years of open time of each other",
                     "a wider span",
                 )
             before = np.zeros(lengths.shape[0] + 1, dtype=np.int64)
             np.cumsum(lengths, out=before[1:])
-            # Open time from the table's first interval up to each start, then the target.
+            # Open time from the table's first interval up to each start, and what is left after
+            # it. Amounts are compared with what is left: adding them to what came before could
+            # pass the largest int64.
             index = np.searchsorted(table.starts, starts, side="right") - 1
             at = np.maximum(index, 0)
             inside = np.minimum(starts, table.ends[at] if lengths.size else starts)
             opened = before[at] + (inside - table.starts[at]) if lengths.size else 0 * starts
             opened = np.where(index >= 0, opened, 0)
-            target = opened + amounts
-            if bool((target <= before[-1]).all()):
+            left = before[-1] - opened
+            reached = amounts <= left
+            if bool(reached.all()):
                 break
             if last_year >= stop:
                 if not strict:
                     break
-                late = int(np.argmax(target > before[-1]))
+                late = int(np.argmax(~reached))
                 raise InvalidParameterError(
                     function,
                     parameter,
@@ -1132,11 +1146,13 @@ class BusinessCalendar:
                     int(amounts[late]),
                 )
             last_year = min(stop, last_year + 4)
+            widened = True
         # The interval in which the target is reached: the first whose end reaches it.
+        target = opened + np.minimum(amounts, left)
         k = np.searchsorted(before[1:], target, side="left")
         k = np.minimum(k, max(lengths.shape[0] - 1, 0))
         due = table.starts[k] + (target - before[k]) if lengths.size else starts.copy()
-        due = np.where(target <= before[-1], due, _INT64_MIN)  # never, when not strict
+        due = np.where(reached, due, _INT64_MIN)  # never, when not strict
         return np.where(amounts == 0, starts, due).astype(np.int64)
 
     def is_open(self, t: datetime) -> bool:
