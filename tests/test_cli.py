@@ -133,6 +133,7 @@ def test_report_reads_a_twcs_export(capsys: pytest.CaptureFixture[str], tmp_path
         "format": "twcs",
         "rows_read": 3,
         "rows_used": 3,
+        "rows_left_out": 0,
         "problems": 0,
     }
     table = load_twcs(path).table
@@ -553,13 +554,54 @@ def test_rows_left_out_are_listed_on_stderr(
     path.write_text("conversation_id,sent_at,author\n" + "\n".join(rows) + "\n", encoding="utf-8")
     code, out, err = run(capsys, ["report", str(path), "--errors", "collect", "--only", "team"])
     assert code == 0
-    assert "13 left out" in out
+    assert "15 rows read as csv, 13 left out, 1 conversation, 2 messages" in out
     assert "not a time" not in out  # the reports stay clean on stdout
     listed = [line for line in err.splitlines() if line.startswith("  line ")]
     assert len(listed) == cli.SHOWN_PROBLEMS
     assert listed[0].startswith("  line 4, column 'sent_at'")
-    assert "... and 3 more" in err
+    assert "... and 3 more (--problems FILE writes them all)" in err
+    every = tmp_path / "problems.csv"
+    argv = ["report", str(path), "--errors", "collect", "--problems", str(every)]
+    code, _, err = run(capsys, argv)
+    assert code == 0
+    written = list(csv.DictReader(io.StringIO(every.read_text(encoding="utf-8"))))
+    assert [int(r["line"]) for r in written] == list(range(4, 17))
+    assert f"all are in {every}" in err
     html = tmp_path / "report.html"
     code, _, _ = run(capsys, ["report", str(path), "--errors", "collect", "--html", str(html)])
     assert code == 0
     assert f"{path}: 15 rows read as csv, 13 left out" in html.read_text(encoding="utf-8")
+
+
+def test_a_row_with_two_problems_is_one_row_left_out_and_hints_name_options(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "naive.csv"
+    path.write_text(
+        "conversation_id,sent_at,author\n"
+        "c1,2024-05-06T10:00Z,customer\n"
+        "c1,2024-05-06T10:05Z,agent\n"
+        ",2024-05-06 10:00,robot\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, ["report", str(path), "--errors", "collect", "--only", "team"])
+    assert code == 0
+    assert "3 rows read as csv, 1 left out," in out
+    assert "1 row left out (3 problems)" in err
+    assert "pass --timezone to read naive times" in err
+    assert "timezone=" not in err
+
+
+def test_a_file_with_no_usable_row_is_an_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "useless.csv"
+    path.write_text(
+        "conversation_id,sent_at,author\nc1,nope,customer\nc2,2024-05-06T10:00Z,robot\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, ["report", str(path), "--errors", "collect"])
+    assert code == 2
+    assert out == ""
+    assert "no row of" in err
+    assert "2 rows left out" in err

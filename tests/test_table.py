@@ -125,7 +125,7 @@ def test_table_is_read_only() -> None:
         table.sent_at = np.zeros(1, dtype=np.int64)  # type: ignore[misc]
     with pytest.raises(ValueError, match="read-only"):
         table.sent_at[0] = 0
-    assert "1 messages in 1 conversations" in repr(table)
+    assert "1 message in 1 conversation, 0 agents" in repr(table)
 
 
 def test_resolved_at_and_assignee_per_conversation() -> None:

@@ -99,9 +99,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except (SocialCareError, OSError, ImportError) as error:
         # (ImportError: an optional dependency the input needs, Zstandard or tqdm, is missing.)
-        print(f"{PROG}: error: {_one_line(error)}", file=sys.stderr)
+        print(f"{PROG}: error: {_cli_words(_one_line(error))}", file=sys.stderr)
         return 2
     return _write(sys.stdout, text)
+
+
+#: The library's parameter names in its messages, and the options that set them here.
+_OPTION_WORDS: Final = {
+    "timezone=": "--timezone",
+    "timestamp_format=": "--timestamp-format",
+    "authors=": "--author",
+    "errors='collect'": "--errors collect",
+}
+
+
+def _cli_words(text: str) -> str:
+    """A message of the library, in the command line's own words (its options)."""
+    for word, option in _OPTION_WORDS.items():
+        text = text.replace(word, option)
+    return text
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def _one_line(error: BaseException) -> str:
@@ -179,8 +199,15 @@ def _parser() -> argparse.ArgumentParser:
         "--errors",
         choices=("raise", "collect"),
         default="raise",
-        help="stop at the first unusable row (raise, the default), or leave such rows out and "
-        "count them (collect)",
+        help="stop at the first unusable row (raise, the default), or leave such rows out, "
+        "count them and list the first ten on stderr (collect)",
+    )
+    report.add_argument(
+        "--problems",
+        metavar="FILE",
+        type=Path,
+        help="with --errors collect, write every row left out to FILE as CSV (row, line, "
+        "column, reason)",
     )
     report.add_argument(
         "--progress",
@@ -370,39 +397,58 @@ def _pairs(values: list[str], option: str, what: str) -> dict[str, str]:
 
 def _report(args: argparse.Namespace) -> str:
     loaded = _load(args)
+    left_out = len({problem.row for problem in loaded.problems})
     about = {
         "file": str(args.file),
         "format": args.resolved_format,
         "rows_read": loaded.rows_read,
-        "rows_used": loaded.rows_read - len(loaded.problems),
+        "rows_used": loaded.rows_used,
+        "rows_left_out": left_out,
         "problems": len(loaded.problems),
     }
+    if args.problems is not None:
+        _write_problems(args.problems, loaded.problems)
+    _tell_problems(loaded.problems, left_out, args.problems)
+    if loaded.rows_read and not len(loaded.table):
+        raise _UsageError(
+            f"no row of {args.file} could be used ({_plural(left_out, 'row')} left out; "
+            "the first is listed above)"
+        )
     lines = [
-        f"{args.file}: {loaded.rows_read:,} rows read as {args.resolved_format}, "
-        f"{len(loaded.problems):,} left out (see --errors), "
-        f"{loaded.table.n_conversations:,} conversations, {len(loaded.table):,} messages"
+        f"{args.file}: {_plural(loaded.rows_read, 'row')} read as {args.resolved_format}, "
+        f"{left_out:,} left out, {_plural(loaded.table.n_conversations, 'conversation')}, "
+        f"{_plural(len(loaded.table), 'message')}"
     ]
-    _tell_problems(loaded.problems)
     return _output(args, loaded.table, about, lines)
+
+
+def _write_problems(path: Path, problems: Sequence[RowProblem]) -> None:
+    """Every row left out, as CSV: its data row (0-based), line, column and what was wrong."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["row", "line", "column", "reason"])
+        for problem in problems:
+            writer.writerow([problem.row, problem.line, problem.column, problem.reason])
 
 
 #: How many left-out rows the command line lists on stderr.
 SHOWN_PROBLEMS = 10
 
 
-def _tell_problems(problems: Sequence[RowProblem]) -> None:
-    """The first rows left out (``--errors collect``), on stderr: the reports stay on stdout."""
+def _tell_problems(problems: Sequence[RowProblem], left_out: int, path: Path | None) -> None:
+    """The first problems of the rows left out (``--errors collect``), on stderr: the reports
+    stay on stdout. A row may have several problems; each is listed."""
     if not problems:
         return
-    print(f"{PROG}: {len(problems):,} rows left out:", file=sys.stderr)
+    print(
+        f"{PROG}: {_plural(left_out, 'row')} left out ({_plural(len(problems), 'problem')}):",
+        file=sys.stderr,
+    )
     for problem in problems[:SHOWN_PROBLEMS]:
-        print(f"  {problem}", file=sys.stderr)
+        print(f"  {_cli_words(str(problem))}", file=sys.stderr)
     if len(problems) > SHOWN_PROBLEMS:
-        print(
-            f"  ... and {len(problems) - SHOWN_PROBLEMS:,} more (load the file with "
-            "load_messages(..., errors='collect') or load_twcs to see them all)",
-            file=sys.stderr,
-        )
+        where = f"all are in {path}" if path is not None else "--problems FILE writes them all"
+        print(f"  ... and {len(problems) - SHOWN_PROBLEMS:,} more ({where})", file=sys.stderr)
 
 
 def _demo(args: argparse.Namespace) -> str:

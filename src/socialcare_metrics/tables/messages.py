@@ -167,9 +167,14 @@ class MessageTable:
         return int(self.offsets.shape[0] - 1)
 
     def __repr__(self) -> str:
+        def counted(count: int, word: str) -> str:
+            return f"{count} {word}{'' if count == 1 else 's'}"
+
         return (
-            f"<MessageTable: {len(self)} messages in {self.n_conversations} conversations, "
-            f"{len(self.agent_names)} agents, {len(self.channel_names)} channels>"
+            f"<MessageTable: {counted(len(self), 'message')} in "
+            f"{counted(self.n_conversations, 'conversation')}, "
+            f"{counted(len(self.agent_names), 'agent')}, "
+            f"{counted(len(self.channel_names), 'channel')}>"
         )
 
     def conversation_label(self, code: int) -> str:
