@@ -270,6 +270,10 @@ def test_options_are_refused_before_anything_runs(frame: pd.DataFrame) -> None:
     refused = [
         ({"metrics": "expectation_attainment"}, "'as_of' must be .* or as_of='latest'"),
         ({"metrics": {"sla_compliance": {"policy": POLICY}}}, "as_of='latest'"),
+        (
+            {"metrics": "sla_compliance", "as_of": "latest"},
+            r"'policy' must be .*give it as metrics=\{'sla_compliance': \{'policy': \.\.\.\}\}",
+        ),
         ({"metrics": "call_deflection"}, "message metrics with a mergeable state"),
         ({"metrics": "csat"}, "csat is not one"),
         ({"metrics": "speed"}, "a metric name, a list of names"),

@@ -395,6 +395,8 @@ def _states(
                 expected += "; or as_of='latest', found by a first pass over the data"
             elif parameter in ("by", "tz"):
                 expected += f" (for {name}; give it its own: metrics={{{name!r}: {{'by': ...}}}})"
+            elif parameter not in given:
+                expected += f" (give it as metrics={{{name!r}: {{{parameter!r}: ...}}}})"
             raise InvalidParameterError(_FUNCTION, where, expected, error.got) from error
     return out
 
