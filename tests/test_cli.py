@@ -589,7 +589,9 @@ def test_a_row_with_two_problems_is_one_row_left_out_and_hints_name_options(
     assert "3 rows read as csv, 1 left out," in out
     assert "1 row left out (3 problems)" in err
     assert "pass --timezone to read naive times" in err
+    assert "map the export's own words with --author" in err
     assert "timezone=" not in err
+    assert "authors=" not in err
 
 
 def test_a_file_with_no_usable_row_is_an_error(

@@ -164,3 +164,21 @@ def test_what_strftime_writes_is_read_back(
     got = result.table.sent_at[np.argsort(result.table.row)].tolist()
     epoch = datetime(1970, 1, 1, tzinfo=UTC)
     assert got == [(m - epoch) // timedelta(microseconds=1) * 1000 for m in moments]
+
+
+def test_numbers_in_a_time_column_hint_at_an_epoch_format(tmp_path: Path) -> None:
+    result = load_messages(
+        export(tmp_path, "1714989600", "2024-05-06T10:05:00Z", "nan"),
+        columns=COLUMNS,
+        errors="collect",
+    )
+    reasons = {p.row: p.reason for p in result.problems}
+    assert "timestamp_format='epoch_s' or 'epoch_ms'" in reasons[0]
+    assert "timestamp_format" not in reasons[2]  # not a number: no such hint
+
+
+def test_an_unknown_author_word_hints_at_authors(tmp_path: Path) -> None:
+    path = tmp_path / "words.csv"
+    path.write_text("ticket,at,who\nT1,2024-05-06T10:00:00Z,inbound\n", encoding="utf-8")
+    result = load_messages(path, columns=COLUMNS, errors="collect")
+    assert "authors=" in result.problems[0].reason

@@ -559,7 +559,13 @@ def _convert_values(
             text = _as_text(value)
             word = words.get(text.lower()) if text is not None else None
             if word is None:
-                bad(i, field, f"one of {', '.join(map(repr, sorted(words)))}", value)
+                bad(
+                    i,
+                    field,
+                    f"one of {', '.join(map(repr, sorted(words)))} (map the export's own words "
+                    "with authors=)",
+                    value,
+                )
             codes[i] = word
         return codes
     if field in ("conversation_id", "message_id"):
@@ -856,7 +862,11 @@ def _times(
             return values[i]
 
         for i in np.flatnonzero(~parsed & ~empty).tolist():
-            bad(i, field, expected, values[i])
+            value = values[i]
+            hint = ""
+            if time_format is None and _is_number(value):
+                hint = " (for numbers since 1970 pass timestamp_format='epoch_s' or 'epoch_ms')"
+            bad(i, field, expected + hint, value)
     if required:
         for i in np.flatnonzero(empty).tolist():
             bad(i, field, "a timestamp", shown(i), found=_MISSING_FOUND)
@@ -874,6 +884,20 @@ def _times(
         bad(i, field, TIME_RANGE, shown(i))
     ns[~parsed | outside] = NAT
     return ns
+
+
+def _is_number(value: Any) -> bool:
+    """An int or float (not a bool), or text that reads as one: maybe an epoch time."""
+    if isinstance(value, bool | np.bool_):
+        return False
+    if isinstance(value, int | np.integer):
+        return True
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            return False
+    return isinstance(value, float | np.floating) and math.isfinite(value)
 
 
 def _object_times(
