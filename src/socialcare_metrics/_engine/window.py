@@ -66,12 +66,37 @@ def cut_at(table: MessageTable, end_ns: int) -> MessageTable:
         if table.actioned_at is not None and late_action is not None
         else None
     )
+    return part_of(
+        table,
+        rows,
+        conversation,
+        np.flatnonzero(present),
+        offsets,
+        resolved_at=resolved_at,
+        actioned_at=actioned_at,
+    )
+
+
+def part_of(
+    table: MessageTable,
+    rows: Int64Array,
+    conversation: Int64Array,
+    conversations: Int64Array,
+    offsets: Int64Array,
+    *,
+    resolved_at: Int64Array | None = None,
+    actioned_at: Int64Array | None = None,
+) -> MessageTable:
+    """The table of messages ``rows`` (sorted as a table's rows are) of ``conversations``, with
+    their new ``conversation`` codes and ``offsets``; every column kept, names kept.
+    ``resolved_at`` (per kept conversation) and ``actioned_at`` (per kept row), when given,
+    replace the table's own."""
 
     def rows_of(values: Any) -> Any:
         return None if values is None else values[rows]
 
     def conversations_of(values: Any) -> Any:
-        return None if values is None else values[present]
+        return None if values is None else values[conversations]
 
     return MessageTable(
         conversation=conversation,
@@ -86,10 +111,10 @@ def cut_at(table: MessageTable, end_ns: int) -> MessageTable:
         tags=rows_of(table.tags),
         sentiment=rows_of(table.sentiment),
         quick_reply=rows_of(table.quick_reply),
-        actioned_at=actioned_at,
-        conversation_ids=table.conversation_ids[present],
-        assignee=table.assignee[present],
-        resolved_at=resolved_at,
+        actioned_at=actioned_at if actioned_at is not None else rows_of(table.actioned_at),
+        conversation_ids=table.conversation_ids[conversations],
+        assignee=table.assignee[conversations],
+        resolved_at=(resolved_at if resolved_at is not None else table.resolved_at[conversations]),
         conversation_tags=conversations_of(table.conversation_tags),
         offsets=offsets,
         agent_names=table.agent_names,

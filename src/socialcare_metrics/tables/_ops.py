@@ -20,7 +20,7 @@ from .._core.time import NAT, ns_to_datetime
 from .._core.typing import Int32Array, Int64Array
 from .._core.validation import check_count
 from .._engine.resolution import conversation_resolved, resolution_items
-from .._engine.window import check_window
+from .._engine.window import check_window, part_of
 from ..errors import InvalidParameterError
 from ..results._render import aligned_lines, format_cell
 from .messages import MessageTable
@@ -119,35 +119,7 @@ def take_conversations(table: MessageTable, codes: npt.NDArray[np.intp]) -> Mess
     rows = np.arange(int(offsets[-1]), dtype=np.int64) + np.repeat(starts - offsets[:-1], lengths)
     conversation: Int64Array = np.repeat(np.arange(codes.shape[0], dtype=np.int64), lengths)
 
-    def rows_of(values: Any) -> Any:
-        return None if values is None else values[rows]
-
-    def conversations_of(values: Any) -> Any:
-        return None if values is None else values[codes]
-
-    return MessageTable(
-        conversation=conversation,
-        sent_at=table.sent_at[rows],
-        author=table.author[rows],
-        agent=table.agent[rows],
-        channel=table.channel[rows],
-        private=table.private[rows],
-        row=table.row[rows],
-        message_id=rows_of(table.message_id),
-        text=rows_of(table.text),
-        tags=rows_of(table.tags),
-        sentiment=rows_of(table.sentiment),
-        quick_reply=rows_of(table.quick_reply),
-        actioned_at=rows_of(table.actioned_at),
-        conversation_ids=table.conversation_ids[codes],
-        assignee=table.assignee[codes],
-        resolved_at=table.resolved_at[codes],
-        conversation_tags=conversations_of(table.conversation_tags),
-        offsets=offsets,
-        agent_names=table.agent_names,
-        channel_names=table.channel_names,
-        quick_reply_names=table.quick_reply_names,
-    )
+    return part_of(table, rows, conversation, codes, offsets)
 
 
 # --- concat ---------------------------------------------------------------------------------------
