@@ -19,6 +19,7 @@ from .encode import (
     encode,
     first_row,
     is_arrow_column,
+    is_text_type,
     pyarrow_or_none,
 )
 
@@ -120,8 +121,7 @@ def _from_frame_library(values: Any, *, keep_arrow: bool) -> Any:
 def _from_arrow(chunked: Any, *, keep_arrow: bool) -> Any:
     pa = pyarrow_or_none()
     kind = chunked.type
-    textual = pa.types.is_string(kind) or pa.types.is_large_string(kind)
-    textual = textual or pa.types.is_dictionary(kind) or str(kind) == "string_view"
+    textual = is_text_type(pa, kind) or pa.types.is_dictionary(kind)
     if keep_arrow and (textual or (pa.types.is_integer(kind) and chunked.null_count)):
         return chunked
     if pa.types.is_timestamp(kind):
@@ -625,7 +625,7 @@ def _text_column(values: Any, source: str) -> npt.NDArray[np.object_]:
         kind = values.type
         if pa.types.is_dictionary(kind):
             values = values.cast(kind.value_type)
-        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        if is_text_type(pa, values.type):
             return values.fill_null("").to_numpy(zero_copy_only=False)  # type: ignore[no-any-return]
         values = _object_array(values.to_pylist())
     array = values if isinstance(values, np.ndarray) else _as_1d(values)

@@ -30,6 +30,7 @@ __all__ = [
     "encode",
     "indices_codes",
     "is_arrow_column",
+    "is_text_type",
     "plain_arrow",
     "pyarrow_or_none",
 ]
@@ -116,7 +117,8 @@ class Encoded(NamedTuple):
     uniques: list[Any]  # the distinct values (Python str or int), in order of first appearance
 
 
-def _is_text_type(pa: Any, kind: Any) -> bool:
+def is_text_type(pa: Any, kind: Any) -> bool:
+    """Whether an Arrow type holds text (string, large string or string view)."""
     return bool(
         pa.types.is_string(kind)
         or pa.types.is_large_string(kind)
@@ -128,14 +130,14 @@ def _encode_chunked(pa: Any, chunked: Any, *, ints: bool) -> Encoded | None:
     kind = chunked.type
     if pa.types.is_dictionary(kind):
         value_type = kind.value_type
-        if not (_is_text_type(pa, value_type) or (ints and pa.types.is_integer(value_type))):
+        if not (is_text_type(pa, value_type) or (ints and pa.types.is_integer(value_type))):
             return None
         if chunked.num_chunks == 1:
             array = chunked.chunk(0)
             return _first_appearance(indices_codes(array.indices), array.dictionary.to_pylist())
         # Decoding and encoding again gives one dictionary for all chunks.
         chunked = chunked.cast(value_type)
-    elif not (_is_text_type(pa, kind) or (ints and pa.types.is_integer(kind))):
+    elif not (is_text_type(pa, kind) or (ints and pa.types.is_integer(kind))):
         return None
     if chunked.num_chunks == 0:
         return Encoded(np.zeros(0, dtype=np.int64), [])
@@ -151,9 +153,9 @@ def arrow_codes(chunked: Any) -> tuple[Int64Array, int] | None:
     if pa.types.is_dictionary(kind):
         chunked = chunked.cast(kind.value_type)
         kind = kind.value_type
-    if chunked.null_count or not (_is_text_type(pa, kind) or pa.types.is_integer(kind)):
+    if chunked.null_count or not (is_text_type(pa, kind) or pa.types.is_integer(kind)):
         return None
-    if _is_text_type(pa, kind):
+    if is_text_type(pa, kind):
         pc = importlib.import_module("pyarrow.compute")
         if pc.any(pc.equal(pc.utf8_length(chunked), 0)).as_py():
             return None

@@ -627,6 +627,8 @@ def parse_iso_arrow(chunked: Any) -> ParsedTimes | None:
     if n == 0 or chunked.null_count:
         return None
     array = chunked.combine_chunks() if chunked.num_chunks != 1 else chunked.chunk(0)
+    if str(array.type) not in ("string", "large_string"):
+        return None  # the buffers read below are those of offsets and bytes
     _, offsets_buffer, data_buffer = array.buffers()
     if data_buffer is None:
         return None

@@ -19,9 +19,11 @@ import numpy.typing as npt
 
 from .._core.columns import AUTHOR_AGENT, AUTHOR_BOT, AUTHOR_CUSTOMER
 from .._core.encode import (
+    as_chunked,
     encode,
     indices_codes,
     is_arrow_column,
+    is_text_type,
     plain_arrow,
     pyarrow_or_none,
 )
@@ -421,7 +423,7 @@ def _frame_chunks(frame: Any, mapping: dict[str, str], label: str) -> Iterator[_
             # Whole columns through Arrow where pandas' values read the same there: text,
             # ints, floats, bools, categories (None, NaN and NA all become Arrow's null).
             try:
-                chunked = plain_arrow(_chunked(pa.array(series, from_pandas=True)))
+                chunked = plain_arrow(as_chunked(pa.array(series, from_pandas=True)))
             except (TypeError, ValueError, OverflowError, pa.ArrowException):
                 chunked = None
             if chunked is not None and not _arrow_readable(pa, chunked.type):
@@ -440,7 +442,7 @@ def _arrow_readable(pa: Any, kind: Any) -> bool:
     if pa.types.is_dictionary(kind):
         kind = kind.value_type
     return bool(
-        _is_text(pa, kind)
+        is_text_type(pa, kind)
         or pa.types.is_integer(kind)
         or pa.types.is_floating(kind)
         or pa.types.is_boolean(kind)
@@ -524,7 +526,7 @@ def _convert(
 
     out: dict[str, Any] = {}
     for field, raw in chunk.values.items():
-        chunked = _chunked(raw) if is_arrow_column(raw) else None
+        chunked = as_chunked(raw) if is_arrow_column(raw) else None
         if chunked is not None:
             original = chunk.originals.get(field)
             out[field] = _convert_arrow(
@@ -669,7 +671,7 @@ def _convert_arrow(
         if pa.types.is_timestamp(kind):
             values = _arrow_times(pa, chunked)
             return _times(values, field, zone, bad, required=required)
-        if time_format is None and _is_text(pa, kind) and not chunked.null_count:
+        if time_format is None and is_text_type(pa, kind) and not chunked.null_count:
             counted = parse_iso_arrow(chunked)
             if counted is not None:  # from the column's bytes, no string per value
                 return _times(chunked, field, zone, bad, required=required, counted=counted)
@@ -678,7 +680,7 @@ def _convert_arrow(
         return _convert_values(
             field, chunked.to_pylist(), n, zone, words, separator, bad, time_format
         )
-    if field == "text" and _is_text(pa, kind):
+    if field == "text" and is_text_type(pa, kind):
         return chunked.fill_null("").to_numpy(zero_copy_only=False)
     if field == "sentiment" and (pa.types.is_floating(kind) or pa.types.is_integer(kind)):
         scores = np.array(chunked.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False))
@@ -690,7 +692,7 @@ def _convert_arrow(
         return scores
     encoded = None
     if field in _BY_VALUE and (
-        _is_text(pa, kind)
+        is_text_type(pa, kind)
         or pa.types.is_dictionary(kind)
         or pa.types.is_integer(kind)
         or pa.types.is_boolean(kind)
@@ -744,10 +746,6 @@ def _convert_arrow(
 
 
 _AUTHOR_CODE: Final = {"customer": AUTHOR_CUSTOMER, "agent": AUTHOR_AGENT, "bot": AUTHOR_BOT}
-
-
-def _is_text(pa: Any, kind: Any) -> bool:
-    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
 
 
 def _arrow_codes(pa: Any, chunked: Any) -> tuple[Int64Array, list[Any]] | None:
@@ -1026,7 +1024,7 @@ def _value(values: Any, i: int) -> Any:
 
 def _ids_codes(values: Any) -> Int64Array:
     """Codes of an id column (equal ids, equal codes), in C where possible."""
-    encoded = encode(values if isinstance(values, np.ndarray) else _chunked(values))
+    encoded = encode(values if isinstance(values, np.ndarray) else as_chunked(values))
     if encoded is not None:
         return encoded.codes
     lookup: dict[Any, int] = {}
@@ -1034,11 +1032,6 @@ def _ids_codes(values: Any) -> Int64Array:
     return np.fromiter(
         (lookup.setdefault(v, len(lookup)) for v in items), np.int64, count=len(items)
     )
-
-
-def _chunked(values: Any) -> Any:
-    pa = pyarrow_or_none()
-    return values if isinstance(values, pa.ChunkedArray) else pa.chunked_array([values])
 
 
 def _repeats(conversation: Any, message: Any) -> list[tuple[int, int]]:
