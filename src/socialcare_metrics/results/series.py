@@ -31,8 +31,75 @@ _NS_PER_HOUR: Final = 3_600_000_000_000
 _NS_PER_DAY: Final = 24 * _NS_PER_HOUR
 
 
+class PeriodCounts:
+    """What a series of counts per period derives from its `total`, `counts`, `periods`,
+    ``unit`` and ``tz``: the function's [`VolumeSeries`][socialcare_metrics.VolumeSeries] and
+    a merged state's summary share it."""
+
+    __slots__ = ()
+
+    unit: str
+    tz: str
+    periods: tuple[datetime, ...]
+
+    @property
+    def total(self) -> int:  # pragma: no cover - every series says how it counts
+        raise NotImplementedError
+
+    @property
+    def counts(self) -> Int64Array:  # pragma: no cover - every series says how it counts
+        raise NotImplementedError
+
+    @property
+    def count(self) -> int:
+        """The count the series is based on (the same as `total`)."""
+        return self.total
+
+    @property
+    def value(self) -> int:
+        """The headline value: the total count over every period."""
+        return self.total
+
+    @property
+    def mean(self) -> float | None:
+        """Average messages per period, or ``None`` over no period."""
+        return self.total / len(self.periods) if self.periods else None
+
+    @property
+    def peak(self) -> tuple[datetime, int] | None:
+        """The busiest period (the earliest, on a tie) and its count; ``None`` over no period."""
+        if not self.periods:
+            return None
+        counts = self.counts
+        i = int(np.argmax(counts))
+        return self.periods[i], int(counts[i])
+
+    def to_dict(self) -> dict[str, Any]:
+        """The series as plain Python values: ISO period starts and their counts."""
+        return {
+            "name": "inbound volume",
+            "unit": self.unit,
+            "tz": self.tz,
+            "total": self.total,
+            "periods": [p.isoformat() for p in self.periods],
+            "counts": self.counts.tolist(),
+        }
+
+    def __len__(self) -> int:
+        return len(self.periods)
+
+    def __str__(self) -> str:
+        return f"{self.total:,}"
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} inbound volume per {self.unit} ({self.tz}): "
+            f"{self.total:,} messages in {len(self.periods)} periods>"
+        )
+
+
 @attrs.frozen(eq=False, repr=False)
-class VolumeSeries(Result):
+class VolumeSeries(PeriodCounts, Result):
     """Customer messages per period: every period of the range, empty ones as zero.
 
     ``by("agent")`` (the conversation's assignee) or ``by("channel")`` splits it into one series
@@ -91,41 +158,6 @@ class VolumeSeries(Result):
         """All messages counted: the sum over the periods."""
         return int(self._period.shape[0])
 
-    @property
-    def count(self) -> int:
-        """The count the series is based on (the same as `total`)."""
-        return self.total
-
-    @property
-    def value(self) -> int:
-        """The headline value: the total count over every period."""
-        return self.total
-
-    @property
-    def mean(self) -> float | None:
-        """Average messages per period, or ``None`` over no period."""
-        return self.total / len(self.periods) if self.periods else None
-
-    @property
-    def peak(self) -> tuple[datetime, int] | None:
-        """The busiest period (the earliest, on a tie) and its count; ``None`` over no period."""
-        if not self.periods:
-            return None
-        counts = self.counts
-        i = int(np.argmax(counts))
-        return self.periods[i], int(counts[i])
-
-    def to_dict(self) -> dict[str, Any]:
-        """The series as plain Python values: ISO period starts and their counts."""
-        return {
-            "name": "inbound volume",
-            "unit": self.unit,
-            "tz": self.tz,
-            "total": self.total,
-            "periods": [p.isoformat() for p in self.periods],
-            "counts": self.counts.tolist(),
-        }
-
     def to_pandas(self) -> pandas.DataFrame:
         """One row per period: its start (timezone-aware, in `tz`) and its count.
 
@@ -134,18 +166,6 @@ class VolumeSeries(Result):
         pd = require("pandas", "VolumeSeries.to_pandas()")
         start = pd.to_datetime(self.starts, utc=True).tz_convert(self.tz)
         return pd.DataFrame({self.unit: start, "count": self.counts})
-
-    def __len__(self) -> int:
-        return len(self.periods)
-
-    def __str__(self) -> str:
-        return f"{self.total:,}"
-
-    def __repr__(self) -> str:
-        return (
-            f"<VolumeSeries inbound volume per {self.unit} ({self.tz}): {self.total:,} messages "
-            f"in {len(self.periods)} periods>"
-        )
 
 
 @attrs.frozen(eq=False, repr=False)

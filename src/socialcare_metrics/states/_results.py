@@ -32,6 +32,7 @@ from ..results._trend import check_top
 from ..results.attainment import EXPECTED_WITHIN_DAY, EXPECTED_WITHIN_HOUR, Expectation
 from ..results.durations import SlowWait
 from ..results.quick_replies import ranking_text
+from ..results.series import PeriodCounts
 from ..results.tasks import SlowTask
 from ._sketch import QuantileSketch
 
@@ -641,7 +642,7 @@ class AttainmentSummary(_Histogram):
 
 
 @attrs.frozen(eq=False, repr=False)
-class VolumeSummary(_CellResult):
+class VolumeSummary(PeriodCounts, _CellResult):
     """Merged inbound volume: as [`VolumeSeries`][socialcare_metrics.VolumeSeries], every
     period of the range with its count, empty ones as zero; ``by("agent")`` and
     ``by("channel")`` (when kept) give one series per group over the same periods.
@@ -676,53 +677,6 @@ class VolumeSummary(_CellResult):
     def total(self) -> int:
         """All messages counted: the sum over the periods."""
         return int(self._count.sum())
-
-    @property
-    def count(self) -> int:
-        """The count the series is based on (the same as `total`)."""
-        return self.total
-
-    @property
-    def value(self) -> int:
-        """The headline value: the total count over every period."""
-        return self.total
-
-    @property
-    def mean(self) -> float | None:
-        """Average messages per period, or ``None`` over no period."""
-        return self.total / len(self.periods) if self.periods else None
-
-    @property
-    def peak(self) -> tuple[datetime, int] | None:
-        """The busiest period (the earliest, on a tie) and its count; ``None`` over no period."""
-        if not self.periods:
-            return None
-        counts = self.counts
-        i = int(np.argmax(counts))
-        return self.periods[i], int(counts[i])
-
-    def to_dict(self) -> dict[str, Any]:
-        """As [`VolumeSeries.to_dict`][socialcare_metrics.VolumeSeries.to_dict]."""
-        return {
-            "name": "inbound volume",
-            "unit": self.unit,
-            "tz": self.tz,
-            "total": self.total,
-            "periods": [p.isoformat() for p in self.periods],
-            "counts": self.counts.tolist(),
-        }
-
-    def __len__(self) -> int:
-        return len(self.periods)
-
-    def __str__(self) -> str:
-        return f"{self.total:,}"
-
-    def __repr__(self) -> str:
-        return (
-            f"<VolumeSummary inbound volume per {self.unit} ({self.tz}): {self.total:,} "
-            f"messages in {len(self.periods)} periods>"
-        )
 
 
 # --- content: counts per name, counts per class ---------------------------------------------------
