@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Final
 
 import attrs
@@ -44,8 +44,118 @@ _CHANGES: Final = {
 }
 
 
+def sentiment_columns(
+    count: Int64Array, unscored: Int64Array, pos: Int64Array, neutral: Int64Array, neg: Int64Array
+) -> Summary:
+    """A sentiment split's columns, from its counts per group."""
+    return {
+        "count": count,
+        "unscored": unscored,
+        "positive": pos,
+        "neutral": neutral,
+        "negative": neg,
+        "positive_share": shares(pos, count),
+        "neutral_share": shares(neutral, count),
+        "negative_share": shares(neg, count),
+        "positive_ratio": shares(pos, pos + neg),
+        "net_sentiment": shares(100 * (pos - neg), count),
+    }
+
+
+class SentimentShares:
+    """What a sentiment result derives from its counts: the function's
+    [`SentimentResult`][socialcare_metrics.SentimentResult] and a merged state's summary share
+    it."""
+
+    __slots__ = ()
+
+    positive_threshold: float
+    negative_threshold: float
+    summary_row: Callable[[], dict[str, Any]]
+
+    @property
+    def count(self) -> int:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    @property
+    def unscored(self) -> int:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    @property
+    def positive(self) -> int:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    @property
+    def neutral(self) -> int:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    @property
+    def negative(self) -> int:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    def _share(self, part: int) -> float | None:
+        return part / self.count if self.count else None
+
+    @property
+    def positive_share(self) -> float | None:
+        """Positive / scored, in [0, 1]; ``None`` over no scored message."""
+        return self._share(self.positive)
+
+    @property
+    def neutral_share(self) -> float | None:
+        """Neutral / scored, in [0, 1]; ``None`` over no scored message."""
+        return self._share(self.neutral)
+
+    @property
+    def negative_share(self) -> float | None:
+        """Negative / scored, in [0, 1]; ``None`` over no scored message."""
+        return self._share(self.negative)
+
+    @property
+    def positive_ratio(self) -> float | None:
+        """Positive / (positive + negative), in [0, 1]; ``None`` when there is neither."""
+        polar = self.positive + self.negative
+        return self.positive / polar if polar else None
+
+    @property
+    def net_sentiment(self) -> float | None:
+        """(Positive - negative) / scored x 100, in [-100, 100]; ``None`` over no scored
+        message."""
+        if not self.count:
+            return None
+        return 100.0 * (self.positive - self.negative) / self.count
+
+    @property
+    def value(self) -> float | None:
+        """The headline value: the net sentiment, or ``None`` over no scored message."""
+        return self.net_sentiment
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain values: ``name``, ``parameters`` (the two thresholds), then
+        ``count`` (scored), ``unscored``, ``positive``, ``neutral``, ``negative``, the three
+        shares, ``positive_ratio`` and ``net_sentiment``."""
+        return {
+            "name": "customer sentiment",
+            "parameters": {
+                "positive_threshold": self.positive_threshold,
+                "negative_threshold": self.negative_threshold,
+            },
+            **self.summary_row(),
+        }
+
+    def __str__(self) -> str:
+        net = self.net_sentiment
+        return "n/a" if net is None else f"{net:+.1f}"
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__}: net {self}, positive {self.positive:,}, neutral "
+            f"{self.neutral:,}, negative {self.negative:,}, unscored {self.unscored:,}>"
+        )
+
+
 @attrs.frozen(eq=False, repr=False)
-class SentimentResult(Result):
+class SentimentResult(SentimentShares, Result):
     """The sentiment of customer messages: how many were positive, neutral and negative.
 
     Each item is a public customer message. A scored message is **positive** when its score
@@ -107,19 +217,7 @@ class SentimentResult(Result):
         unscored = group_counts(codes, n_groups) - count
         pos = group_counts(codes, n_groups, positive)
         neg = group_counts(codes, n_groups, negative)
-        neutral = count - pos - neg
-        return {
-            "count": count,
-            "unscored": unscored,
-            "positive": pos,
-            "neutral": neutral,
-            "negative": neg,
-            "positive_share": shares(pos, count),
-            "neutral_share": shares(neutral, count),
-            "negative_share": shares(neg, count),
-            "positive_ratio": shares(pos, pos + neg),
-            "net_sentiment": shares(100 * (pos - neg), count),
-        }
+        return sentiment_columns(count, unscored, pos, count - pos - neg, neg)
 
     def _item_count(self) -> int:
         return int(self._score.shape[0])
@@ -148,43 +246,6 @@ class SentimentResult(Result):
     def neutral(self) -> int:
         """Scored messages between the thresholds."""
         return self.count - self.positive - self.negative
-
-    def _share(self, part: int) -> float | None:
-        return part / self.count if self.count else None
-
-    @property
-    def positive_share(self) -> float | None:
-        """Positive / scored, in [0, 1]; ``None`` over no scored message."""
-        return self._share(self.positive)
-
-    @property
-    def neutral_share(self) -> float | None:
-        """Neutral / scored, in [0, 1]; ``None`` over no scored message."""
-        return self._share(self.neutral)
-
-    @property
-    def negative_share(self) -> float | None:
-        """Negative / scored, in [0, 1]; ``None`` over no scored message."""
-        return self._share(self.negative)
-
-    @property
-    def positive_ratio(self) -> float | None:
-        """Positive / (positive + negative), in [0, 1]; ``None`` when there is neither."""
-        polar = self.positive + self.negative
-        return self.positive / polar if polar else None
-
-    @property
-    def net_sentiment(self) -> float | None:
-        """(Positive - negative) / scored x 100, in [-100, 100]; ``None`` over no scored
-        message."""
-        if not self.count:
-            return None
-        return 100.0 * (self.positive - self.negative) / self.count
-
-    @property
-    def value(self) -> float | None:
-        """The headline value: the net sentiment, or ``None`` over no scored message."""
-        return self.net_sentiment
 
     def trend(self, period: str, *, tz: TimeZone | None = None) -> Trend:
         """Every measure per local period, and the change of the shares, the positive ratio
@@ -241,26 +302,3 @@ class SentimentResult(Result):
             labels.append(None)
         # Groups need not be contiguous: looking one up finds its items.
         return Groups(self._subset(items), ("topic",), labels, codes.astype(np.int64))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The result as plain values: ``name``, ``parameters`` (the two thresholds), then
-        ``count`` (scored), ``unscored``, ``positive``, ``neutral``, ``negative``, the three
-        shares, ``positive_ratio`` and ``net_sentiment``."""
-        return {
-            "name": "customer sentiment",
-            "parameters": {
-                "positive_threshold": self.positive_threshold,
-                "negative_threshold": self.negative_threshold,
-            },
-            **self.summary_row(),
-        }
-
-    def __str__(self) -> str:
-        net = self.net_sentiment
-        return "n/a" if net is None else f"{net:+.1f}"
-
-    def __repr__(self) -> str:
-        return (
-            f"<SentimentResult: net {self}, positive {self.positive:,}, neutral "
-            f"{self.neutral:,}, negative {self.negative:,}, unscored {self.unscored:,}>"
-        )

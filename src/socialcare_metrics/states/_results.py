@@ -32,6 +32,7 @@ from ..results._trend import check_top
 from ..results.attainment import EXPECTED_WITHIN_DAY, EXPECTED_WITHIN_HOUR, Expectation
 from ..results.durations import SlowWait
 from ..results.quick_replies import ranking_text
+from ..results.sentiment import SentimentShares, sentiment_columns
 from ..results.series import PeriodCounts
 from ..results.tasks import SlowTask
 from ._sketch import QuantileSketch
@@ -858,7 +859,7 @@ class TopicSummary(_NameCounts):
 
 
 @attrs.frozen(eq=False, repr=False)
-class SentimentSummary(_Histogram):
+class SentimentSummary(SentimentShares, _Histogram):
     """Merged customer sentiment: as [`SentimentResult`][socialcare_metrics.SentimentResult]
     (categories: unscored, neutral, positive, negative). ``by_topic()`` and ``trend()`` need
     the function on the data.
@@ -882,18 +883,7 @@ class SentimentSummary(_Histogram):
         sums = self._sums(codes, n_groups)
         unscored, neutral, positive, negative = sums.T
         count = neutral + positive + negative
-        return {
-            "count": count,
-            "unscored": unscored,
-            "positive": positive,
-            "neutral": neutral,
-            "negative": negative,
-            "positive_share": shares(positive, count),
-            "neutral_share": shares(neutral, count),
-            "negative_share": shares(negative, count),
-            "positive_ratio": shares(positive, positive + negative),
-            "net_sentiment": shares(100 * (positive - negative), count),
-        }
+        return sentiment_columns(count, unscored, positive, neutral, negative)
 
     @property
     def count(self) -> int:
@@ -919,64 +909,6 @@ class SentimentSummary(_Histogram):
     def negative(self) -> int:
         """Messages scored at or below `negative_threshold`."""
         return int(self._total()[3])
-
-    def _share(self, part: int) -> float | None:
-        return part / self.count if self.count else None
-
-    @property
-    def positive_share(self) -> float | None:
-        """Positive / scored, in [0, 1]; ``None`` over no scored message."""
-        return self._share(self.positive)
-
-    @property
-    def neutral_share(self) -> float | None:
-        """Neutral / scored, in [0, 1]; ``None`` over no scored message."""
-        return self._share(self.neutral)
-
-    @property
-    def negative_share(self) -> float | None:
-        """Negative / scored, in [0, 1]; ``None`` over no scored message."""
-        return self._share(self.negative)
-
-    @property
-    def positive_ratio(self) -> float | None:
-        """Positive / (positive + negative), in [0, 1]; ``None`` when there is neither."""
-        polar = self.positive + self.negative
-        return self.positive / polar if polar else None
-
-    @property
-    def net_sentiment(self) -> float | None:
-        """(Positive - negative) / scored x 100, in [-100, 100]; ``None`` over no scored
-        message."""
-        if not self.count:
-            return None
-        return 100.0 * (self.positive - self.negative) / self.count
-
-    @property
-    def value(self) -> float | None:
-        """The headline value: the net sentiment."""
-        return self.net_sentiment
-
-    def to_dict(self) -> dict[str, Any]:
-        """As [`SentimentResult.to_dict`][socialcare_metrics.SentimentResult.to_dict]."""
-        return {
-            "name": "customer sentiment",
-            "parameters": {
-                "positive_threshold": self.positive_threshold,
-                "negative_threshold": self.negative_threshold,
-            },
-            **self.summary_row(),
-        }
-
-    def __str__(self) -> str:
-        net = self.net_sentiment
-        return "n/a" if net is None else f"{net:+.1f}"
-
-    def __repr__(self) -> str:
-        return (
-            f"<SentimentSummary: net {self}, positive {self.positive:,}, neutral "
-            f"{self.neutral:,}, negative {self.negative:,}, unscored {self.unscored:,}>"
-        )
 
 
 # --- durations ----------------------------------------------------------------------------------
