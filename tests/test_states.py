@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 from socialcare_metrics import (
     BusinessCalendar,
     Conversation,
+    InvalidDataError,
     InvalidParameterError,
     Message,
     MessageTable,
@@ -50,6 +51,7 @@ from socialcare_metrics.metrics import REGISTRY
 from socialcare_metrics.states import (
     RELATIVE_ACCURACY,
     STATES,
+    CallDeflectionState,
     CsatState,
     CustomerSentimentState,
     DurationSummary,
@@ -78,6 +80,7 @@ KEPT = {
     "messages": ("agent", "channel", "day"),
     "surveys": ("agent", "day"),
     "tasks": ("agent", "day"),
+    "contacts": (),
 }
 #: The keys results are compared by: those kept, the periods days make, and combinations.
 COMPARED: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -92,6 +95,7 @@ COMPARED: dict[str, tuple[tuple[str, ...], ...]] = {
     ),
     "surveys": (("agent",), ("day",), ("day", "agent")),
     "tasks": (("agent",), ("day",), ("week",), ("month", "agent")),
+    "contacts": (),
 }
 T0 = datetime(2024, 3, 25, 9, 0, tzinfo=UTC)
 
@@ -124,6 +128,11 @@ def objects(options: dict[str, Any]) -> dict[str, Any]:
     return {
         k: v for k, v in options.items() if k in ("calendar", "policy", "rules") and v is not None
     }
+
+
+def as_rows(records: Any) -> Any:
+    """Records to split into slices: call deflection's mapping as its rows."""
+    return list(records.items()) if isinstance(records, dict) else records
 
 
 def split(records: list[Any], draw: Any) -> list[list[Any]]:
@@ -184,7 +193,7 @@ def test_every_state_names_a_registered_metric() -> None:
     for name, cls in STATES.items():
         assert REGISTRY[name].state is cls
         assert cls._metric == name
-    assert REGISTRY["call_deflection"].state is None
+    assert REGISTRY["call_deflection"].state is CallDeflectionState
 
 
 @over_states
@@ -192,7 +201,7 @@ def test_every_state_names_a_registered_metric() -> None:
 @given(data=st.data())
 def test_one_slice_is_the_function_exactly(cls: type[MetricState], data: st.DataObject) -> None:
     metric = REGISTRY[cls._metric]
-    records = data.draw(inputs(metric))
+    records = as_rows(data.draw(inputs(metric)))
     options = options_for(cls, data.draw)
     state = cls.empty(**options).update(records)
     assert state.exact
@@ -210,7 +219,7 @@ PARTITIONS = settings(CAP, max_examples=min(settings().max_examples, 100))
 @given(data=st.data())
 def test_partitions_merged_give_the_whole(cls: type[MetricState], data: st.DataObject) -> None:
     metric = REGISTRY[cls._metric]
-    records = data.draw(inputs(metric))
+    records = as_rows(data.draw(inputs(metric)))
     options = options_for(cls, data.draw)
     tz = data.draw(st.sampled_from([None, "America/New_York", "Europe/Berlin"]))
     parts = split(records, data.draw)
@@ -248,7 +257,7 @@ def test_merge_is_associative_and_commutative_with_empty_as_identity(
     cls: type[MetricState], data: st.DataObject
 ) -> None:
     metric = REGISTRY[cls._metric]
-    records = data.draw(inputs(metric))
+    records = as_rows(data.draw(inputs(metric)))
     options = options_for(cls, data.draw)
     empty = cls.empty(by=kept(cls), **options)
     third = len(records) // 3
@@ -271,7 +280,7 @@ def test_merge_is_associative_and_commutative_with_empty_as_identity(
 @given(data=st.data())
 def test_json_and_pickle_round_trips(cls: type[MetricState], data: st.DataObject) -> None:
     metric = REGISTRY[cls._metric]
-    records = data.draw(inputs(metric))
+    records = as_rows(data.draw(inputs(metric)))
     options = options_for(cls, data.draw)
     state = cls.empty(by=kept(cls), **options).update(records)
     as_json = json.dumps(state.to_dict(), allow_nan=False)
@@ -662,3 +671,38 @@ def test_task_states_keep_assignees_and_the_slowest_tasks() -> None:
         TaskPerformanceState.empty(by=("assignee", "agent"))
     with pytest.raises(InvalidParameterError, match="'by'"):
         TaskPerformanceState.empty(by="channel")
+
+
+# --- call deflection: period labels of every kind a state keeps -----------------------------------
+
+
+def test_deflection_states_keep_labels_of_every_kind_and_rows_without_one() -> None:
+    may = datetime(2024, 5, 1, tzinfo=UTC)
+    first = CallDeflectionState.empty(assisted_cost=10).update(
+        [("phone", 3), ("social", "2024-05", 4), ("email", may, 2)]
+    )
+    second = (
+        CallDeflectionState.empty(assisted_cost=10)
+        .update({"social": 5, "PHONE": 1})
+        .update([("social", 202405, 6), ("phone", may.date(), 1), ("email", "2024-05", 0)])
+    )
+    merged = unmerged(first.merge(second), {})
+    report = merged.result()
+    # Rows without a period count in the total only.
+    assert (report.total.phone, report.total.email, report.total.social) == (5, 2, 15)
+    # Periods in sorted order, one type after another: ints, strs, dates, datetimes.
+    assert list(report.periods) == [202405, "2024-05", may.date(), may]
+    assert (report.periods["2024-05"].social, report.periods["2024-05"].email) == (4, 0)
+    assert report.savings == 15 * (10 - 1)
+    assert merged == first.merge(second)
+    with pytest.raises(StateMismatchError, match="assisted_cost"):
+        first.merge(CallDeflectionState.empty())
+
+
+@pytest.mark.parametrize(
+    "label", [("2024", 5), 2.5, True, datetime(2024, 5, 1), frozenset({1})], ids=repr
+)
+def test_deflection_states_refuse_labels_their_dict_cannot_hold(label: object) -> None:
+    rows = [("phone", "2024-04", 1), ("social", label, 2)]
+    with pytest.raises(InvalidDataError, match=r"column 'period', row 1: .*int, a str, a date"):
+        CallDeflectionState.empty().update(rows)

@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Final
 
 from ._base import FORMAT_VERSION, MetricState
+from ._deflection import CallDeflectionState
 from ._metrics import (
     ActionRateState,
     CsatState,
@@ -65,6 +66,7 @@ __all__ = [
     "STATES",
     "ActionRateState",
     "AttainmentSummary",
+    "CallDeflectionState",
     "CountSummary",
     "CsatState",
     "CsatSummary",
@@ -123,6 +125,7 @@ _CLASSES: Final[tuple[type[MetricState], ...]] = (
     TopicsState,
     CustomerSentimentState,
     TaskPerformanceState,
+    CallDeflectionState,
 )
 
 #: The state class of every metric that has one, by metric name (also ``REGISTRY[name].state``).

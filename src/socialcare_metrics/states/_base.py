@@ -190,6 +190,17 @@ class MetricState:
     def _cell_to_json(self, value: Any) -> Any:
         return list(value)
 
+    @classmethod
+    def _order(cls, key: Any) -> Any:
+        """How cells sort: the order of `result()`'s groups and of `to_dict()`'s cells."""
+        return _sort_key(key)
+
+    def _key_to_json(self, key: Any) -> Any:
+        return list(key)
+
+    def _key_from_json(self, key: Any) -> Any:
+        return (key[0], key[1], None if key[2] is None else int(key[2]))
+
     def _cell_from_json(self, value: Any) -> Any:
         return tuple(int(v) for v in value)
 
@@ -352,7 +363,7 @@ class MetricState:
         seen = [v for v in (self.seen_as_of, other.seen_as_of) if v is not None]
         return attrs.evolve(
             self,
-            cells=MappingProxyType(dict(sorted(cells.items(), key=lambda i: _sort_key(i[0])))),
+            cells=MappingProxyType(dict(sorted(cells.items(), key=lambda i: self._order(i[0])))),
             seen_as_of=max(seen) if seen else None,
             exact=None,
         )
@@ -389,7 +400,7 @@ class MetricState:
         """
         if self._exact is not None:
             return self._exact
-        ordered = sorted(self.cells.items(), key=lambda item: _sort_key(item[0]))
+        ordered = sorted(self.cells.items(), key=lambda item: self._order(item[0]))
         keys = [key for key, _ in ordered]
         agents = sorted({k[0] for k in keys if k[0] is not None})
         channels = sorted({k[1] for k in keys if k[1] is not None})
@@ -431,7 +442,7 @@ class MetricState:
                 options[name] = None if value is None else {"repr": repr(value)}
             else:
                 options[name] = value
-        ordered = sorted(self.cells.items(), key=lambda item: _sort_key(item[0]))
+        ordered = sorted(self.cells.items(), key=lambda item: self._order(item[0]))
         return {
             "format": "socialcare_metrics.state",
             "version": FORMAT_VERSION,
@@ -440,7 +451,7 @@ class MetricState:
             "by": list(self.by),
             "tz": self.tz,
             "seen_as_of": self.seen_as_of,
-            "cells": [[list(key), self._cell_to_json(value)] for key, value in ordered],
+            "cells": [[self._key_to_json(k), self._cell_to_json(v)] for k, v in ordered],
         }
 
     @classmethod
@@ -515,10 +526,7 @@ class MetricState:
             cells=MappingProxyType({}),
             seen_as_of=None if seen is None else int(seen),
         )
-        cells = {
-            (key[0], key[1], None if key[2] is None else int(key[2])): state._cell_from_json(v)
-            for key, v in data["cells"]
-        }
+        cells = {state._key_from_json(key): state._cell_from_json(v) for key, v in data["cells"]}
         return attrs.evolve(state, cells=MappingProxyType(cells))
 
     def __reduce__(self) -> tuple[Any, ...]:
