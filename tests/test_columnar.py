@@ -8,6 +8,7 @@ The sources a user has (lists, numpy, pandas in its dtypes, pyarrow, polars) giv
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
@@ -16,7 +17,7 @@ from unittest import mock
 
 import numpy as np
 import pytest
-from hypothesis import event, given
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 
 import socialcare_metrics._core.encode as encode_module
@@ -580,3 +581,69 @@ def test_columns_the_bytes_do_not_settle_are_left_to_the_careful_reader(
     from socialcare_metrics.io._parse import parse_iso_arrow
 
     assert parse_iso_arrow(pa.chunked_array([pa.array(texts, pa.string())])) is None
+
+
+# --- message ids told unique by their hashes ------------------------------------------------------
+
+_ID_CHARS = st.sampled_from(["1", "2", "a", "é", "😡", " ", "\x00"])
+
+
+@given(
+    pairs=st.lists(
+        st.tuples(
+            st.integers(0, 3),
+            st.text(_ID_CHARS, min_size=0, max_size=20)
+            | st.text(_ID_CHARS, min_size=60, max_size=70),
+        ),
+        max_size=40,
+    ),
+    kind=st.sampled_from(["string", "large_string", "string_view"]),
+    cut=st.integers(0, 3),
+    pieces=st.integers(1, 3),
+)
+def test_ids_told_unique_by_hashes_are_unique(
+    pairs: list[tuple[int, str]], kind: str, cut: int, pieces: int
+) -> None:
+    # Ids of any bytes (NUL and multi-byte characters too), around the 8-byte words the hash
+    # reads and past the widest it reads, in Arrow arrays cut into chunks and sliced: the
+    # hashes say "unique" exactly when no (group, id) pair repeats and none is empty (two
+    # distinct pairs whose 64-bit hashes collide would be sent to the exact check too).
+    groups = np.array([g for g, _ in pairs], dtype=np.int64)
+    ids = [i for _, i in pairs]
+    if kind == "string_view" and not hasattr(pa, "string_view"):
+        kind = "large_string"
+    whole = pa.array(["x"] * cut + ids, getattr(pa, kind)())[cut:]
+    bounds = sorted({0, len(ids), *(len(ids) * k // pieces for k in range(pieces))})
+    column = pa.chunked_array(
+        [whole[a:b] for a, b in itertools.pairwise(bounds)],
+        type=whole.type,
+    )
+    repeats = len(set(pairs)) != len(pairs)
+    readable = all(0 < len(i.encode()) <= 64 for i in ids)
+    assert encode_module.unique_in_groups(groups, column) == (readable and not repeats)
+
+
+@given(
+    uniques=st.permutations(["a", "b", "c", "d", None, "a"]).flatmap(
+        lambda values: st.integers(0, 6).map(lambda k: values[:k])
+    ),
+    picks=st.lists(st.integers(-1, 5), max_size=12),
+)
+@example(uniques=["a", "b", "c"], picks=[0, 2, 1])  # a code before the one below it
+@example(uniques=["a", "b", "c"], picks=[0, 1, -1, 1])  # one unused
+@example(uniques=["a", "b", "a"], picks=[0, 1, 2])  # a value twice
+def test_dictionary_codes_are_renumbered_in_order_of_first_appearance(
+    uniques: list[str | None], picks: list[int]
+) -> None:
+    # A dictionary array's codes, whatever order its dictionary is in (values twice, unused,
+    # None among them), give the codes a walk over the values gives.
+    picks = [p if p < len(uniques) else p % (len(uniques) or 1) - (not uniques) for p in picks]
+    codes = np.array(picks, dtype=np.int64)
+    encoded = encode_module._first_appearance(codes, list(uniques))
+    seen: dict[str, int] = {}
+    expected = []
+    for code in codes.tolist():
+        value = None if code < 0 else uniques[code]
+        expected.append(-1 if value is None else seen.setdefault(value, len(seen)))
+    assert encoded.codes.tolist() == expected
+    assert encoded.uniques == list(seen)

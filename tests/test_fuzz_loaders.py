@@ -29,6 +29,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+
+try:
+    import pyarrow
+except ImportError:  # the value routes are then compared without Arrow's
+    pyarrow = None
 from hypothesis import event, given
 from hypothesis import strategies as st
 
@@ -39,7 +44,7 @@ from socialcare_metrics import (
     load_messages,
     load_twcs,
 )
-from socialcare_metrics.io._csv import CsvScanner, _not_utf8
+from socialcare_metrics.io._csv import CsvChunk, CsvScanner, _not_utf8
 
 # --- the CSV splitter against the csv module ------------------------------------------------------
 
@@ -80,6 +85,7 @@ def scanned_records(
     bad: dict[int, tuple[int, str]] = {}
     for chunk in scanner:
         columns = [chunk.strings(j) for j in range(len(header))]
+        check_value_routes(chunk, columns)
         for i, (row, line) in enumerate(
             zip(chunk.rows.tolist(), chunk.lines.tolist(), strict=True)
         ):
@@ -91,7 +97,30 @@ def scanned_records(
     return header, good, bad, scanner.rows_read
 
 
-_FIELD_TEXT = st.text(alphabet=st.sampled_from('ab ,"\n\r\u00e9\U0001f621'), max_size=6)
+# Values of up to 12 bytes and longer ones: Arrow's string views hold the first in themselves.
+_FIELD_TEXT = st.text(alphabet=st.sampled_from('ab ,"\n\r\u00e9\U0001f621'), max_size=6) | st.text(
+    alphabet=st.sampled_from('ab ,"\n\r\u00e9\U0001f621'), min_size=7, max_size=20
+)
+
+
+def check_value_routes(chunk: CsvChunk, columns: list[list[str]]) -> None:
+    """Every way the splitter makes a column's values gives ``strings``'s values: Python
+    objects (from Arrow string views where the block is UTF-8), Arrow arrays (from string
+    views, or gathered byte by byte), and any subset of rows."""
+    every_other = np.arange(0, len(chunk), 2, dtype=np.int64)
+    for j, expected in enumerate(columns):
+        assert chunk.objects(j).tolist() == expected
+        assert chunk.objects(j, every_other).tolist() == expected[::2]
+        assert chunk.strings(j, every_other) == expected[::2]
+        if chunk.utf8 and pyarrow is not None:
+            assert chunk.arrow(j).to_pylist() == expected
+            gathered = chunk._gathered(pyarrow, j).to_pylist()
+            doubled = set(chunk._doubled_quotes(j, None).tolist())
+            unescaped = [
+                v.replace('""', '"') if i in doubled else v for i, v in enumerate(gathered)
+            ]
+            assert unescaped == expected
+
 
 _INSERTS = st.sampled_from(['"', '"', ",", "\n", "\r", "\r\n", '""', "x"])
 

@@ -925,6 +925,7 @@ def test_what_is_not_a_twitter_time_is_not_parsed(text: str) -> None:
         ("x5", None),
         ("", None),
         ("1e3", None),
+        ("99999999999999999999", None),
     ],
 )
 def test_ids_parse_as_integers_or_zero_fraction_floats(text: str, value: int | None) -> None:
@@ -933,3 +934,35 @@ def test_ids_parse_as_integers_or_zero_fraction_floats(text: str, value: int | N
     values, ok = parse_uint(matrix.copy(), np.array([len(raw)]))
     assert (int(values[0]) if ok[0] else None) == value
     assert parse_uint_text(text) == value
+
+
+_ID_TEXTS = st.text(alphabet="0123456789.-+ e_\u0663x", max_size=22) | st.integers(0, 10**19).map(
+    str
+)
+
+
+@given(
+    texts=st.lists(_ID_TEXTS, min_size=1, max_size=12),
+    width=st.integers(1, 24),
+    filler=st.integers(0, 255),
+)
+def test_id_columns_parse_as_each_value_alone_does(
+    texts: list[str], width: int, filler: int
+) -> None:
+    # Rows of digits go through numpy's conversion, the others through digit arithmetic: each
+    # row must come out as the one-value reading gives it (up to 18 digits; longer ones, and
+    # values cut by the width, are left to that reading), whatever the bytes after the value.
+    raws = [t.encode() for t in texts]
+    matrix = np.full((len(raws), width), filler, dtype=np.uint8)
+    for i, raw in enumerate(raws):
+        cut = raw[:width]
+        matrix[i, : len(cut)] = np.frombuffer(cut, dtype=np.uint8)
+    lengths = np.array([len(raw) for raw in raws], dtype=np.int64)
+    values, ok = parse_uint(matrix, lengths)
+    for raw, text, value, parsed in zip(raws, texts, values.tolist(), ok.tolist(), strict=True):
+        expected = parse_uint_text(text)
+        digits = len(raw.partition(b".")[0])
+        if len(raw) <= width and digits <= 18 and text == text.strip():
+            assert (value if parsed else None) == expected, text
+        elif parsed:  # what the arithmetic cannot read is left to the one-value reading
+            assert value == expected, text

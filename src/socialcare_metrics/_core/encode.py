@@ -33,6 +33,7 @@ __all__ = [
     "is_text_type",
     "plain_arrow",
     "pyarrow_or_none",
+    "unique_in_groups",
 ]
 
 
@@ -177,16 +178,23 @@ def _first_appearance(codes: Int64Array, uniques: list[Any]) -> Encoded:
     first appearance, each value once, none unused, a missing value (None) as -1."""
     n = codes.shape[0]
     k = len(uniques)
+    present = codes[codes >= 0]
+    if present.size:
+        # Numbered in order of first appearance, none unused: each code is at most one more
+        # than the largest before it, and the largest is the last.
+        highest = np.maximum.accumulate(present)
+        numbered = (
+            int(present[0]) == 0
+            and int(highest[-1]) == k - 1
+            and bool(np.all(present[1:] <= highest[:-1] + 1))
+        )
+    else:
+        numbered = k == 0
+    if numbered and None not in uniques and len(set(uniques)) == k:
+        return Encoded(codes, uniques)
     first = np.full(k, n, dtype=np.int64)
     at = np.flatnonzero(codes >= 0)
     np.minimum.at(first, codes[at], at)
-    if (
-        bool(np.all(first[1:] > first[:-1]))
-        and (k == 0 or first[-1] < n)
-        and None not in uniques
-        and len(set(uniques)) == k
-    ):
-        return Encoded(codes, uniques)
     remap = np.full(k + 1, -1, dtype=np.int64)
     seen: dict[Any, int] = {}
     for j in np.argsort(first, kind="stable").tolist():
@@ -245,3 +253,64 @@ def _plain(value: Any) -> Any:
 def first_row(codes: Int64Array, mask: npt.NDArray[np.bool_]) -> int:
     """The first row whose code is marked in ``mask`` (a bool per code, the last for -1)."""
     return int(np.flatnonzero(mask[codes])[0])
+
+
+#: The widest ids (in bytes) `unique_in_groups` reads; wider ones are hashed by Arrow instead.
+_MAX_HASHED_WIDTH = 64
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / the golden ratio: an odd multiplier that mixes
+
+
+_ALL_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+def unique_in_groups(groups: Int64Array, chunked: Any) -> bool:
+    """Whether no text value of an Arrow column is found twice within a group (nor is missing
+    or empty), told by hashing each (group, value) pair with numpy; False when it cannot tell
+    cheaply (a missing or empty value, values wider than 64 bytes, no pyarrow) or when two
+    hashes are equal: the caller then checks exactly, and says where.
+
+    Values are read 8 bytes at a time (64-bit words, the last one masked to the value's end)
+    and hashed with their length and group: equal pairs have equal hashes, so all
+    hashes distinct proves all pairs distinct. Several times faster than Arrow's dictionary
+    encoding of a million distinct ids, which builds a hash table of them.
+    """
+    pa = pyarrow_or_none()
+    if pa is None or chunked.null_count or not is_text_type(pa, chunked.type):
+        return False
+    if not (pa.types.is_string(chunked.type) or pa.types.is_large_string(chunked.type)):
+        chunked = chunked.cast(pa.large_string())
+    array = chunked.combine_chunks() if chunked.num_chunks != 1 else chunked.chunk(0)
+    n = len(array)
+    if n == 0:
+        return True
+    offsets_type = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    _, offsets_buffer, data_buffer = array.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=offsets_type)[array.offset : array.offset + n + 1]
+    starts = offsets[:-1].astype(np.int64)
+    lengths = np.diff(offsets).astype(np.int64)
+    longest = int(lengths.max())
+    if int(lengths.min()) == 0 or longest > _MAX_HASHED_WIDTH:
+        return False
+    end = int(offsets[-1])
+    padded = np.zeros(end + 8, dtype=np.uint8)
+    padded[:end] = np.frombuffer(data_buffer, dtype=np.uint8)[:end]
+    # The 8 bytes from each position, as one little-endian 64-bit word (an overlapping view).
+    word_at = np.ndarray(shape=(end + 1,), dtype="<u8", buffer=padded, strides=(1,))
+    group_words = groups.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        hashes = (lengths.astype(np.uint64) ^ (group_words << np.uint64(32))) * _MIX
+        for j in range(-(-longest // 8)):
+            # The value's bytes 8j to 8j + 7; the bytes past its end (the next value's) masked.
+            word = word_at[np.minimum(starts + 8 * j, end)]
+            left = np.clip(lengths - 8 * j, 0, 8).astype(np.uint64)
+            word &= np.where(left == 8, _ALL_ONES, (np.uint64(1) << (left * np.uint64(8))) - 1)
+            hashes ^= word
+            hashes *= _MIX
+            hashes ^= hashes >> np.uint64(29)
+        hashes ^= group_words
+        hashes *= _MIX
+        hashes ^= hashes >> np.uint64(32)
+    hashes.sort()
+    return not bool((hashes[1:] == hashes[:-1]).any())

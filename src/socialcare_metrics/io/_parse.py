@@ -97,6 +97,30 @@ def parse_uint(matrix: UInt8Array, lengths: Int64Array) -> tuple[Int64Array, Boo
     n, width = matrix.shape
     if n == 0 or width == 0:
         return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
+    # Rows of digits only (the usual case) are read by numpy's own conversion of byte strings,
+    # in C; the others by the digit arithmetic below.
+    within = np.arange(width, dtype=np.int64)[None, :] < lengths[:, None]
+    plain = (
+        np.all((matrix - np.uint8(_ZERO) <= 9) | ~within, axis=1)  # uint8 wraps below "0"
+        & (lengths > 0)
+        & (lengths <= min(width, MAX_FAST_DIGITS))
+    )
+    values = np.zeros(n, dtype=np.int64)
+    if plain.any():
+        # With the bytes after each value zeroed, the byte strings end where the values do.
+        digits = np.where(within, matrix, np.uint8(0)).view(f"S{width}").ravel()
+        values[plain] = (
+            digits[plain].astype(np.int64) if not plain.all() else digits.astype(np.int64)
+        )
+    rest = np.flatnonzero(~plain & (lengths > 0))  # empty values do not parse
+    if rest.size:
+        values[rest], plain[rest] = _parse_uint_digits(matrix[rest], lengths[rest])
+    return values, plain
+
+
+def _parse_uint_digits(matrix: UInt8Array, lengths: Int64Array) -> tuple[Int64Array, BoolArray]:
+    """`parse_uint` with array arithmetic over the digits, for values with a dot too."""
+    n, width = matrix.shape
     is_dot = matrix == 46
     has_dot = is_dot.any(axis=1)
     digits_len = np.where(has_dot, np.argmax(is_dot, axis=1), lengths)

@@ -32,10 +32,11 @@ import re
 from collections.abc import Sequence
 from typing import Any, Final
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .._core.columns import AUTHOR_AGENT, AUTHOR_CUSTOMER, _object_array
+from .._core.columns import AUTHOR_AGENT, AUTHOR_CUSTOMER
 from .._core.encode import pyarrow_or_none
 from .._core.typing import BoolArray, Int64Array
 from .._core.validation import check_bool
@@ -318,7 +319,7 @@ def _read_chunk(chunk: CsvChunk, index: dict[str, int], log: ProblemLog, cols: _
     if "text" not in index:
         texts: npt.NDArray[np.object_] = np.full(keep.size, "", dtype=object)
     else:
-        texts = _object_array(chunk.strings(index["text"], None if keep.size == n else keep))
+        texts = chunk.objects(index["text"], None if keep.size == n else keep)
     cols.text.append(texts)
 
 
@@ -478,9 +479,12 @@ def _build_table(cols: _Columns, log: ProblemLog, channel: str) -> MessageTable:
     thread_rows = order_by_id[unique_keys // (n_brands + 1)]
     key_brand = unique_keys % (n_brands + 1) - 1
     # Labels: the thread's tweet id as written, and ":<brand>" where several brands answer.
-    labels = _ascii_objects(id_text[thread_rows])
-    for i in np.flatnonzero(key_brand >= 0).tolist():
-        labels[i] = f"{labels[i]}:{names[key_brand[i]]}"
+    split = np.flatnonzero(key_brand >= 0)
+    labels = _Labels(
+        ids=id_text[thread_rows],
+        split=split,
+        suffixes=[f":{names[key_brand[i]]}" for i in split.tolist()],
+    )
     assignee = _assignees(
         key_brand=key_brand,
         thread_rows=thread_rows,
@@ -613,10 +617,54 @@ def _ascii_objects(values: npt.NDArray[np.bytes_]) -> npt.NDArray[np.object_]:
     return out
 
 
+@attrs.frozen
+class _Labels:
+    """Conversation labels: thread ids as written (ASCII digits), some with a suffix."""
+
+    ids: npt.NDArray[np.bytes_]
+    split: Int64Array  # the labels that have a suffix
+    suffixes: list[str]
+
+    def objects(self) -> npt.NDArray[np.object_]:
+        labels = _ascii_objects(self.ids)
+        for i, suffix in zip(self.split.tolist(), self.suffixes, strict=True):
+            labels[i] += suffix
+        return labels
+
+    def arrow(self, pa: Any) -> Any:
+        if not self.suffixes:
+            return _ascii_arrow(pa, self.ids)
+        # Room for the longest suffix, in UTF-8 bytes (a handle may be any text).
+        encoded = [suffix.encode() for suffix in self.suffixes]
+        width = self.ids.dtype.itemsize + max(len(e) for e in encoded)
+        labels = self.ids.astype(f"S{width}")
+        for i, suffix in zip(self.split.tolist(), encoded, strict=True):
+            labels[i] = labels[i] + suffix
+        return pa.array(labels, pa.binary()).cast(pa.string())
+
+
+def _ascii_arrow(pa: Any, values: npt.NDArray[np.bytes_]) -> Any:
+    """Byte strings of ASCII digits (trailing NULs dropped) as an Arrow string array, from
+    their bytes at once; anything else through Arrow's checked conversion."""
+    n = values.shape[0]
+    width = values.dtype.itemsize
+    matrix = np.ascontiguousarray(values).view(np.uint8).reshape(n, width)
+    lengths = np.char.str_len(values)
+    inside = np.arange(width)[None, :] < lengths[:, None]
+    digits = matrix - np.uint8(48) <= 9  # uint8 wraps below "0"
+    if n == 0 or not bool(np.all(digits | ~inside)):
+        return pa.array(values, pa.binary()).cast(pa.string())
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return pa.LargeStringArray.from_buffers(
+        n, pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(matrix[inside]))
+    )
+
+
 def _assemble(
     *,
     conversation: Int64Array,
-    labels: npt.NDArray[np.object_],
+    labels: _Labels,
     sent_at: Int64Array,
     author: npt.NDArray[np.int8],
     agent: npt.NDArray[np.int32],
@@ -642,14 +690,15 @@ def _assemble(
             indices = pa.array(codes.astype(np.int32), mask=codes < 0)
             return pa.DictionaryArray.from_arrays(indices, pa.array(list(names), pa.string()))
 
-        conversation_ids: Any = coded(conversation, labels.tolist())
+        indices = pa.array(conversation.astype(np.int32))
+        conversation_ids: Any = pa.DictionaryArray.from_arrays(indices, labels.arrow(pa))
         agents: Any = coded(agent, agent_names)
         assignees: Any = coded(assignee_rows, agent_names)
         channels: Any = coded(np.zeros(n, dtype=np.int32), [channel])
-        ids: Any = pa.array(message_id, pa.binary()).cast(pa.string())
+        ids: Any = _ascii_arrow(pa, message_id)
     else:
         names = np.array([*agent_names, None], dtype=object)  # -1 -> None
-        conversation_ids = labels[conversation]
+        conversation_ids = labels.objects()[conversation]
         agents, assignees = names[agent], names[assignee_rows]
         channels = [channel] * n
         ids = _ascii_objects(message_id)

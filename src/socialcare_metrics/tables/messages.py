@@ -32,7 +32,7 @@ from .._core.columns import (
     _text_column,
     _time_column,
 )
-from .._core.encode import arrow_codes, encode, is_arrow_column
+from .._core.encode import arrow_codes, encode, is_arrow_column, unique_in_groups
 from .._core.time import NAT, datetime_to_ns, ns_to_datetime
 from .._core.typing import Int32Array, Int64Array
 from ..errors import InvalidDataError, InvalidParameterError
@@ -416,9 +416,13 @@ class MessageTable:
         )
         message_ids = optional(message_id, "message_id")
         message_codes: tuple[Int64Array, int] | None = None
+        ids_checked = False
         if message_ids is not None and is_arrow_column(message_ids):
-            # Codes from Arrow, and the ids as Python values for the table.
-            message_codes = arrow_codes(message_ids)
+            # Ids told unique by their hashes need no codes; else codes from Arrow. Then the
+            # ids as Python values for the table.
+            ids_checked = unique_in_groups(conv_codes, message_ids)
+            if not ids_checked:
+                message_codes = arrow_codes(message_ids)
             message_ids = _column(message_ids, "message_id", source, n)
         text_values = optional(text, "text")
         text_col = None if text_values is None else _text_column(text_values, source)
@@ -461,7 +465,8 @@ class MessageTable:
         # moved rows within their conversation.)
 
         if message_ids is not None:
-            _check_unique_message_ids(conv_codes, message_ids, rows, source, message_codes)
+            if not ids_checked:
+                _check_unique_message_ids(conv_codes, message_ids, rows, source, message_codes)
             if message_ids.dtype != object:
                 message_ids = _object_array(list(message_ids))
 
