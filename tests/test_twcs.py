@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from socialcare_metrics import (
@@ -936,23 +936,30 @@ def test_ids_parse_as_integers_or_zero_fraction_floats(text: str, value: int | N
     assert parse_uint_text(text) == value
 
 
-_ID_TEXTS = st.text(alphabet="0123456789.-+ e_\u0663x", max_size=22) | st.integers(0, 10**19).map(
-    str
+_ID_TEXTS = (
+    st.text(alphabet="0123456789.-+ e_\u0663x", max_size=22)
+    | st.integers(0, 10**19).map(str)
+    # Digits only, of every length: 8 at most are read 8 at a time, more by numpy's conversion.
+    | st.integers(1, 20).flatmap(lambda k: st.text("0123456789", min_size=k, max_size=k))
 )
 
 
 @given(
     texts=st.lists(_ID_TEXTS, min_size=1, max_size=12),
-    width=st.integers(1, 24),
+    width=st.integers(1, 24) | st.none(),
     filler=st.integers(0, 255),
 )
+@example(texts=["12345678", "1", "00000009", "87654321", "9"], width=8, filler=255)
+@example(texts=["1234567", "7654321", "42"], width=7, filler=0)
 def test_id_columns_parse_as_each_value_alone_does(
-    texts: list[str], width: int, filler: int
+    texts: list[str], width: int | None, filler: int
 ) -> None:
     # Rows of digits go through numpy's conversion, the others through digit arithmetic: each
     # row must come out as the one-value reading gives it (up to 18 digits; longer ones, and
     # values cut by the width, are left to that reading), whatever the bytes after the value.
     raws = [t.encode() for t in texts]
+    if width is None:  # as wide as the widest value, as the loader reads ids
+        width = max(1, *map(len, raws))
     matrix = np.full((len(raws), width), filler, dtype=np.uint8)
     for i, raw in enumerate(raws):
         cut = raw[:width]

@@ -280,7 +280,10 @@ def unique_in_groups(groups: Int64Array, chunked: Any) -> bool:
     if pa is None or chunked.null_count or not is_text_type(pa, chunked.type):
         return False
     if not (pa.types.is_string(chunked.type) or pa.types.is_large_string(chunked.type)):
-        chunked = chunked.cast(pa.large_string())
+        try:
+            chunked = chunked.cast(pa.large_string())
+        except pa.ArrowNotImplementedError:  # pragma: no cover - string views in pyarrow < 18
+            return False
     array = chunked.combine_chunks() if chunked.num_chunks != 1 else chunked.chunk(0)
     n = len(array)
     if n == 0:

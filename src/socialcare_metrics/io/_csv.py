@@ -214,9 +214,12 @@ class CsvChunk:
         long = lengths > _VIEW_INLINE
         words[long, 2] = 0
         words[long, 3] = s[long]
-        return pa.Array.from_buffers(
-            pa.string_view(), n, [None, pa.py_buffer(views), pa.py_buffer(self.buf)]
-        )
+        try:
+            return pa.Array.from_buffers(
+                pa.string_view(), n, [None, pa.py_buffer(views), pa.py_buffer(self.buf)]
+            )
+        except (ValueError, pa.ArrowException):  # pragma: no cover - pyarrow 16 and 17
+            return None  # (whose string views take no data buffers from Python)
 
     def _doubled_quotes(self, column: int, rows: Int64Array | None) -> Int64Array:
         """The values (positions among ``rows``) that are quoted and hold an escaped quote."""

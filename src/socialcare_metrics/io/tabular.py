@@ -948,6 +948,9 @@ def _concat(values: list[Any]) -> Any:
     """One column from a column's chunks (numpy or Arrow arrays)."""
     if not values:
         return np.zeros(0)
+    # A chunk without rows holds no values: its type (an empty array of either kind) must
+    # not decide the column's.
+    values = [v for v in values if len(v)] or values[:1]
     if len(values) == 1:
         return values[0]
     if all(isinstance(v, np.ndarray) for v in values):
