@@ -77,7 +77,10 @@ class Segment:
     Build one with the constructors below, combine them with ``&`` (both), ``|`` (either) and
     ``~`` (not), or wrap a function of your own with [`where`][socialcare_metrics.Segment.where].
     Metrics keep only the public customer messages of a segment: private notes and the brand's
-    messages are never part of one.
+    messages are never part of one. A segment of the constructors (and their combinations) is
+    also written down as how it was built, which is how a mergeable state keeps it
+    ([`VoiceOfCustomerState`][socialcare_metrics.states.VoiceOfCustomerState]); one with a
+    function or a mask of your own cannot be.
 
     Attributes:
         description: What the segment is, as results show it (``"tag 'billing'"``).

@@ -394,7 +394,8 @@ def latest_examples(keys: Iterable[ExampleKey], k: int) -> tuple[ExampleKey, ...
     return tuple(sorted(keys, key=lambda key: (-key[0], key[1], key[2]))[:k])
 
 
-def _example(key: ExampleKey) -> TermExample:
+def example_of(key: ExampleKey) -> TermExample:
+    """The example a kept key stands for."""
     return TermExample(key[1], key[2] or None, ns_to_datetime(key[0]))
 
 
@@ -827,7 +828,7 @@ class VoiceResult(VoiceRanking):
         """
         wanted = np.asarray(codes, dtype=np.int64)
         chosen = self._example_keys(side, wanted)
-        return {term: tuple(map(_example, keys)) for (_, term), keys in chosen.items()}
+        return {term: tuple(map(example_of, keys)) for (_, term), keys in chosen.items()}
 
     def _example_keys(
         self, side: int, wanted: Int64Array | None = None, codes: Int64Array | None = None

@@ -41,6 +41,7 @@ from ._metrics import (
     TopicsState,
     TotalRepliesState,
     UniqueMessagesRepliedState,
+    VoiceOfCustomerState,
 )
 from ._results import (
     AttainmentSummary,
@@ -55,6 +56,7 @@ from ._results import (
     SlaSummary,
     TaskSummary,
     TopicSummary,
+    VoiceSummary,
     VolumeSummary,
 )
 from ._sketch import RELATIVE_ACCURACY, QuantileSketch
@@ -99,6 +101,8 @@ __all__ = [
     "TopicsState",
     "TotalRepliesState",
     "UniqueMessagesRepliedState",
+    "VoiceOfCustomerState",
+    "VoiceSummary",
     "VolumeSummary",
 ]
 
@@ -122,6 +126,7 @@ _CLASSES: Final[tuple[type[MetricState], ...]] = (
     QuickRepliesState,
     TopicsState,
     CustomerSentimentState,
+    VoiceOfCustomerState,
     TaskPerformanceState,
 )
 
