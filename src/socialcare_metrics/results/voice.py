@@ -382,21 +382,21 @@ class TermLists:
 
 # --- examples ------------------------------------------------------------------------------------
 
-#: An example message as it is chosen and kept: (sent at, epoch ns; conversation id; message id,
-#: ``""`` when the data has none).
+#: An example message as it is chosen and kept, in the order examples are listed when compared
+#: as plain tuples: (minus the time it was sent, in epoch ns; conversation id; message id, ``""``
+#: when the data has none). The latest first; ties in time by conversation id, then message id.
 ExampleKey: TypeAlias = tuple[int, str, str]
 
 
 def latest_examples(keys: Iterable[ExampleKey], k: int) -> tuple[ExampleKey, ...]:
-    """The ``k`` latest; ties in time go by conversation id, then message id, so the choice
-    never depends on the order of the data (and the latest ``k`` of the latest ``k`` of each
-    part are the latest ``k`` of all)."""
-    return tuple(sorted(keys, key=lambda key: (-key[0], key[1], key[2]))[:k])
+    """The ``k`` first in example order: the choice never depends on the order of the data, and
+    the first ``k`` of the first ``k`` of each part are the first ``k`` of all."""
+    return tuple(sorted(keys)[:k])
 
 
 def example_of(key: ExampleKey) -> TermExample:
     """The example a kept key stands for."""
-    return TermExample(key[1], key[2] or None, ns_to_datetime(key[0]))
+    return TermExample(key[1], key[2] or None, ns_to_datetime(-key[0]))
 
 
 # --- what a result derives from its counts -------------------------------------------------------
@@ -861,28 +861,43 @@ class VoiceResult(VoiceRanking):
         out: dict[tuple[int, int], tuple[ExampleKey, ...]] = {}
         if not group.size:
             return out
-        starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
-        ends = np.append(starts[1:], group.shape[0])
-        # The k latest of each group, and any that tie in time with its k-th latest.
-        kth = time[starts + np.minimum(k, ends - starts) - 1]
-        keep = time >= np.repeat(kth, ends - starts)
-        kept_starts = np.searchsorted(np.flatnonzero(keep), starts)
-        kept_owner, kept_time = owner[keep].tolist(), time[keep].tolist()
-        bounds = [*kept_starts.tolist(), len(kept_owner)]
-        for g, lo, hi in zip(group[starts].tolist(), bounds[:-1], bounds[1:], strict=True):
-            out[divmod(g, size) if codes is not None else (0, g)] = latest_examples(
-                (
-                    (kept_time[p], self._conversation.label(item), self._message_id(item))
-                    for p, item in zip(range(lo, hi), kept_owner[lo:hi], strict=True)
-                ),
-                k,
-            )
+        # Only the k latest of each group, and any that tie in time with its k-th latest, can
+        # be chosen; those few are ordered by the whole example order.
+        starts, sizes = _runs(group)
+        kth = time[starts + np.minimum(k, sizes) - 1]
+        keep = time >= np.repeat(kth, sizes)
+        owner, group, time = owner[keep], group[keep], time[keep]
+        conversations = self._conversation.names[self._conversation.codes[owner]].tolist()
+        conversations = [c if isinstance(c, str) else str(c) for c in conversations]
+        messages = self._message.names[self._message.codes[owner]].tolist()
+        messages = ["" if m is None else m if isinstance(m, str) else str(m) for m in messages]
+        order = np.lexsort((_ranks(messages), _ranks(conversations), -time, group))
+        starts, sizes = _runs(group[order])
+        picked = order[np.arange(order.shape[0]) - np.repeat(starts, sizes) < k]
+        keys = [(-int(time[i]), conversations[i], messages[i]) for i in picked.tolist()]
+        starts, sizes = _runs(group[picked])
+        firsts = group[picked][starts].tolist()
+        for g, lo, n in zip(firsts, starts.tolist(), sizes.tolist(), strict=True):
+            out[divmod(g, size) if codes is not None else (0, g)] = tuple(keys[lo : lo + n])
         return out
 
-    def _message_id(self, item: int) -> str:
-        """The message's id, or "" when the data had none (sorted first among ties)."""
-        name = self._message.names[self._message.codes[item]]
-        return "" if name is None else str(name)
+
+def _runs(sorted_values: Int64Array) -> tuple[Int64Array, Int64Array]:
+    """Where each run of equal values starts, and its length."""
+    if not sorted_values.size:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    starts = np.flatnonzero(np.concatenate(([True], sorted_values[1:] != sorted_values[:-1])))
+    return starts, np.diff(np.append(starts, sorted_values.shape[0]))
+
+
+def _ranks(values: list[str]) -> Int64Array:
+    """Each value's rank among the distinct values, in Python's string order."""
+    if not values:
+        return np.zeros(0, dtype=np.int64)
+    _, inverse = np.unique(np.array(values, dtype=object), return_inverse=True)
+    ranks: Int64Array = inverse.astype(np.int64).reshape(-1)
+    return ranks
 
 
 def _score_table(scores: Sequence[TermScore]) -> str:

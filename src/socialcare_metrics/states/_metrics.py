@@ -683,8 +683,8 @@ class CustomerSentimentState(_HistogramState):
 @attrs.frozen(eq=False)
 class _VoiceCell:
     """What a voice state keeps per group: the counts of its messages and terms, and for each
-    term (aligned with ``counts.terms``) the latest messages that use it on each side, as
-    (sent at ns, conversation id, message id or "")."""
+    term (aligned with ``counts.terms``) the latest messages that use it on each side, latest
+    first (as `ExampleKey`: minus the time sent, conversation id, message id or "")."""
 
     counts: TermCounts
     segment_examples: tuple[tuple[ExampleKey, ...], ...]
@@ -902,8 +902,13 @@ class VoiceOfCustomerState(MetricState):
                 counts.overlap,
                 counts.messages,
             ],
-            "segment_examples": [[list(e) for e in kept] for kept in value.segment_examples],
-            "against_examples": [[list(e) for e in kept] for kept in value.against_examples],
+            # Each example as [sent at (epoch ns), conversation id, message id or ""].
+            "segment_examples": [
+                [[-t, c, m] for t, c, m in kept] for kept in value.segment_examples
+            ],
+            "against_examples": [
+                [[-t, c, m] for t, c, m in kept] for kept in value.against_examples
+            ],
         }
 
     def _cell_from_json(self, value: Any) -> Any:
@@ -914,7 +919,7 @@ class VoiceOfCustomerState(MetricState):
             np.array(value[k], dtype=np.int64).reshape(-1) for k in ("segment", "against", "corpus")
         )
         examples = [
-            tuple(tuple((int(t), str(c), str(m)) for t, c, m in kept) for kept in value[k])
+            tuple(tuple((-int(t), str(c), str(m)) for t, c, m in kept) for kept in value[k])
             for k in ("segment_examples", "against_examples")
         ]
         parts: list[Sized] = [segment, against, corpus, *examples]
