@@ -21,7 +21,12 @@ Timed (a fresh table each time, best of ``--repeat``):
 2. its outputs: ``terms`` and ``against_terms`` with their examples, and ``to_dict()``;
 3. a second comparison on the same table (one brand against the others), which reuses the
    tokenising kept on the table;
-4. ``by("agent").to_dict()``: each of the 50 brands' top term, in one pass.
+4. ``by("agent").to_dict()``: each of the 50 brands' top term, in one pass;
+5. the first comparison as mergeable states (once, after the timed runs): the table in
+   ``--parts`` slices of whole conversations, each made a `VoiceOfCustomerState` (the
+   slowest and the sum of the slices), pickled and read back as on a cluster, merged, and its
+   result; the merged state's pickled size, and its ``to_dict()`` checked equal to the
+   function's (terms, counts, examples and z scores, to the last bit).
 
 The budget is 15 s for steps 1 and 2 together on a million messages. Before timing, the counts
 are checked against a plain Python count (``tokenize`` each message, ``collections.Counter``)
@@ -35,6 +40,8 @@ about that long). Figures are printed, never asserted: timings belong here, not 
 from __future__ import annotations
 
 import argparse
+import functools
+import pickle
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -43,6 +50,7 @@ from typing import Any
 import numpy as np
 
 from socialcare_metrics import MessageTable, Segment, voice_of_customer
+from socialcare_metrics.states import VoiceOfCustomerState
 from socialcare_metrics.text import tokenize
 
 _SYLLABLES = [consonant + vowel for consonant in "bcdfghklmnprstv" for vowel in "aeiou"]
@@ -147,6 +155,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs (default 3)")
     parser.add_argument("--foreign", type=float, default=0.1, help="share not in English")
     parser.add_argument("--bigrams", action="store_true", help="count word pairs too")
+    parser.add_argument("--parts", type=int, default=8, help="slices for the states (default 8)")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -202,6 +211,39 @@ def main() -> None:
     print("best of runs:                              wall       cpu")
     for name, (wall, cpu) in best.items():
         print(f"  {name:<36} {wall:6.2f} s  {cpu:6.2f} s")
+    time_states(texts, sentiment, args.parts, args.bigrams, as_dict)
+
+
+def time_states(
+    texts: list[str], sentiment: np.ndarray, parts: int, bigrams: bool, whole: dict[str, Any]
+) -> None:
+    """The first comparison as ``parts`` slices' states, merged, against the function's."""
+    table = build_table(texts, sentiment)
+    ids = table.conversation_ids
+    slices = [table.select(conversations=ids[i::parts]) for i in range(parts)]
+    empty = VoiceOfCustomerState.empty(segment="negative", against="positive", bigrams=bigrams)
+    part_times = []
+    states = []
+    for part in slices:
+        wall, cpu, state = timed(lambda part=part: empty.update(part))
+        part_times.append((wall, cpu))
+        # What crosses the wire: the state without this process's exact result.
+        states.append(pickle.loads(pickle.dumps(state)))
+    merge = timed(lambda: functools.reduce(VoiceOfCustomerState.merge, states))
+    merged = merge[2]
+    size = len(pickle.dumps(merged))
+    result = timed(lambda: merged.result().to_dict())
+    assert result[2] == whole, "the merged state's result is not the function's"
+    print(f"as {parts} slices' states, merged (the result checked equal to the function's):")
+    rows = {
+        "slice, slowest": max(part_times),
+        "slices, sum": tuple(sum(t[i] for t in part_times) for i in (0, 1)),
+        "merge": merge[:2],
+        "result and to_dict": result[:2],
+    }
+    for name, (wall, cpu) in rows.items():
+        print(f"  {name:<36} {wall:6.2f} s  {cpu:6.2f} s")
+    print(f"  merged state, pickled: {size / 1e6:.1f} MB, {len(merged.cells)} cell")
 
 
 if __name__ == "__main__":

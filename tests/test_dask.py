@@ -33,6 +33,7 @@ from socialcare_metrics import (  # noqa: E402
     InvalidDataError,
     InvalidParameterError,
     MessageTable,
+    Segment,
     SlaPolicy,
     load_messages,
     sample_conversations,
@@ -72,6 +73,7 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "sla_compliance": {"policy": POLICY},
     "hour_of_week": {"by": ()},
     "inbound_volume": {"by": ("agent", "channel")},
+    "voice_of_customer": {"segment": Segment.negative() & ~Segment.channel("twitter")},
 }
 KEPT = ("agent", "channel", "day")
 

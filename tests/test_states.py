@@ -21,6 +21,7 @@ import pickle
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -34,6 +35,7 @@ from socialcare_metrics import (
     InvalidParameterError,
     Message,
     MessageTable,
+    Segment,
     SlaPolicy,
     SurveyResponse,
     Task,
@@ -45,6 +47,7 @@ from socialcare_metrics import (
     score_sentiment,
     task_performance,
     topics,
+    voice_of_customer,
 )
 from socialcare_metrics.errors import StateMismatchError
 from socialcare_metrics.metrics import REGISTRY
@@ -68,6 +71,8 @@ from socialcare_metrics.states import (
     TaskPerformanceState,
     TaskSummary,
     TopicsState,
+    VoiceOfCustomerState,
+    VoiceSummary,
 )
 from socialcare_metrics.states._sketch import sketch_keys
 from test_common import AFTER, CALENDAR, CAP, HOUR, REQUIRED, draw_options, inputs
@@ -193,6 +198,8 @@ def test_every_state_names_a_registered_metric() -> None:
     for name, cls in STATES.items():
         assert REGISTRY[name].state is cls
         assert cls._metric == name
+    # Every metric has one.
+    assert set(STATES) == set(REGISTRY)
     assert REGISTRY["call_deflection"].state is CallDeflectionState
 
 
@@ -706,3 +713,295 @@ def test_deflection_states_refuse_labels_their_dict_cannot_hold(label: object) -
     rows = [("phone", "2024-04", 1), ("social", label, 2)]
     with pytest.raises(InvalidDataError, match=r"column 'period', row 1: .*int, a str, a date"):
         CallDeflectionState.empty().update(rows)
+
+
+# --- voice of the customer ------------------------------------------------------------------------
+
+VOICE_WORDS = ["refund", "late", "app", "crash", "thanks", "great", "the", "退款", "배송이", "😡"]
+VOICE_SEGMENTS = [
+    Segment.tag("billing"),
+    Segment.negative(),
+    Segment.channel("twitter") & ~Segment.positive(),
+    Segment.assignee("ana") | Segment.tag("app"),
+    Segment.period(T0, T0 + timedelta(days=1)),
+]
+
+
+@st.composite
+def voice_conversations(draw: st.DrawFn) -> list[Conversation]:
+    """Customer messages over three days, with words from a small vocabulary, tags and scores;
+    many share a time (and message ids repeat across conversations), so examples tie."""
+    out = []
+    for c in range(draw(st.integers(0, 8))):
+        messages = []
+        for m in range(draw(st.integers(1, 4))):
+            words = draw(st.lists(st.sampled_from(VOICE_WORDS), max_size=4))
+            messages.append(
+                Message(
+                    f"m{m}",
+                    T0 + timedelta(hours=draw(st.sampled_from([0, 0, 1, 30, 55]))),
+                    "customer",
+                    text=" ".join(words),
+                    channel=draw(st.sampled_from([None, "twitter", "facebook"])),
+                    tags=draw(st.lists(st.sampled_from(["billing", "billing/refund", "app"]))),
+                    sentiment=draw(st.none() | st.sampled_from([-0.8, -0.05, 0.0, 0.3])),
+                    private=draw(st.sampled_from([False] * 5 + [True])),
+                )
+            )
+        messages.append(
+            Message("r", T0 + timedelta(hours=60), "agent", agent_id="ana", text="refund crash")
+        )
+        out.append(
+            Conversation(
+                f"c{c}",
+                sorted(messages, key=lambda m: m.sent_at),
+                channel="facebook",
+                assignee=draw(st.sampled_from([None, "ana", "bo"])),
+            )
+        )
+    return out
+
+
+def assert_same_voice(merged: Any, whole: Any) -> None:
+    """The same rankings, scores to the last bit, examples, counts and summary."""
+    assert merged.terms == whole.terms
+    assert merged.against_terms == whole.against_terms
+    assert merged.ranking() == whole.ranking()
+    assert [s.z for s in merged.ranking()] == [s.z for s in whole.ranking()]
+    assert merged.counts() == whole.counts()
+    assert (merged.value, merged.count, merged.overlap) == (whole.value, whole.count, whole.overlap)
+    assert merged.to_dict() == whole.to_dict()
+    assert merged.describe() == whole.describe()
+    assert str(merged) == str(whole)
+
+
+@CAP
+@given(
+    data=voice_conversations(),
+    cut=st.data(),
+    segment=st.sampled_from(VOICE_SEGMENTS),
+    against=st.sampled_from([None, Segment.positive(), Segment.tag("app")]),
+    min_count=st.integers(1, 3),
+    top=st.integers(1, 6),
+    examples=st.integers(0, 3),
+    bigrams=st.booleans(),
+)
+def test_voice_states_merged_are_the_function_on_all_the_data(
+    data: list[Conversation],
+    cut: st.DataObject,
+    segment: Segment,
+    against: Segment | None,
+    min_count: int,
+    top: int,
+    examples: int,
+    bigrams: bool,
+) -> None:
+    options = {
+        "segment": segment,
+        "against": against,
+        "min_count": min_count,
+        "top": top,
+        "examples": examples,
+        "bigrams": bigrams,
+    }
+    parts = split(data, cut.draw)
+    whole = voice_of_customer(data, **options)
+    state = VoiceOfCustomerState.empty(by=("agent", "channel", "day"), **options)
+    merged = unmerged(merged_of(state, parts), {}).result()
+    assert isinstance(merged, VoiceSummary)
+    assert_same_voice(merged, whole)
+    for keys in (("agent",), ("channel",), ("day",), ("agent", "day")):
+        groups, expected = merged.by(*keys), whole.by(*keys)
+        assert list(groups) == list(expected)
+        assert groups.to_dict() == expected.to_dict()
+        for label in groups:
+            assert_same_voice(groups[label], expected[label])
+
+
+def test_voice_states_merge_groups_by_name_and_keep_the_latest_examples() -> None:
+    def said(cid: str, mid: str, hours: int, text: str, who: str) -> Conversation:
+        at = T0 + timedelta(hours=hours)
+        return Conversation(cid, [Message(mid, at, "customer", text=text)], assignee=who)
+
+    # "zoe" is agent 0 of the first table and agent 1 of the second; ties in time go by
+    # conversation id, then message id, wherever the messages were counted.
+    first = [said("c9", "m0", 5, "refund late", "zoe"), said("c2", "m1", 1, "refund", "zoe")]
+    second = [
+        said("c1", "m2", 5, "refund please", "ana"),
+        said("c3", "m9", 5, "refund app", "zoe"),
+        said("c4", "m0", 0, "app crash", "ana"),
+    ]
+    options = {"segment": Segment.assignee("zoe"), "min_count": 1, "examples": 2}
+    state = VoiceOfCustomerState.empty(by="agent", **options)
+    merged = state.update(MessageTable.from_conversations(first)).merge(
+        state.update(MessageTable.from_conversations(second))
+    )
+    result = unmerged(merged, {}).result()
+    whole = voice_of_customer(first + second, **options)
+    assert_same_voice(result, whole)
+    (refund,) = [s for s in result.ranking() if s.term == "refund"]
+    assert (refund.segment_count, refund.against_count, refund.corpus_count) == (3, 1, 4)
+    top = {s.term: s for s in result.terms}
+    assert [(e.conversation_id, e.message_id) for e in top["refund"].examples] == [
+        ("c3", "m9"),
+        ("c9", "m0"),
+    ]
+    groups = result.by("agent")
+    assert list(groups) == ["ana", "zoe"]
+    assert groups["zoe"].segment_messages == 3
+    assert groups["zoe"].against_messages == 0
+    assert groups.to_dict() == whole.by("agent").to_dict()
+
+
+def test_voice_states_without_message_ids_keep_examples() -> None:
+    def table(conversations: list[str], hours: list[int], texts: list[str]) -> MessageTable:
+        return MessageTable.from_columns(
+            conversation_id=conversations,
+            sent_at=[T0 + timedelta(hours=h) for h in hours],
+            author=["customer"] * len(texts),
+            text=texts,
+            sentiment=[-0.5 if "refund" in text else 0.5 for text in texts],
+        )
+
+    a = table(["a", "a", "a"], [0, 1, 2], ["refund", "refund please", "thanks"])
+    b = table(["b", "b"], [1, 2], ["refund", "thanks"])
+    state = VoiceOfCustomerState.empty(segment="negative", min_count=1)
+    merged = unmerged(state.update(a).merge(state.update(b)), {}).result()
+    assert merged.terms[0].term == "refund"
+    assert [(e.conversation_id, e.message_id) for e in merged.terms[0].examples] == [
+        ("a", None),
+        ("b", None),
+        ("a", None),
+    ]
+    whole = voice_of_customer(MessageTable.concat([a, b]), segment="negative", min_count=1)
+    assert_same_voice(merged, whole)
+
+
+def test_voice_segments_go_into_the_dict_as_how_they_were_built() -> None:
+    berlin = T0.astimezone(ZoneInfo("Europe/Berlin"))
+    segment = ~(Segment.negative(-0.3) & Segment.channel("twitter")) | Segment.period(
+        berlin, berlin + timedelta(days=2)
+    )
+    against = Segment.tag(" billing / refund ")
+    state = VoiceOfCustomerState.empty(
+        segment=segment, against=against, stop_words=("the", "late", "the"), by="day"
+    ).update([thread("c1", "ana", 5)])
+    written = json.loads(json.dumps(state.to_dict(), allow_nan=False))
+    assert written["options"]["against"] == {
+        "segment": ["tag", "billing/refund"],
+        "description": "tag 'billing/refund'",
+    }
+    assert written["options"]["segment"]["segment"][0] == "or"
+    assert written["options"]["stop_words"] == ["late", "the"]
+    back = VoiceOfCustomerState.from_dict(written)
+    assert back == state
+    assert back.options["segment"].description == segment.description
+    assert back.options["stop_words"] == ("late", "the")
+    assert pickle.loads(pickle.dumps(state)) == state
+    # Segments built apart, or named, compare by how they were built.
+    again = VoiceOfCustomerState.empty(
+        segment=~(Segment.negative(-0.3) & Segment.channel("twitter"))
+        | Segment.period(berlin, berlin + timedelta(days=2)),
+        against=Segment.tag("billing/refund"),
+        stop_words=["late", "the"],
+        by="day",
+    )
+    assert state.merge(again) == state
+    named = VoiceOfCustomerState.empty(segment="negative")
+    assert named.merge(VoiceOfCustomerState.empty(segment=Segment.negative())) == named
+    # A segment's dict that does not rebuild it is not a state's.
+    tampered = json.loads(json.dumps(state.to_dict()))
+    tampered["options"]["against"]["description"] = "tag 'other'"
+    with pytest.raises(StateMismatchError, match="not a state's dict"):
+        VoiceOfCustomerState.from_dict(tampered)
+    tampered["options"]["against"] = {"segment": ["colour", "red"], "description": "red"}
+    with pytest.raises(StateMismatchError, match="not a state's dict"):
+        VoiceOfCustomerState.from_dict(tampered)
+
+
+@pytest.mark.parametrize("name", ["segment", "against"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        lambda table: table.sentiment < 0,
+        Segment.where(lambda table: table.sentiment < 0, "angry"),
+        Segment.rows([True, False]),
+        [True, False],
+        np.array([True, False]),
+        Segment.negative() & Segment.where(lambda table: table.sentiment < -0.5),
+    ],
+    ids=["function", "where", "rows", "list", "array", "combined"],
+)
+def test_voice_states_refuse_segments_they_cannot_write_down(name: str, value: Any) -> None:
+    options = {"segment": "negative", name: value}
+    with pytest.raises(InvalidParameterError, match=f"'{name}' must be a segment a state") as error:
+        VoiceOfCustomerState.empty(**options)
+    assert "cannot go into a state's dict" in str(error.value)
+    assert "Segment.tag" in str(error.value)
+
+
+def test_voice_states_check_their_options_as_the_function_does() -> None:
+    with pytest.raises(InvalidParameterError, match="'segment'"):
+        VoiceOfCustomerState.empty(segment="angry")
+    with pytest.raises(InvalidParameterError, match="'segment' must be given"):
+        VoiceOfCustomerState.empty()
+    with pytest.raises(InvalidParameterError, match="'top'"):
+        VoiceOfCustomerState.empty(segment="negative", top=0)
+    # Stop words are read once, as a set; what the function refuses is refused.
+    once = VoiceOfCustomerState.empty(segment="negative", stop_words=iter(["the", "a", "the"]))
+    assert once.options["stop_words"] == ("a", "the")
+    with pytest.raises(InvalidParameterError, match="'stop_words'"):
+        VoiceOfCustomerState.empty(segment="negative", stop_words=iter([1]))
+    with pytest.raises(InvalidParameterError, match="'by'"):
+        VoiceOfCustomerState.empty(segment="negative", by="quarter")
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "named"),
+    [
+        (
+            {},
+            {"segment": Segment.tag("app")},
+            "option segment: \"tag 'billing'\" here, \"tag 'app'\"",
+        ),
+        ({}, {"against": "positive"}, "option against: None here"),
+        ({"against": Segment.tag("app")}, {"against": ~Segment.tag("app")}, "option against"),
+        ({}, {"min_count": 1}, "option min_count"),
+        ({}, {"top": 5}, "option top"),
+        ({}, {"prior": 1.0}, "option prior"),
+        ({}, {"examples": 0}, "option examples"),
+        ({}, {"stop_words": ["refund"]}, "option stop_words"),
+        ({}, {"language": "de"}, "option language"),
+        ({}, {"bigrams": True}, "option bigrams"),
+        ({}, {"start": T0}, "option start"),
+        ({}, {"by": "agent"}, "groups (by)"),
+    ],
+)
+def test_voice_states_of_other_options_refuse_to_merge(
+    first: dict[str, Any], second: dict[str, Any], named: str
+) -> None:
+    a = VoiceOfCustomerState.empty(**{"segment": Segment.tag("billing"), **first})
+    b = VoiceOfCustomerState.empty(**{"segment": Segment.tag("billing"), **second})
+    with pytest.raises(StateMismatchError, match=re.escape(named)):
+        a.merge(b)
+
+
+def test_voice_states_grow_with_the_vocabulary_not_with_the_messages() -> None:
+    def table(n_conversations: int) -> MessageTable:
+        rng = np.random.default_rng(7)
+        words = np.array([f"word{i}" for i in range(60)], dtype=object)
+        texts = [" ".join(rng.choice(words, size=5)) for _ in range(n_conversations)]
+        return MessageTable.from_columns(
+            conversation_id=np.arange(n_conversations),
+            message_id=np.arange(n_conversations),
+            sent_at=np.datetime64("2024-03-25T09:00", "ns")
+            + rng.integers(0, 86_400, size=n_conversations).astype("timedelta64[s]"),
+            author=["customer"] * n_conversations,
+            text=texts,
+            sentiment=rng.uniform(-1, 1, size=n_conversations),
+        )
+
+    state = VoiceOfCustomerState.empty(segment="negative")
+    small = len(pickle.dumps(state.update(table(1_000))))
+    large = len(pickle.dumps(state.update(table(20_000))))
+    assert large < 1.2 * small, (small, large)

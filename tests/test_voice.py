@@ -8,6 +8,7 @@ import pickle
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from unittest.mock import patch
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -25,6 +26,7 @@ from socialcare_metrics import (
     VoiceResult,
     voice_of_customer,
 )
+from socialcare_metrics._engine.segments import segment_of_spec, segment_spec, spec_to_json
 from socialcare_metrics.text import tokenize
 from voice_reference import reference_scores
 
@@ -302,6 +304,50 @@ def test_segments_select_what_they_say() -> None:
     assert (Segment.positive() | Segment.negative()).description == (
         "(positive sentiment (>= 0.05)) or (negative sentiment (<= -0.05))"
     )
+
+
+def test_constructor_segments_are_written_down_and_rebuilt() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    data = [
+        Conversation(
+            "c1",
+            [
+                customer("m1", 0, "a", tags=["billing/refund"], sentiment=-0.5, channel="x"),
+                customer("m2", 60, "b", sentiment=0.3, channel="twitter"),
+                customer("m3", 120, "c", sentiment=0.0),
+            ],
+            assignee="AppleSupport",
+        ),
+        Conversation("c2", [customer("m4", 180, "d", sentiment=-0.05)], assignee="AmazonHelp"),
+    ]
+    table = MessageTable.from_conversations(data)
+    written = [
+        Segment.tag(" billing / refund/", "app"),
+        Segment.channel("twitter", "x"),
+        Segment.assignee("AmazonHelp"),
+        Segment.negative(-0.3),
+        Segment.positive(),
+        Segment.neutral(-0.1, 0.2),
+        Segment.period(at(30).astimezone(berlin), at(150)),
+        Segment.previous_period(at(120), at(180)),
+        ~(Segment.negative() & Segment.channel("x")) | Segment.assignee("AmazonHelp"),
+    ]
+    for segment in written:
+        spec = segment_spec(segment)
+        assert spec is not None, segment
+        back = segment_of_spec(json.loads(json.dumps(spec_to_json(spec))))
+        assert segment_spec(back) == spec
+        assert back.description == segment.description
+        assert back.mask(table).tolist() == segment.mask(table).tolist()
+    assert segment_spec(Segment.tag("billing")) == ("tag", "billing")
+    assert segment_spec(~Segment.negative()) == ("not", ("negative", -0.05))
+    # A caller's function or mask cannot be written down, alone or combined.
+    where = Segment.where(lambda t: t.sent_at > 0)
+    for unwritten in (where, Segment.rows([True] * 4), where & Segment.positive(), ~where):
+        assert segment_spec(unwritten) is None
+    for bad in (["tag"], ["colour", "red"], ["negative", "a"], ["period", "2024-01-01", "x"], 5):
+        with pytest.raises(ValueError, match="not a segment's spec"):
+            segment_of_spec(bad)
 
 
 def test_a_mask_follows_the_order_of_the_input_table() -> None:

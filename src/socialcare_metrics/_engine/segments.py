@@ -21,10 +21,25 @@ from ..errors import InvalidParameterError
 from ..tables.messages import MessageTable
 from .content import normalize_path
 
-__all__ = ["SENTIMENT_THRESHOLD", "Segment", "SegmentLike", "as_segment"]
+__all__ = [
+    "SENTIMENT_THRESHOLD",
+    "Segment",
+    "SegmentLike",
+    "SegmentSpec",
+    "as_segment",
+    "segment_of_spec",
+    "segment_spec",
+    "spec_to_json",
+]
 
 SENTIMENT_THRESHOLD: Final = 0.05
 """Scores at or above this are positive, at or below its negative are negative."""
+
+#: How a segment was built, as plain values: ``("tag", path, ...)``, ``("channel", name, ...)``,
+#: ``("assignee", name, ...)``, ``("negative", threshold)``, ``("positive", threshold)``,
+#: ``("neutral", low, high)``, ``("period", start, end)`` (ISO 8601 with offset), and
+#: ``("and", a, b)``, ``("or", a, b)``, ``("not", a)`` of those.
+SegmentSpec: TypeAlias = tuple[Any, ...]
 
 
 def _check_names(values: Sequence[object], function: str, parameter: str) -> tuple[str, ...]:
@@ -62,7 +77,10 @@ class Segment:
     Build one with the constructors below, combine them with ``&`` (both), ``|`` (either) and
     ``~`` (not), or wrap a function of your own with [`where`][socialcare_metrics.Segment.where].
     Metrics keep only the public customer messages of a segment: private notes and the brand's
-    messages are never part of one.
+    messages are never part of one. A segment of the constructors (and their combinations) is
+    also written down as how it was built, which is how a mergeable state keeps it
+    ([`VoiceOfCustomerState`][socialcare_metrics.states.VoiceOfCustomerState]); one with a
+    function or a mask of your own cannot be.
 
     Attributes:
         description: What the segment is, as results show it (``"tag 'billing'"``).
@@ -77,6 +95,11 @@ class Segment:
 
     description: str
     _select: Callable[[MessageTable], Any] = attrs.field(alias="select", repr=False)
+    # How a constructor built it (None for `where`, `rows` and what is combined with them):
+    # what a mergeable state writes down, and compares, instead of the function.
+    _spec: SegmentSpec | None = attrs.field(
+        default=None, alias="_spec", repr=False, eq=False, kw_only=True
+    )
 
     def mask(
         self, table: MessageTable, function: str = "Segment.mask", parameter: str = "segment"
@@ -105,6 +128,7 @@ class Segment:
         return Segment(
             f"{self.description} and {other.description}",
             lambda table: self.mask(table) & other.mask(table),
+            _spec=_combined("and", self, other),
         )
 
     def __or__(self, other: Segment) -> Segment:
@@ -113,10 +137,13 @@ class Segment:
         return Segment(
             f"({self.description}) or ({other.description})",
             lambda table: self.mask(table) | other.mask(table),
+            _spec=_combined("or", self, other),
         )
 
     def __invert__(self) -> Segment:
-        return Segment(f"not {self.description}", lambda table: ~self.mask(table))
+        return Segment(
+            f"not {self.description}", lambda table: ~self.mask(table), _spec=_combined("not", self)
+        )
 
     # --- constructors ---------------------------------------------------------------------------
 
@@ -161,7 +188,7 @@ class Segment:
                 out |= per_conversation[table.conversation]
             return out
 
-        return cls(f"tag {_quoted(wanted)}", select)
+        return cls(f"tag {_quoted(wanted)}", select, _spec=("tag", *wanted))
 
     @classmethod
     def channel(cls, *names: str) -> Segment:
@@ -172,7 +199,7 @@ class Segment:
             codes = [i for i, name in enumerate(table.channel_names) if name in wanted]
             return np.isin(table.channel, np.asarray(codes, dtype=np.int32))
 
-        return cls(f"channel {_quoted(wanted)}", select)
+        return cls(f"channel {_quoted(wanted)}", select, _spec=("channel", *wanted))
 
     @classmethod
     def assignee(cls, *names: str) -> Segment:
@@ -189,7 +216,7 @@ class Segment:
             mask: BoolArray = assigned[table.conversation]
             return mask
 
-        return cls(f"assignee {_quoted(wanted)}", select)
+        return cls(f"assignee {_quoted(wanted)}", select, _spec=("assignee", *wanted))
 
     @classmethod
     def negative(cls, threshold: float = -SENTIMENT_THRESHOLD) -> Segment:
@@ -198,6 +225,7 @@ class Segment:
         return cls(
             f"negative sentiment (<= {limit:g})",
             lambda table: _scored(table, lambda s: s <= limit),
+            _spec=("negative", limit),
         )
 
     @classmethod
@@ -207,6 +235,7 @@ class Segment:
         return cls(
             f"positive sentiment (>= {limit:g})",
             lambda table: _scored(table, lambda s: s >= limit),
+            _spec=("positive", limit),
         )
 
     @classmethod
@@ -219,6 +248,7 @@ class Segment:
         return cls(
             f"neutral sentiment ({lo:g} to {hi:g})",
             lambda table: _scored(table, lambda s: (s > lo) & (s < hi)),
+            _spec=("neutral", lo, hi),
         )
 
     @classmethod
@@ -231,6 +261,7 @@ class Segment:
         return cls(
             f"sent from {start.isoformat()} to {end.isoformat()}",
             lambda table: (table.sent_at >= lo) & (table.sent_at < hi),
+            _spec=("period", start.isoformat(), end.isoformat()),
         )
 
     @classmethod
@@ -332,3 +363,61 @@ def as_segment(value: object, function: str, parameter: str) -> Segment:
         "a Segment, 'negative', 'positive' or 'neutral', a function of the table or a bool mask",
         value,
     )
+
+
+# --- segments written down -----------------------------------------------------------------------
+
+
+def _combined(operator: str, *parts: Segment) -> SegmentSpec | None:
+    specs = [part._spec for part in parts]
+    if any(spec is None for spec in specs):
+        return None
+    return (operator, *specs)
+
+
+def segment_spec(segment: Segment) -> SegmentSpec | None:
+    """How ``segment`` was built, as plain values; ``None`` when a function or a mask of the
+    caller's (`Segment.where`, `Segment.rows`) is part of it."""
+    return segment._spec
+
+
+def spec_to_json(spec: SegmentSpec) -> list[Any]:
+    """The spec as JSON writes it: nested lists."""
+    return [spec_to_json(part) if isinstance(part, tuple) else part for part in spec]
+
+
+_BUILT_FROM_VALUES: Final[dict[str, Callable[..., Segment]]] = {
+    "tag": Segment.tag,
+    "channel": Segment.channel,
+    "assignee": Segment.assignee,
+    "negative": Segment.negative,
+    "positive": Segment.positive,
+    "neutral": Segment.neutral,
+}
+
+
+def segment_of_spec(spec: object) -> Segment:
+    """The segment a spec describes (as `segment_spec` gives it, or as JSON gives it back).
+
+    Raises:
+        ValueError: ``spec`` is not a segment's spec (an unknown form, or values its
+            constructor refuses).
+    """
+    if not isinstance(spec, list | tuple) or not spec or not isinstance(spec[0], str):
+        raise ValueError(f"not a segment's spec: {spec!r}")
+    kind, *args = spec
+    if kind in ("and", "or") and len(args) == 2:
+        first, second = (segment_of_spec(arg) for arg in args)
+        return first & second if kind == "and" else first | second
+    if kind == "not" and len(args) == 1:
+        return ~segment_of_spec(args[0])
+    try:
+        if kind == "period" and len(args) == 2 and all(isinstance(a, str) for a in args):
+            start, end = (datetime.fromisoformat(a) for a in args)
+            return Segment.period(start, end)
+        build = _BUILT_FROM_VALUES.get(kind)
+        if build is not None:
+            return build(*args)
+    except (ValueError, TypeError) as error:  # an InvalidParameterError is a ValueError
+        raise ValueError(f"not a segment's spec: {spec!r} ({error})") from error
+    raise ValueError(f"not a segment's spec: {spec!r}")

@@ -119,8 +119,8 @@ class Metric:
 
     @property
     def state(self) -> type[MetricState] | None:
-        """The metric as a mergeable state class (`socialcare_metrics.states`), or ``None`` for
-        a metric that has none yet.
+        """The metric as a mergeable state class (`socialcare_metrics.states`); every metric of
+        the registry has one (``None`` for a `Metric` made elsewhere, without one).
 
         Examples:
             >>> from socialcare_metrics.metrics import REGISTRY

@@ -10,9 +10,9 @@ of the data and adding them gives the counts of the whole, and so the same ranki
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, TypeAlias
 
 import attrs
 import numpy as np
@@ -37,6 +37,7 @@ __all__ = [
     "TermExample",
     "TermLists",
     "TermScore",
+    "VoiceRanking",
     "VoiceResult",
 ]
 
@@ -379,7 +380,26 @@ class TermLists:
         return (TermLists, (text, index))
 
 
-# --- the result -----------------------------------------------------------------------------------
+# --- examples ------------------------------------------------------------------------------------
+
+#: An example message as it is chosen and kept, in the order examples are listed when compared
+#: as plain tuples: (minus the time it was sent, in epoch ns; conversation id; message id, ``""``
+#: when the data has none). The latest first; ties in time by conversation id, then message id.
+ExampleKey: TypeAlias = tuple[int, str, str]
+
+
+def latest_examples(keys: Iterable[ExampleKey], k: int) -> tuple[ExampleKey, ...]:
+    """The ``k`` first in example order: the choice never depends on the order of the data, and
+    the first ``k`` of the first ``k`` of each part are the first ``k`` of all."""
+    return tuple(sorted(keys)[:k])
+
+
+def example_of(key: ExampleKey) -> TermExample:
+    """The example a kept key stands for."""
+    return TermExample(key[1], key[2] or None, ns_to_datetime(-key[0]))
+
+
+# --- what a result derives from its counts -------------------------------------------------------
 
 
 @attrs.frozen(eq=False)
@@ -391,74 +411,60 @@ class _Dense:
     corpus: Int64Array
 
 
-@attrs.frozen(eq=False, repr=False)
-class VoiceResult(Result):
-    """The terms that set a segment of customer messages apart from what it is compared against.
+#: Counts per present (group, term) pair: group, term code, segment, against and corpus counts.
+GroupPairs: TypeAlias = tuple[Int64Array, Int64Array, Int64Array, Int64Array, Int64Array]
 
-    Terms are ranked by the log-odds ratio with an informative Dirichlet prior: `terms` are
-    the segment's most distinctive terms (highest ``z``), `against_terms` those of the other
-    side (lowest ``z``), each with its counts and a few example messages. `value` is the top
-    term; `count` is the number of messages compared (the segment's and the other side's).
 
-    ``by("agent")`` (the conversation's assignee: in Twitter data, the brand), ``by("channel")``
-    or ``by("week")`` compares within each group, with each group's own corpus as the prior.
+class VoiceRanking(Result):
+    """What a voice-of-the-customer result derives from its counts and examples: the
+    function's [`VoiceResult`][socialcare_metrics.VoiceResult] and a merged state's summary
+    share it (the rankings, the scores, the summary of every group, the outputs)."""
 
-    Attributes:
-        segment: What the segment is.
-        against: What it is compared against (``"the rest"``: every other customer message).
-        top: How many terms `terms` and `against_terms` list.
-        min_count: The fewest messages (both sides together) a ranked term is used in.
-        prior: The prior's weight: each term's pseudo-count is ``prior`` times its count over
-            the whole corpus of customer messages.
-        examples: How many example messages each listed term carries.
-        language: The language whose stop words were used (``None``: all six lists).
-        bigrams: Whether word bigrams were counted beside single terms.
-    """
-
-    segment: str
-    against: str
-    _side: Int8Array = attrs.field(metadata=ITEM)
-    _terms: TermLists = attrs.field(metadata=ITEM)
-    _message: Labels = attrs.field(metadata=ITEM)
-    _conversation: Labels = attrs.field(metadata=ITEM)
-    _keys: GroupKeys = attrs.field(metadata=ITEM)
-    top: int = DEFAULT_TOP
-    min_count: int = DEFAULT_MIN_COUNT
-    prior: float = DEFAULT_PRIOR
-    examples: int = 3
-    language: str | None = None
-    bigrams: bool = False
+    __slots__ = ()
 
     name: ClassVar[str] = "voice of the customer"
 
-    # --- counting ---------------------------------------------------------------------------
+    segment: str
+    against: str
+    top: int
+    min_count: int
+    prior: float
+    examples: int
+    language: str | None
+    bigrams: bool
 
-    def _vocabulary(self) -> tuple[str, ...]:
-        return self._terms.index.terms
+    # --- what each result provides ----------------------------------------------------------
 
-    def _dense(self) -> _Dense:
+    def _vocabulary(self) -> tuple[str, ...]:  # pragma: no cover - every result has its own
+        """The terms the codes of `_dense`, `_group_pairs` and `_examples` index."""
+        raise NotImplementedError
+
+    def _dense(self) -> _Dense:  # pragma: no cover
         """Per-term message counts of the segment, the other side and the corpus."""
-        lists = self._terms
-        index = lists.index
-        n_texts = len(index)
-        size = len(index.terms)
-        lengths = index.lengths
-        has_text = lists.text >= 0
+        raise NotImplementedError
 
-        def per_term(where: BoolArray | None) -> Int64Array:
-            chosen = has_text if where is None else has_text & where
-            weights = np.bincount(lists.text[chosen], minlength=n_texts)
-            counts = np.bincount(
-                index.codes, weights=np.repeat(weights.astype(np.float64), lengths), minlength=size
-            )
-            exact: Int64Array = counts.astype(np.int64)
-            return exact
+    def _side_counts(
+        self, codes: Int64Array, n_groups: int
+    ) -> tuple[Int64Array, Int64Array, Int64Array, Int64Array]:  # pragma: no cover
+        """Each group's messages in the segment, on the other side, in both, and in all."""
+        raise NotImplementedError
 
-        return _Dense(
-            segment=per_term(self._side == SIDE_SEGMENT),
-            against=per_term(self._side == SIDE_AGAINST),
-            corpus=per_term(None),
-        )
+    def _group_pairs(self, codes: Int64Array, n_groups: int) -> GroupPairs:  # pragma: no cover
+        """Each group's counts per term, for the terms it uses."""
+        raise NotImplementedError
+
+    def _examples(
+        self, codes: list[int], side: int
+    ) -> dict[int, tuple[TermExample, ...]]:  # pragma: no cover
+        """For each term code, the latest `examples` messages of ``side`` that use it."""
+        raise NotImplementedError
+
+    # --- the counts ---------------------------------------------------------------------------
+
+    def _totals(self) -> tuple[int, int, int, int]:
+        whole = np.zeros(self._item_count(), dtype=np.int64)
+        segment, against, both, messages = self._side_counts(whole, 1)
+        return int(segment[0]), int(against[0]), int(both[0]), int(messages[0])
 
     def _scored(self, dense: _Dense | None = None) -> _Scored:
         if dense is None:
@@ -473,16 +479,16 @@ class VoiceResult(Result):
         names = [vocabulary[i] for i in used.tolist()]
         order = np.asarray(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64)
         chosen = used[order] if order.size else used
-        side = self._side
+        segment, against, both, messages = self._totals()
         return TermCounts(
             tuple(names[i] for i in order.tolist()),
             dense.segment[chosen],
             dense.against[chosen],
             dense.corpus[chosen],
-            segment_messages=int(np.count_nonzero(side == SIDE_SEGMENT)),
-            against_messages=int(np.count_nonzero(side == SIDE_AGAINST)),
-            overlap=int(np.count_nonzero(side == SIDE_BOTH)),
-            messages=int(side.shape[0]),
+            segment_messages=segment,
+            against_messages=against,
+            overlap=both,
+            messages=messages,
         )
 
     # --- the numbers --------------------------------------------------------------------------
@@ -490,17 +496,17 @@ class VoiceResult(Result):
     @property
     def segment_messages(self) -> int:
         """Public customer messages in the segment (and not on the other side)."""
-        return int(np.count_nonzero(self._side == SIDE_SEGMENT))
+        return self._totals()[0]
 
     @property
     def against_messages(self) -> int:
         """Public customer messages on the other side (and not in the segment)."""
-        return int(np.count_nonzero(self._side == SIDE_AGAINST))
+        return self._totals()[1]
 
     @property
     def overlap(self) -> int:
         """Messages in the segment and on the other side at once: counted on neither side."""
-        return int(np.count_nonzero(self._side == SIDE_BOTH))
+        return self._totals()[2]
 
     @property
     def count(self) -> int:
@@ -523,7 +529,7 @@ class VoiceResult(Result):
         leaders = _leaders(scored, vocabulary.__getitem__, self.top, sign)
         codes = [int(scored.codes[i]) for i in leaders]
         side = SIDE_SEGMENT if sign > 0 else SIDE_AGAINST
-        examples = self._examples(codes, side) if with_examples else None
+        examples = self._examples(codes, side) if with_examples and codes else None
         return _term_scores(
             scored,
             leaders,
@@ -557,72 +563,25 @@ class VoiceResult(Result):
             scored, order, vocabulary.__getitem__, self.segment_messages, self.against_messages
         )
 
-    def _examples(self, codes: list[int], side: int) -> dict[int, tuple[TermExample, ...]]:
-        """For each term code, the latest ``examples`` messages of ``side`` that use it.
-
-        Ties in time go by conversation id, then message id: the choice never depends on the
-        order of the data.
-        """
-        if not codes or self.examples == 0:
-            return {}
-        lists = self._terms
-        index = lists.index
-        wanted = np.asarray(codes, dtype=np.int64)
-        # Only the texts that use a wanted term are expanded.
-        at = np.flatnonzero(np.isin(index.codes, wanted))
-        text_used = np.zeros(len(index), dtype=bool)
-        text_used[np.searchsorted(index.offsets, at, side="right") - 1] = True
-        has_text = lists.text >= 0
-        items = np.flatnonzero(
-            (self._side == side) & has_text & text_used[np.where(has_text, lists.text, 0)]
-        )
-        owner, term = lists.expand(items.astype(np.int64))
-        hit = np.isin(term, wanted)
-        owner, term = owner[hit], term[hit]
-        time = self._keys.time[owner]
-        order = np.lexsort((-time, term))
-        owner, term, time = owner[order], term[order], time[order]
-        out: dict[int, tuple[TermExample, ...]] = {}
-        if not term.size:
-            return out
-        starts = np.flatnonzero(np.concatenate(([True], term[1:] != term[:-1]))).tolist()
-        k = self.examples
-        for lo, hi in zip(starts, [*starts[1:], term.shape[0]], strict=True):
-            # The k latest, and any that tie in time with the k-th latest.
-            kth = int(time[lo + min(k, hi - lo) - 1])
-            last = lo + int(np.count_nonzero(time[lo:hi] >= kth))
-            candidates = sorted(
-                (-int(time[p]), self._conversation.label(item), self._message_id(item))
-                for p, item in zip(range(lo, last), owner[lo:last].tolist(), strict=True)
-            )
-            out[int(term[lo])] = tuple(
-                TermExample(conversation, message or None, ns_to_datetime(-negative_time))
-                for negative_time, conversation, message in candidates[:k]
-            )
-        return out
-
-    def _message_id(self, item: int) -> str:
-        """The message's id, or "" when the data had none (sorted first among ties)."""
-        name = self._message.names[self._message.codes[item]]
-        return "" if name is None else str(name)
-
     # --- summary of every group at once ----------------------------------------------------------
 
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         if n_groups == 1:
             dense = self._dense()
             return self._whole(dense, self._scored(dense))
-        side = self._side
-        segment_messages = group_counts(codes, n_groups, side == SIDE_SEGMENT)
-        against_messages = group_counts(codes, n_groups, side == SIDE_AGAINST)
-        top_term = np.full(n_groups, None, dtype=object)
-        top_z = np.full(n_groups, np.nan)
-        segment_uses, against_uses = self._grouped_top(codes, n_groups, top_term, top_z)
+        segment_messages, against_messages, overlap, _ = self._side_counts(codes, n_groups)
+        top_term, top_z, segment_uses, against_uses = _top_per_group(
+            self._group_pairs(codes, n_groups),
+            n_groups,
+            self._vocabulary(),
+            self.min_count,
+            self.prior,
+        )
         return {
             "count": segment_messages + against_messages,
             "segment_messages": segment_messages,
             "against_messages": against_messages,
-            "overlap": group_counts(codes, n_groups, side == SIDE_BOTH),
+            "overlap": overlap,
             "segment_uses": segment_uses,
             "against_uses": against_uses,
             "top_term": top_term,
@@ -645,77 +604,6 @@ class VoiceResult(Result):
             "top_term": np.array([top], dtype=object),
             "top_z": np.array([scored.z[leaders[0]] if leaders else np.nan]),
         }
-
-    def _grouped_top(
-        self,
-        codes: Int64Array,
-        n_groups: int,
-        top_term: npt.NDArray[np.object_],
-        top_z: FloatArray,
-    ) -> tuple[Int64Array, Int64Array]:
-        """Each group's term uses per side, and (filled in) its top term and its ``z``.
-
-        The (group, term) pairs are counted on a dense grid when it is small enough (a few
-        brands or weeks), else with one sort; each group's totals and corpus are its own,
-        exactly as the group's own result computes them.
-        """
-        vocabulary = self._vocabulary()
-        size = max(len(vocabulary), 1)
-        owner, term = self._terms.expand(np.arange(len(self._terms), dtype=np.int64))
-        side = self._side[owner]
-        key = codes[owner] * size + term
-        if n_groups * size <= _DENSE_GRID:
-            cells = n_groups * size
-            corpus = np.bincount(key, minlength=cells)
-            present = np.flatnonzero(corpus)
-            segment = np.bincount(key[side == SIDE_SEGMENT], minlength=cells)[present]
-            against = np.bincount(key[side == SIDE_AGAINST], minlength=cells)[present]
-            corpus = corpus[present]
-            pairs = present
-        else:
-            order = np.argsort(key, kind="stable")
-            key = key[order]
-            side = side[order]
-            first = np.concatenate(([True], key[1:] != key[:-1])) if key.size else key > 0
-            pair = np.cumsum(first, dtype=np.int64) - 1
-            n_pairs = int(first.sum())
-            segment = np.bincount(pair, weights=side == SIDE_SEGMENT, minlength=n_pairs)
-            against = np.bincount(pair, weights=side == SIDE_AGAINST, minlength=n_pairs)
-            corpus = np.bincount(pair, minlength=n_pairs)
-            pairs = key[first]
-        segment, against = segment.astype(np.int64), against.astype(np.int64)
-        corpus = corpus.astype(np.int64)
-        group = pairs // size
-        terms = pairs % size
-        n_i = np.bincount(group, weights=segment, minlength=n_groups).astype(np.int64)
-        n_j = np.bincount(group, weights=against, minlength=n_groups).astype(np.int64)
-        n = np.bincount(group, weights=corpus, minlength=n_groups).astype(np.int64)
-        eligible = np.flatnonzero(segment + against >= self.min_count)
-        group, terms = group[eligible], terms[eligible]
-        _, z = log_odds(
-            segment[eligible],
-            against[eligible],
-            corpus[eligible],
-            n_i[group],
-            n_j[group],
-            n[group],
-            self.prior,
-        )
-        positive = (z > 0) & (segment[eligible] > 0)  # terms the segment uses, as _leaders
-        group, terms, z = group[positive], terms[positive], z[positive]
-        if z.size:
-            best = np.full(n_groups, -np.inf)
-            np.maximum.at(best, group, z)
-            tied = z == best[group]
-            group, terms, z = group[tied], terms[tied], z[tied]
-            names = [vocabulary[t] for t in terms.tolist()]
-            rank = np.empty(len(names), dtype=np.int64)
-            rank[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
-            order = np.lexsort((rank, group))
-            lead = order[np.concatenate(([True], group[order][1:] != group[order][:-1]))]
-            top_term[group[lead]] = [names[i] for i in lead.tolist()]
-            top_z[group[lead]] = z[lead]
-        return n_i, n_j
 
     # --- output -------------------------------------------------------------------------------
 
@@ -752,7 +640,7 @@ class VoiceResult(Result):
 
     def describe(self) -> str:
         """The summary, then both rankings as tables (term, z, delta, messages on each side)."""
-        lines = [Result.describe(self)]
+        lines = [super().describe()]
         scored = self._scored()
         for title, scores in (
             (f"terms of {self.segment}", self._ranked(1.0, with_examples=False, scored=scored)),
@@ -769,9 +657,247 @@ class VoiceResult(Result):
 
     def __repr__(self) -> str:
         return (
-            f"<VoiceResult {self.segment} against {self.against}: {self.count:,} messages, "
-            f"top term {self.value!r}>"
+            f"<{type(self).__name__} {self.segment} against {self.against}: {self.count:,} "
+            f"messages, top term {self.value!r}>"
         )
+
+
+def _top_per_group(
+    pairs: GroupPairs,
+    n_groups: int,
+    vocabulary: tuple[str, ...],
+    min_count: int,
+    prior: float,
+) -> tuple[npt.NDArray[np.object_], FloatArray, Int64Array, Int64Array]:
+    """Each group's top term and its ``z`` (``None`` and NaN where none), and its term uses
+    per side, from the (group, term) counts; each group's totals and corpus are its own,
+    exactly as the group's own result computes them."""
+    group, terms, segment, against, corpus = pairs
+    n_i = np.bincount(group, weights=segment, minlength=n_groups).astype(np.int64)
+    n_j = np.bincount(group, weights=against, minlength=n_groups).astype(np.int64)
+    n = np.bincount(group, weights=corpus, minlength=n_groups).astype(np.int64)
+    top_term = np.full(n_groups, None, dtype=object)
+    top_z = np.full(n_groups, np.nan)
+    eligible = np.flatnonzero(segment + against >= min_count)
+    group, terms = group[eligible], terms[eligible]
+    _, z = log_odds(
+        segment[eligible],
+        against[eligible],
+        corpus[eligible],
+        n_i[group],
+        n_j[group],
+        n[group],
+        prior,
+    )
+    positive = (z > 0) & (segment[eligible] > 0)  # terms the segment uses, as _leaders
+    group, terms, z = group[positive], terms[positive], z[positive]
+    if z.size:
+        best = np.full(n_groups, -np.inf)
+        np.maximum.at(best, group, z)
+        tied = z == best[group]
+        group, terms, z = group[tied], terms[tied], z[tied]
+        names = [vocabulary[t] for t in terms.tolist()]
+        rank = np.empty(len(names), dtype=np.int64)
+        rank[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+        order = np.lexsort((rank, group))
+        lead = order[np.concatenate(([True], group[order][1:] != group[order][:-1]))]
+        top_term[group[lead]] = [names[i] for i in lead.tolist()]
+        top_z[group[lead]] = z[lead]
+    return top_term, top_z, n_i, n_j
+
+
+# --- the result -----------------------------------------------------------------------------------
+
+
+@attrs.frozen(eq=False, repr=False)
+class VoiceResult(VoiceRanking):
+    """The terms that set a segment of customer messages apart from what it is compared against.
+
+    Terms are ranked by the log-odds ratio with an informative Dirichlet prior: `terms` are
+    the segment's most distinctive terms (highest ``z``), `against_terms` those of the other
+    side (lowest ``z``), each with its counts and a few example messages. `value` is the top
+    term; `count` is the number of messages compared (the segment's and the other side's).
+
+    ``by("agent")`` (the conversation's assignee: in Twitter data, the brand), ``by("channel")``
+    or ``by("week")`` compares within each group, with each group's own corpus as the prior.
+
+    Attributes:
+        segment: What the segment is.
+        against: What it is compared against (``"the rest"``: every other customer message).
+        top: How many terms `terms` and `against_terms` list.
+        min_count: The fewest messages (both sides together) a ranked term is used in.
+        prior: The prior's weight: each term's pseudo-count is ``prior`` times its count over
+            the whole corpus of customer messages.
+        examples: How many example messages each listed term carries.
+        language: The language whose stop words were used (``None``: all six lists).
+        bigrams: Whether word bigrams were counted beside single terms.
+    """
+
+    segment: str
+    against: str
+    _side: Int8Array = attrs.field(metadata=ITEM)
+    _terms: TermLists = attrs.field(metadata=ITEM)
+    _message: Labels = attrs.field(metadata=ITEM)
+    _conversation: Labels = attrs.field(metadata=ITEM)
+    _keys: GroupKeys = attrs.field(metadata=ITEM)
+    top: int = DEFAULT_TOP
+    min_count: int = DEFAULT_MIN_COUNT
+    prior: float = DEFAULT_PRIOR
+    examples: int = 3
+    language: str | None = None
+    bigrams: bool = False
+
+    # --- counting ---------------------------------------------------------------------------
+
+    def _vocabulary(self) -> tuple[str, ...]:
+        return self._terms.index.terms
+
+    def _dense(self) -> _Dense:
+        lists = self._terms
+        index = lists.index
+        n_texts = len(index)
+        size = len(index.terms)
+        lengths = index.lengths
+        has_text = lists.text >= 0
+
+        def per_term(where: BoolArray | None) -> Int64Array:
+            chosen = has_text if where is None else has_text & where
+            weights = np.bincount(lists.text[chosen], minlength=n_texts)
+            counts = np.bincount(
+                index.codes, weights=np.repeat(weights.astype(np.float64), lengths), minlength=size
+            )
+            exact: Int64Array = counts.astype(np.int64)
+            return exact
+
+        return _Dense(
+            segment=per_term(self._side == SIDE_SEGMENT),
+            against=per_term(self._side == SIDE_AGAINST),
+            corpus=per_term(None),
+        )
+
+    def _side_counts(
+        self, codes: Int64Array, n_groups: int
+    ) -> tuple[Int64Array, Int64Array, Int64Array, Int64Array]:
+        side = self._side
+        return (
+            group_counts(codes, n_groups, side == SIDE_SEGMENT),
+            group_counts(codes, n_groups, side == SIDE_AGAINST),
+            group_counts(codes, n_groups, side == SIDE_BOTH),
+            group_counts(codes, n_groups),
+        )
+
+    def _group_pairs(self, codes: Int64Array, n_groups: int) -> GroupPairs:
+        """The (group, term) pairs are counted on a dense grid when it is small enough (a few
+        brands or weeks), else with one sort; returned in order of group, then term code."""
+        size = max(len(self._vocabulary()), 1)
+        owner, term = self._terms.expand(np.arange(len(self._terms), dtype=np.int64))
+        side = self._side[owner]
+        key = codes[owner] * size + term
+        if n_groups * size <= _DENSE_GRID:
+            cells = n_groups * size
+            corpus = np.bincount(key, minlength=cells)
+            present = np.flatnonzero(corpus)
+            segment = np.bincount(key[side == SIDE_SEGMENT], minlength=cells)[present]
+            against = np.bincount(key[side == SIDE_AGAINST], minlength=cells)[present]
+            corpus = corpus[present]
+            pairs = present
+        else:
+            order = np.argsort(key, kind="stable")
+            key = key[order]
+            side = side[order]
+            first = np.concatenate(([True], key[1:] != key[:-1])) if key.size else key > 0
+            pair = np.cumsum(first, dtype=np.int64) - 1
+            n_pairs = int(first.sum())
+            segment = np.bincount(pair, weights=side == SIDE_SEGMENT, minlength=n_pairs)
+            against = np.bincount(pair, weights=side == SIDE_AGAINST, minlength=n_pairs)
+            corpus = np.bincount(pair, minlength=n_pairs)
+            pairs = key[first]
+        return (
+            (pairs // size).astype(np.int64),
+            (pairs % size).astype(np.int64),
+            segment.astype(np.int64),
+            against.astype(np.int64),
+            corpus.astype(np.int64),
+        )
+
+    def _examples(self, codes: list[int], side: int) -> dict[int, tuple[TermExample, ...]]:
+        """For each term code, the latest ``examples`` messages of ``side`` that use it.
+
+        Ties in time go by conversation id, then message id: the choice never depends on the
+        order of the data.
+        """
+        wanted = np.asarray(codes, dtype=np.int64)
+        chosen = self._example_keys(side, wanted)
+        return {term: tuple(map(example_of, keys)) for (_, term), keys in chosen.items()}
+
+    def _example_keys(
+        self, side: int, wanted: Int64Array | None = None, codes: Int64Array | None = None
+    ) -> dict[tuple[int, int], tuple[ExampleKey, ...]]:
+        """For each (group, term code) the messages of ``side`` use, the latest `examples`
+        of them (groups by ``codes``, one per item; none given: one group, 0); only the
+        terms ``wanted``, if given."""
+        k = self.examples
+        if k == 0 or (wanted is not None and not wanted.size):
+            return {}
+        lists = self._terms
+        index = lists.index
+        has_text = lists.text >= 0
+        chosen = (self._side == side) & has_text
+        if wanted is not None:
+            # Only the texts that use a wanted term are expanded.
+            at = np.flatnonzero(np.isin(index.codes, wanted))
+            text_used = np.zeros(len(index), dtype=bool)
+            text_used[np.searchsorted(index.offsets, at, side="right") - 1] = True
+            chosen &= text_used[np.where(has_text, lists.text, 0)]
+        owner, term = lists.expand(np.flatnonzero(chosen).astype(np.int64))
+        if wanted is not None:
+            hit = np.isin(term, wanted)
+            owner, term = owner[hit], term[hit]
+        size = max(len(self._vocabulary()), 1)
+        group = term if codes is None else codes[owner] * size + term
+        time = self._keys.time[owner]
+        order = np.lexsort((-time, group))
+        owner, group, time = owner[order], group[order], time[order]
+        out: dict[tuple[int, int], tuple[ExampleKey, ...]] = {}
+        if not group.size:
+            return out
+        # Only the k latest of each group, and any that tie in time with its k-th latest, can
+        # be chosen; those few are ordered by the whole example order.
+        starts, sizes = _runs(group)
+        kth = time[starts + np.minimum(k, sizes) - 1]
+        keep = time >= np.repeat(kth, sizes)
+        owner, group, time = owner[keep], group[keep], time[keep]
+        conversations = self._conversation.names[self._conversation.codes[owner]].tolist()
+        conversations = [c if isinstance(c, str) else str(c) for c in conversations]
+        messages = self._message.names[self._message.codes[owner]].tolist()
+        messages = ["" if m is None else m if isinstance(m, str) else str(m) for m in messages]
+        order = np.lexsort((_ranks(messages), _ranks(conversations), -time, group))
+        starts, sizes = _runs(group[order])
+        picked = order[np.arange(order.shape[0]) - np.repeat(starts, sizes) < k]
+        keys = [(-int(time[i]), conversations[i], messages[i]) for i in picked.tolist()]
+        starts, sizes = _runs(group[picked])
+        firsts = group[picked][starts].tolist()
+        for g, lo, n in zip(firsts, starts.tolist(), sizes.tolist(), strict=True):
+            out[divmod(g, size) if codes is not None else (0, g)] = tuple(keys[lo : lo + n])
+        return out
+
+
+def _runs(sorted_values: Int64Array) -> tuple[Int64Array, Int64Array]:
+    """Where each run of equal values starts, and its length."""
+    if not sorted_values.size:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    starts = np.flatnonzero(np.concatenate(([True], sorted_values[1:] != sorted_values[:-1])))
+    return starts, np.diff(np.append(starts, sorted_values.shape[0]))
+
+
+def _ranks(values: list[str]) -> Int64Array:
+    """Each value's rank among the distinct values, in Python's string order."""
+    if not values:
+        return np.zeros(0, dtype=np.int64)
+    _, inverse = np.unique(np.array(values, dtype=object), return_inverse=True)
+    ranks: Int64Array = inverse.astype(np.int64).reshape(-1)
+    return ranks
 
 
 def _score_table(scores: Sequence[TermScore]) -> str:

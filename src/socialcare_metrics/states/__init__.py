@@ -42,6 +42,7 @@ from ._metrics import (
     TopicsState,
     TotalRepliesState,
     UniqueMessagesRepliedState,
+    VoiceOfCustomerState,
 )
 from ._results import (
     AttainmentSummary,
@@ -56,6 +57,7 @@ from ._results import (
     SlaSummary,
     TaskSummary,
     TopicSummary,
+    VoiceSummary,
     VolumeSummary,
 )
 from ._sketch import RELATIVE_ACCURACY, QuantileSketch
@@ -101,6 +103,8 @@ __all__ = [
     "TopicsState",
     "TotalRepliesState",
     "UniqueMessagesRepliedState",
+    "VoiceOfCustomerState",
+    "VoiceSummary",
     "VolumeSummary",
 ]
 
@@ -124,9 +128,10 @@ _CLASSES: Final[tuple[type[MetricState], ...]] = (
     QuickRepliesState,
     TopicsState,
     CustomerSentimentState,
+    VoiceOfCustomerState,
     TaskPerformanceState,
     CallDeflectionState,
 )
 
-#: The state class of every metric that has one, by metric name (also ``REGISTRY[name].state``).
+#: The state class of every metric, by metric name (also ``REGISTRY[name].state``).
 STATES: Final = MappingProxyType({cls._metric: cls for cls in _CLASSES})

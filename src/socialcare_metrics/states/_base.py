@@ -434,14 +434,7 @@ class MetricState:
         Instants are epoch nanoseconds (UTC). Options that are objects (a calendar, an SLA
         policy) are written as their ``repr`` and must be given again to `from_dict`.
         """
-        options: dict[str, Any] = {}
-        for name, value in self.options.items():
-            if isinstance(value, datetime):
-                options[name] = {"instant_ns": datetime_to_ns(value)}
-            elif name in self._object_options:
-                options[name] = None if value is None else {"repr": repr(value)}
-            else:
-                options[name] = value
+        options = {name: self._option_to_json(name, value) for name, value in self.options.items()}
         ordered = sorted(self.cells.items(), key=lambda item: self._order(item[0]))
         return {
             "format": "socialcare_metrics.state",
@@ -500,24 +493,10 @@ class MetricState:
                 f"expected the options {', '.join(sorted(expected))} "
                 f"(got {', '.join(sorted(data['options']))})",
             )
-        options: dict[str, Any] = {}
-        for name, value in data["options"].items():
-            if name in cls._object_options:
-                given = objects.get(name)
-                written = None if value is None else value["repr"]
-                if (given is None) != (written is None) or (
-                    given is not None and repr(given) != written
-                ):
-                    raise StateMismatchError(
-                        function,
-                        f"the state was made with {name}={written or None}; "
-                        f"pass the same {name}= (got {given!r})",
-                    )
-                options[name] = given
-            elif isinstance(value, dict):
-                options[name] = ns_to_datetime(int(value["instant_ns"]))
-            else:
-                options[name] = value
+        options = {
+            name: cls._option_from_json(name, value, objects, function)
+            for name, value in data["options"].items()
+        }
         seen = data["seen_as_of"]
         state = cls(
             options=MappingProxyType(options),
@@ -528,6 +507,35 @@ class MetricState:
         )
         cells = {state._key_from_json(key): state._cell_from_json(v) for key, v in data["cells"]}
         return attrs.evolve(state, cells=MappingProxyType(cells))
+
+    def _option_to_json(self, name: str, value: Any) -> Any:
+        """An option as `to_dict` writes it."""
+        if isinstance(value, datetime):
+            return {"instant_ns": datetime_to_ns(value)}
+        if name in self._object_options:
+            return None if value is None else {"repr": repr(value)}
+        return value
+
+    @classmethod
+    def _option_from_json(
+        cls, name: str, value: Any, objects: Mapping[str, Any], function: str
+    ) -> Any:
+        """An option as `from_dict` reads it back (an object option: the one given again)."""
+        if name in cls._object_options:
+            given = objects.get(name)
+            written = None if value is None else value["repr"]
+            if (given is None) != (written is None) or (
+                given is not None and repr(given) != written
+            ):
+                raise StateMismatchError(
+                    function,
+                    f"the state was made with {name}={written or None}; "
+                    f"pass the same {name}= (got {given!r})",
+                )
+            return given
+        if isinstance(value, dict):
+            return ns_to_datetime(int(value["instant_ns"]))
+        return value
 
     def __reduce__(self) -> tuple[Any, ...]:
         objects = {name: self.options.get(name) for name in self._object_options}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Self
+from collections.abc import Callable, Iterable, Mapping, Sized
+from typing import Any, ClassVar, Final, Self
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -12,12 +12,21 @@ import numpy as np
 from .._core.typing import Int64Array
 from .._core.validation import check_count
 from .._engine.content import pair_counts
+from .._engine.segments import (
+    Segment,
+    SegmentSpec,
+    as_segment,
+    segment_of_spec,
+    segment_spec,
+    spec_to_json,
+)
 from .._engine.sla import classify
 from ..errors import InvalidParameterError
 from ..results._content import topic_counts_per_group
 from ..results._grouping import GroupKeys
 from ..results._stats import sort_within_groups
 from ..results.durations import DurationResult
+from ..results.voice import SIDE_AGAINST, SIDE_SEGMENT, ExampleKey, TermCounts, latest_examples
 from ._base import CellKey, MetricState, cell_index
 from ._results import (
     AttainmentSummary,
@@ -32,7 +41,9 @@ from ._results import (
     SlaSummary,
     TaskSummary,
     TopicSummary,
+    VoiceSummary,
     VolumeSummary,
+    _CellTerms,
 )
 from ._sketch import RELATIVE_ACCURACY, QuantileSketch, sketch_keys
 
@@ -59,6 +70,7 @@ __all__ = [
     "TopicsState",
     "TotalRepliesState",
     "UniqueMessagesRepliedState",
+    "VoiceOfCustomerState",
 ]
 
 
@@ -662,6 +674,312 @@ class CustomerSentimentState(_HistogramState):
             kept=self.by,
             positive_threshold=self.options["positive_threshold"],
             negative_threshold=self.options["negative_threshold"],
+        )
+
+
+# --- voice of the customer ------------------------------------------------------------------------
+
+
+@attrs.frozen(eq=False)
+class _VoiceCell:
+    """What a voice state keeps per group: the counts of its messages and terms, and for each
+    term (aligned with ``counts.terms``) the latest messages that use it on each side, latest
+    first (as `ExampleKey`: minus the time sent, conversation id, message id or "")."""
+
+    counts: TermCounts
+    segment_examples: tuple[tuple[ExampleKey, ...], ...]
+    against_examples: tuple[tuple[ExampleKey, ...], ...]
+
+    def merge(self, other: _VoiceCell, keep: int) -> _VoiceCell:
+        counts = self.counts + other.counts
+        empty: tuple[ExampleKey, ...] = ()
+        merged: list[tuple[tuple[ExampleKey, ...], ...]] = []
+        for mine, theirs in (
+            (self.segment_examples, other.segment_examples),
+            (self.against_examples, other.against_examples),
+        ):
+            found = dict(zip(self.counts.terms, mine, strict=True))
+            more = dict(zip(other.counts.terms, theirs, strict=True))
+            merged.append(
+                tuple(
+                    latest_examples(a + b, keep) if a and b else a or b
+                    for a, b in ((found.get(t, empty), more.get(t, empty)) for t in counts.terms)
+                )
+            )
+        return _VoiceCell(counts, merged[0], merged[1])
+
+
+@attrs.frozen
+class _WrittenSegment:
+    """A segment as states compare it: by how it was built; shown by its description."""
+
+    spec: SegmentSpec
+    description: str = attrs.field(eq=False)
+
+    def __repr__(self) -> str:
+        return repr(self.description)
+
+
+_SEGMENT_OPTIONS: Final = ("segment", "against")
+
+
+def _writable_segment(value: object, function: str, parameter: str) -> Segment:
+    segment = as_segment(value, function, parameter)
+    if segment_spec(segment) is None:
+        raise InvalidParameterError(
+            function,
+            parameter,
+            "a segment a state can write down: a Segment made with Segment.tag, .channel, "
+            ".assignee, .negative, .positive, .neutral, .period or .previous_period (combined "
+            "with &, |, ~ as needed), or 'negative', 'positive' or 'neutral'. A function or a "
+            "bool mask cannot go into a state's dict nor be compared with another process's, "
+            "and a mask is aligned to the rows of one table, not to each slice's; tag or score "
+            "the messages first and segment by tag or sentiment, or call voice_of_customer on "
+            "all the data",
+            value,
+        )
+    return segment
+
+
+@attrs.frozen(eq=False, repr=False)
+class VoiceOfCustomerState(MetricState):
+    """[`voice_of_customer`][socialcare_metrics.voice_of_customer] as a mergeable state: each
+    group's messages per side and, per term, the messages that use it in the segment, on the
+    other side and over the corpus, with the latest ``examples`` of them on each side.
+
+    Ranking is done on the merged counts, so ``top`` and ``min_count`` decide after merging:
+    a state keeps every term its groups use, and its examples, so its size grows with the
+    vocabulary (times the groups kept, times ``examples``), never with the number of
+    messages; ``examples=0`` keeps counts only. The merged result is a
+    [`VoiceSummary`][socialcare_metrics.states.VoiceSummary] whose terms, counts, examples and
+    ``z`` scores (to the last bit) are the function's on all the data, overall and in every
+    group kept.
+
+    Segments are written into the state's dict as how they were built, so ``segment=`` and
+    ``against=`` must be segments of the library's constructors (``Segment.tag``,
+    ``.channel``, ``.assignee``, ``.negative``, ``.positive``, ``.neutral``, ``.period``,
+    ``.previous_period``), combined with ``&``, ``|`` and ``~`` as needed, or ``"negative"``,
+    ``"positive"``, ``"neutral"``: a function of the table or a bool mask is refused.
+
+    Examples:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from socialcare_metrics import Conversation, Message, Segment, voice_of_customer
+        >>> from socialcare_metrics.states import VoiceOfCustomerState
+        >>> t0 = datetime(2024, 5, 6, 10, 0, tzinfo=timezone.utc)
+        >>> def said(cid, text, tag): return Conversation(cid, [
+        ...     Message(cid, t0 + timedelta(minutes=len(cid)), "customer", text=text, tags=[tag])])
+        >>> first = [said("c1", "Where is my refund?", "billing"), said("c2", "The app crashes", "app")]
+        >>> second = [said("c33", "Refund still missing", "billing"), said("c444", "App crashes again", "app")]
+        >>> state = VoiceOfCustomerState.empty(segment=Segment.tag("billing"), min_count=2)
+        >>> merged = state.update(first).merge(state.update(second)).result()
+        >>> [s.term for s in merged.terms], [s.term for s in merged.against_terms]
+        (['refund'], ['app', 'crashes'])
+        >>> whole = voice_of_customer(first + second, segment=Segment.tag("billing"), min_count=2)
+        >>> merged.terms == whole.terms, merged.terms[0].examples[0].message_id
+        (True, 'c33')
+        >>> VoiceOfCustomerState.empty(segment=lambda table: table.sentiment < 0)
+        Traceback (most recent call last):
+        ...
+        socialcare_metrics.errors.InvalidParameterError: VoiceOfCustomerState.empty(): 'segment' must be a segment a state can write down: ...
+    """  # noqa: E501
+
+    _metric: ClassVar[str] = "voice_of_customer"
+    _object_options: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def empty(
+        cls,
+        *args: Any,
+        by: tuple[str, ...] | str = (),
+        tz: str | ZoneInfo | None = None,
+        **options: Any,
+    ) -> Self:
+        function = f"{cls.__name__}.empty"
+        for name in _SEGMENT_OPTIONS:
+            if options.get(name) is not None:
+                options[name] = _writable_segment(options[name], function, name)
+        words = options.get("stop_words")
+        if isinstance(words, Iterable) and not isinstance(words, str | bytes):
+            # As a set (what the function reads of them), so that states compare by it; read
+            # once (an iterator), and anything else left for the function to refuse.
+            listed = list(words)
+            valid = all(isinstance(w, str) for w in listed)
+            options["stop_words"] = tuple(sorted(set(listed))) if valid else listed
+        return super().empty(*args, by=by, tz=tz, **options)
+
+    def _config(self) -> dict[str, Any]:
+        config = super()._config()
+        for name in _SEGMENT_OPTIONS:
+            segment = self.options[name]
+            spec = None if segment is None else segment_spec(segment)
+            config[f"option {name}"] = (
+                None if spec is None else _WrittenSegment(spec, segment.description)
+            )
+        return config
+
+    def _option_to_json(self, name: str, value: Any) -> Any:
+        if name in _SEGMENT_OPTIONS and value is not None:
+            spec = segment_spec(value)
+            assert spec is not None  # refused by empty()
+            return {"segment": spec_to_json(spec), "description": value.description}
+        if name == "stop_words" and value is not None:
+            return list(value)
+        return super()._option_to_json(name, value)
+
+    @classmethod
+    def _option_from_json(
+        cls, name: str, value: Any, objects: Mapping[str, Any], function: str
+    ) -> Any:
+        if name in _SEGMENT_OPTIONS and value is not None:
+            segment = segment_of_spec(value["segment"])
+            if segment.description != value["description"]:
+                raise ValueError(
+                    f"{name} {value['description']!r} was rebuilt as {segment.description!r}"
+                )
+            return segment
+        if name == "stop_words" and value is not None:
+            if not all(isinstance(w, str) for w in value):
+                raise ValueError(f"stop_words must be str (got {value!r})")
+            return tuple(value)
+        return super()._option_from_json(name, value, objects, function)
+
+    def _cells_of(self, result: Any) -> dict[CellKey, Any]:
+        cell, cells = cell_index(result._keys, self.by, self._zone())
+        n_cells = len(cells)
+        sides = np.stack(result._side_counts(cell, n_cells), axis=1).tolist()
+        group, term, segment, against, corpus = result._group_pairs(cell, n_cells)
+        vocabulary: tuple[str, ...] = result._vocabulary()
+        rank = np.empty(len(vocabulary), dtype=np.int64)
+        rank[sorted(range(len(vocabulary)), key=vocabulary.__getitem__)] = np.arange(
+            len(vocabulary)
+        )
+        # Each cell's terms sorted by name, as TermCounts keeps them.
+        order = np.lexsort((rank[term], group))
+        group, term = group[order], term[order]
+        segment, against, corpus = segment[order], against[order], corpus[order]
+        bounds = np.searchsorted(group, np.arange(n_cells + 1)).tolist()
+        kept = {
+            side: result._example_keys(side, codes=cell) for side in (SIDE_SEGMENT, SIDE_AGAINST)
+        }
+        out: dict[CellKey, Any] = {}
+        for i, key in enumerate(cells):
+            lo, hi = bounds[i], bounds[i + 1]
+            codes = term[lo:hi].tolist()
+            seg_messages, against_messages, overlap, messages = sides[i]
+            counts = TermCounts(
+                tuple(vocabulary[t] for t in codes),
+                segment[lo:hi].copy(),
+                against[lo:hi].copy(),
+                corpus[lo:hi].copy(),
+                segment_messages=seg_messages,
+                against_messages=against_messages,
+                overlap=overlap,
+                messages=messages,
+            )
+            examples = [
+                tuple(kept[side].get((i, t), ()) for t in codes)
+                for side in (SIDE_SEGMENT, SIDE_AGAINST)
+            ]
+            out[key] = _VoiceCell(counts, examples[0], examples[1])
+        return out
+
+    def _merge_cells(self, a: Any, b: Any) -> Any:
+        assert isinstance(a, _VoiceCell)
+        assert isinstance(b, _VoiceCell)
+        return a.merge(b, int(self.options["examples"]))
+
+    def _cell_to_json(self, value: Any) -> Any:
+        assert isinstance(value, _VoiceCell)
+        counts = value.counts
+        return {
+            "terms": list(counts.terms),
+            "segment": counts.segment.tolist(),
+            "against": counts.against.tolist(),
+            "corpus": counts.corpus.tolist(),
+            "messages": [
+                counts.segment_messages,
+                counts.against_messages,
+                counts.overlap,
+                counts.messages,
+            ],
+            # Each example as [sent at (epoch ns), conversation id, message id or ""].
+            "segment_examples": [
+                [[-t, c, m] for t, c, m in kept] for kept in value.segment_examples
+            ],
+            "against_examples": [
+                [[-t, c, m] for t, c, m in kept] for kept in value.against_examples
+            ],
+        }
+
+    def _cell_from_json(self, value: Any) -> Any:
+        terms = tuple(str(t) for t in value["terms"])
+        if list(terms) != sorted(set(terms)):
+            raise ValueError("a cell's terms must be distinct and sorted")
+        segment, against, corpus = (
+            np.array(value[k], dtype=np.int64).reshape(-1) for k in ("segment", "against", "corpus")
+        )
+        examples = [
+            tuple(tuple((-int(t), str(c), str(m)) for t, c, m in kept) for kept in value[k])
+            for k in ("segment_examples", "against_examples")
+        ]
+        parts: list[Sized] = [segment, against, corpus, *examples]
+        sizes = {len(terms), *(len(part) for part in parts)}
+        if len(sizes) != 1:
+            raise ValueError("a cell's counts and examples must have one entry per term")
+        segment_messages, against_messages, overlap, messages = (int(n) for n in value["messages"])
+        counts = TermCounts(
+            terms,
+            segment,
+            against,
+            corpus,
+            segment_messages=segment_messages,
+            against_messages=against_messages,
+            overlap=overlap,
+            messages=messages,
+        )
+        return _VoiceCell(counts, examples[0], examples[1])
+
+    def _result_of(self, keys: GroupKeys, values: list[Any]) -> Any:
+        names = tuple(sorted({t for v in values for t in v.counts.terms}))
+        position = {name: i for i, name in enumerate(names)}
+        cell: list[int] = []
+        term: list[int] = []
+        counts: list[Int64Array] = []
+        examples: list[tuple[Any, Any]] = []
+        for i, v in enumerate(values):
+            cell.extend([i] * len(v.counts.terms))
+            term.extend(position[t] for t in v.counts.terms)
+            counts.append(np.stack([v.counts.segment, v.counts.against, v.counts.corpus], axis=1))
+            examples.extend(zip(v.segment_examples, v.against_examples, strict=True))
+        kept = np.empty(len(examples), dtype=object)
+        kept[:] = examples
+        pairs = _CellTerms(
+            n_cells=len(values),
+            cell=np.array(cell, dtype=np.int64),
+            term=np.array(term, dtype=np.int64),
+            counts=np.concatenate(counts) if counts else np.zeros((0, 3), dtype=np.int64),
+            examples=kept,
+        )
+        sides = [
+            (c.segment_messages, c.against_messages, c.overlap, c.messages)
+            for c in (v.counts for v in values)
+        ]
+        # The function's own description of the comparison and of its options.
+        empty = self._compute(self._empty_data())
+        return VoiceSummary(
+            keys=keys,
+            kept=self.by,
+            segment=empty.segment,
+            against=empty.against,
+            top=empty.top,
+            min_count=empty.min_count,
+            prior=empty.prior,
+            examples=empty.examples,
+            language=empty.language,
+            bigrams=empty.bigrams,
+            names=names,
+            sides=np.array(sides, dtype=np.int64).reshape(len(values), 4),
+            pairs=pairs,
         )
 
 

@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Self
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from .._core.periods import TimeZone, resolve_timezone
 from .._core.time import ns_to_datetime
@@ -35,6 +36,16 @@ from ..results.quick_replies import ranking_text
 from ..results.sentiment import SentimentShares, sentiment_columns
 from ..results.series import PeriodCounts
 from ..results.tasks import SlowTask
+from ..results.voice import (
+    SIDE_SEGMENT,
+    ExampleKey,
+    GroupPairs,
+    TermExample,
+    VoiceRanking,
+    _Dense,
+    example_of,
+    latest_examples,
+)
 from ._sketch import QuantileSketch
 
 __all__ = [
@@ -50,6 +61,7 @@ __all__ = [
     "SlaSummary",
     "TaskSummary",
     "TopicSummary",
+    "VoiceSummary",
     "VolumeSummary",
 ]
 
@@ -909,6 +921,113 @@ class SentimentSummary(SentimentShares, _Histogram):
     def negative(self) -> int:
         """Messages scored at or below `negative_threshold`."""
         return int(self._total()[3])
+
+
+# --- voice of the customer ----------------------------------------------------------------------
+
+
+@attrs.frozen(eq=False)
+class _CellTerms:
+    """The terms of each cell of a merged voice state, as (cell, term) pairs: each pair's term
+    (a code into the summary's sorted terms), its counts (segment, against, corpus) and the
+    examples the cell kept for it (segment side, other side)."""
+
+    n_cells: int
+    cell: Int64Array
+    term: Int64Array
+    counts: Int64Array  # [pair, 3]
+    examples: npt.NDArray[np.object_]  # per pair: (segment examples, against examples)
+
+    def __len__(self) -> int:
+        return self.n_cells
+
+    def subset(self, index: npt.NDArray[np.intp]) -> _CellTerms:
+        position = np.full(self.n_cells, -1, dtype=np.int64)
+        position[index] = np.arange(index.shape[0], dtype=np.int64)
+        kept = np.flatnonzero(position[self.cell] >= 0)
+        return _CellTerms(
+            n_cells=int(index.shape[0]),
+            cell=position[self.cell[kept]],
+            term=self.term[kept],
+            counts=self.counts[kept],
+            examples=self.examples[kept],
+        )
+
+
+@attrs.frozen(eq=False, repr=False)
+class VoiceSummary(VoiceRanking, _CellResult):
+    """A merged voice of the customer: as [`VoiceResult`][socialcare_metrics.VoiceResult],
+    from each group's messages per side and, per term, its counts and latest examples.
+
+    The rankings, their scores (to the last bit: the same kernel on the same counts), the
+    examples, ``counts()`` and ``by()`` over the groups kept are the function's on all the data.
+
+    Attributes:
+        segment: What the segment is.
+        against: What it is compared against.
+        top: How many terms `terms` and `against_terms` list.
+        min_count: The fewest messages (both sides together) a ranked term is used in.
+        prior: The prior's weight.
+        examples: How many example messages each listed term carries.
+        language: The language whose stop words were used (``None``: all six lists).
+        bigrams: Whether word bigrams were counted beside single terms.
+    """
+
+    segment: str = attrs.field(kw_only=True)
+    against: str = attrs.field(kw_only=True)
+    top: int = attrs.field(kw_only=True)
+    min_count: int = attrs.field(kw_only=True)
+    prior: float = attrs.field(kw_only=True)
+    examples: int = attrs.field(kw_only=True)
+    language: str | None = attrs.field(kw_only=True)
+    bigrams: bool = attrs.field(kw_only=True)
+    _names: tuple[str, ...] = attrs.field(kw_only=True, alias="names")
+    _sides: Int64Array = attrs.field(metadata=ITEM, kw_only=True)  # [cell, 4]
+    _pairs: _CellTerms = attrs.field(metadata=ITEM, kw_only=True)
+
+    def _vocabulary(self) -> tuple[str, ...]:
+        return self._names
+
+    def _dense(self) -> _Dense:
+        pairs = self._pairs
+        size = len(self._names)
+
+        def per_term(column: int) -> Int64Array:
+            out = np.zeros(size, dtype=np.int64)
+            np.add.at(out, pairs.term, pairs.counts[:, column])
+            return out
+
+        return _Dense(segment=per_term(0), against=per_term(1), corpus=per_term(2))
+
+    def _side_counts(
+        self, codes: Int64Array, n_groups: int
+    ) -> tuple[Int64Array, Int64Array, Int64Array, Int64Array]:
+        sums = np.zeros((n_groups, 4), dtype=np.int64)
+        np.add.at(sums, codes, self._sides)
+        return sums[:, 0], sums[:, 1], sums[:, 2], sums[:, 3]
+
+    def _group_pairs(self, codes: Int64Array, n_groups: int) -> GroupPairs:
+        pairs = self._pairs
+        size = max(len(self._names), 1)
+        key = codes[pairs.cell] * size + pairs.term
+        present, inverse = np.unique(key, return_inverse=True)
+        sums = np.zeros((present.shape[0], 3), dtype=np.int64)
+        np.add.at(sums, inverse.reshape(-1), pairs.counts)
+        return present // size, present % size, sums[:, 0], sums[:, 1], sums[:, 2]
+
+    def _examples(self, codes: list[int], side: int) -> dict[int, tuple[TermExample, ...]]:
+        if not codes or self.examples == 0:
+            return {}
+        pairs = self._pairs
+        which = 0 if side == SIDE_SEGMENT else 1
+        found: dict[int, list[ExampleKey]] = {code: [] for code in codes}
+        for i in np.flatnonzero(np.isin(pairs.term, codes)).tolist():
+            found[int(pairs.term[i])].extend(pairs.examples[i][which])
+        return {
+            code: tuple(map(example_of, latest_examples(keys, self.examples)))
+            for code, keys in found.items()
+            if keys
+        }
 
 
 # --- durations ----------------------------------------------------------------------------------
