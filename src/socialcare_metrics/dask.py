@@ -4,9 +4,10 @@
 exports), the ``columns=`` mapping as [`load_messages`][socialcare_metrics.load_messages] takes
 it, and the metrics wanted. Each partition, holding whole conversations, is read with
 ``load_messages`` into a ``MessageTable`` and added to one mergeable state per metric (see
-``socialcare_metrics.states``); the states, a few kilobytes each, are merged in a tree on the
-cluster, and the merged summaries come back. Only states travel, never messages (apart from the
-shuffle that puts each conversation in one partition).
+``socialcare_metrics.states``); the states, a few kilobytes each (a voice state holds the
+vocabulary), are merged in a tree on the cluster, and the merged summaries come back. Only
+states travel, never messages (apart from the shuffle that puts each conversation in one
+partition).
 
 Needs the ``dask`` extra: ``pip install "socialcare-metrics[dask]"``.
 """

@@ -7,7 +7,8 @@ A state is an immutable summary of a slice of the data (conversations, or survey
 - ``state.update(data)``: a slice added; ``state.merge(other)``: another slice's state added;
 - ``state.result()``: the summary, the same shape as the metric function's result;
 - ``state.to_dict()`` / ``State.from_dict(d)``: JSON-safe, with a format version; states also
-  pickle, in kilobytes (their size grows with the groups kept, never with the data).
+  pickle, in kilobytes (their size grows with the groups kept, never with the data; a voice of
+  the customer state also holds the vocabulary, megabytes).
 
 Merging states made with different options (another calendar, policy, ``as_of``, window,
 groups) raises [`StateMismatchError`][socialcare_metrics.errors.StateMismatchError] naming what
