@@ -98,8 +98,10 @@ def scanned_records(
 
 
 # Values of up to 12 bytes and longer ones: Arrow's string views hold the first in themselves.
-_FIELD_TEXT = st.text(alphabet=st.sampled_from('ab ,"\n\r\u00e9\U0001f621'), max_size=6) | st.text(
-    alphabet=st.sampled_from('ab ,"\n\r\u00e9\U0001f621'), min_size=7, max_size=20
+_FIELD_TEXT = (
+    st.text(alphabet=st.sampled_from('ab ,"\n\r\u00e9\U0001f621'), max_size=6)
+    | st.text(alphabet=st.sampled_from('ab ,"\n\r\u00e9\U0001f621'), min_size=7, max_size=20)
+    | st.text(alphabet=st.sampled_from("0123456789"), max_size=10)
 )
 
 
@@ -109,6 +111,12 @@ def check_value_routes(chunk: CsvChunk, columns: list[list[str]]) -> None:
     views, or gathered byte by byte), and any subset of rows."""
     every_other = np.arange(0, len(chunk), 2, dtype=np.int64)
     for j, expected in enumerate(columns):
+        starts, ends, _ = chunk.bounds(j)
+        words, lengths = chunk.words(j)
+        for i, (start, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+            raw = chunk.data[start:end]
+            assert int(lengths[i]) == len(raw)
+            assert words[i : i + 1].view(np.uint8).tobytes() == raw[:8].ljust(8, b"\0")
         assert chunk.objects(j).tolist() == expected
         assert chunk.objects(j, every_other).tolist() == expected[::2]
         assert chunk.strings(j, every_other) == expected[::2]

@@ -9,10 +9,12 @@ repository: their licence is non-commercial).
 from __future__ import annotations
 
 import csv
+import re
 import statistics
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -31,6 +33,8 @@ from socialcare_metrics import (
 from socialcare_metrics._core.time import datetime_to_ns
 from socialcare_metrics._engine.waits import compute_waits
 from socialcare_metrics.io._parse import (
+    eight_digit_values,
+    eight_digit_words,
     parse_twitter_time_text,
     parse_twitter_times,
     parse_uint,
@@ -880,7 +884,7 @@ def parse_times(texts: list[str]) -> tuple[list[int], list[bool]]:
 
 
 @given(
-    moment=st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2099, 12, 31)),
+    moment=st.datetimes(min_value=datetime(1678, 1, 2), max_value=datetime(2262, 4, 10)),
     offset_minutes=st.integers(min_value=-23 * 60 - 59, max_value=23 * 60 + 59),
 )
 def test_twitter_times_parse_as_strptime_does(moment: datetime, offset_minutes: int) -> None:
@@ -889,6 +893,22 @@ def test_twitter_times_parse_as_strptime_does(moment: datetime, offset_minutes: 
     ns, ok = parse_times([text])
     assert ok == [True]
     assert ns == [datetime_to_ns(datetime.strptime(text, FORMAT))]
+
+
+@given(year=st.integers(1680, 2260), month=st.integers(1, 12), day=st.integers(1, 31))
+@example(year=1900, month=2, day=29)  # not a leap year (a century)
+@example(year=2000, month=2, day=29)  # a leap year (a century divisible by 400)
+def test_twitter_dates_are_read_only_when_the_calendar_has_them(
+    year: int, month: int, day: int
+) -> None:
+    month_name = datetime(2001, month, 1).strftime("%b")
+    text = f"Mon {month_name} {day:02d} 10:00:00 +0000 {year:04d}"
+    try:
+        expected: int | None = datetime_to_ns(datetime(year, month, day, 10, tzinfo=UTC))
+    except ValueError:  # no such day
+        expected = None
+    ns, ok = parse_times([text])
+    assert (ns[0] if ok[0] else None) == expected
 
 
 @pytest.mark.parametrize(
@@ -973,3 +993,57 @@ def test_id_columns_parse_as_each_value_alone_does(
             assert (value if parsed else None) == expected, text
         elif parsed:  # what the arithmetic cannot read is left to the one-value reading
             assert value == expected, text
+
+
+@given(
+    texts=st.lists(
+        st.lists(
+            st.sampled_from(
+                ["@AcmeHelp", "@acmehelp", "@Other", "hi", "@", "@_x", "é@AcmeHelp", "@Acmé", " "]
+            ),
+            max_size=4,
+        ).map("".join)
+        | st.none(),
+        max_size=8,
+    )
+)
+def test_brand_mentions_are_found_alike_with_and_without_arrow(texts: list[str | None]) -> None:
+    # The first mention of a brand: Arrow finds each text's first mention, Python the later
+    # ones; without pyarrow, Python finds them all.
+    from socialcare_metrics._core import encode as encode_module
+    from socialcare_metrics.io.twcs import _first_brand_mentions
+
+    by_handle = {"acmehelp": 0, "_x": 1}
+    values = np.array(texts, dtype=object)
+    expected = []
+    for text in texts:
+        codes = [by_handle.get(h.casefold()) for h in re.findall(r"@([A-Za-z0-9_]+)", text or "")]
+        expected.append(next((c for c in codes if c is not None), -1))
+    assert _first_brand_mentions(values, by_handle).tolist() == expected
+    with mock.patch.object(encode_module, "_PYARROW", [None]):
+        assert _first_brand_mentions(values, by_handle).tolist() == expected
+
+
+@given(
+    values=st.lists(
+        st.binary(max_size=10)
+        | st.text("0123456789", max_size=9).map(str.encode)
+        # Bytes next to the digits: "/" before "0", ":" to "?" share the digits' high half.
+        | st.text("0123456789/:;?\x00", max_size=9).map(str.encode)
+    )
+)
+@example(values=[b"1:", b"9?", b"/5", b"12345678", b"0"])
+def test_values_of_up_to_eight_digits_are_read_as_one_word(values: list[bytes]) -> None:
+    # A word holds a value's first 8 bytes, the bytes past its end zero: the word says whether
+    # the value is 1 to 8 ASCII digits, and which number.
+    words = np.array(
+        [int.from_bytes(v[:8].ljust(8, b"\0"), "little") for v in values], dtype=np.uint64
+    )
+    lengths = np.array([len(v) for v in values], dtype=np.int64)
+    digits = eight_digit_words(words, lengths)
+    numbers = eight_digit_values(words, lengths)
+    for value, is_digits, number in zip(values, digits.tolist(), numbers.tolist(), strict=True):
+        expected = 1 <= len(value) <= 8 and all(48 <= b <= 57 for b in value)
+        assert is_digits == expected, value
+        if expected:
+            assert number == int(value), value

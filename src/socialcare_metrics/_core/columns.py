@@ -631,7 +631,8 @@ def _text_column(values: Any, source: str) -> npt.NDArray[np.object_]:
     array = values if isinstance(values, np.ndarray) else _as_1d(values)
     items = array.tolist()  # numpy's str_ as plain str
     if set(map(type, items)) <= {str}:  # the usual case, without a Python loop per row
-        return _object_array(items)
+        # (An object array of str is copied as it is: the table keeps its own.)
+        return array.copy() if array.dtype == object else _object_array(items)
     for i, value in enumerate(items):
         if _is_missing(value):
             items[i] = ""

@@ -62,6 +62,9 @@ _BOM: Final = b"\xef\xbb\xbf"
 _VIEW_INLINE: Final = 12
 
 
+_ALL_ONES: Final = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
 #: String views give offsets as int32: blocks this large or larger are read value by value.
 _MAX_VIEW_OFFSET: Final = 1 << 31
 
@@ -197,9 +200,9 @@ class CsvChunk:
         if not hasattr(pa, "string_view"):  # pragma: no cover - pyarrow before 16
             return None
         s, e, _ = self.bounds(column)
-        short, _ = self.matrix(column, _VIEW_INLINE)
+        short, _ = self.matrix(column, _VIEW_INLINE, rows)
         if rows is not None:
-            s, e, short = s[rows], e[rows], short[rows]
+            s, e = s[rows], e[rows]
         n = s.shape[0]
         if n and not bool(np.all((s >= 0) & (e >= s) & (e <= len(self.buf)))):  # pragma: no cover
             return None  # Arrow would read outside the block: never hand it such a view
@@ -270,13 +273,42 @@ class CsvChunk:
             n, pa.py_buffer(offsets), pa.py_buffer(self.buf[at])
         )
 
-    def matrix(self, column: int, width: int) -> tuple[UInt8Array, Int64Array]:
-        """A column's values as a (rows, width) byte matrix, zero-padded, and their lengths.
+    def words(self, column: int) -> tuple[npt.NDArray[np.uint64], Int64Array]:
+        """Each value's first 8 bytes as one little-endian 64-bit word (the bytes past the
+        value's end zero; a value's first byte is the word's lowest), and the values' lengths.
+        Values of at most 8 bytes are whole in their word."""
+        s, e, _ = self.bounds(column)
+        lengths = e - s
+        buf = self.buf
+        size = buf.shape[0]
+        words = np.zeros(s.shape[0], dtype="<u8")
+        if size >= 8:
+            # Every 8 bytes of the block, from each position: an overlapping view, no copy.
+            word_at = np.ndarray(shape=(size - 7,), dtype="<u8", buffer=buf, strides=(1,))
+            words = word_at[np.minimum(s, size - 8)]
+        for i in np.flatnonzero(s > size - 8).tolist():  # values too near the block's end
+            tail = np.zeros(8, dtype=np.uint8)
+            piece = buf[s[i] : s[i] + 8]
+            tail[: piece.shape[0]] = piece
+            words[i] = tail.view("<u8")[0]
+        kept = np.clip(lengths, 0, 8).astype(np.uint64)
+        with np.errstate(over="ignore"):
+            mask = np.where(kept == 8, _ALL_ONES, (np.uint64(1) << (kept * np.uint64(8))) - 1)
+        masked: npt.NDArray[np.uint64] = np.bitwise_and(words, mask)
+        return masked, lengths
+
+    def matrix(
+        self, column: int, width: int, rows: Int64Array | None = None
+    ) -> tuple[UInt8Array, Int64Array]:
+        """A column's values as a (rows, width) byte matrix, zero-padded, and their lengths
+        (only ``rows`` of them, if given).
 
         Values longer than ``width`` are cut; callers check the length. A negative ``width``
         means as wide as the longest value, but at most ``-width``.
         """
         s, e, _ = self.bounds(column)
+        if rows is not None:
+            s, e = s[rows], e[rows]
         lengths = e - s
         if width < 0:  # as wide as the longest value, up to -width
             width = min(-width, int(lengths.max()) if lengths.size else 0)
@@ -294,7 +326,7 @@ class CsvChunk:
             out[i, : tail.shape[0]] = tail
             out[i, tail.shape[0] :] = 0
         if bool((lengths < width).any()):
-            out[np.arange(width)[None, :] >= lengths[:, None]] = 0
+            out *= np.arange(width)[None, :] < lengths[:, None]
         return out, lengths
 
 

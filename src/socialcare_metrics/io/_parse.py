@@ -126,22 +126,48 @@ _ASCII_ZEROS: Final = np.uint64(0x3030303030303030)
 
 
 def _eight_digits(digits: UInt8Array, lengths: Int64Array) -> Int64Array:
-    """Values of up to 8 decimal digits, each row's digits first and zero bytes after them, read
-    8 at a time as one 64-bit word with a few multiplications (rows of 1 to 8 digits only;
-    other rows give meaningless values).
-
-    The word of each row is shifted so that its digits end at its last byte, the bytes before
-    them made "0", and the eight digits combined in pairs, then fours, then all eight
-    (the "SWAR" method of parsing eight ASCII digits at once).
-    """
+    """`eight_digit_values` of a matrix of up to 8 columns (each row's digits first, zero bytes
+    after them)."""
     n, width = digits.shape
     words = np.zeros((n, 8), dtype=np.uint8)
     words[:, :width] = digits
-    word = words.view("<u8").ravel()
+    return eight_digit_values(words.view("<u8").ravel(), lengths)
+
+
+def _aligned(words: npt.NDArray[np.uint64], lengths: Int64Array) -> npt.NDArray[np.uint64]:
+    """Each word's first ``length`` bytes moved to its end, "0" before them: eight characters
+    that read as the same number."""
     shift = ((8 - np.clip(lengths, 1, 8)) * 8).astype(np.uint64)
     with np.errstate(over="ignore"):
-        word = (word << shift) | (_ASCII_ZEROS & ((np.uint64(1) << shift) - np.uint64(1)))
-        word -= _ASCII_ZEROS
+        filler = _ASCII_ZEROS & ((np.uint64(1) << shift) - np.uint64(1))
+        aligned: npt.NDArray[np.uint64] = (words << shift) | filler
+    return aligned
+
+
+def eight_digit_words(words: npt.NDArray[np.uint64], lengths: Int64Array) -> BoolArray:
+    """Which values are 1 to 8 decimal digits: ``words`` hold each value's first 8 bytes
+    (little-endian, the bytes past its end zero), ``lengths`` its length in bytes."""
+    aligned = _aligned(words, lengths)
+    high = np.uint64(0xF0F0F0F0F0F0F0F0)
+    # Each byte is 0x30-0x39: its high half is 3, and adding 6 keeps it so (no byte carries).
+    with np.errstate(over="ignore"):
+        digits = ((aligned & high) == _ASCII_ZEROS) & (
+            ((aligned + np.uint64(0x0606060606060606)) & high) == _ASCII_ZEROS
+        )
+    return digits & (lengths >= 1) & (lengths <= 8)  # type: ignore[no-any-return]
+
+
+def eight_digit_values(words: npt.NDArray[np.uint64], lengths: Int64Array) -> Int64Array:
+    """The values of up to 8 decimal digits held in ``words`` (see `eight_digit_words`; rows
+    that are not such values give meaningless numbers), 8 digits at a time.
+
+    Each word's digits are moved to its end, "0" put before them, and the eight digits
+    combined in pairs, then fours, then all eight with a few multiplications (the "SWAR"
+    method of parsing eight ASCII digits at once).
+    """
+    word = _aligned(words, lengths)
+    with np.errstate(over="ignore"):
+        word = word - _ASCII_ZEROS
         word = word * np.uint64(10) + (word >> np.uint64(8))
         pairs = np.uint64(0x000000FF000000FF)
         word = (
@@ -192,6 +218,22 @@ def parse_uint_text(value: str) -> int | None:
     return int(whole)
 
 
+_MONTH_DAYS: Final = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def _days_from_civil(year: Int64Array, month: Int64Array, day: Int64Array) -> Int64Array:
+    """Days since 1970-01-01 of proleptic Gregorian dates (month 1-12), by arithmetic: the
+    year taken to start on 1 March, so that the leap day is the year's last (H. Hinnant's
+    "days_from_civil")."""
+    y = year - (month <= 2)
+    era = y // 400
+    year_of_era = y - era * 400
+    day_of_year = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    days: Int64Array = era * 146_097 + day_of_era - 719_468
+    return days
+
+
 def parse_twitter_times(matrix: UInt8Array, lengths: Int64Array) -> tuple[Int64Array, BoolArray]:
     """Timestamps like ``Tue Oct 31 22:10:47 +0000 2017`` (``%a %b %d %H:%M:%S %z %Y``).
 
@@ -233,12 +275,12 @@ def parse_twitter_times(matrix: UInt8Array, lengths: Int64Array) -> tuple[Int64A
     hour, minute, second = num(11, 12), num(14, 15), num(17, 18)
     off_h, off_m = num(21, 22), num(23, 24)
     ok &= (hour < 24) & (minute < 60) & (second < 60) & (off_h < 24) & (off_m < 60) & (day >= 1)
-    month = np.where(ok, _MONTH_NUMBER[month_at], 0)
+    month = np.where(ok, _MONTH_NUMBER[month_at], 0) + 1
     year = np.where(ok, year, 1970)
-    first_of_month = ((year - 1970) * 12 + month).astype("datetime64[M]")
-    days = first_of_month.astype("datetime64[D]").astype(np.int64) + np.where(ok, day, 1) - 1
-    # Day 31 of a 30-day month rolls into the next month: that is not a date.
-    ok &= days.astype("datetime64[D]").astype("datetime64[M]") == first_of_month
+    # Day 31 of a 30-day month is not a date.
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    ok &= day <= _MONTH_DAYS[month - 1] + (leap & (month == 2))
+    days = _days_from_civil(year, month, np.where(ok, day, 1))
     offset = np.where(sign == 45, -1, 1) * (off_h * 3600 + off_m * 60)
     seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
     # Four-digit years reach past what int64 nanoseconds hold: those go to the slow path, which

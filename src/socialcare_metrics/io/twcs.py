@@ -28,6 +28,7 @@ How tweets become conversations (the loading-data page of the docs tells the sam
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Sequence
 from typing import Any, Final
@@ -44,6 +45,8 @@ from ..errors import InvalidDataError, InvalidParameterError
 from ..io._csv import CsvChunk, CsvScanner
 from ..io._parse import (
     TIME_RANGE,
+    eight_digit_values,
+    eight_digit_words,
     in_time_range,
     parse_twitter_time_text,
     parse_twitter_times,
@@ -225,6 +228,18 @@ def _read_chunk(chunk: CsvChunk, index: dict[str, int], log: ProblemLog, cols: _
 
     def ids(column: str, allow_empty: bool) -> Int64Array:
         nonlocal id_text
+        # Ids of up to 8 digits (the export's, as written) are read from one 64-bit word each.
+        words, lengths = chunk.words(index[column])
+        usable = eight_digit_words(words, lengths)
+        if allow_empty:
+            usable |= lengths == 0
+        if usable.all():
+            values = eight_digit_values(words, lengths)
+            if allow_empty:
+                values[lengths == 0] = -1
+            else:  # the ids as text, for message ids: the word's bytes are the digits
+                id_text = words.view("S8")
+            return values
         matrix, lengths = chunk.matrix(index[column], -_ID_WIDTH)
         values, parsed = parse_uint(matrix, lengths)
         if not allow_empty:
@@ -331,8 +346,7 @@ def _handle_codes(
     A few dozen brands write hundreds of thousands of tweets: the handles are compared as
     fixed-width byte rows packed into integers, and only one string per distinct handle is made.
     """
-    matrix, lengths = chunk.matrix(column, -64)
-    matrix, lengths = matrix[rows], lengths[rows]
+    matrix, lengths = chunk.matrix(column, -64, rows)
     width = matrix.shape[1]
     long = lengths > width
     if rows.size == 0:
@@ -547,16 +561,48 @@ def _assignees(
             by_handle.setdefault(name.casefold(), code)
         # The customer tweets of unanswered conversations, already in time order.
         wanted = np.flatnonzero(unanswered[conv_code] & inbound[message_rows])
-        for position in wanted.tolist():
-            conversation = int(conv_code[position])
-            if assignee[conversation] >= 0:
-                continue
-            for handle in _HANDLE.findall(str(text[message_rows[position]] or "")):
-                mentioned = by_handle.get(handle.casefold())
-                if mentioned is not None:
-                    assignee[conversation] = mentioned
-                    break
+        texts = text[message_rows[wanted]]
+        mentioned = _first_brand_mentions(texts, by_handle)
+        # Each conversation's earliest tweet that mentions a brand.
+        found = np.flatnonzero(mentioned >= 0)
+        conversations, first = np.unique(conv_code[wanted[found]], return_index=True)
+        assignee[conversations] = mentioned[found[first]]
     return assignee.astype(np.int32)
+
+
+def _first_brand_mentions(texts: npt.NDArray[np.object_], by_handle: dict[str, int]) -> Int64Array:
+    """For each text, the code of the first ``@handle`` in it that is a brand's (compared by
+    ``casefold``), or -1.
+
+    With pyarrow, each text's first mention is found by Arrow's regular expressions at once;
+    only the texts whose first mention is not a brand's are then read in Python, for the
+    mentions after it.
+    """
+    out = np.full(texts.shape[0], -1, dtype=np.int64)
+    pending: list[int] = list(range(texts.shape[0]))
+    pa = pyarrow_or_none()
+    if pa is not None and texts.size:
+        pc = importlib.import_module("pyarrow.compute")
+        first = pc.extract_regex(
+            pa.array(texts, pa.string()), _HANDLE.pattern.replace("(", "(?P<h>", 1)
+        )
+        handles = first.field("h").to_pylist()
+        pending = []
+        for i, handle in enumerate(handles):
+            if handle is None:
+                continue  # no mention at all
+            code = by_handle.get(handle.casefold())
+            if code is None:
+                pending.append(i)  # a later mention may be a brand's
+            else:
+                out[i] = code
+    for i in pending:
+        for handle in _HANDLE.findall(str(texts[i] or "")):
+            code = by_handle.get(handle.casefold())
+            if code is not None:
+                out[i] = code
+                break
+    return out
 
 
 def _sorted_unique(values: Int64Array) -> Int64Array:
