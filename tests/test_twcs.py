@@ -1047,3 +1047,18 @@ def test_values_of_up_to_eight_digits_are_read_as_one_word(values: list[bytes]) 
         assert is_digits == expected, value
         if expected:
             assert number == int(value), value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fri Dec 31 10:00:00 +0000 9999",
+        "Mon Jan 01 10:00:00 +0000 0001",
+        "Mon Jan 01 10:00:00 +0000 2401",
+    ],
+)
+def test_years_far_from_now_are_left_to_the_slow_path(text: str) -> None:
+    # Years the month table does not hold (and nanoseconds may not): not read by the fast
+    # path, which leaves them to strptime and its range check.
+    assert parse_times([text])[1] == [False]
+    assert parse_twitter_time_text(text) is not None

@@ -218,27 +218,33 @@ def parse_uint_text(value: str) -> int | None:
     return int(whole)
 
 
-_MONTH_DAYS: Final = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+#: Where the digits of ``Tue Oct 31 22:10:47 +0000 2017`` are: day, hour, minute, second,
+#: offset hours and minutes, year.
+_TWITTER_DIGITS: Final = np.array([8, 9, 11, 12, 14, 15, 17, 18, 21, 22, 23, 24, 26, 27, 28, 29])
 
 
-def _days_from_civil(year: Int64Array, month: Int64Array, day: Int64Array) -> Int64Array:
-    """Days since 1970-01-01 of proleptic Gregorian dates (month 1-12), by arithmetic: the
-    year taken to start on 1 March, so that the leap day is the year's last (H. Hinnant's
-    "days_from_civil")."""
-    y = year - (month <= 2)
-    era = y // 400
-    year_of_era = y - era * 400
-    day_of_year = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
-    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
-    days: Int64Array = era * 146_097 + day_of_era - 719_468
-    return days
+#: Years whose months `parse_twitter_times` reads by table (those int64 nanoseconds hold, and
+#: more); others go to the slow path, which reads any year and says whether the table holds it.
+_FIRST_YEAR: Final = 1600
+
+
+_LAST_YEAR: Final = 2400
+
+
+#: Days since 1970-01-01 of the first day of each month from January of `_FIRST_YEAR` to
+#: January after `_LAST_YEAR`.
+_MONTH_STARTS: Final = (
+    np.arange(np.datetime64(f"{_FIRST_YEAR}-01", "M"), np.datetime64(f"{_LAST_YEAR + 1}-02", "M"))
+    .astype("datetime64[D]")
+    .astype(np.int64)
+)
 
 
 def parse_twitter_times(matrix: UInt8Array, lengths: Int64Array) -> tuple[Int64Array, BoolArray]:
     """Timestamps like ``Tue Oct 31 22:10:47 +0000 2017`` (``%a %b %d %H:%M:%S %z %Y``).
 
     The format has fixed width, so every field sits at a known byte offset: the digits are read
-    with array arithmetic and the date is turned into days with numpy's calendar. Rows that do
+    with array arithmetic and the date is turned into days with a table of months. Rows that do
     not fit the fixed layout are returned as not parsed; the caller tries ``strptime`` on them.
     """
     n = matrix.shape[0]
@@ -248,22 +254,14 @@ def parse_twitter_times(matrix: UInt8Array, lengths: Int64Array) -> tuple[Int64A
         return np.full(n, NAT, dtype=np.int64), np.zeros(n, dtype=bool)
     m = matrix
 
-    def digit(i: int) -> Int64Array:
-        return m[:, i].astype(np.int64) - _ZERO
-
-    def num(*at: int) -> Int64Array:
-        out = np.zeros(n, dtype=np.int64)
-        for i in at:
-            out = out * 10 + digit(i)
-        return out
-
     def key3(at: int) -> Int64Array:
         c = m[:, at : at + 3].astype(np.int64)
         return (c[:, 0] << 16) | (c[:, 1] << 8) | c[:, 2]
 
-    digit_at = [8, 9, 11, 12, 14, 15, 17, 18, 21, 22, 23, 24, 26, 27, 28, 29]
-    # In uint8, bytes below "0" wrap around to large values: one comparison checks both ends.
-    ok = (lengths == 30) & np.all(m[:, digit_at] - np.uint8(_ZERO) <= 9, axis=1)
+    # Every digit at once; in uint8, bytes below "0" wrap around to large values, so one
+    # comparison checks both ends.
+    digits = m[:, _TWITTER_DIGITS] - np.uint8(_ZERO)
+    ok = (lengths == 30) & np.all(digits <= 9, axis=1)
     ok &= np.all(m[:, [3, 7, 10, 19, 25]] == 32, axis=1)
     ok &= (m[:, 13] == 58) & (m[:, 16] == 58)
     sign = m[:, 20]
@@ -271,16 +269,20 @@ def parse_twitter_times(matrix: UInt8Array, lengths: Int64Array) -> tuple[Int64A
     month_at, month_ok = _lookup(key3(4), _MONTH_KEYS)
     _, weekday_ok = _lookup(key3(0), _WEEKDAY_KEYS)
     ok &= month_ok & weekday_ok
-    year, day = num(26, 27, 28, 29), num(8, 9)
-    hour, minute, second = num(11, 12), num(14, 15), num(17, 18)
-    off_h, off_m = num(21, 22), num(23, 24)
+    # Two-digit fields: day, hour, minute, second, offset hours and minutes, the year's halves.
+    pairs = digits.astype(np.int64)
+    pairs = pairs[:, 0::2] * 10 + pairs[:, 1::2]
+    day, hour, minute, second = pairs[:, 0], pairs[:, 1], pairs[:, 2], pairs[:, 3]
+    off_h, off_m = pairs[:, 4], pairs[:, 5]
+    year = pairs[:, 6] * 100 + pairs[:, 7]
     ok &= (hour < 24) & (minute < 60) & (second < 60) & (off_h < 24) & (off_m < 60) & (day >= 1)
-    month = np.where(ok, _MONTH_NUMBER[month_at], 0) + 1
-    year = np.where(ok, year, 1970)
-    # Day 31 of a 30-day month is not a date.
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    ok &= day <= _MONTH_DAYS[month - 1] + (leap & (month == 2))
-    days = _days_from_civil(year, month, np.where(ok, day, 1))
+    # The first day of each month of the years the table holds, and the months' lengths.
+    month_index = (year - _FIRST_YEAR) * 12 + _MONTH_NUMBER[month_at]
+    ok &= (month_index >= 0) & (month_index < _MONTH_STARTS.shape[0] - 1)
+    month_index = np.where(ok, month_index, 0)
+    starts = _MONTH_STARTS[month_index]
+    ok &= day <= _MONTH_STARTS[month_index + 1] - starts  # day 31 of a 30-day month is no date
+    days = starts + day - 1
     offset = np.where(sign == 45, -1, 1) * (off_h * 3600 + off_m * 60)
     seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
     # Four-digit years reach past what int64 nanoseconds hold: those go to the slow path, which

@@ -276,9 +276,9 @@ def _read_chunk(chunk: CsvChunk, index: dict[str, int], log: ProblemLog, cols: _
     tweet_id = ids("tweet_id", allow_empty=False)
     parent = ids("in_response_to_tweet_id", allow_empty=True)
 
-    matrix, lengths = chunk.matrix(index["inbound"], 5)
-    true = (lengths == 4) & np.all(matrix[:, :4] == np.frombuffer(b"True", np.uint8), axis=1)
-    false = (lengths == 5) & np.all(matrix == np.frombuffer(b"False", np.uint8), axis=1)
+    words, lengths = chunk.words(index["inbound"])
+    true = (lengths == 4) & (words == _TRUE_WORD)
+    false = (lengths == 5) & (words == _FALSE_WORD)
     slow = np.flatnonzero(~(true | false))
     if slow.size:
         bad: list[int] = []
@@ -524,6 +524,13 @@ def _build_table(cols: _Columns, log: ProblemLog, channel: str) -> MessageTable:
         text=text[out_rows],
         row=source_rows[out_rows],
     )
+
+
+#: ``True`` and ``False`` as `CsvChunk.words` reads them.
+_TRUE_WORD: Final = np.uint64(int.from_bytes(b"True", "little"))
+
+
+_FALSE_WORD: Final = np.uint64(int.from_bytes(b"False", "little"))
 
 
 _HANDLE: Final = re.compile(r"@([A-Za-z0-9_]+)")
