@@ -672,3 +672,27 @@ def test_chunks_without_rows_do_not_decide_a_columns_type() -> None:
     assert isinstance(joined, pa.DictionaryArray)
     assert joined.to_pylist() == ["c1", "c1"]
     assert _concat([empty, empty]).shape == (0,)
+
+
+@given(
+    dictionary=st.lists(st.sampled_from(["c1", "c2", "c3", "", "é" * 40]), min_size=1, max_size=5),
+    picks=st.lists(st.integers(0, 4), min_size=1, max_size=8),
+)
+@example(dictionary=["c1", "c1"], picks=[0, 1])  # a value twice, in the order of appearance
+@example(dictionary=["é" * 40, "é" * 40], picks=[0, 1])  # too long to hash
+def test_dictionary_ids_load_as_their_values_do(dictionary: list[str], picks: list[int]) -> None:
+    # Dictionaries as other tools write them: values repeated, unused, out of order, empty,
+    # longer than the 64 bytes the hash reads: the ids are the values, numbered as they come.
+    picks = [p % len(dictionary) for p in picks]
+    column = pa.DictionaryArray.from_arrays(pa.array(picks, pa.int32()), pa.array(dictionary))
+    values = [dictionary[p] for p in picks]
+    times = [datetime(2024, 5, 6, tzinfo=UTC) + timedelta(minutes=i) for i in range(len(picks))]
+
+    def table(ids: Any) -> Any:
+        return outcome(
+            lambda: MessageTable.from_columns(
+                conversation_id=ids, sent_at=times, author=["customer"] * len(picks)
+            )
+        )
+
+    same_outcome(table(column), table(values))

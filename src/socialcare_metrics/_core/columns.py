@@ -629,10 +629,11 @@ def _text_column(values: Any, source: str) -> npt.NDArray[np.object_]:
             return values.fill_null("").to_numpy(zero_copy_only=False)  # type: ignore[no-any-return]
         values = _object_array(values.to_pylist())
     array = values if isinstance(values, np.ndarray) else _as_1d(values)
+    if array.dtype == object and set(map(type, array)) <= {str}:
+        return array.copy()  # the usual case: an object array of str (the table keeps its own)
     items = array.tolist()  # numpy's str_ as plain str
-    if set(map(type, items)) <= {str}:  # the usual case, without a Python loop per row
-        # (An object array of str is copied as it is: the table keeps its own.)
-        return array.copy() if array.dtype == object else _object_array(items)
+    if set(map(type, items)) <= {str}:  # without a Python loop per row
+        return _object_array(items)
     for i, value in enumerate(items):
         if _is_missing(value):
             items[i] = ""

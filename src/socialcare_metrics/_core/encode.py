@@ -135,7 +135,18 @@ def _encode_chunked(pa: Any, chunked: Any, *, ints: bool) -> Encoded | None:
             return None
         if chunked.num_chunks == 1:
             array = chunked.chunk(0)
-            return _first_appearance(indices_codes(array.indices), array.dictionary.to_pylist())
+            dictionary = array.dictionary
+            # A text dictionary told distinct by hashing needs no set of its values.
+            distinct = (
+                is_text_type(pa, value_type)
+                and not dictionary.null_count
+                and unique_in_groups(
+                    np.zeros(len(dictionary), dtype=np.int64), pa.chunked_array([dictionary])
+                )
+            )
+            return _first_appearance(
+                indices_codes(array.indices), dictionary.to_pylist(), distinct=distinct
+            )
         # Decoding and encoding again gives one dictionary for all chunks.
         chunked = chunked.cast(value_type)
     elif not (is_text_type(pa, kind) or (ints and pa.types.is_integer(kind))):
@@ -173,9 +184,10 @@ def indices_codes(indices: Any) -> Int64Array:
     return np.array(indices.to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
-def _first_appearance(codes: Int64Array, uniques: list[Any]) -> Encoded:
+def _first_appearance(codes: Int64Array, uniques: list[Any], *, distinct: bool = False) -> Encoded:
     """Codes into a dictionary renumbered as ``dictionary_encode`` numbers them: in order of
-    first appearance, each value once, none unused, a missing value (None) as -1."""
+    first appearance, each value once, none unused, a missing value (None) as -1.
+    ``distinct``: the caller knows the values are distinct and none is None."""
     n = codes.shape[0]
     k = len(uniques)
     present = codes[codes >= 0]
@@ -190,7 +202,7 @@ def _first_appearance(codes: Int64Array, uniques: list[Any]) -> Encoded:
         )
     else:
         numbered = k == 0
-    if numbered and None not in uniques and len(set(uniques)) == k:
+    if numbered and (distinct or (None not in uniques and len(set(uniques)) == k)):
         return Encoded(codes, uniques)
     first = np.full(k, n, dtype=np.int64)
     at = np.flatnonzero(codes >= 0)
