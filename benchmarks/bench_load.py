@@ -13,7 +13,7 @@ a synthetic file in the column layout of the "Customer Support on Twitter" expor
 quirks: quoted text with commas, quotes, CRLF and bare carriage returns; comma-separated
 ``response_tweet_id`` lists; rows grouped by thread, newest first; tweets several brands answer;
 brand broadcasts with many replies; replies whose parent is not in the file. Then it times
-``load_twcs`` on it. The target is at least 300,000 rows per second on a 2-core machine.
+``load_twcs`` on it. The target is at least 600,000 rows per second on a 2-core machine.
 
 Peak memory is measured with ``tracemalloc`` in a separate run, because tracing slows Python down;
 it counts the memory Python and numpy allocate (numpy reports its buffers to tracemalloc).

@@ -101,7 +101,7 @@ _TRUE: Final = frozenset({"true", "1", "t", "yes", "y"})
 _FALSE: Final = frozenset({"false", "0", "f", "no", "n", ""})
 
 
-DEFAULT_CHUNK_SIZE: Final = 1 << 24
+DEFAULT_CHUNK_SIZE: Final = 1 << 21
 
 
 def load_messages(
@@ -147,7 +147,7 @@ def load_messages(
         errors: ``"raise"`` (the default) stops at the first row that cannot be used with an
             [`InvalidDataError`][socialcare_metrics.InvalidDataError]; ``"collect"`` leaves such
             rows out and lists them in `LoadResult.problems`.
-        chunk_size: For CSV files, how many bytes to read at a time (default 16 MiB).
+        chunk_size: For CSV files, how many bytes to read at a time (default 2 MiB).
         progress: For CSV files, show a progress bar on stderr while the file is read (needs
             the ``progress`` extra, tqdm). It counts the bytes of the file as stored (compressed
             bytes for a compressed file) and is closed when reading ends, also on an error.

@@ -86,7 +86,7 @@ _TRUE: Final = frozenset({"true", "1", "t", "yes"})
 _FALSE: Final = frozenset({"false", "0", "f", "no"})
 
 
-DEFAULT_CHUNK_SIZE: Final = 1 << 24
+DEFAULT_CHUNK_SIZE: Final = 1 << 21
 
 
 class _Columns:
@@ -139,7 +139,7 @@ def load_twcs(
             line, the column and what is wrong; ``"collect"`` leaves such rows out and lists them
             in `LoadResult.problems`.
         channel: The channel of every message.
-        chunk_size: How many bytes to read at a time (default 16 MiB). Memory use grows with
+        chunk_size: How many bytes to read at a time (default 2 MiB). Memory use grows with
             it; the result does not depend on it.
         progress: Show a progress bar on stderr while the file is read (needs the
             ``progress`` extra, tqdm). It counts the bytes of the file as stored (compressed
