@@ -209,7 +209,25 @@ def test_report_reads_timestamps_in_a_format_of_the_export(
     assert '"ana"' in out
     code, _, err = run(capsys, [*argv, "--timestamp-format", "nonsense"])
     assert code == 2
-    assert "timestamp_format" in err
+    assert "--timestamp-format must be" in err
+
+
+def test_an_epoch_unit_finer_than_the_numbers_is_refused_in_option_words(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "epoch.csv"
+    path.write_text(
+        "conversation_id,sent_at,author\nc1,1714989600,customer\nc1,1714989660,agent\n",
+        encoding="utf-8",
+    )
+    argv = ["report", str(path), "--only", "team", "--timestamp-format"]
+    code, _, err = run(capsys, [*argv, "epoch_ms"])
+    assert code == 2
+    assert "--timestamp-format must be the unit the numbers are written in" in err
+    assert "read as 'epoch_s', from 2024-05-06" in err
+    code, out, _ = run(capsys, [*argv, "epoch_s"])
+    assert code == 0
+    assert "2024-05-06" in out
 
 
 def test_a_csv_with_the_field_names_as_columns_needs_no_mapping(

@@ -95,6 +95,47 @@ def test_epoch_numbers_in_a_dataframe_and_an_arrow_table() -> None:
         assert result.table.sent_at.tolist() == [1714989600 * 10**9, 1714989660 * 10**9]
 
 
+@pytest.mark.parametrize(
+    ("unit", "values", "meant"),
+    [
+        ("epoch_ms", ("1714989600", "1714989660"), "epoch_s"),  # seconds read as milliseconds
+        ("epoch_ns", ("1714989600000000", "1714989660000000"), "epoch_us"),
+        ("epoch_us", ("1714989600123",), "epoch_ms"),
+    ],
+)
+def test_an_epoch_unit_finer_than_the_numbers_is_refused(
+    tmp_path: Path, unit: str, values: tuple[str, ...], meant: str
+) -> None:
+    # Every message in the first weeks of 1970, and recent times in a coarser unit: the unit is
+    # wrong, and the error says which one the numbers look like.
+    with pytest.raises(InvalidParameterError, match="'timestamp_format'") as error:
+        load_messages(export(tmp_path, *values), columns=COLUMNS, timestamp_format=unit)
+    assert f"read as {meant!r}, from 2024-05-06 to 2024-05-06" in str(error.value)
+    assert f"read as {unit!r}, every message was sent from 1970-01-" in str(error.value)
+    assert (
+        instants(load_messages(export(tmp_path, *values), columns=COLUMNS, timestamp_format=meant))[
+            0
+        ].date()
+        == datetime(2024, 5, 6).date()
+    )
+
+
+@pytest.mark.parametrize(
+    ("unit", "values"),
+    [
+        ("epoch_ms", ("0", "5", "60000")),  # early 1970 in any unit
+        ("epoch_ms", ("1714989600", "1714989600000")),  # one of them recent
+        ("epoch_s", ("1714989", "1714990")),  # seconds: nothing coarser to suggest
+        ("epoch_ms", ("-5", "1714989600")),  # before 1970
+    ],
+)
+def test_early_1970_times_that_no_coarser_unit_explains_are_kept(
+    tmp_path: Path, unit: str, values: tuple[str, ...]
+) -> None:
+    result = load_messages(export(tmp_path, *values), columns=COLUMNS, timestamp_format=unit)
+    assert len(result.table) == len(values)
+
+
 def test_an_epoch_number_past_the_range_is_reported(tmp_path: Path) -> None:
     result = load_messages(
         export(tmp_path, "1714989600", "1e20"),

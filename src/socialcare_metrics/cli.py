@@ -106,6 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 #: The library's parameter names in its messages, and the options that set them here.
 _OPTION_WORDS: Final = {
+    "load_messages(): 'timestamp_format'": "--timestamp-format",
     "timestamp_format='epoch_s' or 'epoch_ms'": "--timestamp-format epoch_s or epoch_ms",
     "timezone=": "--timezone",
     "timestamp_format=": "--timestamp-format",

@@ -34,6 +34,7 @@ from .._core.validation import check_bool
 from ..errors import InvalidDataError, InvalidParameterError
 from ..io._csv import CsvScanner
 from ..io._parse import (
+    EPOCH_FORMATS,
     TIME_RANGE,
     ParsedTimes,
     check_timestamp_format,
@@ -234,7 +235,43 @@ def load_messages(
     joined = {field: _concat(values) for field, values in parts.items()}
     table = _build(joined, mapping, log, label)
     log.check()
+    _check_epoch_unit(function, time_format, table)
     return LoadResult(table=table, problems=log.result(), rows_read=rows_read, source=label)
+
+
+#: Epoch times all before this (1980-01-01, in ns) are suspect...
+_SUSPECT_BEFORE: Final = 315_532_800 * 10**9
+#: ... when in a coarser unit they would fall between 1990-01-01 and 2100-01-01.
+_PLAUSIBLE: Final = (631_152_000 * 10**9, 4_102_444_800 * 10**9)
+
+
+def _check_epoch_unit(function: str, time_format: str | None, table: MessageTable) -> None:
+    """Refuse an epoch unit finer than the numbers are written in: every message in the first
+    weeks of 1970, where the numbers, read in a coarser unit, would be recent times (seconds
+    read as milliseconds, say). Nothing else tells such a mistake from data."""
+    unit = EPOCH_FORMATS.get(time_format or "")
+    if unit is None or not len(table):
+        return
+    latest, earliest = int(table.sent_at.max()), int(table.sent_at.min())
+    if latest >= _SUSPECT_BEFORE or earliest < 0:
+        return
+    for name, coarser in EPOCH_FORMATS.items():
+        if coarser <= unit:
+            continue
+        scale = coarser // unit
+        if _PLAUSIBLE[0] <= latest * scale < _PLAUSIBLE[1]:
+            read = f"{ns_to_datetime(earliest):%Y-%m-%d} to {ns_to_datetime(latest):%Y-%m-%d}"
+            meant = (
+                f"{ns_to_datetime(earliest * scale):%Y-%m-%d} to "
+                f"{ns_to_datetime(latest * scale):%Y-%m-%d}"
+            )
+            raise InvalidParameterError(
+                function,
+                "timestamp_format",
+                f"the unit the numbers are written in: read as {time_format!r}, every message "
+                f"was sent from {read}; read as {name!r}, from {meant}",
+                time_format,
+            )
 
 
 def _check_columns(function: str, columns: object) -> dict[str, str]:
