@@ -1062,3 +1062,48 @@ def test_years_far_from_now_are_left_to_the_slow_path(text: str) -> None:
     # path, which leaves them to strptime and its range check.
     assert parse_times([text])[1] == [False]
     assert parse_twitter_time_text(text) is not None
+
+
+def test_ids_of_nineteen_digits_keep_their_number(tmp_path: Path) -> None:
+    # Today's tweet ids have 19 digits: more than the fast paths read. They are read one by
+    # one, and the message and conversation ids are their numbers, not 0.
+    header = (
+        "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
+    )
+    at = "Tue Oct 31 22:05:47 +0000 2017"
+    first, reply = "1790000000000000001", "1790000000000000002"
+    rows = [
+        f"{first},42,True,{at},@Acme help,{reply},\n",
+        f"{reply},Acme,False,{at.replace(':05:', ':06:')},@42 sure,,{first}\n",
+        f"9223372036854775807,43,True,{at},@Acme hi,,\n",
+        f" 77 ,44,True,{at},@Acme hey,,\n",
+    ]
+    path = tmp_path / "twcs.csv"
+    path.write_text(header + "".join(rows), encoding="utf-8")
+    result = load_twcs(path)
+    assert result.problems == ()
+    assert sorted(result.table.message_id.tolist()) == sorted(
+        ["1790000000000000001", "1790000000000000002", "9223372036854775807", "77"]
+    )
+    assert sorted(result.table.conversation_ids.tolist()) == [
+        "1790000000000000001",
+        "77",
+        "9223372036854775807",
+    ]
+    (thread,) = [c for c in result.conversations() if c.id == "1790000000000000001"]
+    assert [m.id for m in thread.messages] == ["1790000000000000001", "1790000000000000002"]
+
+
+@pytest.mark.parametrize("chunk_size", [7, 1 << 21])
+def test_a_block_whose_tweet_ids_are_all_empty_reports_them(
+    tmp_path: Path, chunk_size: int
+) -> None:
+    path = tmp_path / "twcs.csv"
+    path.write_text(
+        "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
+        "1\n,701,True,Tue Oct 31 10:00:00 +0000 2017,,,\n",
+        encoding="utf-8",
+    )
+    result = load_twcs(path, errors="collect", chunk_size=chunk_size)
+    assert len(result.table) == 0
+    assert [(p.line, p.column) for p in result.problems] == [(2, None), (3, "tweet_id")]

@@ -242,14 +242,15 @@ def _read_chunk(chunk: CsvChunk, index: dict[str, int], log: ProblemLog, cols: _
             return values
         matrix, lengths = chunk.matrix(index[column], -_ID_WIDTH)
         values, parsed = parse_uint(matrix, lengths)
+        canonical = parsed.copy()
         if not allow_empty:
             # The ids as text, for message ids: bytes to str in C, not one str() per int.
-            id_text = np.ascontiguousarray(matrix).view(f"S{max(matrix.shape[1], 1)}").ravel()
-            canonical = parsed & (lengths == np.char.str_len(id_text))
-            if not canonical.all():
-                id_text = id_text.astype(f"S{max(matrix.shape[1], 20)}")
-                for i in np.flatnonzero(~canonical).tolist():
-                    id_text[i] = str(int(values[i])).encode()
+            id_text = (
+                np.ascontiguousarray(matrix).view(f"S{matrix.shape[1]}").ravel()
+                if matrix.shape[1]
+                else np.zeros(matrix.shape[0], dtype="S1")  # every id empty
+            )
+            canonical &= lengths == np.char.str_len(id_text)
         if allow_empty:
             parsed |= lengths == 0
             values[lengths == 0] = -1
@@ -271,6 +272,12 @@ def _read_chunk(chunk: CsvChunk, index: dict[str, int], log: ProblemLog, cols: _
             if allow_empty:
                 expected += " or nothing"
             report(column, np.asarray(failed, dtype=np.int64), expected, failed_text)
+        if not allow_empty and not canonical.all():
+            # Ids read one by one (or with bytes the matrix cannot show) are written as their
+            # number, once it is known.
+            id_text = id_text.astype(f"S{max(id_text.dtype.itemsize, 20)}")
+            for i in np.flatnonzero(~canonical).tolist():
+                id_text[i] = str(int(values[i])).encode()
         return values
 
     tweet_id = ids("tweet_id", allow_empty=False)
