@@ -223,3 +223,31 @@ def test_an_unknown_author_word_hints_at_authors(tmp_path: Path) -> None:
     path.write_text("ticket,at,who\nT1,2024-05-06T10:00:00Z,inbound\n", encoding="utf-8")
     result = load_messages(path, columns=COLUMNS, errors="collect")
     assert "authors=" in result.problems[0].reason
+
+
+@pytest.mark.parametrize("offset", ["+25:00", "-24:00", "+23:60", "+99:99", "+23:59", "-00:30"])
+@pytest.mark.parametrize("arrow", [True, False])
+def test_utc_offsets_are_read_as_python_reads_them(
+    tmp_path: Path, offset: str, arrow: bool
+) -> None:
+    # Every row with one offset takes the fast paths (the column's bytes, or numpy): an offset
+    # of a day or more, or of 60 minutes, is no offset there either.
+    from unittest import mock
+
+    import socialcare_metrics._core.encode as encode_module
+
+    times = [f"2024-05-06T10:0{i}:00{offset}" for i in range(3)]
+    try:
+        expected = [int(datetime.fromisoformat(t).timestamp()) * 10**9 for t in times]
+    except ValueError:
+        expected = None
+    path = export(tmp_path, *times)
+    with mock.patch.object(encode_module, "_PYARROW", [None] if not arrow else []):
+        result = load_messages(path, columns=COLUMNS, errors="collect")
+    if expected is None:
+        assert len(result.table) == 0
+        assert [p.line for p in result.problems] == [2, 3, 4]
+        assert "ISO 8601" in result.problems[0].reason
+    else:
+        assert result.problems == ()
+        assert result.table.sent_at.tolist() == expected

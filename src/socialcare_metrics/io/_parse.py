@@ -466,6 +466,16 @@ def parse_iso_times_fast(values: list[str]) -> ParsedTimes:
         suffix = first[-1]
     elif len(first) > 16 and first[-6] in "+-" and first[-3] == ":":
         suffix = first[-6:]
+        hours, minutes = suffix[1:3], suffix[4:6]
+        if not (
+            hours.isascii()
+            and hours.isdigit()
+            and minutes.isascii()
+            and minutes.isdigit()
+            and int(hours) < 24
+            and int(minutes) < 60
+        ):
+            return parse_iso_times(values)  # no such offset: each value judged on its own
     try:
         array = np.array(values, dtype=str)
         width = array.dtype.itemsize // 4
@@ -751,6 +761,8 @@ def parse_iso_arrow(chunked: Any) -> ParsedTimes | None:
         body = width - 6
         if not (ending[1:3].isdigit() and ending[4:6].isdigit()):
             return None
+        if int(ending[1:3]) >= 24 or int(ending[4:6]) >= 60:
+            return None  # no such offset: each value read on its own, and refused
         sign = -1 if ending[0:1] == b"-" else 1
         shift = sign * (int(ending[1:3]) * 3_600 + int(ending[4:6]) * 60) * _NS
     else:
