@@ -1005,3 +1005,10 @@ def test_voice_states_grow_with_the_vocabulary_not_with_the_messages() -> None:
     small = len(pickle.dumps(state.update(table(1_000))))
     large = len(pickle.dumps(state.update(table(20_000))))
     assert large < 1.2 * small, (small, large)
+
+
+def test_states_that_keep_no_groups_say_so() -> None:
+    with pytest.raises(InvalidParameterError, match=r"must be \(\) \(this state keeps no groups"):
+        HourOfWeekState.empty(by="day")
+    with pytest.raises(InvalidParameterError, match=r"'agent', 'hour', 'day', 'week', 'month'"):
+        CsatState.empty(by="channel")

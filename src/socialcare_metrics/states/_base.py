@@ -88,9 +88,12 @@ def _tz_name(tz: object, function: str) -> str | None:
 
 
 def _check_by(by: object, allowed: tuple[str, ...], function: str) -> tuple[str, ...]:
+    periods = [k for k in allowed if k in PERIOD_UNITS]
     expected = (
-        f"a tuple of distinct keys from {', '.join(map(repr, allowed))} "
-        "(at most one period: 'hour', 'day', 'week' or 'month')"
+        f"a tuple of distinct keys from {', '.join(map(repr, allowed))}"
+        + (f" (at most one period: {', '.join(map(repr, periods))})" if periods else "")
+        if allowed
+        else "() (this state keeps no groups: its result is split as the metric splits it)"
     )
     if isinstance(by, str):
         by = (by,)
