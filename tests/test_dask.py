@@ -37,6 +37,7 @@ from socialcare_metrics import (  # noqa: E402
     SlaPolicy,
     load_messages,
     sample_conversations,
+    topics,
 )
 from socialcare_metrics._core.time import ns_to_datetime  # noqa: E402
 from socialcare_metrics.dask import DaskResult, compute_metrics  # noqa: E402
@@ -303,3 +304,24 @@ def test_a_missing_dask_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setitem(sys.modules, "dask.dataframe", None)
     with pytest.raises(ImportError, match=r"socialcare-metrics\[dask\]"):
         compute_metrics(None, columns=CORE, metrics="reply_rate")
+
+
+def test_tags_that_dask_wrote_out_as_text_are_refused(
+    frame: pd.DataFrame, table: MessageTable
+) -> None:
+    # A column of tuples, as `to_pandas()` gives it: Dask's convert-string setting writes each
+    # tuple out as its text, "('billing',)", which would load as one odd tag.
+    tuples = frame.copy()
+    tuples["tags"] = [tuple(t.split(";")) if t else () for t in frame["tags"]]
+    options = {"columns": COLUMNS, "metrics": "topics", "whole_conversations": True}
+    import dask
+
+    with dask.config.set({"dataframe.convert-string": True, "scheduler": "sync"}):
+        converted = whole_runs(tuples, 2)
+        with pytest.raises(InvalidDataError, match="convert-string") as error:
+            compute_metrics(converted, **options)
+    assert "column 'tags', row 0" in str(error.value)
+    with dask.config.set({"dataframe.convert-string": False, "scheduler": "sync"}):
+        kept = whole_runs(tuples, 2)
+        result = compute_metrics(kept, **options)
+    assert result["topics"].counts() == topics(table).counts()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import glob
 import inspect
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -467,9 +468,48 @@ def _with_origin(frame: Any, partition_info: Mapping[str, Any] | None = None) ->
     )
 
 
+#: A list or tuple of tags written out as text: "('billing',)", "['a', 'b']", "()", "[]".
+_SEQUENCE_TEXT: Final = re.compile(r"""\s*(\(\s*\)|\[\s*\]|[(\[]\s*['"].*['"]\s*,?\s*[)\]])\s*""")
+
+
+#: How many rows of a partition's tags `_check_tags_text` looks at.
+_TAGS_LOOKED_AT: Final = 100
+
+
+def _check_tags_text(frame: Any, context: _Context) -> None:
+    """Refuse tags that are lists or tuples written out as text: Dask turns the object columns
+    of a pandas frame into strings (its ``dataframe.convert-string`` setting, on by default),
+    and a list of tags becomes "('billing',)", which would load as one tag of that text."""
+    column = context.loader["columns"].get("tags")
+    if column is None or column not in frame.columns or not len(frame):
+        return
+    # The first rows tell: Dask writes every list of the column so.
+    head = frame[column].iloc[:_TAGS_LOOKED_AT].tolist()
+    looks = [isinstance(v, str) and _SEQUENCE_TEXT.fullmatch(v) is not None for v in head]
+    if not any(looks):
+        return
+    position = looks.index(True)
+    partition, row = _origin(frame, position)
+    where = f"{context.label} partition {partition}"
+    if context.files:
+        where = f"{context.files[partition]} (partition {partition})"
+    raise InvalidDataError(
+        where,
+        column,
+        row,
+        "tags as a list of str, or as text joined with the tags separator, not a Python list "
+        "or tuple written out as text (Dask writes the lists of a pandas frame so when its "
+        "'dataframe.convert-string' setting is on: make the frame under "
+        "dask.config.set({'dataframe.convert-string': False}), or join each row's tags into "
+        "one str)",
+        head[position],
+    )
+
+
 def _load(frame: Any, context: _Context) -> Any:
     """``load_messages`` on a partition; an unusable row raised (``errors="raise"``) with the
     input partition and row it came from."""
+    _check_tags_text(frame, context)
     try:
         return load_messages(frame, **context.loader)
     except InvalidDataError as error:
