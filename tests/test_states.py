@@ -1012,3 +1012,15 @@ def test_states_that_keep_no_groups_say_so() -> None:
         HourOfWeekState.empty(by="day")
     with pytest.raises(InvalidParameterError, match=r"'agent', 'hour', 'day', 'week', 'month'"):
         CsatState.empty(by="channel")
+
+
+def test_states_in_one_zone_merge_however_it_was_named() -> None:
+    # Without a calendar, tz=None cuts periods in UTC: it merges with tz="UTC", and the merged
+    # state's days are the same.
+    named = ReplyRateState.empty(by="day", tz="UTC").update([thread("c1", "ana", 5)])
+    unnamed = ReplyRateState.empty(by="day").update([thread("c2", "bo", 5)])
+    merged = named.merge(unnamed).result()
+    assert merged.count == 2
+    assert len(merged.by("day")) == 1
+    with pytest.raises(StateMismatchError, match="'Europe/Berlin' here, 'UTC' in the other"):
+        ReplyRateState.empty(by="day", tz="Europe/Berlin").merge(unnamed)

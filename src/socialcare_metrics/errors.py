@@ -71,7 +71,13 @@ class InvalidDataError(SocialCareError, ValueError):
 def _describe(value: Any) -> str:
     """Render a bad value the way attrs does: its repr and its type."""
     try:
-        text = repr(value)
+        # A numpy scalar as its Python value: nan, 3, not np.float64(nan), np.int64(3).
+        number = (
+            type(value).__module__ == "numpy"
+            and getattr(value, "ndim", None) == 0
+            and getattr(getattr(value, "dtype", None), "kind", "x") in "biufc"
+        )
+        text = repr(value.item() if number else value)
     except Exception:  # an int of more digits than Python will write out, a broken __repr__
         text = f"<{type(value).__name__} that cannot be shown>"
     if "\n" in text:

@@ -377,7 +377,7 @@ class MetricState:
             "groups (by)": self.by,
         }
         if "tz" not in self.options:
-            config["time zone (tz)"] = self.tz
+            config["time zone (tz)"] = _Zone(self.tz, str(self._zone()))
         return config
 
     def _differences(self, other: MetricState) -> list[str]:
@@ -556,6 +556,27 @@ class MetricState:
     def __repr__(self) -> str:
         by = ", ".join(self.by) or "whole"
         return f"<{type(self).__name__}: {len(self.cells):,} cells (by {by})>"
+
+
+@attrs.frozen(eq=False)
+class _Zone:
+    """A state's ``tz`` as given, and the zone its periods are cut in: two states agree when
+    either is the same (tz=None and tz="UTC" without a calendar are one zone; two states
+    with tz=None and other calendars differ by their calendars, said once)."""
+
+    given: str | None
+    resolved: str
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Zone):
+            return NotImplemented
+        return self.given == other.given or self.resolved == other.resolved
+
+    def __hash__(self) -> int:
+        return hash(self.resolved)
+
+    def __repr__(self) -> str:
+        return repr(self.resolved)
 
 
 def _restore(cls: type[MetricState], data: dict[str, Any], objects: dict[str, Any]) -> Any:
