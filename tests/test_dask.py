@@ -325,3 +325,22 @@ def test_tags_that_dask_wrote_out_as_text_are_refused(
         kept = whole_runs(tuples, 2)
         result = compute_metrics(kept, **options)
     assert result["topics"].counts() == topics(table).counts()
+
+
+def test_latest_over_no_messages_gives_empty_results(frame: pd.DataFrame) -> None:
+    # As the functions do on no data: empty results, whatever instant they would be judged at.
+    import dask
+
+    with dask.config.set({"scheduler": "sync"}):
+        nothing = dd.from_pandas(frame.iloc[:0], npartitions=1)
+        result = compute_metrics(
+            nothing,
+            columns=CORE,
+            metrics={"reply_rate": {}, "sla_compliance": {"policy": POLICY}},
+            as_of="latest",
+            whole_conversations=True,
+        )
+    assert result.as_of is None
+    assert result.rows_read == 0
+    assert result["reply_rate"].count == 0
+    assert result["sla_compliance"].to_dict()["count"] == 0

@@ -92,8 +92,9 @@ class DaskResult:
         rows_read: Rows read, over every partition.
         partitions: How many partitions were computed (after the shuffle, when there was one).
         shuffled: Whether the frame was shuffled by conversation id.
-        as_of: The ``as_of`` the run was made with (given, or found with ``as_of="latest"``),
-            ``None`` when not fixed.
+        as_of: The ``as_of`` the run was made with (given, or found with ``as_of="latest"``);
+            ``None`` when not fixed, or when ``"latest"`` found no message (every result is
+            then empty).
         files: For CSV files, the files read, one partition each; else empty.
     """
 
@@ -277,7 +278,8 @@ def compute_metrics(
 
     if as_of == "latest":
         fixed = _latest(dask, frame, context)
-    states = _states(wanted, by, tz, fixed, needs_latest=False)
+    # No message at all: nothing is open to judge, and the results are empty at any instant.
+    states = _states(wanted, by, tz, fixed, needs_latest=as_of == "latest" and fixed is None)
 
     conversation = mapping["conversation_id"]
     if not whole:
@@ -605,14 +607,13 @@ def _partition_latest(frame: Any, context: _Context) -> int | None:
     return int(table.sent_at.max()) if len(table) else None
 
 
-def _latest(dask: Any, frame: Any, context: _Context) -> datetime:
+def _latest(dask: Any, frame: Any, context: _Context) -> datetime | None:
+    """The latest message of the data, or None when there is none."""
     shared = dask.delayed(context, pure=True)
     parts = [dask.delayed(_partition_latest)(part, shared) for part in frame.to_delayed()]
     found = [v for v in dask.compute(*parts) if v is not None]
     if not found:
-        raise InvalidParameterError(
-            _FUNCTION, "as_of", "a datetime: as_of='latest' found no messages", "latest"
-        )
+        return None
     return ns_to_datetime(max(found))
 
 
