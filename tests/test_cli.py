@@ -625,3 +625,22 @@ def test_a_file_with_no_usable_row_is_an_error(
     assert out == ""
     assert "no row of" in err
     assert "2 rows left out" in err
+
+
+def test_the_header_says_why_there_are_more_messages_than_rows(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # A tweet two brands answer is a message of each brand's conversation.
+    path = tmp_path / "twcs.csv"
+    path.write_text(
+        TWCS.replace(
+            ",,1\n", ",,1\n4,ZetaCare,False,Tue Oct 31 10:06:00 +0000 2017,@700 hi,,1\n"
+        ).replace("order,2,", 'order,"2,4",'),
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, ["report", str(path), "--only", "team"])
+    assert code == 0
+    assert "4 rows read as twcs, 0 left out, 3 conversations, 5 messages (1 more than" in out
+    path.write_text(TWCS, encoding="utf-8")
+    code, out, _ = run(capsys, ["report", str(path), "--only", "team"])
+    assert "3 rows read as twcs, 0 left out, 2 conversations, 3 messages\n" in out

@@ -416,10 +416,18 @@ def _report(args: argparse.Namespace) -> str:
             f"no row of {args.file} could be used ({_plural(left_out, 'row')} left out; "
             "the first is listed above)"
         )
+    copies = len(loaded.table) - loaded.rows_used
     lines = [
         f"{args.file}: {_plural(loaded.rows_read, 'row')} read as {args.resolved_format}, "
         f"{left_out:,} left out, {_plural(loaded.table.n_conversations, 'conversation')}, "
         f"{_plural(len(loaded.table), 'message')}"
+        # A tweet several brands answered is a message of each brand's conversation.
+        + (
+            f" ({copies:,} more than the rows used: tweets several brands answered, "
+            "one message in each brand's conversation)"
+            if copies > 0
+            else ""
+        )
     ]
     return _output(args, loaded.table, about, lines)
 
