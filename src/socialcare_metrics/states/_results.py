@@ -31,6 +31,7 @@ from ..results._render import format_duration
 from ..results._stats import mean_us_of_sums, ns_float_to_us, round_us, shares, us_to_seconds
 from ..results._trend import check_top
 from ..results.attainment import EXPECTED_WITHIN_DAY, EXPECTED_WITHIN_HOUR, Expectation
+from ..results.counts import ItemCount, RateParts, ReplyCounts
 from ..results.durations import SlowWait
 from ..results.quick_replies import ranking_text
 from ..results.sentiment import SentimentShares, sentiment_columns
@@ -150,7 +151,7 @@ class _Histogram(_CellResult):
 
 
 @attrs.frozen(eq=False, repr=False)
-class CountSummary(_Histogram):
+class CountSummary(ItemCount, _Histogram):
     """A merged count (messages received, messages replied): as
     [`CountResult`][socialcare_metrics.CountResult]."""
 
@@ -164,27 +165,9 @@ class CountSummary(_Histogram):
         """How many items were counted."""
         return int(self._total()[0])
 
-    @property
-    def value(self) -> int:
-        """The headline value: the count."""
-        return self.count
-
-    def __int__(self) -> int:
-        return self.count
-
-    def to_dict(self) -> dict[str, Any]:
-        """The result as plain Python values: ``name`` and ``count``."""
-        return {"name": self.name, **self.summary_row()}
-
-    def __str__(self) -> str:
-        return f"{self.count:,}"
-
-    def __repr__(self) -> str:
-        return f"<CountSummary {self.name}: {self.count:,}>"
-
 
 @attrs.frozen(eq=False, repr=False)
-class ReplyVolumeSummary(_Histogram):
+class ReplyVolumeSummary(ReplyCounts, _Histogram):
     """Merged reply volume: as [`ReplyVolumeResult`][socialcare_metrics.ReplyVolumeResult]
     (categories: agent replies, bot messages)."""
 
@@ -211,35 +194,9 @@ class ReplyVolumeSummary(_Histogram):
         """Public messages by bots."""
         return int(self._total()[1])
 
-    @property
-    def count(self) -> int:
-        """Replies: agent messages, plus bot messages if bots count as replies."""
-        return self.agent_replies + (self.bot_messages if self.bot_replies else 0)
-
-    @property
-    def value(self) -> int:
-        """The headline value: the number of replies."""
-        return self.count
-
-    def __int__(self) -> int:
-        return self.count
-
-    def to_dict(self) -> dict[str, Any]:
-        """As [`ReplyVolumeResult.to_dict`][socialcare_metrics.ReplyVolumeResult.to_dict]."""
-        return {"name": self.name, **self.summary_row()}
-
-    def __str__(self) -> str:
-        return f"{self.count:,}"
-
-    def __repr__(self) -> str:
-        return (
-            f"<ReplyVolumeSummary {self.name}: {self.count:,} "
-            f"(agents {self.agent_replies:,}, bots {self.bot_messages:,})>"
-        )
-
 
 @attrs.frozen(eq=False, repr=False)
-class RateSummary(_Histogram):
+class RateSummary(RateParts, _Histogram):
     """A merged share (reply rate, resolution rate, action rate): as
     [`RateResult`][socialcare_metrics.RateResult] (categories: miss, hit)."""
 
@@ -266,31 +223,6 @@ class RateSummary(_Histogram):
     def denominator(self) -> int:
         """How many items there are (e.g. messages received)."""
         return int(self._total().sum())
-
-    @property
-    def count(self) -> int:
-        """The count the rate is based on: the denominator."""
-        return self.denominator
-
-    @property
-    def value(self) -> float | None:
-        """``numerator / denominator``, or ``None`` when the denominator is 0."""
-        return self.numerator / self.denominator if self.denominator else None
-
-    @property
-    def percent(self) -> float | None:
-        """The value in percent (0 to 100), or ``None``."""
-        return None if self.value is None else 100.0 * self.value
-
-    def to_dict(self) -> dict[str, Any]:
-        """``name``, ``numerator``, ``denominator`` and ``value``."""
-        return {"name": self.name, **self.summary_row()}
-
-    def __str__(self) -> str:
-        return "n/a" if self.value is None else f"{self.value:.1%}"
-
-    def __repr__(self) -> str:
-        return f"<RateSummary {self.name}: {self} ({self.numerator:,} of {self.denominator:,})>"
 
 
 @attrs.frozen(eq=False, repr=False)
