@@ -36,6 +36,7 @@ from ..results.durations import SlowWait
 from ..results.quick_replies import ranking_text
 from ..results.sentiment import SentimentShares, sentiment_columns
 from ..results.series import PeriodCounts
+from ..results.surveys import CsatScores, NpsScores, csat_columns, nps_columns
 from ..results.tasks import SlowTask
 from ..results.voice import (
     SIDE_SEGMENT,
@@ -226,26 +227,19 @@ class RateSummary(RateParts, _Histogram):
 
 
 @attrs.frozen(eq=False, repr=False)
-class CsatSummary(_Histogram):
+class CsatSummary(CsatScores, _Histogram):
     """Merged CSAT: as [`CsatResult`][socialcare_metrics.CsatResult], without the follow-up
     list (a state keeps how many gave each score, not the responses).
 
     ``by()`` takes ``"agent"`` and periods; surveys have no channel.
     """
 
-    _column_formats: ClassVar[Mapping[str, str]] = {"csat": "percent"}
-
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         sums = self._sums(codes, n_groups)  # scores 1..5
         count = sums.sum(axis=1)
         satisfied = sums[:, 3] + sums[:, 4]
         total = sums @ np.arange(1, 6, dtype=np.int64)
-        return {
-            "count": count,
-            "average": shares(total.astype(np.float64), count),
-            "satisfied": satisfied,
-            "csat": shares(satisfied, count),
-        }
+        return csat_columns(count, total.astype(np.float64), satisfied)
 
     @property
     def count(self) -> int:
@@ -263,41 +257,13 @@ class CsatSummary(_Histogram):
         """Responses of 4 or 5."""
         return int(self._total()[3:].sum())
 
-    @property
-    def csat(self) -> float | None:
-        """CSAT: the share of 4 and 5, in [0, 1]; ``None`` over no response."""
-        return self.satisfied / self.count if self.count else None
-
-    @property
-    def value(self) -> float | None:
-        """The headline value: the CSAT share."""
-        return self.csat
-
     def distribution(self) -> dict[int, int]:
         """How many responses gave each score 1..5."""
         return {score: int(n) for score, n in zip(range(1, 6), self._total().tolist(), strict=True)}
 
-    def to_dict(self) -> dict[str, Any]:
-        """As [`CsatResult.to_dict`][socialcare_metrics.CsatResult.to_dict], less ``follow_up``."""
-        return {
-            "name": "csat",
-            "count": self.count,
-            "average": self.average,
-            "satisfied": self.satisfied,
-            "csat": self.csat,
-            "distribution": self.distribution(),
-        }
-
-    def __str__(self) -> str:
-        return "n/a" if self.csat is None else f"{self.csat:.1%}"
-
-    def __repr__(self) -> str:
-        average = "n/a" if self.average is None else f"{self.average:.2f}"
-        return f"<CsatSummary: CSAT {self}, average {average}, count {self.count}>"
-
 
 @attrs.frozen(eq=False, repr=False)
-class NpsSummary(_Histogram):
+class NpsSummary(NpsScores, _Histogram):
     """Merged NPS: as [`NpsResult`][socialcare_metrics.NpsResult]."""
 
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
@@ -305,13 +271,7 @@ class NpsSummary(_Histogram):
         count = sums.sum(axis=1)
         promoters = sums[:, 9:].sum(axis=1)
         detractors = sums[:, :7].sum(axis=1)
-        return {
-            "count": count,
-            "promoters": promoters,
-            "passives": count - promoters - detractors,
-            "detractors": detractors,
-            "nps": shares(100 * (promoters - detractors), count),
-        }
+        return nps_columns(count, promoters, detractors)
 
     @property
     def count(self) -> int:
@@ -328,41 +288,9 @@ class NpsSummary(_Histogram):
         """Responses of 0 to 6."""
         return int(self._total()[:7].sum())
 
-    @property
-    def passives(self) -> int:
-        """Responses of 7 or 8."""
-        return self.count - self.promoters - self.detractors
-
-    @property
-    def nps(self) -> float | None:
-        """% promoters - % detractors, in [-100, 100]; ``None`` over no response."""
-        if not self.count:
-            return None
-        return 100.0 * (self.promoters - self.detractors) / self.count
-
-    @property
-    def value(self) -> float | None:
-        """The headline value: the NPS."""
-        return self.nps
-
     def distribution(self) -> dict[int, int]:
         """How many responses gave each score 0..10."""
         return {score: int(n) for score, n in enumerate(self._total().tolist())}
-
-    def to_dict(self) -> dict[str, Any]:
-        """As [`NpsResult.to_dict`][socialcare_metrics.NpsResult.to_dict]."""
-        return {
-            "name": "nps",
-            "count": self.count,
-            "promoters": self.promoters,
-            "passives": self.passives,
-            "detractors": self.detractors,
-            "nps": self.nps,
-            "distribution": self.distribution(),
-        }
-
-    def __str__(self) -> str:
-        return "n/a" if self.nps is None else f"{self.nps:.0f}"
 
     def __repr__(self) -> str:
         return f"<NpsSummary: NPS {self}, count {self.count}>"
