@@ -30,7 +30,13 @@ from ..results._grouping import GroupKeys
 from ..results._render import format_duration
 from ..results._stats import mean_us_of_sums, ns_float_to_us, round_us, shares, us_to_seconds
 from ..results._trend import check_top
-from ..results.attainment import EXPECTED_WITHIN_DAY, EXPECTED_WITHIN_HOUR, Expectation
+from ..results.attainment import (
+    EXPECTED_WITHIN_DAY,
+    EXPECTED_WITHIN_HOUR,
+    Expectation,
+    FirstReplyExpectations,
+    attainment_columns,
+)
 from ..results.counts import ItemCount, RateParts, ReplyCounts
 from ..results.durations import SlowWait
 from ..results.quick_replies import ranking_text
@@ -421,17 +427,12 @@ class SlaSummary(_Histogram):
 
 
 @attrs.frozen(eq=False, repr=False)
-class AttainmentSummary(_Histogram):
+class AttainmentSummary(FirstReplyExpectations, _Histogram):
     """Merged expectation attainment: as
     [`AttainmentResult`][socialcare_metrics.AttainmentResult], for its two thresholds (1 hour
     and 24 hours). Categories: answered or not x status within the hour x status within the day
     (achieved, breached, pending).
     """
-
-    _column_formats: ClassVar[Mapping[str, str]] = {
-        "within_hour": "percent",
-        "within_day": "percent",
-    }
 
     as_of: datetime | None = attrs.field(kw_only=True)
     business_time: bool = attrs.field(kw_only=True)
@@ -447,13 +448,7 @@ class AttainmentSummary(_Histogram):
         count = parts.sum(axis=(1, 2, 3))
         answered = parts[:, 1].sum(axis=(1, 2))
         hour, day = parts.sum(axis=(1, 3)), parts.sum(axis=(1, 2))
-        return {
-            "count": count,
-            "answered": answered,
-            "pending": count - answered,
-            "within_hour": shares(hour[:, 0], hour[:, 0] + hour[:, 1]),
-            "within_day": shares(day[:, 0], day[:, 0] + day[:, 1]),
-        }
+        return attainment_columns(count, answered, (hour[:, 0], hour[:, 1]), (day[:, 0], day[:, 1]))
 
     def _whole(self) -> Int64Array:
         whole: Int64Array = self._parts(self._total()[None, :])[0]
@@ -469,11 +464,6 @@ class AttainmentSummary(_Histogram):
         """Conversations whose first wait got a reply."""
         return int(self._whole()[1].sum())
 
-    @property
-    def pending(self) -> int:
-        """Conversations whose first wait has no reply yet."""
-        return self.count - self.answered
-
     def _expectation(self, axis: tuple[int, int], threshold: timedelta) -> Expectation:
         status = self._whole().sum(axis=axis).tolist()
         expected = EXPECTED_WITHIN_HOUR if threshold == timedelta(hours=1) else EXPECTED_WITHIN_DAY
@@ -488,27 +478,6 @@ class AttainmentSummary(_Histogram):
     def within_day(self) -> Expectation:
         """First replies within 24 hours, beside the 75%."""
         return self._expectation((0, 1), timedelta(hours=24))
-
-    @property
-    def value(self) -> float | None:
-        """The headline value: the share of first replies within an hour, or ``None``."""
-        return self.within_hour.share
-
-    def to_dict(self) -> dict[str, Any]:
-        """As [`AttainmentResult.to_dict`][socialcare_metrics.AttainmentResult.to_dict]."""
-        return {
-            "name": "expectation attainment",
-            "count": self.count,
-            "answered": self.answered,
-            "pending": self.pending,
-            "within_hour": self.within_hour.to_dict(),
-            "within_day": self.within_day.to_dict(),
-            "business_time": self.business_time,
-            "as_of": None if self.as_of is None else self.as_of.isoformat(),
-        }
-
-    def __str__(self) -> str:
-        return f"{self.within_hour}\n{self.within_day}"
 
     def __repr__(self) -> str:
         return f"<AttainmentSummary within 1 h {self.within_hour.share}, count {self.count:,}>"
