@@ -44,6 +44,7 @@ from ..results.sentiment import SentimentShares, sentiment_columns
 from ..results.series import PeriodCounts
 from ..results.surveys import CsatScores, NpsScores, csat_columns, nps_columns
 from ..results.tasks import SlowTask
+from ..results.topics import TopicCounts, topic_columns
 from ..results.voice import (
     SIDE_SEGMENT,
     ExampleKey,
@@ -607,7 +608,7 @@ class QuickReplySummary(_NameCounts):
 
 
 @attrs.frozen(eq=False, repr=False)
-class TopicSummary(_NameCounts):
+class TopicSummary(TopicCounts, _NameCounts):
     """Merged topics: as [`TopicResult`][socialcare_metrics.TopicResult] at the states'
     ``level``, from each group's items, untagged items and count per topic. ``at_level()`` and
     ``trend()`` need the function on the data (or states made at the other level).
@@ -618,11 +619,6 @@ class TopicSummary(_NameCounts):
         names: The topics present, sorted.
     """
 
-    _column_formats: ClassVar[Mapping[str, str]] = {
-        "untagged_share": "percent",
-        "top_share": "percent",
-    }
-
     per: str = attrs.field(kw_only=True)
     level: int = attrs.field(kw_only=True)
     _items: Int64Array = attrs.field(metadata=ITEM, kw_only=True)  # [cell, (count, untagged)]
@@ -632,14 +628,10 @@ class TopicSummary(_NameCounts):
         np.add.at(items, codes, self._items)
         count, untagged = items[:, 0], items[:, 1]
         top, top_count = self._top(self._grid(codes, n_groups))
-        return {
-            "count": count,
-            "tagged": count - untagged,
-            "untagged": untagged,
-            "untagged_share": shares(untagged, count),
-            "top": top,
-            "top_share": shares(top_count, count),
-        }
+        return topic_columns(count, untagged, top, top_count)
+
+    def _topic_counts(self) -> tuple[tuple[str, ...], Int64Array]:
+        return self.names, self._counts.sum(axis=0, dtype=np.int64)
 
     @property
     def count(self) -> int:
@@ -647,56 +639,9 @@ class TopicSummary(_NameCounts):
         return int(self._items[:, 0].sum())
 
     @property
-    def value(self) -> int:
-        """The headline value: the number of items counted."""
-        return self.count
-
-    def __int__(self) -> int:
-        return self.count
-
-    @property
     def untagged(self) -> int:
         """Items without any tag."""
         return int(self._items[:, 1].sum())
-
-    @property
-    def tagged(self) -> int:
-        """Items with at least one tag."""
-        return self.count - self.untagged
-
-    @property
-    def untagged_share(self) -> float | None:
-        """`untagged` / `count`, or ``None`` over no item."""
-        return self.untagged / self.count if self.count else None
-
-    def top(self, n: int | None = None) -> list[RankedCount]:
-        """As [`TopicResult.top`][socialcare_metrics.TopicResult.top]."""
-        limit = check_top(n, "TopicSummary.top")
-        ranked = self._ranked(self.count)
-        return ranked if limit is None else ranked[:limit]
-
-    def counts(self) -> dict[str, int]:
-        """How many items carry each topic, most frequent first."""
-        return {row.name: row.count for row in self.top()}
-
-    def to_dict(self) -> dict[str, Any]:
-        """As [`TopicResult.to_dict`][socialcare_metrics.TopicResult.to_dict]."""
-        return {
-            "name": "topics",
-            "parameters": {"per": self.per, "level": self.level},
-            **self.summary_row(),
-            "topics": [{"topic": r.name, "count": r.count, "share": r.share} for r in self.top()],
-        }
-
-    def __str__(self) -> str:
-        ranked = self.top()
-        return ranking_text(ranked, "topic", len(ranked))
-
-    def __repr__(self) -> str:
-        return (
-            f"<TopicSummary per {self.per}, level {self.level}: {self.count:,} items, "
-            f"{self.untagged:,} untagged>"
-        )
 
 
 @attrs.frozen(eq=False, repr=False)
