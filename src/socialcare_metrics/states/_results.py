@@ -43,7 +43,7 @@ from ..results.quick_replies import ranking_text
 from ..results.sentiment import SentimentShares, sentiment_columns
 from ..results.series import PeriodCounts
 from ..results.surveys import CsatScores, NpsScores, csat_columns, nps_columns
-from ..results.tasks import SlowTask
+from ..results.tasks import SlowTask, TaskCounts, task_columns
 from ..results.topics import TopicCounts, topic_columns
 from ..results.voice import (
     SIDE_SEGMENT,
@@ -1028,7 +1028,7 @@ def _clamped(sketch: QuantileSketch, q: float, low: int, high: int) -> float:
 
 
 @attrs.frozen(eq=False, repr=False)
-class TaskSummary(_DurationCells):
+class TaskSummary(TaskCounts, _DurationCells):
     """Merged task performance: as [`TaskPerformance`][socialcare_metrics.TaskPerformance].
 
     `assigned`, `completed`, `open`, `completion_rate`, the mean and the maximum time to
@@ -1036,21 +1036,6 @@ class TaskSummary(_DurationCells):
     sketch and are within `relative_error` (1%). ``by()`` takes ``"assignee"`` (or
     ``"agent"``) and periods, when the states kept them.
     """
-
-    _column_formats: ClassVar[Mapping[str, str]] = {
-        "completion_rate": "percent",
-        "mean_time_to_complete": "duration",
-        "median_time_to_complete": "duration",
-        "max_time_to_complete": "duration",
-    }
-    _group_keys_accepted: ClassVar[Mapping[str, str]] = {
-        "assignee": "agent",
-        "agent": "agent",
-        "hour": "hour",
-        "day": "day",
-        "week": "week",
-        "month": "month",
-    }
 
     def by(self, *keys: str, tz: TimeZone | None = None) -> Groups[Self]:
         if "assignee" in keys and "agent" not in self._kept:
@@ -1060,17 +1045,14 @@ class TaskSummary(_DurationCells):
 
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         columns = self._duration_columns(codes, n_groups)
-        completed, still_open = columns["count"], columns["pending"]
-        assigned = completed + still_open
-        return {
-            "assigned": assigned,
-            "completed": completed,
-            "open": still_open,
-            "completion_rate": shares(completed, assigned),
-            "mean_time_to_complete": columns["mean"],
-            "median_time_to_complete": columns["median"],
-            "max_time_to_complete": columns["max"],
-        }
+        completed = columns["count"]
+        return task_columns(
+            completed + columns["pending"],
+            completed,
+            columns["mean"],
+            columns["median"],
+            columns["max"],
+        )
 
     @property
     def completed(self) -> int:
@@ -1086,21 +1068,6 @@ class TaskSummary(_DurationCells):
     def assigned(self) -> int:
         """Tasks assigned."""
         return self.completed + self.open
-
-    @property
-    def count(self) -> int:
-        """The count the result is based on: tasks assigned."""
-        return self.assigned
-
-    @property
-    def completion_rate(self) -> float | None:
-        """completed / assigned, in [0, 1]; ``None`` when no task was assigned."""
-        return self.completed / self.assigned if self.assigned else None
-
-    @property
-    def value(self) -> float | None:
-        """The headline value: the completion rate."""
-        return self.completion_rate
 
     @property
     def mean_time_to_complete(self) -> timedelta | None:
@@ -1145,9 +1112,6 @@ class TaskSummary(_DurationCells):
     def describe(self) -> str:
         """Every statistic as text; the median marked as an estimate."""
         return f"{super().describe()}\n(median: an estimate within {self.relative_error:.0%})"
-
-    def __str__(self) -> str:
-        return "n/a" if self.completion_rate is None else f"{self.completion_rate:.1%}"
 
     def __repr__(self) -> str:
         return (
