@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import attrs
 import numpy as np
@@ -69,8 +69,10 @@ class TopicCounts(Result):
     def untagged(self) -> int:  # pragma: no cover - every result says how it counts
         raise NotImplementedError
 
-    def _topic_counts(self) -> tuple[tuple[str, ...], Int64Array]:  # pragma: no cover
-        raise NotImplementedError
+    if TYPE_CHECKING:
+        # Each side's names and count per name (declared only: a summary's comes from its
+        # cells' base, after this class in the order of bases).
+        def _named_counts(self) -> tuple[tuple[str, ...], Int64Array]: ...
 
     @property
     def value(self) -> int:
@@ -94,7 +96,7 @@ class TopicCounts(Result):
         """The ``n`` most frequent topics at `level` (all with ``None``), most frequent first;
         equal counts in order of name. Each share is over `count`."""
         limit = check_top(n, f"{type(self).__name__}.top")
-        names, counts = self._topic_counts()
+        names, counts = self._named_counts()
         ranked = rank(names, counts, self.count)
         return ranked if limit is None else ranked[:limit]
 
@@ -161,7 +163,7 @@ class TopicResult(TopicCounts):
         mask: np.ndarray[Any, np.dtype[np.bool_]] = (sets.sizes == 0)[set_codes]
         return mask
 
-    def _topic_counts(self) -> tuple[tuple[str, ...], Int64Array]:
+    def _named_counts(self) -> tuple[tuple[str, ...], Int64Array]:
         set_codes, index = self._tags.topics(self.level)
         per_set = np.bincount(set_codes, minlength=index.offsets.shape[0] - 1)
         counts = np.bincount(

@@ -25,11 +25,10 @@ from .._engine.durations import ns_to_timedelta
 from .._engine.sla import TARGETS, SlaPolicy, SlaTargetName
 from ..errors import InvalidParameterError
 from ..results._base import ITEM, Groups, Result, Summary
-from ..results._content import RankedCount, rank, top_per_group
+from ..results._content import top_per_group
 from ..results._grouping import GroupKeys
 from ..results._render import format_duration
 from ..results._stats import mean_us_of_sums, ns_float_to_us, round_us, shares, us_to_seconds
-from ..results._trend import check_top
 from ..results.attainment import (
     EXPECTED_WITHIN_DAY,
     EXPECTED_WITHIN_HOUR,
@@ -39,7 +38,7 @@ from ..results.attainment import (
 )
 from ..results.counts import ItemCount, RateParts, ReplyCounts
 from ..results.durations import SlowWait
-from ..results.quick_replies import ranking_text
+from ..results.quick_replies import OptionCounts, option_columns
 from ..results.sentiment import SentimentShares, sentiment_columns
 from ..results.series import PeriodCounts
 from ..results.surveys import CsatScores, NpsScores, csat_columns, nps_columns
@@ -547,12 +546,12 @@ class _NameCounts(_CellResult):
             self.names,
         )
 
-    def _ranked(self, total: int) -> list[RankedCount]:
-        return rank(self.names, self._counts.sum(axis=0, dtype=np.int64), total)
+    def _named_counts(self) -> tuple[tuple[str, ...], Int64Array]:
+        return self.names, self._counts.sum(axis=0, dtype=np.int64)
 
 
 @attrs.frozen(eq=False, repr=False)
-class QuickReplySummary(_NameCounts):
+class QuickReplySummary(OptionCounts, _NameCounts):
     """Merged quick replies: as [`QuickReplyResult`][socialcare_metrics.QuickReplyResult], from
     each group's count per option. ``trend()`` needs the function on the data.
 
@@ -560,51 +559,16 @@ class QuickReplySummary(_NameCounts):
         names: The options picked, sorted.
     """
 
-    _column_formats: ClassVar[Mapping[str, str]] = {"top_share": "percent"}
-
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         grid = self._grid(codes, n_groups)
         count = grid.sum(axis=1, dtype=np.int64)
         top, top_count = self._top(grid)
-        return {"count": count, "top": top, "top_share": shares(top_count, count)}
+        return option_columns(count, top, top_count)
 
     @property
     def count(self) -> int:
         """Messages with a quick reply."""
         return int(self._counts.sum())
-
-    @property
-    def value(self) -> int:
-        """The headline value: the number of quick replies picked."""
-        return self.count
-
-    def __int__(self) -> int:
-        return self.count
-
-    def top(self, n: int | None = None) -> list[RankedCount]:
-        """As [`QuickReplyResult.top`][socialcare_metrics.QuickReplyResult.top]."""
-        limit = check_top(n, "QuickReplySummary.top")
-        ranked = self._ranked(self.count)
-        return ranked if limit is None else ranked[:limit]
-
-    def counts(self) -> dict[str, int]:
-        """How many times each option was picked, most used first."""
-        return {row.name: row.count for row in self.top()}
-
-    def to_dict(self) -> dict[str, Any]:
-        """As [`QuickReplyResult.to_dict`][socialcare_metrics.QuickReplyResult.to_dict]."""
-        return {
-            "name": "quick replies",
-            **self.summary_row(),
-            "options": [{"option": r.name, "count": r.count, "share": r.share} for r in self.top()],
-        }
-
-    def __str__(self) -> str:
-        ranked = self.top()
-        return ranking_text(ranked, "option", len(ranked))
-
-    def __repr__(self) -> str:
-        return f"<QuickReplySummary: {self.count:,} quick replies, {len(self.counts())} options>"
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -629,9 +593,6 @@ class TopicSummary(TopicCounts, _NameCounts):
         count, untagged = items[:, 0], items[:, 1]
         top, top_count = self._top(self._grid(codes, n_groups))
         return topic_columns(count, untagged, top, top_count)
-
-    def _topic_counts(self) -> tuple[tuple[str, ...], Int64Array]:
-        return self.names, self._counts.sum(axis=0, dtype=np.int64)
 
     @property
     def count(self) -> int:
