@@ -37,7 +37,7 @@ from ..results.attainment import (
     attainment_columns,
 )
 from ..results.counts import ItemCount, RateParts, ReplyCounts
-from ..results.durations import SlowWait
+from ..results.durations import DurationStats, SlowWait
 from ..results.quick_replies import OptionCounts, option_columns
 from ..results.sentiment import SentimentShares, sentiment_columns
 from ..results.series import PeriodCounts
@@ -864,7 +864,7 @@ class _DurationCells(_CellResult):
 
 
 @attrs.frozen(eq=False, repr=False)
-class DurationSummary(_DurationCells):
+class DurationSummary(DurationStats, _DurationCells):
     """A merged duration metric: as [`DurationResult`][socialcare_metrics.DurationResult].
 
     `count`, `pending`, `mean`, `min`, `max` and `slowest()` are exact: the mean is the exact
@@ -873,14 +873,6 @@ class DurationSummary(_DurationCells):
     exact percentile; `approximate` says so, and `to_dict()` and `describe()` say it too.
     `slowest(k)` goes up to the number of slowest items the states kept.
     """
-
-    _column_formats: ClassVar[Mapping[str, str]] = {
-        "mean": "duration",
-        "median": "duration",
-        "p90": "duration",
-        "min": "duration",
-        "max": "duration",
-    }
 
     name: str = attrs.field(kw_only=True)
     as_of: datetime | None = attrs.field(kw_only=True)
@@ -898,11 +890,6 @@ class DurationSummary(_DurationCells):
         """How many items are still open at `as_of`."""
         return int(self._pending.sum())
 
-    @property
-    def value(self) -> timedelta | None:
-        """The headline value: the mean duration, or ``None`` over no closed item."""
-        return self.mean
-
     def _seconds(self, column: str) -> timedelta | None:
         value = self.summary_row()[column]
         return None if value is None else timedelta(microseconds=round(value * 1e6))
@@ -911,16 +898,6 @@ class DurationSummary(_DurationCells):
     def mean(self) -> timedelta | None:
         """The exact arithmetic mean, rounded half up to the microsecond, or ``None``."""
         return self._seconds("mean")
-
-    @property
-    def median(self) -> timedelta | None:
-        """The median, within `relative_error`."""
-        return self.percentile(50)
-
-    @property
-    def p90(self) -> timedelta | None:
-        """The 90th percentile, within `relative_error`."""
-        return self.percentile(90)
 
     @property
     def min(self) -> timedelta | None:
@@ -965,9 +942,6 @@ class DurationSummary(_DurationCells):
         """Every statistic as text; the percentiles marked as estimates."""
         note = f"median and p90: estimates within {self.relative_error:.0%}"
         return f"{super().describe()}\n({note})"
-
-    def __str__(self) -> str:
-        return format_duration(self.mean)
 
     def __repr__(self) -> str:
         return (
