@@ -16,6 +16,25 @@ from ._stats import group_counts, shares
 __all__ = ["CountResult", "RateResult", "ReplyVolumeResult"]
 
 
+def rate_columns(numerator: Int64Array, denominator: Int64Array) -> Summary:
+    """A share's split columns, from its numerator and denominator per group."""
+    return {
+        "numerator": numerator,
+        "denominator": denominator,
+        "value": shares(numerator, denominator),
+    }
+
+
+def reply_columns(agents: Int64Array, bots: Int64Array, bot_replies: bool) -> Summary:
+    """A reply volume's split columns, from its agent and bot messages per group."""
+    return {
+        "count": agents + bots if bot_replies else agents,
+        "agent_replies": agents,
+        "bot_messages": bots,
+        "bot_replies": np.full(agents.shape[0], bot_replies),
+    }
+
+
 class ItemCount(Result):
     """What a count derives from its `name` and `count`: the function's
     [`CountResult`][socialcare_metrics.CountResult] and a merged state's summary share it."""
@@ -177,11 +196,7 @@ class RateResult(RateParts):
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         numerator = group_counts(codes, n_groups, self._hit)
         denominator = group_counts(codes, n_groups)
-        return {
-            "numerator": numerator,
-            "denominator": denominator,
-            "value": shares(numerator, denominator),
-        }
+        return rate_columns(numerator, denominator)
 
     @property
     def numerator(self) -> int:
@@ -211,13 +226,7 @@ class ReplyVolumeResult(ReplyCounts):
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         bots = group_counts(codes, n_groups, self._bot)
         agents = group_counts(codes, n_groups) - bots
-        count = agents + bots if self.bot_replies else agents
-        return {
-            "count": count,
-            "agent_replies": agents,
-            "bot_messages": bots,
-            "bot_replies": np.full(n_groups, self.bot_replies),
-        }
+        return reply_columns(agents, bots, self.bot_replies)
 
     @property
     def agent_replies(self) -> int:

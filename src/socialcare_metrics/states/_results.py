@@ -36,7 +36,7 @@ from ..results.attainment import (
     FirstReplyExpectations,
     attainment_columns,
 )
-from ..results.counts import ItemCount, RateParts, ReplyCounts
+from ..results.counts import ItemCount, RateParts, ReplyCounts, rate_columns, reply_columns
 from ..results.durations import DurationStats, SlowWait
 from ..results.quick_replies import OptionCounts, option_columns
 from ..results.sentiment import SentimentShares, sentiment_columns
@@ -183,13 +183,7 @@ class ReplyVolumeSummary(ReplyCounts, _Histogram):
 
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         sums = self._sums(codes, n_groups)
-        agents, bots = sums[:, 0], sums[:, 1]
-        return {
-            "count": agents + bots if self.bot_replies else agents,
-            "agent_replies": agents,
-            "bot_messages": bots,
-            "bot_replies": np.full(n_groups, self.bot_replies),
-        }
+        return reply_columns(sums[:, 0], sums[:, 1], self.bot_replies)
 
     @property
     def agent_replies(self) -> int:
@@ -213,13 +207,7 @@ class RateSummary(RateParts, _Histogram):
 
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         sums = self._sums(codes, n_groups)
-        numerator = sums[:, 1]
-        denominator = sums[:, 0] + sums[:, 1]
-        return {
-            "numerator": numerator,
-            "denominator": denominator,
-            "value": shares(numerator, denominator),
-        }
+        return rate_columns(sums[:, 1], sums[:, 0] + sums[:, 1])
 
     @property
     def numerator(self) -> int:
