@@ -28,7 +28,7 @@ from ..results._base import ITEM, Groups, Result, Summary
 from ..results._content import top_per_group
 from ..results._grouping import GroupKeys
 from ..results._render import format_duration
-from ..results._stats import mean_us_of_sums, ns_float_to_us, round_us, shares, us_to_seconds
+from ..results._stats import mean_us_of_sums, ns_float_to_us, round_us, us_to_seconds
 from ..results.attainment import (
     EXPECTED_WITHIN_DAY,
     EXPECTED_WITHIN_HOUR,
@@ -41,6 +41,7 @@ from ..results.durations import DurationStats, SlowWait
 from ..results.quick_replies import OptionCounts, option_columns
 from ..results.sentiment import SentimentShares, sentiment_columns
 from ..results.series import PeriodCounts
+from ..results.sla import SlaCounts, sla_columns
 from ..results.surveys import CsatScores, NpsScores, csat_columns, nps_columns
 from ..results.tasks import SlowTask, TaskCounts, task_columns
 from ..results.topics import TopicCounts, topic_columns
@@ -291,15 +292,13 @@ class NpsSummary(NpsScores, _Histogram):
 
 
 @attrs.frozen(eq=False, repr=False)
-class SlaSummary(_Histogram):
+class SlaSummary(SlaCounts, _Histogram):
     """Merged SLA compliance: as [`SlaReport`][socialcare_metrics.SlaReport]'s counts and
     compliance, overall and per target (categories: target x achieved, breached, pending).
 
     A state keeps counts, not items: margins, ``worst()`` and ``due_next()`` need the
     function on the data.
     """
-
-    _column_formats: ClassVar[Mapping[str, str]] = {"compliance": "percent"}
 
     policy: SlaPolicy = attrs.field(kw_only=True)
     as_of: datetime | None = attrs.field(kw_only=True)
@@ -315,14 +314,7 @@ class SlaSummary(_Histogram):
 
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         status = self._status_sums(self._sums(codes, n_groups))
-        achieved, breached, pending = status[:, 0], status[:, 1], status[:, 2]
-        return {
-            "achieved": achieved,
-            "breached": breached,
-            "pending": pending,
-            "count": achieved + breached + pending,
-            "compliance": shares(achieved, achieved + breached),
-        }
+        return sla_columns(status[:, 0], status[:, 1], status[:, 2])
 
     def _status(self) -> list[int]:
         values: list[int] = self._status_sums(self._total()[None, :])[0].tolist()
@@ -347,17 +339,6 @@ class SlaSummary(_Histogram):
     def count(self) -> int:
         """Every item: achieved, breached and pending."""
         return sum(self._status())
-
-    @property
-    def compliance(self) -> float | None:
-        """achieved / (achieved + breached), ``None`` when nothing is scored."""
-        scored = self.achieved + self.breached
-        return self.achieved / scored if scored else None
-
-    @property
-    def value(self) -> float | None:
-        """The headline value: the compliance."""
-        return self.compliance
 
     def _for(self, name: SlaTargetName) -> SlaSummary | None:
         if name not in self.policy.targets:
@@ -386,26 +367,9 @@ class SlaSummary(_Histogram):
 
     def to_dict(self) -> dict[str, Any]:
         """Overall counts, then each target's, as [`SlaReport.to_dict`][socialcare_metrics.SlaReport.to_dict]."""  # noqa: E501
-        counts = {**self.summary_row()}
-        as_of = None if self.as_of is None else self.as_of.isoformat()
         if self.target is not None:
-            return {
-                "target": self.target,
-                "target_seconds": self.policy.targets[self.target].total_seconds(),
-                **counts,
-                "business_time": self.policy.calendar is not None,
-                "as_of": as_of,
-            }
-        return {
-            "name": "SLA compliance",
-            **counts,
-            "targets": {name: result.to_dict() for name, result in self.targets.items()},
-            "business_time": self.policy.calendar is not None,
-            "as_of": as_of,
-        }
-
-    def __str__(self) -> str:
-        return "n/a" if self.compliance is None else f"{self.compliance:.1%}"
+            return self._target_dict(self.target)
+        return self._report_dict(self.targets)
 
     def __repr__(self) -> str:
         return (
