@@ -139,6 +139,14 @@ def _kept_text(kept: tuple[str, ...]) -> str:
     return ", ".join(map(repr, kept)) if kept else "none: the whole only"
 
 
+def _cell_sums(codes: Int64Array, n_groups: int, cells: Int64Array) -> Int64Array:
+    """Each group's sum of its cells' values: ``cells`` holds a value, or a row of values, per
+    cell, and ``codes`` each cell's group."""
+    out = np.zeros((n_groups, *cells.shape[1:]), dtype=np.int64)
+    np.add.at(out, codes, cells)
+    return out
+
+
 # --- counts of categories -------------------------------------------------------------------------
 
 
@@ -149,9 +157,7 @@ class _Histogram(_CellResult):
     _hist: Int64Array = attrs.field(metadata=ITEM, kw_only=True)
 
     def _sums(self, codes: Int64Array, n_groups: int) -> Int64Array:
-        out = np.zeros((n_groups, self._hist.shape[1]), dtype=np.int64)
-        np.add.at(out, codes, self._hist)
-        return out
+        return _cell_sums(codes, n_groups, self._hist)
 
     def _total(self) -> Int64Array:
         total: Int64Array = self._hist.sum(axis=0, dtype=np.int64)
@@ -452,8 +458,7 @@ class VolumeSummary(PeriodCounts, _CellResult):
 
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         n_periods = len(self.periods)
-        total = np.zeros(n_groups, dtype=np.int64)
-        np.add.at(total, codes, self._count)
+        total = _cell_sums(codes, n_groups, self._count)
         mean = total / n_periods if n_periods else np.full(n_groups, np.nan)
         grid = np.zeros((n_groups, max(n_periods, 1)), dtype=np.int64)
         np.add.at(grid, (codes, self._period), self._count)
@@ -484,9 +489,7 @@ class _NameCounts(_CellResult):
     _counts: Int64Array = attrs.field(metadata=ITEM, kw_only=True)
 
     def _grid(self, codes: Int64Array, n_groups: int) -> Int64Array:
-        grid = np.zeros((n_groups, len(self.names)), dtype=np.int64)
-        np.add.at(grid, codes, self._counts)
-        return grid
+        return _cell_sums(codes, n_groups, self._counts)
 
     def _top(self, grid: Int64Array) -> tuple[Any, Int64Array]:
         group, name = np.nonzero(grid)
@@ -540,8 +543,7 @@ class TopicSummary(TopicCounts, _NameCounts):
     _items: Int64Array = attrs.field(metadata=ITEM, kw_only=True)  # [cell, (count, untagged)]
 
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
-        items = np.zeros((n_groups, 2), dtype=np.int64)
-        np.add.at(items, codes, self._items)
+        items = _cell_sums(codes, n_groups, self._items)
         count, untagged = items[:, 0], items[:, 1]
         top, top_count = self._top(self._grid(codes, n_groups))
         return topic_columns(count, untagged, top, top_count)
@@ -689,8 +691,7 @@ class VoiceSummary(VoiceRanking, _CellResult):
     def _side_counts(
         self, codes: Int64Array, n_groups: int
     ) -> tuple[Int64Array, Int64Array, Int64Array, Int64Array]:
-        sums = np.zeros((n_groups, 4), dtype=np.int64)
-        np.add.at(sums, codes, self._sides)
+        sums = _cell_sums(codes, n_groups, self._sides)
         return sums[:, 0], sums[:, 1], sums[:, 2], sums[:, 3]
 
     def _group_pairs(self, codes: Int64Array, n_groups: int) -> GroupPairs:
@@ -748,9 +749,7 @@ class _DurationCells(_CellResult):
 
     def _duration_columns(self, codes: Int64Array, n_groups: int) -> Summary:
         def sums(values: Int64Array) -> Int64Array:
-            out = np.zeros(n_groups, dtype=np.int64)
-            np.add.at(out, codes, values)
-            return out
+            return _cell_sums(codes, n_groups, values)
 
         count, pending = sums(self._count), sums(self._pending)
         full = count > 0
