@@ -112,8 +112,86 @@ def _check_threshold(value: object, function: str) -> timedelta:
     return value
 
 
+def attainment_columns(
+    count: Int64Array,
+    answered: Int64Array,
+    hour: tuple[Int64Array, Int64Array],
+    day: tuple[Int64Array, Int64Array],
+) -> Summary:
+    """An attainment split's columns, from its conversations, answered, and (within, late) per
+    group for the hour and for the day."""
+    return {
+        "count": count,
+        "answered": answered,
+        "pending": (count - answered),
+        "within_hour": shares(hour[0], hour[0] + hour[1]),
+        "within_day": shares(day[0], day[0] + day[1]),
+    }
+
+
+class FirstReplyExpectations(Result):
+    """What expectation attainment derives from its conversations, answered, and first replies
+    within the hour and the day: the function's
+    [`AttainmentResult`][socialcare_metrics.AttainmentResult] and a merged state's summary share
+    it."""
+
+    __slots__ = ()
+
+    _column_formats: ClassVar[Mapping[str, str]] = {
+        "within_hour": "percent",
+        "within_day": "percent",
+    }
+
+    as_of: datetime | None
+    business_time: bool
+
+    @property
+    def count(self) -> int:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    @property
+    def answered(self) -> int:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    @property
+    def within_hour(self) -> Expectation:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    @property
+    def within_day(self) -> Expectation:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    @property
+    def value(self) -> float | None:
+        """The headline value: the share of first replies within an hour, or ``None``."""
+        return self.within_hour.share
+
+    @property
+    def pending(self) -> int:
+        """Conversations whose first wait has no reply yet."""
+        return self.count - self.answered
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain Python values: ``name``, ``count``, ``answered``, ``pending``,
+        ``within_hour`` and ``within_day`` (as `Expectation.to_dict`), ``business_time`` and
+        ``as_of`` (ISO 8601, or ``None``)."""
+        return {
+            "name": "expectation attainment",
+            "count": self.count,
+            "answered": self.answered,
+            "pending": self.pending,
+            "within_hour": self.within_hour.to_dict(),
+            "within_day": self.within_day.to_dict(),
+            "business_time": self.business_time,
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
+        }
+
+    def __str__(self) -> str:
+        return f"{self.within_hour}\n{self.within_day}"
+
+
 @attrs.frozen(eq=False, repr=False)
-class AttainmentResult(Result):
+class AttainmentResult(FirstReplyExpectations):
     """The share of first replies within 1 hour and within 24 hours, beside what customers expect.
 
     [`within_hour`][socialcare_metrics.AttainmentResult.within_hour] and
@@ -126,11 +204,6 @@ class AttainmentResult(Result):
     ``tz=`` says otherwise).
     """
 
-    _column_formats: ClassVar[Mapping[str, str]] = {
-        "within_hour": "percent",
-        "within_day": "percent",
-    }
-
     as_of: datetime | None  # None: no data and no as_of given
     business_time: bool
     _actual_ns: Int64Array = attrs.field(metadata=ITEM)  # first reply time, or age at as_of
@@ -140,17 +213,13 @@ class AttainmentResult(Result):
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         count = group_counts(codes, n_groups)
         answered = group_counts(codes, n_groups, self._closed)
-        columns: Summary = {
-            "count": count,
-            "answered": answered,
-            "pending": (count - answered),
-        }
-        for label, threshold in (("within_hour", _HOUR), ("within_day", _DAY)):
+        parts: list[tuple[Int64Array, Int64Array]] = []
+        for threshold in (_HOUR, _DAY):
             status = classify(self._closed, self._actual_ns, timedelta_ns(threshold))
             within = group_counts(codes, n_groups, status == ACHIEVED)
             late = group_counts(codes, n_groups, status == BREACHED)
-            columns[label] = shares(within, within + late)
-        return columns
+            parts.append((within, late))
+        return attainment_columns(count, answered, parts[0], parts[1])
 
     @property
     def count(self) -> int:
@@ -158,19 +227,9 @@ class AttainmentResult(Result):
         return int(self._closed.shape[0])
 
     @property
-    def value(self) -> float | None:
-        """The headline value: the share of first replies within an hour, or ``None``."""
-        return self.within_hour.share
-
-    @property
     def answered(self) -> int:
         """Conversations whose first wait got a reply."""
         return int(np.count_nonzero(self._closed))
-
-    @property
-    def pending(self) -> int:
-        """Conversations whose first wait has no reply yet."""
-        return self.count - self.answered
 
     def within(self, threshold: timedelta, *, expected: float | None = None) -> Expectation:
         """The first replies measured against ``threshold``.
@@ -209,22 +268,6 @@ class AttainmentResult(Result):
     def within_day(self) -> Expectation:
         """First replies within 24 hours, beside the 75% ("more than three quarters")."""
         return self.within(_DAY)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The result as plain Python values."""
-        return {
-            "name": "expectation attainment",
-            "count": self.count,
-            "answered": self.answered,
-            "pending": self.pending,
-            "within_hour": self.within_hour.to_dict(),
-            "within_day": self.within_day.to_dict(),
-            "business_time": self.business_time,
-            "as_of": None if self.as_of is None else self.as_of.isoformat(),
-        }
-
-    def __str__(self) -> str:
-        return f"{self.within_hour}\n{self.within_day}"
 
     def __repr__(self) -> str:
         def share(item: Expectation) -> str:

@@ -16,23 +16,36 @@ from ._stats import group_counts, shares
 __all__ = ["CountResult", "RateResult", "ReplyVolumeResult"]
 
 
-@attrs.frozen(eq=False, repr=False)
-class CountResult(Result):
-    """A count of items (messages, conversations), groupable by agent, channel and period.
+def rate_columns(numerator: Int64Array, denominator: Int64Array) -> Summary:
+    """A share's split columns, from its numerator and denominator per group."""
+    return {
+        "numerator": numerator,
+        "denominator": denominator,
+        "value": shares(numerator, denominator),
+    }
 
-    ``int(result)`` and `count` are the count.
-    """
+
+def reply_columns(agents: Int64Array, bots: Int64Array, bot_replies: bool) -> Summary:
+    """A reply volume's split columns, from its agent and bot messages per group."""
+    return {
+        "count": agents + bots if bot_replies else agents,
+        "agent_replies": agents,
+        "bot_messages": bots,
+        "bot_replies": np.full(agents.shape[0], bot_replies),
+    }
+
+
+class ItemCount(Result):
+    """What a count derives from its `name` and `count`: the function's
+    [`CountResult`][socialcare_metrics.CountResult] and a merged state's summary share it."""
+
+    __slots__ = ()
 
     name: str
-    _keys: GroupKeys = attrs.field(metadata=ITEM)
-
-    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
-        return {"count": group_counts(codes, n_groups)}
 
     @property
-    def count(self) -> int:
-        """How many items were counted."""
-        return int(self._keys.time.shape[0])
+    def count(self) -> int:  # pragma: no cover - every count says how it counts
+        raise NotImplementedError
 
     @property
     def value(self) -> int:
@@ -50,41 +63,24 @@ class CountResult(Result):
         return f"{self.count:,}"
 
     def __repr__(self) -> str:
-        return f"<CountResult {self.name}: {self.count:,}>"
+        return f"<{type(self).__name__} {self.name}: {self.count:,}>"
 
 
-@attrs.frozen(eq=False, repr=False)
-class RateResult(Result):
-    """A share: how many of the items (the denominator) count in the numerator.
+class RateParts(Result):
+    """What a share derives from its `name`, `numerator` and `denominator`: the function's
+    [`RateResult`][socialcare_metrics.RateResult] and a merged state's summary share it."""
 
-    `value` is ``numerator / denominator`` in [0, 1], or ``None`` over no items (undefined,
-    never NaN). ``str(result)`` is the percentage with one decimal.
-    """
-
-    _column_formats: ClassVar[Mapping[str, str]] = {"value": "percent"}
+    __slots__ = ()
 
     name: str
-    _hit: BoolArray = attrs.field(metadata=ITEM)
-    _keys: GroupKeys = attrs.field(metadata=ITEM)
-
-    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
-        numerator = group_counts(codes, n_groups, self._hit)
-        denominator = group_counts(codes, n_groups)
-        return {
-            "numerator": numerator,
-            "denominator": denominator,
-            "value": shares(numerator, denominator),
-        }
 
     @property
-    def numerator(self) -> int:
-        """How many items count (e.g. replied messages)."""
-        return int(np.count_nonzero(self._hit))
+    def numerator(self) -> int:  # pragma: no cover - every rate says how it counts
+        raise NotImplementedError
 
     @property
-    def denominator(self) -> int:
-        """How many items there are (e.g. messages received)."""
-        return int(self._hit.shape[0])
+    def denominator(self) -> int:  # pragma: no cover - every rate says how it counts
+        raise NotImplementedError
 
     @property
     def count(self) -> int:
@@ -112,43 +108,29 @@ class RateResult(Result):
         return "n/a" if self.value is None else f"{self.value:.1%}"
 
     def __repr__(self) -> str:
-        return f"<RateResult {self.name}: {self} ({self.numerator:,} of {self.denominator:,})>"
+        return (
+            f"<{type(self).__name__} {self.name}: {self} "
+            f"({self.numerator:,} of {self.denominator:,})>"
+        )
 
 
-@attrs.frozen(eq=False, repr=False)
-class ReplyVolumeResult(Result):
-    """Brand messages sent: replies by agents, with bot messages reported beside them.
+class ReplyCounts(Result):
+    """What a reply volume derives from its `name`, `agent_replies`, `bot_messages` and
+    ``bot_replies``: the function's [`ReplyVolumeResult`][socialcare_metrics.ReplyVolumeResult]
+    and a merged state's summary share it."""
 
-    `count` is the number of replies: public agent messages, plus bot messages when the
-    metric was asked to count bots as replies. `bot_messages` is always the number of
-    public bot messages, so a reader sees how much of the brand's side was automated.
-    """
+    __slots__ = ()
 
     name: str
-    _bot: BoolArray = attrs.field(metadata=ITEM)  # per item: a bot message (else an agent's)
     bot_replies: bool
-    _keys: GroupKeys = attrs.field(metadata=ITEM)
-
-    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
-        bots = group_counts(codes, n_groups, self._bot)
-        agents = group_counts(codes, n_groups) - bots
-        count = agents + bots if self.bot_replies else agents
-        return {
-            "count": count,
-            "agent_replies": agents,
-            "bot_messages": bots,
-            "bot_replies": np.full(n_groups, self.bot_replies),
-        }
 
     @property
-    def agent_replies(self) -> int:
-        """Public messages by agents (people)."""
-        return int(self._bot.shape[0] - self.bot_messages)
+    def agent_replies(self) -> int:  # pragma: no cover - every volume says how it counts
+        raise NotImplementedError
 
     @property
-    def bot_messages(self) -> int:
-        """Public messages by bots."""
-        return int(np.count_nonzero(self._bot))
+    def bot_messages(self) -> int:  # pragma: no cover - every volume says how it counts
+        raise NotImplementedError
 
     @property
     def count(self) -> int:
@@ -173,6 +155,85 @@ class ReplyVolumeResult(Result):
 
     def __repr__(self) -> str:
         return (
-            f"<ReplyVolumeResult {self.name}: {self.count:,} "
+            f"<{type(self).__name__} {self.name}: {self.count:,} "
             f"(agents {self.agent_replies:,}, bots {self.bot_messages:,})>"
         )
+
+
+@attrs.frozen(eq=False, repr=False)
+class CountResult(ItemCount):
+    """A count of items (messages, conversations), groupable by agent, channel and period.
+
+    ``int(result)`` and `count` are the count.
+    """
+
+    name: str
+    _keys: GroupKeys = attrs.field(metadata=ITEM)
+
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        return {"count": group_counts(codes, n_groups)}
+
+    @property
+    def count(self) -> int:
+        """How many items were counted."""
+        return int(self._keys.time.shape[0])
+
+
+@attrs.frozen(eq=False, repr=False)
+class RateResult(RateParts):
+    """A share: how many of the items (the denominator) count in the numerator.
+
+    `value` is ``numerator / denominator`` in [0, 1], or ``None`` over no items (undefined,
+    never NaN). ``str(result)`` is the percentage with one decimal.
+    """
+
+    _column_formats: ClassVar[Mapping[str, str]] = {"value": "percent"}
+
+    name: str
+    _hit: BoolArray = attrs.field(metadata=ITEM)
+    _keys: GroupKeys = attrs.field(metadata=ITEM)
+
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        numerator = group_counts(codes, n_groups, self._hit)
+        denominator = group_counts(codes, n_groups)
+        return rate_columns(numerator, denominator)
+
+    @property
+    def numerator(self) -> int:
+        """How many items count (e.g. replied messages)."""
+        return int(np.count_nonzero(self._hit))
+
+    @property
+    def denominator(self) -> int:
+        """How many items there are (e.g. messages received)."""
+        return int(self._hit.shape[0])
+
+
+@attrs.frozen(eq=False, repr=False)
+class ReplyVolumeResult(ReplyCounts):
+    """Brand messages sent: replies by agents, with bot messages reported beside them.
+
+    `count` is the number of replies: public agent messages, plus bot messages when the
+    metric was asked to count bots as replies. `bot_messages` is always the number of
+    public bot messages, so a reader sees how much of the brand's side was automated.
+    """
+
+    name: str
+    _bot: BoolArray = attrs.field(metadata=ITEM)  # per item: a bot message (else an agent's)
+    bot_replies: bool
+    _keys: GroupKeys = attrs.field(metadata=ITEM)
+
+    def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
+        bots = group_counts(codes, n_groups, self._bot)
+        agents = group_counts(codes, n_groups) - bots
+        return reply_columns(agents, bots, self.bot_replies)
+
+    @property
+    def agent_replies(self) -> int:
+        """Public messages by agents (people)."""
+        return int(self._bot.shape[0] - self.bot_messages)
+
+    @property
+    def bot_messages(self) -> int:
+        """Public messages by bots."""
+        return int(np.count_nonzero(self._bot))

@@ -64,8 +64,54 @@ class SlowWait:
     opened_at: datetime
 
 
+class DurationStats(Result):
+    """What a duration metric derives from its count, mean and percentiles: the function's
+    [`DurationResult`][socialcare_metrics.DurationResult] and a merged state's summary share
+    it."""
+
+    __slots__ = ()
+
+    _column_formats: ClassVar[Mapping[str, str]] = {
+        "mean": "duration",
+        "median": "duration",
+        "p90": "duration",
+        "min": "duration",
+        "max": "duration",
+    }
+
+    @property
+    def count(self) -> int:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    @property
+    def mean(self) -> timedelta | None:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    def percentile(self, q: float) -> timedelta | None:  # pragma: no cover - every result
+        raise NotImplementedError
+
+    @property
+    def value(self) -> timedelta | None:
+        """The headline value: the mean duration, or ``None`` over no closed item."""
+        return self.mean
+
+    @property
+    def median(self) -> timedelta | None:
+        """The median (the 50th percentile); a merged state's summary estimates it within
+        `relative_error`."""
+        return self.percentile(50)
+
+    @property
+    def p90(self) -> timedelta | None:
+        """The 90th percentile; a merged state's summary estimates it within `relative_error`."""
+        return self.percentile(90)
+
+    def __str__(self) -> str:
+        return format_duration(self.mean)
+
+
 @attrs.frozen(eq=False, repr=False)
-class DurationResult(Result):
+class DurationResult(DurationStats):
     """The summary of a duration metric (first reply time, reply wait time, ...).
 
     Every statistic is over the closed items (waits that got a reply); pending items are counted
@@ -85,14 +131,6 @@ class DurationResult(Result):
     `distribution` counts the closed items in duration buckets (by default 0-1 h, 1-4 h,
     4-8 h, 8-24 h and over 24 h).
     """
-
-    _column_formats: ClassVar[Mapping[str, str]] = {
-        "mean": "duration",
-        "median": "duration",
-        "p90": "duration",
-        "min": "duration",
-        "max": "duration",
-    }
 
     name: str
     _ns: Int64Array = attrs.field(metadata=ITEM)  # closed: duration; pending: age at as_of
@@ -195,11 +233,6 @@ class DurationResult(Result):
         return int(np.count_nonzero(self._closed))
 
     @property
-    def value(self) -> timedelta | None:
-        """The headline value: the mean duration, or ``None`` over no closed item."""
-        return self.mean
-
-    @property
     def pending(self) -> int:
         """How many items are still open at `as_of`."""
         return int(self._closed.shape[0] - self.count)
@@ -217,16 +250,6 @@ class DurationResult(Result):
         if not self.count:
             return None
         return _us_timedelta(mean_us(self._ns[self._closed]))
-
-    @property
-    def median(self) -> timedelta | None:
-        """The median (the 50th percentile)."""
-        return self.percentile(50)
-
-    @property
-    def p90(self) -> timedelta | None:
-        """The 90th percentile."""
-        return self.percentile(90)
 
     @property
     def min(self) -> timedelta | None:
@@ -339,9 +362,6 @@ class DurationResult(Result):
             **self.summary_row(),
             "as_of": None if self.as_of is None else self.as_of.isoformat(),
         }
-
-    def __str__(self) -> str:
-        return format_duration(self.mean)
 
     def __repr__(self) -> str:
         return (

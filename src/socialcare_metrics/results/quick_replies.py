@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 import numpy as np
@@ -39,8 +39,71 @@ def ranking_text(rows: list[RankedCount], key: str, total_rows: int) -> str:
     return "\n".join(lines)
 
 
+def option_columns(count: Int64Array, top: Any, top_count: Int64Array) -> Summary:
+    """A quick-reply split's columns, from its messages and top option per group."""
+    return {"count": count, "top": top, "top_share": shares(top_count, count)}
+
+
+class OptionCounts(Result):
+    """What a quick-reply count derives from its messages and count per option: the function's
+    [`QuickReplyResult`][socialcare_metrics.QuickReplyResult] and a merged state's summary share
+    it."""
+
+    __slots__ = ()
+
+    _column_formats: ClassVar[Mapping[str, str]] = {"top_share": "percent"}
+
+    @property
+    def count(self) -> int:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    if TYPE_CHECKING:
+        # Each side's names and count per name (declared only: a summary's comes from its
+        # cells' base, after this class in the order of bases).
+        def _named_counts(self) -> tuple[tuple[str, ...], Int64Array]: ...
+
+    @property
+    def value(self) -> int:
+        """The headline value: the number of quick replies picked."""
+        return self.count
+
+    def __int__(self) -> int:
+        return self.count
+
+    def top(self, n: int | None = None) -> list[RankedCount]:
+        """The ``n`` most used options (all with ``None``), most used first; equal counts in
+        order of name. Each has its count and its share of `count`."""
+        limit = check_top(n, f"{type(self).__name__}.top")
+        names, counts = self._named_counts()
+        ranked = rank(names, counts, self.count)
+        return ranked if limit is None else ranked[:limit]
+
+    def counts(self) -> dict[str, int]:
+        """How many times each option was picked, most used first (unused options left out)."""
+        return {row.name: row.count for row in self.top()}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain values: ``name``, ``count``, the ``top`` option and its
+        ``top_share``, and ``options``: every option used, most used first, with its count
+        and share."""
+        return {
+            "name": "quick replies",
+            **self.summary_row(),
+            "options": [{"option": r.name, "count": r.count, "share": r.share} for r in self.top()],
+        }
+
+    def __str__(self) -> str:
+        ranked = self.top()
+        return ranking_text(ranked, "option", len(ranked))
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__}: {self.count:,} quick replies, {len(self.counts())} options>"
+        )
+
+
 @attrs.frozen(eq=False, repr=False)
-class QuickReplyResult(Result):
+class QuickReplyResult(OptionCounts):
     """The quick-reply options customers picked: counts and shares, most used first.
 
     Each item is a public customer message that picked a quick reply. `count` is how many
@@ -54,17 +117,15 @@ class QuickReplyResult(Result):
         option_names: Every option the data names, sorted (some may have no use here).
     """
 
-    _column_formats: ClassVar[Mapping[str, str]] = {"top_share": "percent"}
-
     option_names: tuple[str, ...]
     _option: Int32Array = attrs.field(metadata=ITEM)  # per item: code into option_names
     _keys: GroupKeys = attrs.field(metadata=ITEM)
 
-    def _option_counts(self) -> Int64Array:
+    def _named_counts(self) -> tuple[tuple[str, ...], Int64Array]:
         counts: Int64Array = np.bincount(self._option, minlength=len(self.option_names)).astype(
             np.int64
         )
-        return counts
+        return self.option_names, counts
 
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         count = group_counts(codes, n_groups)
@@ -72,31 +133,12 @@ class QuickReplyResult(Result):
             codes, self._option.astype(np.int64), len(self.option_names)
         )
         top, top_count = top_per_group(group, option, pairs, n_groups, self.option_names)
-        return {"count": count, "top": top, "top_share": shares(top_count, count)}
+        return option_columns(count, top, top_count)
 
     @property
     def count(self) -> int:
         """Messages with a quick reply."""
         return int(self._option.shape[0])
-
-    @property
-    def value(self) -> int:
-        """The headline value: the number of quick replies picked."""
-        return self.count
-
-    def __int__(self) -> int:
-        return self.count
-
-    def top(self, n: int | None = None) -> list[RankedCount]:
-        """The ``n`` most used options (all with ``None``), most used first; equal counts in
-        order of name. Each has its count and its share of `count`."""
-        limit = check_top(n, "QuickReplyResult.top")
-        ranked = rank(self.option_names, self._option_counts(), self.count)
-        return ranked if limit is None else ranked[:limit]
-
-    def counts(self) -> dict[str, int]:
-        """How many times each option was picked, most used first (unused options left out)."""
-        return {row.name: row.count for row in self.top()}
 
     def trend(self, period: str, *, tz: TimeZone | None = None, top: int | None = None) -> Trend:
         """Each option's count and share per local period, and the change from the period
@@ -135,20 +177,3 @@ class QuickReplyResult(Result):
             grid=grid[:, order],
             totals=totals,
         )
-
-    def to_dict(self) -> dict[str, Any]:
-        """The result as plain values: ``name``, ``count``, the ``top`` option and its
-        ``top_share``, and ``options``: every option used, most used first, with its count
-        and share."""
-        return {
-            "name": "quick replies",
-            **self.summary_row(),
-            "options": [{"option": r.name, "count": r.count, "share": r.share} for r in self.top()],
-        }
-
-    def __str__(self) -> str:
-        ranked = self.top()
-        return ranking_text(ranked, "option", len(ranked))
-
-    def __repr__(self) -> str:
-        return f"<QuickReplyResult: {self.count:,} quick replies, {len(self.counts())} options>"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar, Final
 
 import attrs
@@ -62,7 +62,7 @@ def sentiment_columns(
     }
 
 
-class SentimentShares:
+class SentimentShares(Result):
     """What a sentiment result derives from its counts: the function's
     [`SentimentResult`][socialcare_metrics.SentimentResult] and a merged state's summary share
     it."""
@@ -71,7 +71,6 @@ class SentimentShares:
 
     positive_threshold: float
     negative_threshold: float
-    summary_row: Callable[[], dict[str, Any]]
 
     @property
     def count(self) -> int:  # pragma: no cover - every result says how it counts
@@ -155,7 +154,7 @@ class SentimentShares:
 
 
 @attrs.frozen(eq=False, repr=False)
-class SentimentResult(SentimentShares, Result):
+class SentimentResult(SentimentShares):
     """The sentiment of customer messages: how many were positive, neutral and negative.
 
     Each item is a public customer message. A scored message is **positive** when its score

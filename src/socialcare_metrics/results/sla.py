@@ -61,11 +61,79 @@ def _percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
 
 
-@attrs.frozen(eq=False, repr=False)
-class _SlaItems(Result):
-    """Items measured against SLA targets, with the counts and breakdowns they share."""
+def sla_columns(achieved: Int64Array, breached: Int64Array, pending: Int64Array) -> Summary:
+    """An SLA split's columns, from its achieved, breached and pending items per group."""
+    return {
+        "achieved": achieved,
+        "breached": breached,
+        "pending": pending,
+        "count": (achieved + breached + pending),
+        "compliance": shares(achieved, achieved + breached),
+    }
+
+
+class SlaCounts(Result):
+    """What SLA compliance derives from its achieved, breached and pending items: the function's
+    [`SlaReport`][socialcare_metrics.SlaReport] and [`SlaResult`][socialcare_metrics.SlaResult]
+    and a merged state's summary share it."""
+
+    __slots__ = ()
 
     _column_formats: ClassVar[Mapping[str, str]] = {"compliance": "percent"}
+
+    policy: SlaPolicy
+    as_of: datetime | None
+
+    @property
+    def achieved(self) -> int:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    @property
+    def breached(self) -> int:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    def to_dict(self) -> dict[str, Any]:  # pragma: no cover - every result says what it holds
+        raise NotImplementedError
+
+    @property
+    def value(self) -> float | None:
+        """The headline value: the compliance, or ``None`` when nothing is scored yet."""
+        return self.compliance
+
+    @property
+    def compliance(self) -> float | None:
+        """achieved / (achieved + breached), in [0, 1]; ``None`` when nothing is scored yet."""
+        achieved, breached = self.achieved, self.breached
+        scored = achieved + breached
+        return achieved / scored if scored else None
+
+    def _target_dict(self, name: SlaTargetName) -> dict[str, Any]:
+        """One target's counts as plain values (the target in seconds)."""
+        return {
+            "target": name,
+            "target_seconds": self.policy.targets[name].total_seconds(),
+            **self.summary_row(),
+            "business_time": self.policy.calendar is not None,
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
+        }
+
+    def _report_dict(self, targets: Mapping[SlaTargetName, SlaCounts]) -> dict[str, Any]:
+        """Overall counts, then each target's, as plain values."""
+        return {
+            "name": "SLA compliance",
+            **self.summary_row(),
+            "targets": {name: result.to_dict() for name, result in targets.items()},
+            "business_time": self.policy.calendar is not None,
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
+        }
+
+    def __str__(self) -> str:
+        return _percent(self.compliance)
+
+
+@attrs.frozen(eq=False, repr=False)
+class _SlaItems(SlaCounts):
+    """Items measured against SLA targets, with the counts and breakdowns they share."""
 
     policy: SlaPolicy
     as_of: datetime | None  # None: no data and no as_of given
@@ -81,13 +149,7 @@ class _SlaItems(Result):
         achieved = group_counts(codes, n_groups, self._status == ACHIEVED)
         breached = group_counts(codes, n_groups, self._status == BREACHED)
         pending = group_counts(codes, n_groups, self._status == PENDING)
-        return {
-            "achieved": achieved,
-            "breached": breached,
-            "pending": pending,
-            "count": (achieved + breached + pending),
-            "compliance": shares(achieved, achieved + breached),
-        }
+        return sla_columns(achieved, breached, pending)
 
     # --- counts ---------------------------------------------------------------------------------
 
@@ -113,18 +175,6 @@ class _SlaItems(Result):
     def count(self) -> int:
         """All items: achieved + breached + pending."""
         return int(self._status.shape[0])
-
-    @property
-    def value(self) -> float | None:
-        """The headline value: the compliance, or ``None`` when nothing is scored yet."""
-        return self.compliance
-
-    @property
-    def compliance(self) -> float | None:
-        """achieved / (achieved + breached), in [0, 1]; ``None`` when nothing is scored yet."""
-        achieved, breached = self.achieved, self.breached
-        scored = achieved + breached
-        return achieved / scored if scored else None
 
     @property
     def percent(self) -> float | None:
@@ -188,9 +238,6 @@ class _SlaItems(Result):
         order = np.argsort(np.where(due == NAT, np.iinfo(np.int64).max, due), kind="stable")
         return [self._item(int(i)) for i in pending[order[:k]]]
 
-    def _counts_dict(self) -> dict[str, Any]:
-        return self.summary_row()
-
 
 @attrs.frozen(eq=False, repr=False)
 class SlaResult(_SlaItems):
@@ -210,16 +257,7 @@ class SlaResult(_SlaItems):
 
     def to_dict(self) -> dict[str, Any]:
         """The result as plain Python values (the target in seconds)."""
-        return {
-            "target": self.name,
-            "target_seconds": self.target.total_seconds(),
-            **self._counts_dict(),
-            "business_time": self.policy.calendar is not None,
-            "as_of": None if self.as_of is None else self.as_of.isoformat(),
-        }
-
-    def __str__(self) -> str:
-        return _percent(self.compliance)
+        return self._target_dict(self.name)
 
     def __repr__(self) -> str:
         return (
@@ -293,13 +331,7 @@ class SlaReport(_SlaItems):
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain Python values: overall counts, then each target's."""
-        return {
-            "name": "SLA compliance",
-            **self._counts_dict(),
-            "targets": {name: result.to_dict() for name, result in self.targets.items()},
-            "business_time": self.policy.calendar is not None,
-            "as_of": None if self.as_of is None else self.as_of.isoformat(),
-        }
+        return self._report_dict(self.targets)
 
     def __str__(self) -> str:
         rows = [("target", "due", "achieved", "breached", "pending", "compliance")]

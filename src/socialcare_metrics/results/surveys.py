@@ -11,13 +11,147 @@ import numpy as np
 
 from .._core.columns import read_only
 from .._core.time import ns_to_datetime
-from .._core.typing import Int64Array
+from .._core.typing import FloatArray, Int64Array
 from ..tables.surveys import SurveyTable
 from ._base import ITEM, Result, Summary
 from ._grouping import GroupKeys
 from ._stats import group_counts, shares
 
 __all__ = ["CsatResult", "FollowUp", "NpsResult"]
+
+
+def csat_columns(count: Int64Array, total: FloatArray, satisfied: Int64Array) -> Summary:
+    """A CSAT split's columns, from its responses, sum of scores and satisfied per group."""
+    return {
+        "count": count,
+        "average": shares(total, count),
+        "satisfied": satisfied,
+        "csat": shares(satisfied, count),
+    }
+
+
+def nps_columns(count: Int64Array, promoters: Int64Array, detractors: Int64Array) -> Summary:
+    """An NPS split's columns, from its responses, promoters and detractors per group."""
+    return {
+        "count": count,
+        "promoters": promoters,
+        "passives": (count - promoters - detractors),
+        "detractors": detractors,
+        "nps": shares(100 * (promoters - detractors), count),
+    }
+
+
+class CsatScores(Result):
+    """What CSAT derives from its responses, satisfied and average: the function's
+    [`CsatResult`][socialcare_metrics.CsatResult] and a merged state's summary share it."""
+
+    __slots__ = ()
+
+    _column_formats: ClassVar[Mapping[str, str]] = {"csat": "percent"}
+
+    @property
+    def count(self) -> int:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    @property
+    def average(self) -> float | None:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    @property
+    def satisfied(self) -> int:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    def distribution(self) -> dict[int, int]:  # pragma: no cover - every result counts
+        raise NotImplementedError
+
+    def _follow_up_count(self) -> dict[str, int]:
+        return {}
+
+    @property
+    def csat(self) -> float | None:
+        """CSAT: the share of 4 and 5, in [0, 1]; ``None`` over no response."""
+        return self.satisfied / self.count if self.count else None
+
+    @property
+    def value(self) -> float | None:
+        """The headline value: the CSAT share, or ``None`` over no response."""
+        return self.csat
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain Python values: ``name``, ``count``, ``average``, ``satisfied``,
+        ``csat``, ``follow_up`` (how many responses to follow up on; not in a merged state's
+        summary, which keeps no responses) and ``distribution``."""
+        return {
+            "name": "csat",
+            "count": self.count,
+            "average": self.average,
+            "satisfied": self.satisfied,
+            "csat": self.csat,
+            **self._follow_up_count(),
+            "distribution": self.distribution(),
+        }
+
+    def __str__(self) -> str:
+        return "n/a" if self.csat is None else f"{self.csat:.1%}"
+
+    def __repr__(self) -> str:
+        average = "n/a" if self.average is None else f"{self.average:.2f}"
+        return f"<{type(self).__name__}: CSAT {self}, average {average}, count {self.count}>"
+
+
+class NpsScores(Result):
+    """What NPS derives from its responses, promoters and detractors: the function's
+    [`NpsResult`][socialcare_metrics.NpsResult] and a merged state's summary share it."""
+
+    __slots__ = ()
+
+    @property
+    def count(self) -> int:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    @property
+    def promoters(self) -> int:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    @property
+    def detractors(self) -> int:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    def distribution(self) -> dict[int, int]:  # pragma: no cover - every result counts
+        raise NotImplementedError
+
+    @property
+    def passives(self) -> int:
+        """Responses of 7 or 8."""
+        return self.count - self.promoters - self.detractors
+
+    @property
+    def nps(self) -> float | None:
+        """% promoters - % detractors, in [-100, 100]; ``None`` over no response."""
+        if not self.count:
+            return None
+        return 100.0 * (self.promoters - self.detractors) / self.count
+
+    @property
+    def value(self) -> float | None:
+        """The headline value: the NPS, or ``None`` over no response."""
+        return self.nps
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain Python values: ``name``, ``count``, ``promoters``, ``passives``,
+        ``detractors``, ``nps`` and ``distribution``."""
+        return {
+            "name": "nps",
+            "count": self.count,
+            "promoters": self.promoters,
+            "passives": self.passives,
+            "detractors": self.detractors,
+            "nps": self.nps,
+            "distribution": self.distribution(),
+        }
+
+    def __str__(self) -> str:
+        return "n/a" if self.nps is None else f"{self.nps:.0f}"
 
 
 @attrs.frozen
@@ -80,7 +214,7 @@ class _SurveyResult(Result):
 
 
 @attrs.frozen(eq=False, repr=False)
-class CsatResult(_SurveyResult):
+class CsatResult(_SurveyResult, CsatScores):
     """Customer satisfaction from 1-5 responses.
 
     [`csat`][socialcare_metrics.CsatResult.csat] is the share of 4 and 5 (satisfied) in [0, 1];
@@ -88,8 +222,6 @@ class CsatResult(_SurveyResult):
     response. [`follow_up`][socialcare_metrics.CsatResult.follow_up] lists the responses of 3 or
     lower.
     """
-
-    _column_formats: ClassVar[Mapping[str, str]] = {"csat": "percent"}
 
     @property
     def average(self) -> float | None:
@@ -101,27 +233,12 @@ class CsatResult(_SurveyResult):
         """Responses of 4 or 5."""
         return int(np.count_nonzero(self._table.score >= 4))
 
-    @property
-    def csat(self) -> float | None:
-        """CSAT: the share of 4 and 5, in [0, 1]; ``None`` over no response."""
-        return self.satisfied / self.count if self.count else None
-
-    @property
-    def value(self) -> float | None:
-        """The headline value: the CSAT share, or ``None`` over no response."""
-        return self.csat
-
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         score = self._table.score
         count = group_counts(codes, n_groups)
         satisfied = group_counts(codes, n_groups, score >= 4)
-        total = np.bincount(codes, weights=score, minlength=n_groups)
-        return {
-            "count": count,
-            "average": shares(total, count),
-            "satisfied": satisfied,
-            "csat": shares(satisfied, count),
-        }
+        total = np.bincount(codes, weights=score, minlength=n_groups).astype(np.float64, copy=False)
+        return csat_columns(count, total, satisfied)
 
     @property
     def follow_up(self) -> list[FollowUp]:
@@ -140,33 +257,17 @@ class CsatResult(_SurveyResult):
             for i in index.tolist()
         ]
 
+    def _follow_up_count(self) -> dict[str, int]:
+        return {"follow_up": len(self.follow_up)}
+
     def distribution(self) -> dict[int, int]:
         """How many responses gave each score 1..5."""
         counts = np.bincount(self._table.score, minlength=6)
         return {score: int(counts[score]) for score in range(1, 6)}
 
-    def to_dict(self) -> dict[str, Any]:
-        """The result as plain Python values."""
-        return {
-            "name": "csat",
-            "count": self.count,
-            "average": self.average,
-            "satisfied": self.satisfied,
-            "csat": self.csat,
-            "follow_up": len(self.follow_up),
-            "distribution": self.distribution(),
-        }
-
-    def __str__(self) -> str:
-        return "n/a" if self.csat is None else f"{self.csat:.1%}"
-
-    def __repr__(self) -> str:
-        average = "n/a" if self.average is None else f"{self.average:.2f}"
-        return f"<CsatResult: CSAT {self}, average {average}, count {self.count}>"
-
 
 @attrs.frozen(eq=False, repr=False)
-class NpsResult(_SurveyResult):
+class NpsResult(_SurveyResult, NpsScores):
     """Net Promoter Score from 0-10 responses.
 
     Promoters score 9-10, passives 7-8, detractors 0-6; [`nps`][socialcare_metrics.NpsResult.nps] =
@@ -177,11 +278,6 @@ class NpsResult(_SurveyResult):
     def promoters(self) -> int:
         """Responses of 9 or 10."""
         return int(np.count_nonzero(self._table.score >= 9))
-
-    @property
-    def passives(self) -> int:
-        """Responses of 7 or 8."""
-        return self.count - self.promoters - self.detractors
 
     @property
     def detractors(self) -> int:
@@ -206,51 +302,17 @@ class NpsResult(_SurveyResult):
         """Detractors / responses, in [0, 1]."""
         return self._share(self.detractors)
 
-    @property
-    def nps(self) -> float | None:
-        """% promoters - % detractors, in [-100, 100]; ``None`` over no response."""
-        if not self.count:
-            return None
-        return 100.0 * (self.promoters - self.detractors) / self.count
-
-    @property
-    def value(self) -> float | None:
-        """The headline value: the NPS, or ``None`` over no response."""
-        return self.nps
-
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         score = self._table.score
         count = group_counts(codes, n_groups)
         promoters = group_counts(codes, n_groups, score >= 9)
         detractors = group_counts(codes, n_groups, score <= 6)
-        net = shares(100 * (promoters - detractors), count)
-        return {
-            "count": count,
-            "promoters": promoters,
-            "passives": (count - promoters - detractors),
-            "detractors": detractors,
-            "nps": net,
-        }
+        return nps_columns(count, promoters, detractors)
 
     def distribution(self) -> dict[int, int]:
         """How many responses gave each score 0..10."""
         counts = np.bincount(self._table.score, minlength=11)
         return {score: int(counts[score]) for score in range(11)}
-
-    def to_dict(self) -> dict[str, Any]:
-        """The result as plain Python values."""
-        return {
-            "name": "nps",
-            "count": self.count,
-            "promoters": self.promoters,
-            "passives": self.passives,
-            "detractors": self.detractors,
-            "nps": self.nps,
-            "distribution": self.distribution(),
-        }
-
-    def __str__(self) -> str:
-        return "n/a" if self.nps is None else f"{self.nps:.0f}"
 
     def __repr__(self) -> str:
         return (

@@ -40,18 +40,32 @@ class SlowTask:
     duration: timedelta
 
 
-@attrs.frozen(eq=False, repr=False)
-class TaskPerformance(Result):
-    """Tasks assigned and completed, and how long completing took.
+def task_columns(
+    assigned: Int64Array,
+    completed: Int64Array,
+    mean: FloatArray,
+    median: FloatArray,
+    maximum: FloatArray,
+) -> Summary:
+    """A task split's columns, from its tasks assigned and completed per group and the time to
+    complete's mean, median and maximum (in seconds, NaN over no completed task)."""
+    return {
+        "assigned": assigned,
+        "completed": completed,
+        "open": (assigned - completed),
+        "completion_rate": shares(completed, assigned),
+        "mean_time_to_complete": mean,
+        "median_time_to_complete": median,
+        "max_time_to_complete": maximum,
+    }
 
-    Time-to-complete statistics are over completed tasks only; over none they are ``None``.
-    Durations are exact (integer nanoseconds, shown rounded half up to the microsecond); the
-    mean is exact and percentiles use linear interpolation between closest ranks (numpy's
-    default). ``by()`` takes ``"assignee"`` (also spelled ``"agent"``; sorted by name) or a
-    period the tasks were assigned
-    in (``"hour"``, ``"day"``, ``"week"``, ``"month"``; UTC unless ``tz=`` says otherwise),
-    or several of them: ``by("assignee", "week")``.
-    """
+
+class TaskCounts(Result):
+    """What task performance derives from its tasks assigned and completed: the function's
+    [`TaskPerformance`][socialcare_metrics.TaskPerformance] and a merged state's summary share
+    it."""
+
+    __slots__ = ()
 
     _column_formats: ClassVar[Mapping[str, str]] = {
         "completion_rate": "percent",
@@ -68,6 +82,46 @@ class TaskPerformance(Result):
         "week": "week",
         "month": "month",
     }
+
+    @property
+    def assigned(self) -> int:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    @property
+    def completed(self) -> int:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    @property
+    def count(self) -> int:
+        """The count the result is based on: tasks assigned."""
+        return self.assigned
+
+    @property
+    def value(self) -> float | None:
+        """The headline value: the completion rate, or ``None`` over no task."""
+        return self.completion_rate
+
+    @property
+    def completion_rate(self) -> float | None:
+        """completed / assigned, in [0, 1]; ``None`` when no task was assigned."""
+        return self.completed / self.assigned if self.assigned else None
+
+    def __str__(self) -> str:
+        return "n/a" if self.completion_rate is None else f"{self.completion_rate:.1%}"
+
+
+@attrs.frozen(eq=False, repr=False)
+class TaskPerformance(TaskCounts):
+    """Tasks assigned and completed, and how long completing took.
+
+    Time-to-complete statistics are over completed tasks only; over none they are ``None``.
+    Durations are exact (integer nanoseconds, shown rounded half up to the microsecond); the
+    mean is exact and percentiles use linear interpolation between closest ranks (numpy's
+    default). ``by()`` takes ``"assignee"`` (also spelled ``"agent"``; sorted by name) or a
+    period the tasks were assigned
+    in (``"hour"``, ``"day"``, ``"week"``, ``"month"``; UTC unless ``tz=`` says otherwise),
+    or several of them: ``by("assignee", "week")``.
+    """
 
     _ids: npt.NDArray[np.object_] = attrs.field(metadata=ITEM)
     _assigned_at: Int64Array = attrs.field(metadata=ITEM)
@@ -92,15 +146,13 @@ class TaskPerformance(Result):
         groups = sort_within_groups(self._durations_ns(), codes[done], n_groups)
         completed = groups.counts
         full = completed > 0
-        return {
-            "assigned": assigned,
-            "completed": completed,
-            "open": (assigned - completed),
-            "completion_rate": shares(completed, assigned),
-            "mean_time_to_complete": us_to_seconds(groups.mean_us(), full),
-            "median_time_to_complete": us_to_seconds(ns_float_to_us(groups.percentile(50)), full),
-            "max_time_to_complete": us_to_seconds(round_us(groups.maximum()), full),
-        }
+        return task_columns(
+            assigned,
+            completed,
+            us_to_seconds(groups.mean_us(), full),
+            us_to_seconds(ns_float_to_us(groups.percentile(50)), full),
+            us_to_seconds(round_us(groups.maximum()), full),
+        )
 
     # --- counts -----------------------------------------------------------------------------
 
@@ -108,16 +160,6 @@ class TaskPerformance(Result):
     def assigned(self) -> int:
         """Tasks assigned."""
         return int(self._ids.shape[0])
-
-    @property
-    def count(self) -> int:
-        """The count the result is based on: tasks assigned."""
-        return self.assigned
-
-    @property
-    def value(self) -> float | None:
-        """The headline value: the completion rate, or ``None`` over no task."""
-        return self.completion_rate
 
     @property
     def completed(self) -> int:
@@ -128,11 +170,6 @@ class TaskPerformance(Result):
     def open(self) -> int:
         """Tasks not completed."""
         return self.assigned - self.completed
-
-    @property
-    def completion_rate(self) -> float | None:
-        """completed / assigned, in [0, 1]; ``None`` when no task was assigned."""
-        return self.completed / self.assigned if self.assigned else None
 
     # --- time to complete -------------------------------------------------------------------
 
@@ -190,9 +227,6 @@ class TaskPerformance(Result):
         """The result as plain Python values (durations in seconds)."""
 
         return {"name": "task performance", **self.summary_row()}
-
-    def __str__(self) -> str:
-        return "n/a" if self.completion_rate is None else f"{self.completion_rate:.1%}"
 
     def __repr__(self) -> str:
         rate = "n/a" if self.completion_rate is None else f"{self.completion_rate:.1%}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import attrs
 import numpy as np
@@ -32,8 +32,103 @@ def check_level(value: object, function: str) -> int:
     return value
 
 
+def topic_columns(
+    count: Int64Array, untagged: Int64Array, top: Any, top_count: Int64Array
+) -> Summary:
+    """A topic split's columns, from its items, untagged items and top topic per group."""
+    return {
+        "count": count,
+        "tagged": count - untagged,
+        "untagged": untagged,
+        "untagged_share": shares(untagged, count),
+        "top": top,
+        "top_share": shares(top_count, count),
+    }
+
+
+class TopicCounts(Result):
+    """What a topic count derives from its items, untagged items and count per topic: the
+    function's [`TopicResult`][socialcare_metrics.TopicResult] and a merged state's summary
+    share it."""
+
+    __slots__ = ()
+
+    _column_formats: ClassVar[Mapping[str, str]] = {
+        "untagged_share": "percent",
+        "top_share": "percent",
+    }
+
+    per: str
+    level: int
+
+    @property
+    def count(self) -> int:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    @property
+    def untagged(self) -> int:  # pragma: no cover - every result says how it counts
+        raise NotImplementedError
+
+    if TYPE_CHECKING:
+        # Each side's names and count per name (declared only: a summary's comes from its
+        # cells' base, after this class in the order of bases).
+        def _named_counts(self) -> tuple[tuple[str, ...], Int64Array]: ...
+
+    @property
+    def value(self) -> int:
+        """The headline value: the number of items counted."""
+        return self.count
+
+    def __int__(self) -> int:
+        return self.count
+
+    @property
+    def tagged(self) -> int:
+        """Items with at least one tag."""
+        return self.count - self.untagged
+
+    @property
+    def untagged_share(self) -> float | None:
+        """`untagged` / `count`, or ``None`` over no item."""
+        return self.untagged / self.count if self.count else None
+
+    def top(self, n: int | None = None) -> list[RankedCount]:
+        """The ``n`` most frequent topics at `level` (all with ``None``), most frequent first;
+        equal counts in order of name. Each share is over `count`."""
+        limit = check_top(n, f"{type(self).__name__}.top")
+        names, counts = self._named_counts()
+        ranked = rank(names, counts, self.count)
+        return ranked if limit is None else ranked[:limit]
+
+    def counts(self) -> dict[str, int]:
+        """How many items carry each topic at `level`, most frequent first."""
+        return {row.name: row.count for row in self.top()}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain values: ``name``, ``parameters`` (``per`` and ``level``),
+        ``count``, ``tagged``, ``untagged``, ``untagged_share``, the ``top`` topic and its
+        ``top_share``, and ``topics``: every topic at the level, most frequent first, with
+        its count and share."""
+        return {
+            "name": "topics",
+            "parameters": {"per": self.per, "level": self.level},
+            **self.summary_row(),
+            "topics": [{"topic": r.name, "count": r.count, "share": r.share} for r in self.top()],
+        }
+
+    def __str__(self) -> str:
+        ranked = self.top()
+        return ranking_text(ranked, "topic", len(ranked))
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} per {self.per}, level {self.level}: {self.count:,} items, "
+            f"{self.untagged:,} untagged>"
+        )
+
+
 @attrs.frozen(eq=False, repr=False)
-class TopicResult(Result):
+class TopicResult(TopicCounts):
     """Topics and subtopics from tag paths: how many items carry each, most frequent first.
 
     An item is a public customer message, or a conversation (see `per`). A tag path such as
@@ -50,11 +145,6 @@ class TopicResult(Result):
         level: The depth topics are counted at: 1 topics, 2 subtopics, and so on.
     """
 
-    _column_formats: ClassVar[Mapping[str, str]] = {
-        "untagged_share": "percent",
-        "top_share": "percent",
-    }
-
     per: Per
     level: int
     _tags: ItemTags = attrs.field(metadata=ITEM)
@@ -66,21 +156,14 @@ class TopicResult(Result):
         untagged = group_counts(codes, n_groups, self._untagged_mask())
         group, topic, pairs = topic_counts_per_group(codes, n_groups, set_codes, index)
         top, top_count = top_per_group(group, topic, pairs, n_groups, index.names)
-        return {
-            "count": count,
-            "tagged": count - untagged,
-            "untagged": untagged,
-            "untagged_share": shares(untagged, count),
-            "top": top,
-            "top_share": shares(top_count, count),
-        }
+        return topic_columns(count, untagged, top, top_count)
 
     def _untagged_mask(self) -> np.ndarray[Any, np.dtype[np.bool_]]:
         set_codes, sets = self._tags.codes_and_sets()
         mask: np.ndarray[Any, np.dtype[np.bool_]] = (sets.sizes == 0)[set_codes]
         return mask
 
-    def _topic_counts(self) -> tuple[tuple[str, ...], Int64Array]:
+    def _named_counts(self) -> tuple[tuple[str, ...], Int64Array]:
         set_codes, index = self._tags.topics(self.level)
         per_set = np.bincount(set_codes, minlength=index.offsets.shape[0] - 1)
         counts = np.bincount(
@@ -94,43 +177,13 @@ class TopicResult(Result):
         return len(self._tags)
 
     @property
-    def value(self) -> int:
-        """The headline value: the number of items counted."""
-        return self.count
-
-    def __int__(self) -> int:
-        return self.count
-
-    @property
     def untagged(self) -> int:
         """Items without any tag."""
         return int(np.count_nonzero(self._untagged_mask()))
 
-    @property
-    def tagged(self) -> int:
-        """Items with at least one tag."""
-        return self.count - self.untagged
-
-    @property
-    def untagged_share(self) -> float | None:
-        """`untagged` / `count`, or ``None`` over no item."""
-        return self.untagged / self.count if self.count else None
-
     def at_level(self, level: int) -> TopicResult:
         """The same items, their topics counted at another ``level``."""
         return attrs.evolve(self, level=check_level(level, "TopicResult.at_level"))
-
-    def top(self, n: int | None = None) -> list[RankedCount]:
-        """The ``n`` most frequent topics at `level` (all with ``None``), most frequent first;
-        equal counts in order of name. Each share is over `count`."""
-        limit = check_top(n, "TopicResult.top")
-        names, counts = self._topic_counts()
-        ranked = rank(names, counts, self.count)
-        return ranked if limit is None else ranked[:limit]
-
-    def counts(self) -> dict[str, int]:
-        """How many items carry each topic at `level`, most frequent first."""
-        return {row.name: row.count for row in self.top()}
 
     def trend(self, period: str, *, tz: TimeZone | None = None, top: int | None = None) -> Trend:
         """Each topic's count and share per local period, and the change from the period before.
@@ -172,26 +225,4 @@ class TopicResult(Result):
             labels=[r.name for r in ranked],
             grid=grid[:, order],
             totals=totals,
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """The result as plain values: ``name``, ``parameters`` (``per`` and ``level``),
-        ``count``, ``tagged``, ``untagged``, ``untagged_share``, the ``top`` topic and its
-        ``top_share``, and ``topics``: every topic at the level, most frequent first, with
-        its count and share."""
-        return {
-            "name": "topics",
-            "parameters": {"per": self.per, "level": self.level},
-            **self.summary_row(),
-            "topics": [{"topic": r.name, "count": r.count, "share": r.share} for r in self.top()],
-        }
-
-    def __str__(self) -> str:
-        ranked = self.top()
-        return ranking_text(ranked, "topic", len(ranked))
-
-    def __repr__(self) -> str:
-        return (
-            f"<TopicResult per {self.per}, level {self.level}: {self.count:,} items, "
-            f"{self.untagged:,} untagged>"
         )

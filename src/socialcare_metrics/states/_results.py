@@ -25,17 +25,26 @@ from .._engine.durations import ns_to_timedelta
 from .._engine.sla import TARGETS, SlaPolicy, SlaTargetName
 from ..errors import InvalidParameterError
 from ..results._base import ITEM, Groups, Result, Summary
-from ..results._content import RankedCount, rank, top_per_group
+from ..results._content import top_per_group
 from ..results._grouping import GroupKeys
 from ..results._render import format_duration
-from ..results._stats import mean_us_of_sums, ns_float_to_us, round_us, shares, us_to_seconds
-from ..results._trend import check_top
-from ..results.attainment import EXPECTED_WITHIN_DAY, EXPECTED_WITHIN_HOUR, Expectation
-from ..results.durations import SlowWait
-from ..results.quick_replies import ranking_text
+from ..results._stats import mean_us_of_sums, ns_float_to_us, round_us, us_to_seconds
+from ..results.attainment import (
+    EXPECTED_WITHIN_DAY,
+    EXPECTED_WITHIN_HOUR,
+    Expectation,
+    FirstReplyExpectations,
+    attainment_columns,
+)
+from ..results.counts import ItemCount, RateParts, ReplyCounts, rate_columns, reply_columns
+from ..results.durations import DurationStats, SlowWait
+from ..results.quick_replies import OptionCounts, option_columns
 from ..results.sentiment import SentimentShares, sentiment_columns
 from ..results.series import PeriodCounts
-from ..results.tasks import SlowTask
+from ..results.sla import SlaCounts, sla_columns
+from ..results.surveys import CsatScores, NpsScores, csat_columns, nps_columns
+from ..results.tasks import SlowTask, TaskCounts, task_columns
+from ..results.topics import TopicCounts, topic_columns
 from ..results.voice import (
     SIDE_SEGMENT,
     ExampleKey,
@@ -130,6 +139,14 @@ def _kept_text(kept: tuple[str, ...]) -> str:
     return ", ".join(map(repr, kept)) if kept else "none: the whole only"
 
 
+def _cell_sums(codes: Int64Array, n_groups: int, cells: Int64Array) -> Int64Array:
+    """Each group's sum of its cells' values: ``cells`` holds a value, or a row of values, per
+    cell, and ``codes`` each cell's group."""
+    out = np.zeros((n_groups, *cells.shape[1:]), dtype=np.int64)
+    np.add.at(out, codes, cells)
+    return out
+
+
 # --- counts of categories -------------------------------------------------------------------------
 
 
@@ -140,9 +157,7 @@ class _Histogram(_CellResult):
     _hist: Int64Array = attrs.field(metadata=ITEM, kw_only=True)
 
     def _sums(self, codes: Int64Array, n_groups: int) -> Int64Array:
-        out = np.zeros((n_groups, self._hist.shape[1]), dtype=np.int64)
-        np.add.at(out, codes, self._hist)
-        return out
+        return _cell_sums(codes, n_groups, self._hist)
 
     def _total(self) -> Int64Array:
         total: Int64Array = self._hist.sum(axis=0, dtype=np.int64)
@@ -150,7 +165,7 @@ class _Histogram(_CellResult):
 
 
 @attrs.frozen(eq=False, repr=False)
-class CountSummary(_Histogram):
+class CountSummary(ItemCount, _Histogram):
     """A merged count (messages received, messages replied): as
     [`CountResult`][socialcare_metrics.CountResult]."""
 
@@ -164,27 +179,9 @@ class CountSummary(_Histogram):
         """How many items were counted."""
         return int(self._total()[0])
 
-    @property
-    def value(self) -> int:
-        """The headline value: the count."""
-        return self.count
-
-    def __int__(self) -> int:
-        return self.count
-
-    def to_dict(self) -> dict[str, Any]:
-        """The result as plain Python values: ``name`` and ``count``."""
-        return {"name": self.name, **self.summary_row()}
-
-    def __str__(self) -> str:
-        return f"{self.count:,}"
-
-    def __repr__(self) -> str:
-        return f"<CountSummary {self.name}: {self.count:,}>"
-
 
 @attrs.frozen(eq=False, repr=False)
-class ReplyVolumeSummary(_Histogram):
+class ReplyVolumeSummary(ReplyCounts, _Histogram):
     """Merged reply volume: as [`ReplyVolumeResult`][socialcare_metrics.ReplyVolumeResult]
     (categories: agent replies, bot messages)."""
 
@@ -193,13 +190,7 @@ class ReplyVolumeSummary(_Histogram):
 
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         sums = self._sums(codes, n_groups)
-        agents, bots = sums[:, 0], sums[:, 1]
-        return {
-            "count": agents + bots if self.bot_replies else agents,
-            "agent_replies": agents,
-            "bot_messages": bots,
-            "bot_replies": np.full(n_groups, self.bot_replies),
-        }
+        return reply_columns(sums[:, 0], sums[:, 1], self.bot_replies)
 
     @property
     def agent_replies(self) -> int:
@@ -211,35 +202,9 @@ class ReplyVolumeSummary(_Histogram):
         """Public messages by bots."""
         return int(self._total()[1])
 
-    @property
-    def count(self) -> int:
-        """Replies: agent messages, plus bot messages if bots count as replies."""
-        return self.agent_replies + (self.bot_messages if self.bot_replies else 0)
-
-    @property
-    def value(self) -> int:
-        """The headline value: the number of replies."""
-        return self.count
-
-    def __int__(self) -> int:
-        return self.count
-
-    def to_dict(self) -> dict[str, Any]:
-        """As [`ReplyVolumeResult.to_dict`][socialcare_metrics.ReplyVolumeResult.to_dict]."""
-        return {"name": self.name, **self.summary_row()}
-
-    def __str__(self) -> str:
-        return f"{self.count:,}"
-
-    def __repr__(self) -> str:
-        return (
-            f"<ReplyVolumeSummary {self.name}: {self.count:,} "
-            f"(agents {self.agent_replies:,}, bots {self.bot_messages:,})>"
-        )
-
 
 @attrs.frozen(eq=False, repr=False)
-class RateSummary(_Histogram):
+class RateSummary(RateParts, _Histogram):
     """A merged share (reply rate, resolution rate, action rate): as
     [`RateResult`][socialcare_metrics.RateResult] (categories: miss, hit)."""
 
@@ -249,13 +214,7 @@ class RateSummary(_Histogram):
 
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         sums = self._sums(codes, n_groups)
-        numerator = sums[:, 1]
-        denominator = sums[:, 0] + sums[:, 1]
-        return {
-            "numerator": numerator,
-            "denominator": denominator,
-            "value": shares(numerator, denominator),
-        }
+        return rate_columns(sums[:, 1], sums[:, 0] + sums[:, 1])
 
     @property
     def numerator(self) -> int:
@@ -267,53 +226,21 @@ class RateSummary(_Histogram):
         """How many items there are (e.g. messages received)."""
         return int(self._total().sum())
 
-    @property
-    def count(self) -> int:
-        """The count the rate is based on: the denominator."""
-        return self.denominator
-
-    @property
-    def value(self) -> float | None:
-        """``numerator / denominator``, or ``None`` when the denominator is 0."""
-        return self.numerator / self.denominator if self.denominator else None
-
-    @property
-    def percent(self) -> float | None:
-        """The value in percent (0 to 100), or ``None``."""
-        return None if self.value is None else 100.0 * self.value
-
-    def to_dict(self) -> dict[str, Any]:
-        """``name``, ``numerator``, ``denominator`` and ``value``."""
-        return {"name": self.name, **self.summary_row()}
-
-    def __str__(self) -> str:
-        return "n/a" if self.value is None else f"{self.value:.1%}"
-
-    def __repr__(self) -> str:
-        return f"<RateSummary {self.name}: {self} ({self.numerator:,} of {self.denominator:,})>"
-
 
 @attrs.frozen(eq=False, repr=False)
-class CsatSummary(_Histogram):
+class CsatSummary(CsatScores, _Histogram):
     """Merged CSAT: as [`CsatResult`][socialcare_metrics.CsatResult], without the follow-up
     list (a state keeps how many gave each score, not the responses).
 
     ``by()`` takes ``"agent"`` and periods; surveys have no channel.
     """
 
-    _column_formats: ClassVar[Mapping[str, str]] = {"csat": "percent"}
-
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         sums = self._sums(codes, n_groups)  # scores 1..5
         count = sums.sum(axis=1)
         satisfied = sums[:, 3] + sums[:, 4]
         total = sums @ np.arange(1, 6, dtype=np.int64)
-        return {
-            "count": count,
-            "average": shares(total.astype(np.float64), count),
-            "satisfied": satisfied,
-            "csat": shares(satisfied, count),
-        }
+        return csat_columns(count, total.astype(np.float64), satisfied)
 
     @property
     def count(self) -> int:
@@ -331,41 +258,13 @@ class CsatSummary(_Histogram):
         """Responses of 4 or 5."""
         return int(self._total()[3:].sum())
 
-    @property
-    def csat(self) -> float | None:
-        """CSAT: the share of 4 and 5, in [0, 1]; ``None`` over no response."""
-        return self.satisfied / self.count if self.count else None
-
-    @property
-    def value(self) -> float | None:
-        """The headline value: the CSAT share."""
-        return self.csat
-
     def distribution(self) -> dict[int, int]:
         """How many responses gave each score 1..5."""
         return {score: int(n) for score, n in zip(range(1, 6), self._total().tolist(), strict=True)}
 
-    def to_dict(self) -> dict[str, Any]:
-        """As [`CsatResult.to_dict`][socialcare_metrics.CsatResult.to_dict], less ``follow_up``."""
-        return {
-            "name": "csat",
-            "count": self.count,
-            "average": self.average,
-            "satisfied": self.satisfied,
-            "csat": self.csat,
-            "distribution": self.distribution(),
-        }
-
-    def __str__(self) -> str:
-        return "n/a" if self.csat is None else f"{self.csat:.1%}"
-
-    def __repr__(self) -> str:
-        average = "n/a" if self.average is None else f"{self.average:.2f}"
-        return f"<CsatSummary: CSAT {self}, average {average}, count {self.count}>"
-
 
 @attrs.frozen(eq=False, repr=False)
-class NpsSummary(_Histogram):
+class NpsSummary(NpsScores, _Histogram):
     """Merged NPS: as [`NpsResult`][socialcare_metrics.NpsResult]."""
 
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
@@ -373,13 +272,7 @@ class NpsSummary(_Histogram):
         count = sums.sum(axis=1)
         promoters = sums[:, 9:].sum(axis=1)
         detractors = sums[:, :7].sum(axis=1)
-        return {
-            "count": count,
-            "promoters": promoters,
-            "passives": count - promoters - detractors,
-            "detractors": detractors,
-            "nps": shares(100 * (promoters - detractors), count),
-        }
+        return nps_columns(count, promoters, detractors)
 
     @property
     def count(self) -> int:
@@ -396,56 +289,22 @@ class NpsSummary(_Histogram):
         """Responses of 0 to 6."""
         return int(self._total()[:7].sum())
 
-    @property
-    def passives(self) -> int:
-        """Responses of 7 or 8."""
-        return self.count - self.promoters - self.detractors
-
-    @property
-    def nps(self) -> float | None:
-        """% promoters - % detractors, in [-100, 100]; ``None`` over no response."""
-        if not self.count:
-            return None
-        return 100.0 * (self.promoters - self.detractors) / self.count
-
-    @property
-    def value(self) -> float | None:
-        """The headline value: the NPS."""
-        return self.nps
-
     def distribution(self) -> dict[int, int]:
         """How many responses gave each score 0..10."""
         return {score: int(n) for score, n in enumerate(self._total().tolist())}
-
-    def to_dict(self) -> dict[str, Any]:
-        """As [`NpsResult.to_dict`][socialcare_metrics.NpsResult.to_dict]."""
-        return {
-            "name": "nps",
-            "count": self.count,
-            "promoters": self.promoters,
-            "passives": self.passives,
-            "detractors": self.detractors,
-            "nps": self.nps,
-            "distribution": self.distribution(),
-        }
-
-    def __str__(self) -> str:
-        return "n/a" if self.nps is None else f"{self.nps:.0f}"
 
     def __repr__(self) -> str:
         return f"<NpsSummary: NPS {self}, count {self.count}>"
 
 
 @attrs.frozen(eq=False, repr=False)
-class SlaSummary(_Histogram):
+class SlaSummary(SlaCounts, _Histogram):
     """Merged SLA compliance: as [`SlaReport`][socialcare_metrics.SlaReport]'s counts and
     compliance, overall and per target (categories: target x achieved, breached, pending).
 
     A state keeps counts, not items: margins, ``worst()`` and ``due_next()`` need the
     function on the data.
     """
-
-    _column_formats: ClassVar[Mapping[str, str]] = {"compliance": "percent"}
 
     policy: SlaPolicy = attrs.field(kw_only=True)
     as_of: datetime | None = attrs.field(kw_only=True)
@@ -461,14 +320,7 @@ class SlaSummary(_Histogram):
 
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         status = self._status_sums(self._sums(codes, n_groups))
-        achieved, breached, pending = status[:, 0], status[:, 1], status[:, 2]
-        return {
-            "achieved": achieved,
-            "breached": breached,
-            "pending": pending,
-            "count": achieved + breached + pending,
-            "compliance": shares(achieved, achieved + breached),
-        }
+        return sla_columns(status[:, 0], status[:, 1], status[:, 2])
 
     def _status(self) -> list[int]:
         values: list[int] = self._status_sums(self._total()[None, :])[0].tolist()
@@ -493,17 +345,6 @@ class SlaSummary(_Histogram):
     def count(self) -> int:
         """Every item: achieved, breached and pending."""
         return sum(self._status())
-
-    @property
-    def compliance(self) -> float | None:
-        """achieved / (achieved + breached), ``None`` when nothing is scored."""
-        scored = self.achieved + self.breached
-        return self.achieved / scored if scored else None
-
-    @property
-    def value(self) -> float | None:
-        """The headline value: the compliance."""
-        return self.compliance
 
     def _for(self, name: SlaTargetName) -> SlaSummary | None:
         if name not in self.policy.targets:
@@ -532,26 +373,9 @@ class SlaSummary(_Histogram):
 
     def to_dict(self) -> dict[str, Any]:
         """Overall counts, then each target's, as [`SlaReport.to_dict`][socialcare_metrics.SlaReport.to_dict]."""  # noqa: E501
-        counts = {**self.summary_row()}
-        as_of = None if self.as_of is None else self.as_of.isoformat()
         if self.target is not None:
-            return {
-                "target": self.target,
-                "target_seconds": self.policy.targets[self.target].total_seconds(),
-                **counts,
-                "business_time": self.policy.calendar is not None,
-                "as_of": as_of,
-            }
-        return {
-            "name": "SLA compliance",
-            **counts,
-            "targets": {name: result.to_dict() for name, result in self.targets.items()},
-            "business_time": self.policy.calendar is not None,
-            "as_of": as_of,
-        }
-
-    def __str__(self) -> str:
-        return "n/a" if self.compliance is None else f"{self.compliance:.1%}"
+            return self._target_dict(self.target)
+        return self._report_dict(self.targets)
 
     def __repr__(self) -> str:
         return (
@@ -561,17 +385,12 @@ class SlaSummary(_Histogram):
 
 
 @attrs.frozen(eq=False, repr=False)
-class AttainmentSummary(_Histogram):
+class AttainmentSummary(FirstReplyExpectations, _Histogram):
     """Merged expectation attainment: as
     [`AttainmentResult`][socialcare_metrics.AttainmentResult], for its two thresholds (1 hour
     and 24 hours). Categories: answered or not x status within the hour x status within the day
     (achieved, breached, pending).
     """
-
-    _column_formats: ClassVar[Mapping[str, str]] = {
-        "within_hour": "percent",
-        "within_day": "percent",
-    }
 
     as_of: datetime | None = attrs.field(kw_only=True)
     business_time: bool = attrs.field(kw_only=True)
@@ -587,13 +406,7 @@ class AttainmentSummary(_Histogram):
         count = parts.sum(axis=(1, 2, 3))
         answered = parts[:, 1].sum(axis=(1, 2))
         hour, day = parts.sum(axis=(1, 3)), parts.sum(axis=(1, 2))
-        return {
-            "count": count,
-            "answered": answered,
-            "pending": count - answered,
-            "within_hour": shares(hour[:, 0], hour[:, 0] + hour[:, 1]),
-            "within_day": shares(day[:, 0], day[:, 0] + day[:, 1]),
-        }
+        return attainment_columns(count, answered, (hour[:, 0], hour[:, 1]), (day[:, 0], day[:, 1]))
 
     def _whole(self) -> Int64Array:
         whole: Int64Array = self._parts(self._total()[None, :])[0]
@@ -609,11 +422,6 @@ class AttainmentSummary(_Histogram):
         """Conversations whose first wait got a reply."""
         return int(self._whole()[1].sum())
 
-    @property
-    def pending(self) -> int:
-        """Conversations whose first wait has no reply yet."""
-        return self.count - self.answered
-
     def _expectation(self, axis: tuple[int, int], threshold: timedelta) -> Expectation:
         status = self._whole().sum(axis=axis).tolist()
         expected = EXPECTED_WITHIN_HOUR if threshold == timedelta(hours=1) else EXPECTED_WITHIN_DAY
@@ -628,27 +436,6 @@ class AttainmentSummary(_Histogram):
     def within_day(self) -> Expectation:
         """First replies within 24 hours, beside the 75%."""
         return self._expectation((0, 1), timedelta(hours=24))
-
-    @property
-    def value(self) -> float | None:
-        """The headline value: the share of first replies within an hour, or ``None``."""
-        return self.within_hour.share
-
-    def to_dict(self) -> dict[str, Any]:
-        """As [`AttainmentResult.to_dict`][socialcare_metrics.AttainmentResult.to_dict]."""
-        return {
-            "name": "expectation attainment",
-            "count": self.count,
-            "answered": self.answered,
-            "pending": self.pending,
-            "within_hour": self.within_hour.to_dict(),
-            "within_day": self.within_day.to_dict(),
-            "business_time": self.business_time,
-            "as_of": None if self.as_of is None else self.as_of.isoformat(),
-        }
-
-    def __str__(self) -> str:
-        return f"{self.within_hour}\n{self.within_day}"
 
     def __repr__(self) -> str:
         return f"<AttainmentSummary within 1 h {self.within_hour.share}, count {self.count:,}>"
@@ -671,8 +458,7 @@ class VolumeSummary(PeriodCounts, _CellResult):
 
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         n_periods = len(self.periods)
-        total = np.zeros(n_groups, dtype=np.int64)
-        np.add.at(total, codes, self._count)
+        total = _cell_sums(codes, n_groups, self._count)
         mean = total / n_periods if n_periods else np.full(n_groups, np.nan)
         grid = np.zeros((n_groups, max(n_periods, 1)), dtype=np.int64)
         np.add.at(grid, (codes, self._period), self._count)
@@ -703,9 +489,7 @@ class _NameCounts(_CellResult):
     _counts: Int64Array = attrs.field(metadata=ITEM, kw_only=True)
 
     def _grid(self, codes: Int64Array, n_groups: int) -> Int64Array:
-        grid = np.zeros((n_groups, len(self.names)), dtype=np.int64)
-        np.add.at(grid, codes, self._counts)
-        return grid
+        return _cell_sums(codes, n_groups, self._counts)
 
     def _top(self, grid: Int64Array) -> tuple[Any, Int64Array]:
         group, name = np.nonzero(grid)
@@ -717,12 +501,12 @@ class _NameCounts(_CellResult):
             self.names,
         )
 
-    def _ranked(self, total: int) -> list[RankedCount]:
-        return rank(self.names, self._counts.sum(axis=0, dtype=np.int64), total)
+    def _named_counts(self) -> tuple[tuple[str, ...], Int64Array]:
+        return self.names, self._counts.sum(axis=0, dtype=np.int64)
 
 
 @attrs.frozen(eq=False, repr=False)
-class QuickReplySummary(_NameCounts):
+class QuickReplySummary(OptionCounts, _NameCounts):
     """Merged quick replies: as [`QuickReplyResult`][socialcare_metrics.QuickReplyResult], from
     each group's count per option. ``trend()`` needs the function on the data.
 
@@ -730,55 +514,20 @@ class QuickReplySummary(_NameCounts):
         names: The options picked, sorted.
     """
 
-    _column_formats: ClassVar[Mapping[str, str]] = {"top_share": "percent"}
-
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         grid = self._grid(codes, n_groups)
         count = grid.sum(axis=1, dtype=np.int64)
         top, top_count = self._top(grid)
-        return {"count": count, "top": top, "top_share": shares(top_count, count)}
+        return option_columns(count, top, top_count)
 
     @property
     def count(self) -> int:
         """Messages with a quick reply."""
         return int(self._counts.sum())
 
-    @property
-    def value(self) -> int:
-        """The headline value: the number of quick replies picked."""
-        return self.count
-
-    def __int__(self) -> int:
-        return self.count
-
-    def top(self, n: int | None = None) -> list[RankedCount]:
-        """As [`QuickReplyResult.top`][socialcare_metrics.QuickReplyResult.top]."""
-        limit = check_top(n, "QuickReplySummary.top")
-        ranked = self._ranked(self.count)
-        return ranked if limit is None else ranked[:limit]
-
-    def counts(self) -> dict[str, int]:
-        """How many times each option was picked, most used first."""
-        return {row.name: row.count for row in self.top()}
-
-    def to_dict(self) -> dict[str, Any]:
-        """As [`QuickReplyResult.to_dict`][socialcare_metrics.QuickReplyResult.to_dict]."""
-        return {
-            "name": "quick replies",
-            **self.summary_row(),
-            "options": [{"option": r.name, "count": r.count, "share": r.share} for r in self.top()],
-        }
-
-    def __str__(self) -> str:
-        ranked = self.top()
-        return ranking_text(ranked, "option", len(ranked))
-
-    def __repr__(self) -> str:
-        return f"<QuickReplySummary: {self.count:,} quick replies, {len(self.counts())} options>"
-
 
 @attrs.frozen(eq=False, repr=False)
-class TopicSummary(_NameCounts):
+class TopicSummary(TopicCounts, _NameCounts):
     """Merged topics: as [`TopicResult`][socialcare_metrics.TopicResult] at the states'
     ``level``, from each group's items, untagged items and count per topic. ``at_level()`` and
     ``trend()`` need the function on the data (or states made at the other level).
@@ -789,28 +538,15 @@ class TopicSummary(_NameCounts):
         names: The topics present, sorted.
     """
 
-    _column_formats: ClassVar[Mapping[str, str]] = {
-        "untagged_share": "percent",
-        "top_share": "percent",
-    }
-
     per: str = attrs.field(kw_only=True)
     level: int = attrs.field(kw_only=True)
     _items: Int64Array = attrs.field(metadata=ITEM, kw_only=True)  # [cell, (count, untagged)]
 
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
-        items = np.zeros((n_groups, 2), dtype=np.int64)
-        np.add.at(items, codes, self._items)
+        items = _cell_sums(codes, n_groups, self._items)
         count, untagged = items[:, 0], items[:, 1]
         top, top_count = self._top(self._grid(codes, n_groups))
-        return {
-            "count": count,
-            "tagged": count - untagged,
-            "untagged": untagged,
-            "untagged_share": shares(untagged, count),
-            "top": top,
-            "top_share": shares(top_count, count),
-        }
+        return topic_columns(count, untagged, top, top_count)
 
     @property
     def count(self) -> int:
@@ -818,56 +554,9 @@ class TopicSummary(_NameCounts):
         return int(self._items[:, 0].sum())
 
     @property
-    def value(self) -> int:
-        """The headline value: the number of items counted."""
-        return self.count
-
-    def __int__(self) -> int:
-        return self.count
-
-    @property
     def untagged(self) -> int:
         """Items without any tag."""
         return int(self._items[:, 1].sum())
-
-    @property
-    def tagged(self) -> int:
-        """Items with at least one tag."""
-        return self.count - self.untagged
-
-    @property
-    def untagged_share(self) -> float | None:
-        """`untagged` / `count`, or ``None`` over no item."""
-        return self.untagged / self.count if self.count else None
-
-    def top(self, n: int | None = None) -> list[RankedCount]:
-        """As [`TopicResult.top`][socialcare_metrics.TopicResult.top]."""
-        limit = check_top(n, "TopicSummary.top")
-        ranked = self._ranked(self.count)
-        return ranked if limit is None else ranked[:limit]
-
-    def counts(self) -> dict[str, int]:
-        """How many items carry each topic, most frequent first."""
-        return {row.name: row.count for row in self.top()}
-
-    def to_dict(self) -> dict[str, Any]:
-        """As [`TopicResult.to_dict`][socialcare_metrics.TopicResult.to_dict]."""
-        return {
-            "name": "topics",
-            "parameters": {"per": self.per, "level": self.level},
-            **self.summary_row(),
-            "topics": [{"topic": r.name, "count": r.count, "share": r.share} for r in self.top()],
-        }
-
-    def __str__(self) -> str:
-        ranked = self.top()
-        return ranking_text(ranked, "topic", len(ranked))
-
-    def __repr__(self) -> str:
-        return (
-            f"<TopicSummary per {self.per}, level {self.level}: {self.count:,} items, "
-            f"{self.untagged:,} untagged>"
-        )
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -1002,8 +691,7 @@ class VoiceSummary(VoiceRanking, _CellResult):
     def _side_counts(
         self, codes: Int64Array, n_groups: int
     ) -> tuple[Int64Array, Int64Array, Int64Array, Int64Array]:
-        sums = np.zeros((n_groups, 4), dtype=np.int64)
-        np.add.at(sums, codes, self._sides)
+        sums = _cell_sums(codes, n_groups, self._sides)
         return sums[:, 0], sums[:, 1], sums[:, 2], sums[:, 3]
 
     def _group_pairs(self, codes: Int64Array, n_groups: int) -> GroupPairs:
@@ -1061,9 +749,7 @@ class _DurationCells(_CellResult):
 
     def _duration_columns(self, codes: Int64Array, n_groups: int) -> Summary:
         def sums(values: Int64Array) -> Int64Array:
-            out = np.zeros(n_groups, dtype=np.int64)
-            np.add.at(out, codes, values)
-            return out
+            return _cell_sums(codes, n_groups, values)
 
         count, pending = sums(self._count), sums(self._pending)
         full = count > 0
@@ -1129,7 +815,7 @@ class _DurationCells(_CellResult):
 
 
 @attrs.frozen(eq=False, repr=False)
-class DurationSummary(_DurationCells):
+class DurationSummary(DurationStats, _DurationCells):
     """A merged duration metric: as [`DurationResult`][socialcare_metrics.DurationResult].
 
     `count`, `pending`, `mean`, `min`, `max` and `slowest()` are exact: the mean is the exact
@@ -1138,14 +824,6 @@ class DurationSummary(_DurationCells):
     exact percentile; `approximate` says so, and `to_dict()` and `describe()` say it too.
     `slowest(k)` goes up to the number of slowest items the states kept.
     """
-
-    _column_formats: ClassVar[Mapping[str, str]] = {
-        "mean": "duration",
-        "median": "duration",
-        "p90": "duration",
-        "min": "duration",
-        "max": "duration",
-    }
 
     name: str = attrs.field(kw_only=True)
     as_of: datetime | None = attrs.field(kw_only=True)
@@ -1163,11 +841,6 @@ class DurationSummary(_DurationCells):
         """How many items are still open at `as_of`."""
         return int(self._pending.sum())
 
-    @property
-    def value(self) -> timedelta | None:
-        """The headline value: the mean duration, or ``None`` over no closed item."""
-        return self.mean
-
     def _seconds(self, column: str) -> timedelta | None:
         value = self.summary_row()[column]
         return None if value is None else timedelta(microseconds=round(value * 1e6))
@@ -1176,16 +849,6 @@ class DurationSummary(_DurationCells):
     def mean(self) -> timedelta | None:
         """The exact arithmetic mean, rounded half up to the microsecond, or ``None``."""
         return self._seconds("mean")
-
-    @property
-    def median(self) -> timedelta | None:
-        """The median, within `relative_error`."""
-        return self.percentile(50)
-
-    @property
-    def p90(self) -> timedelta | None:
-        """The 90th percentile, within `relative_error`."""
-        return self.percentile(90)
 
     @property
     def min(self) -> timedelta | None:
@@ -1231,9 +894,6 @@ class DurationSummary(_DurationCells):
         note = f"median and p90: estimates within {self.relative_error:.0%}"
         return f"{super().describe()}\n({note})"
 
-    def __str__(self) -> str:
-        return format_duration(self.mean)
-
     def __repr__(self) -> str:
         return (
             f"<DurationSummary {self.name}: mean {format_duration(self.mean)}, "
@@ -1254,7 +914,7 @@ def _clamped(sketch: QuantileSketch, q: float, low: int, high: int) -> float:
 
 
 @attrs.frozen(eq=False, repr=False)
-class TaskSummary(_DurationCells):
+class TaskSummary(TaskCounts, _DurationCells):
     """Merged task performance: as [`TaskPerformance`][socialcare_metrics.TaskPerformance].
 
     `assigned`, `completed`, `open`, `completion_rate`, the mean and the maximum time to
@@ -1262,21 +922,6 @@ class TaskSummary(_DurationCells):
     sketch and are within `relative_error` (1%). ``by()`` takes ``"assignee"`` (or
     ``"agent"``) and periods, when the states kept them.
     """
-
-    _column_formats: ClassVar[Mapping[str, str]] = {
-        "completion_rate": "percent",
-        "mean_time_to_complete": "duration",
-        "median_time_to_complete": "duration",
-        "max_time_to_complete": "duration",
-    }
-    _group_keys_accepted: ClassVar[Mapping[str, str]] = {
-        "assignee": "agent",
-        "agent": "agent",
-        "hour": "hour",
-        "day": "day",
-        "week": "week",
-        "month": "month",
-    }
 
     def by(self, *keys: str, tz: TimeZone | None = None) -> Groups[Self]:
         if "assignee" in keys and "agent" not in self._kept:
@@ -1286,17 +931,14 @@ class TaskSummary(_DurationCells):
 
     def _summary(self, codes: Int64Array, n_groups: int) -> Summary:
         columns = self._duration_columns(codes, n_groups)
-        completed, still_open = columns["count"], columns["pending"]
-        assigned = completed + still_open
-        return {
-            "assigned": assigned,
-            "completed": completed,
-            "open": still_open,
-            "completion_rate": shares(completed, assigned),
-            "mean_time_to_complete": columns["mean"],
-            "median_time_to_complete": columns["median"],
-            "max_time_to_complete": columns["max"],
-        }
+        completed = columns["count"]
+        return task_columns(
+            completed + columns["pending"],
+            completed,
+            columns["mean"],
+            columns["median"],
+            columns["max"],
+        )
 
     @property
     def completed(self) -> int:
@@ -1312,21 +954,6 @@ class TaskSummary(_DurationCells):
     def assigned(self) -> int:
         """Tasks assigned."""
         return self.completed + self.open
-
-    @property
-    def count(self) -> int:
-        """The count the result is based on: tasks assigned."""
-        return self.assigned
-
-    @property
-    def completion_rate(self) -> float | None:
-        """completed / assigned, in [0, 1]; ``None`` when no task was assigned."""
-        return self.completed / self.assigned if self.assigned else None
-
-    @property
-    def value(self) -> float | None:
-        """The headline value: the completion rate."""
-        return self.completion_rate
 
     @property
     def mean_time_to_complete(self) -> timedelta | None:
@@ -1371,9 +998,6 @@ class TaskSummary(_DurationCells):
     def describe(self) -> str:
         """Every statistic as text; the median marked as an estimate."""
         return f"{super().describe()}\n(median: an estimate within {self.relative_error:.0%})"
-
-    def __str__(self) -> str:
-        return "n/a" if self.completion_rate is None else f"{self.completion_rate:.1%}"
 
     def __repr__(self) -> str:
         return (
