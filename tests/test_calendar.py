@@ -1073,8 +1073,15 @@ WORD_FOR_WORD: list[tuple[Callable[[], object], str]] = [
     (
         _building(holidays={date(2024, 1, 1)}),
         (
-            "BusinessCalendar(): 'holidays' must be a holidays.HolidayBase object (got "
-            "{datetime.date(2024, 1, 1)} that is a set)"
+            "BusinessCalendar(): 'holidays' must be a holidays.HolidayBase object (for dates "
+            "of your own pass closed_dates=) (got {datetime.date(2024, 1, 1)} that is a set)"
+        ),
+    ),
+    (
+        _building(holidays="DE:BY"),
+        (
+            "BusinessCalendar(): 'holidays' must be a holidays.HolidayBase object (for a "
+            "country's holidays pass country='DE', subdivision='BY') (got 'DE:BY' that is a str)"
         ),
     ),
     (

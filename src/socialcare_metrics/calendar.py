@@ -605,6 +605,19 @@ def _year_start_ns(year: int) -> int:
     return (datetime(year, 1, 1, tzinfo=UTC) - _EPOCH) // _ONE_US * 1000
 
 
+def _not_holidays(function: str, given: object) -> InvalidParameterError:
+    """The error for a ``holidays=`` that is no ``holidays`` object, with the option meant."""
+    expected = "a holidays.HolidayBase object"
+    if isinstance(given, str):
+        # A country code where the object goes: the option for it is country=.
+        code, _, region = given.partition(":")
+        expected += f" (for a country's holidays pass country={code!r}"
+        expected += f", subdivision={region!r})" if region else ")"
+    elif isinstance(given, Iterable):
+        expected += " (for dates of your own pass closed_dates=)"
+    return InvalidParameterError(function, "holidays", expected, given)
+
+
 @final
 class BusinessCalendar:
     """When a customer-care team is open, and how much open time lies between two instants.
@@ -703,9 +716,7 @@ class BusinessCalendar:
             import holidays as holidays_package
 
             if not isinstance(holidays, holidays_package.HolidayBase):
-                raise InvalidParameterError(
-                    function, "holidays", "a holidays.HolidayBase object", holidays
-                )
+                raise _not_holidays(function, holidays)
             if country is not None or subdivision is not None or categories is not None:
                 raise InvalidParameterError(
                     function,
