@@ -341,7 +341,8 @@ def test_by_refuses_keys_the_state_did_not_keep() -> None:
         result.by("day", tz="UTC")
     assert list(result.by("day", tz="Europe/Berlin")) == list(result.by("day"))
     in_utc = MessagesReceivedState.empty(by="day").update([thread("c1", "ana", 5)])
-    assert len(in_utc.merge(in_utc).result().by("day", tz=UTC)) == 1
+    again = MessagesReceivedState.empty(by="day").update([thread("c9", "ana", 5)])
+    assert len(in_utc.merge(again).result().by("day", tz=UTC)) == 1
     with pytest.raises(InvalidParameterError, match="'by'"):
         ReplyRateState.empty(by=("day", "week"))
     with pytest.raises(InvalidParameterError, match="'by'"):
@@ -397,7 +398,8 @@ def test_states_of_other_options_refuse_to_merge(
 def test_hour_of_week_takes_the_states_tz_and_refuses_another() -> None:
     one = HourOfWeekState.empty(tz="Europe/Berlin").update([thread("c1", "ana", 5)])
     assert one.options["tz"] == "Europe/Berlin"
-    merged = one.merge(one).result()
+    other = HourOfWeekState.empty(tz="Europe/Berlin").update([thread("c9", "ana", 5)])
+    merged = one.merge(other).result()
     assert merged.tz == "Europe/Berlin"
     assert merged.total == 2
     with pytest.raises(StateMismatchError, match="option tz: 'Europe/Berlin' here, None"):
@@ -1024,3 +1026,41 @@ def test_states_in_one_zone_merge_however_it_was_named() -> None:
     assert len(merged.by("day")) == 1
     with pytest.raises(StateMismatchError, match="'Europe/Berlin' here, 'UTC' in the other"):
         ReplyRateState.empty(by="day", tz="Europe/Berlin").merge(unnamed)
+
+
+# --- the same data twice -------------------------------------------------------------------------
+
+
+def test_the_same_conversations_twice_are_refused() -> None:
+    # A state merged with itself, updated twice with one slice, or two states of one slice:
+    # each would count every conversation twice.
+    table = MessageTable.from_conversations([thread("c1", "ana", 5), thread("c2", "bo", 7)])
+    state = ReplyRateState.empty(by="agent").update(table)
+    twice = "both states hold the same conversations"
+    with pytest.raises(StateMismatchError, match=twice):
+        state.merge(state)
+    with pytest.raises(StateMismatchError, match=twice):
+        state.update(table)
+    with pytest.raises(StateMismatchError, match=twice):
+        ReplyRateState.empty(by="agent").update(
+            [thread("c2", "bo", 7), thread("c1", "ana", 5)]
+        ).merge(unmerged(state, {}))
+    # Other conversations, or the same ids started at other times (another export's), merge.
+    later = [thread("c3", "ana", 5), thread("c1", "bo", 9)]
+    later[1] = Conversation(
+        "c1",
+        [
+            Message("q", T0 + timedelta(days=1), "customer"),
+            Message("a", T0 + timedelta(days=1, minutes=9), "agent", agent_id="bo"),
+        ],
+    )
+    merged = state.update(later[:1]).merge(ReplyRateState.empty(by="agent").update(later[1:]))
+    assert merged.result().count == 4
+    # The fingerprint is the conversations', whichever slices they came in.
+    halves = (
+        ReplyRateState.empty(by="agent")
+        .update(table.select(conversations=["c1"]))
+        .merge(ReplyRateState.empty(by="agent").update(table.select(conversations=["c2"])))
+    )
+    assert halves.fingerprint == state.fingerprint != 0
+    assert unmerged(state, {}).fingerprint == state.fingerprint

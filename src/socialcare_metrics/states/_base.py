@@ -130,6 +130,9 @@ class MetricState:
             for a key not kept or an item without one), read-only.
         seen_as_of: The latest message seen (epoch ns), when ``as_of`` was not given: the
             merged default ``as_of``.
+        fingerprint: For message metrics, the XOR of a 64-bit hash of each conversation held
+            (its id and first message's time); 0 for none. States of the same conversations
+            refuse to merge.
 
     Examples:
         >>> from datetime import datetime, timedelta, timezone
@@ -170,6 +173,9 @@ class MetricState:
     cells: Mapping[CellKey, Any]
     #: The latest message seen, epoch ns (the default ``as_of`` over everything merged).
     seen_as_of: int | None
+    #: The XOR of a hash of each conversation seen (its id and first message's time), 0 for
+    #: none: two states of the same conversations have the same one, and refuse to merge.
+    fingerprint: int = 0
     _exact: Any = attrs.field(default=None, alias="exact")
 
     # --- what a subclass provides -------------------------------------------------------------
@@ -320,7 +326,13 @@ class MetricState:
 
         A conversation must come whole, in one slice: a state cannot add messages to a
         conversation it has already counted.
+
+        Raises:
+            StateMismatchError: the slice holds the very conversations the state holds already
+                (for message metrics, by their `fingerprint`): adding them would count each
+                twice.
         """
+        data = self._prepared(data)
         result = self._compute(data)
         as_of = getattr(result, "as_of", None)
         seen = None if as_of is None or self.options.get("as_of") is not None else as_of
@@ -328,19 +340,32 @@ class MetricState:
             self,
             cells=MappingProxyType(self._cells_of(result)),
             seen_as_of=None if seen is None else datetime_to_ns(seen),
+            fingerprint=_fingerprint(data),
             exact=result,
         )
         return self.merge(part) if not self._is_identity() else part
 
+    def _prepared(self, data: Any) -> Any:
+        """The data as the function reads it: for message metrics, a ``MessageTable`` (built
+        once, so the state can tell which conversations it holds)."""
+        from ..metrics import REGISTRY
+
+        if REGISTRY[self._metric].input != "messages":
+            return data
+        from .._engine.inputs import as_table
+
+        return as_table(data, self._metric)
+
     def _is_identity(self) -> bool:
-        return not self.cells and self.seen_as_of is None
+        return not self.cells and self.seen_as_of is None and not self.fingerprint
 
     def merge(self, other: Self) -> Self:
         """The state of both states' data.
 
         Raises:
             StateMismatchError: ``other`` is another metric's state, or was made with other
-                options or other groups; the message says what differs.
+                options or other groups (the message says what differs), or holds the same
+                conversations as this state (their `fingerprint`s agree).
         """
         if not isinstance(other, MetricState) or type(other) is not type(self):
             raise StateMismatchError(
@@ -356,6 +381,13 @@ class MetricState:
                 + ". Merge only states made with the same options and groups.",
                 tuple(differences),
             )
+        if self.fingerprint and self.fingerprint == other.fingerprint:
+            raise StateMismatchError(
+                f"{type(self).__name__}.merge",
+                "both states hold the same conversations (their fingerprints agree): merging "
+                "them would count every one twice. Add each slice of the data once: a state "
+                "merged with itself, or updated twice with the same data, is such a merge",
+            )
         if other._is_identity():
             return self
         if self._is_identity():
@@ -368,6 +400,7 @@ class MetricState:
             self,
             cells=MappingProxyType(dict(sorted(cells.items(), key=lambda i: self._order(i[0])))),
             seen_as_of=max(seen) if seen else None,
+            fingerprint=self.fingerprint ^ other.fingerprint,
             exact=None,
         )
 
@@ -447,6 +480,7 @@ class MetricState:
             "by": list(self.by),
             "tz": self.tz,
             "seen_as_of": self.seen_as_of,
+            "fingerprint": f"{self.fingerprint:016x}",
             "cells": [[self._key_to_json(k), self._cell_to_json(v)] for k, v in ordered],
         }
 
@@ -507,6 +541,8 @@ class MetricState:
             tz=_tz_name(data["tz"], function),
             cells=MappingProxyType({}),
             seen_as_of=None if seen is None else int(seen),
+            # (A dict written before states had fingerprints has none: 0.)
+            fingerprint=int(data.get("fingerprint", "0"), 16),
         )
         cells = {state._key_from_json(key): state._cell_from_json(v) for key, v in data["cells"]}
         return attrs.evolve(state, cells=MappingProxyType(cells))
@@ -577,6 +613,32 @@ class _Zone:
 
     def __repr__(self) -> str:
         return repr(self.resolved)
+
+
+def _fingerprint(data: Any) -> int:
+    """A table's conversations as one 64-bit fingerprint (kept on the table once made): the XOR
+    of a hash of each conversation's id and first message's time. 0 for other data."""
+    from .._core.encode import id_fingerprint
+    from ..tables.messages import MessageTable
+
+    if not isinstance(data, MessageTable) or not data.n_conversations:
+        return 0
+    cached = data._derived.get("fingerprint")
+    if cached is None:
+        starts, ends = data.offsets[:-1], data.offsets[1:]
+        firsts = np.full(starts.shape[0], NAT, dtype=np.int64)  # a conversation of no message
+        firsts[starts < ends] = data.sent_at[starts[starts < ends]]
+        keys = np.array(
+            [
+                f"{label}\x00{first}"
+                for label, first in zip(
+                    data.conversation_ids.tolist(), firsts.tolist(), strict=True
+                )
+            ],
+            dtype=object,
+        )
+        cached = data._derived["fingerprint"] = id_fingerprint(keys)
+    return int(cached)
 
 
 def _restore(cls: type[MetricState], data: dict[str, Any], objects: dict[str, Any]) -> Any:
