@@ -696,3 +696,18 @@ def test_dictionary_ids_load_as_their_values_do(dictionary: list[str], picks: li
         )
 
     same_outcome(table(column), table(values))
+
+
+@given(ids=st.lists(st.text(max_size=30), max_size=12, unique=True), cut=st.integers(0, 12))
+def test_id_fingerprints_are_the_same_with_and_without_arrow(ids: list[str], cut: int) -> None:
+    # Any text (empty, multi-byte, past the 8-byte words): the numpy and Python arithmetic
+    # agree, any order gives the same fingerprint, and two slices' XOR is the whole's.
+    values = np.array(ids, dtype=object)
+    fingerprint = encode_module.id_fingerprint(values)
+    with mock.patch.object(encode_module, "_PYARROW", [None]):
+        assert encode_module.id_fingerprint(values) == fingerprint
+    assert encode_module.id_fingerprint(values[::-1]) == fingerprint
+    head, tail = values[:cut], values[cut:]
+    assert encode_module.id_fingerprint(head) ^ encode_module.id_fingerprint(tail) == fingerprint
+    if len(ids) == 1:
+        assert fingerprint == encode_module._id_hash(ids[0].encode())
