@@ -35,6 +35,7 @@ __all__ = [
     "plain_arrow",
     "pyarrow_or_none",
     "unique_in_groups",
+    "value_words",
 ]
 
 
@@ -278,6 +279,64 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / the golden ratio: an odd multipl
 _ALL_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
+def value_words(
+    buf: npt.NDArray[np.uint8], starts: Int64Array, lengths: Int64Array, j: int = 0
+) -> npt.NDArray[np.uint64]:
+    """Bytes ``8j`` to ``8j + 7`` of each value (``lengths[i]`` bytes from ``starts[i]`` in
+    ``buf``) as one little-endian 64-bit word, the value's first byte its lowest, and the bytes
+    past the value's end zero. Read through an overlapping view of ``buf``, without a copy."""
+    size = buf.shape[0]
+    at = starts + 8 * j
+    words = np.zeros(starts.shape[0], dtype="<u8")
+    if size >= 8:
+        # The 8 bytes from each position of the buffer, as one word.
+        word_at = np.ndarray(shape=(size - 7,), dtype="<u8", buffer=buf, strides=(1,))
+        words = word_at[np.clip(at, 0, size - 8)]
+    for i in np.flatnonzero((at > size - 8) & (lengths > 8 * j)).tolist():  # near the end
+        tail = np.zeros(8, dtype=np.uint8)
+        piece = buf[at[i] : at[i] + 8]
+        tail[: piece.shape[0]] = piece
+        words[i] = tail.view("<u8")[0]
+    left = np.clip(lengths - 8 * j, 0, 8).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        mask = np.where(left == 8, _ALL_ONES, (np.uint64(1) << (left * np.uint64(8))) - 1)
+    masked: npt.NDArray[np.uint64] = np.bitwise_and(words, mask)
+    return masked
+
+
+def _arrow_text(array: Any) -> tuple[npt.NDArray[np.uint8], Int64Array, Int64Array]:
+    """A string or large string Arrow array's bytes, and each value's start and length."""
+    pa = pyarrow_or_none()
+    n = len(array)
+    offsets_type = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    _, offsets_buffer, data_buffer = array.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=offsets_type)[array.offset : array.offset + n + 1]
+    data = (
+        np.frombuffer(data_buffer, dtype=np.uint8)
+        if data_buffer is not None
+        else np.zeros(0, dtype=np.uint8)
+    )
+    return data, offsets[:-1].astype(np.int64), np.diff(offsets).astype(np.int64)
+
+
+def _word_hashes(
+    data: npt.NDArray[np.uint8], starts: Int64Array, lengths: Int64Array, seeds: Int64Array
+) -> npt.NDArray[np.uint64]:
+    """A 64-bit hash of each (seed, value) pair: the value's length and seed, mixed with each of
+    its 8-byte words in turn (`_id_hash` is the same for one value, seed 0, in Python)."""
+    seed_words = seeds.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        hashes = (lengths.astype(np.uint64) ^ (seed_words << np.uint64(32))) * _MIX
+        for j in range(-(-int(lengths.max(initial=0)) // 8)):
+            mixed = (hashes ^ value_words(data, starts, lengths, j)) * _MIX
+            mixed ^= mixed >> np.uint64(29)
+            hashes = np.where(lengths > 8 * j, mixed, hashes)
+        hashes ^= seed_words
+        hashes *= _MIX
+        hashes ^= hashes >> np.uint64(32)
+    return hashes
+
+
 def unique_in_groups(groups: Int64Array, chunked: Any) -> bool:
     """Whether no text value of an Arrow column is found twice within a group (nor is missing
     or empty), told by hashing each (group, value) pair with numpy; False when it cannot tell
@@ -298,36 +357,12 @@ def unique_in_groups(groups: Int64Array, chunked: Any) -> bool:
         except pa.ArrowNotImplementedError:  # pragma: no cover - string views in pyarrow < 18
             return False
     array = chunked.combine_chunks() if chunked.num_chunks != 1 else chunked.chunk(0)
-    n = len(array)
-    if n == 0:
+    if len(array) == 0:
         return True
-    offsets_type = np.int64 if pa.types.is_large_string(array.type) else np.int32
-    _, offsets_buffer, data_buffer = array.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=offsets_type)[array.offset : array.offset + n + 1]
-    starts = offsets[:-1].astype(np.int64)
-    lengths = np.diff(offsets).astype(np.int64)
-    longest = int(lengths.max())
-    if int(lengths.min()) == 0 or longest > _MAX_HASHED_WIDTH:
+    data, starts, lengths = _arrow_text(array)
+    if int(lengths.min()) == 0 or int(lengths.max()) > _MAX_HASHED_WIDTH:
         return False
-    end = int(offsets[-1])
-    padded = np.zeros(end + 8, dtype=np.uint8)
-    padded[:end] = np.frombuffer(data_buffer, dtype=np.uint8)[:end]
-    # The 8 bytes from each position, as one little-endian 64-bit word (an overlapping view).
-    word_at = np.ndarray(shape=(end + 1,), dtype="<u8", buffer=padded, strides=(1,))
-    group_words = groups.astype(np.uint64)
-    with np.errstate(over="ignore"):
-        hashes = (lengths.astype(np.uint64) ^ (group_words << np.uint64(32))) * _MIX
-        for j in range(-(-longest // 8)):
-            # The value's bytes 8j to 8j + 7; the bytes past its end (the next value's) masked.
-            word = word_at[np.minimum(starts + 8 * j, end)]
-            left = np.clip(lengths - 8 * j, 0, 8).astype(np.uint64)
-            word &= np.where(left == 8, _ALL_ONES, (np.uint64(1) << (left * np.uint64(8))) - 1)
-            hashes ^= word
-            hashes *= _MIX
-            hashes ^= hashes >> np.uint64(29)
-        hashes ^= group_words
-        hashes *= _MIX
-        hashes ^= hashes >> np.uint64(32)
+    hashes = _word_hashes(data, starts, lengths, groups)
     hashes.sort()
     return not bool((hashes[1:] == hashes[:-1]).any())
 
@@ -362,26 +397,6 @@ def id_fingerprint(ids: npt.NDArray[Any]) -> int:
         for value in ids.tolist():
             out ^= _id_hash(str(value).encode())
         return out
-    array = pa.array([str(v) for v in ids.tolist()], pa.large_string())
-    _, offsets_buffer, data_buffer = array.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[: len(array) + 1]
-    starts = offsets[:-1]
-    lengths = np.diff(offsets)
-    end = int(offsets[-1])
-    padded = np.zeros(end + 8, dtype=np.uint8)
-    if end:
-        padded[:end] = np.frombuffer(data_buffer, dtype=np.uint8)[:end]
-    word_at = np.ndarray(shape=(end + 1,), dtype="<u8", buffer=padded, strides=(1,))
-    with np.errstate(over="ignore"):
-        hashes = lengths.astype(np.uint64) * _MIX
-        for j in range(-(-int(lengths.max()) // 8)):
-            inside = lengths > 8 * j
-            word = word_at[np.minimum(starts + 8 * j, end)]
-            left = np.clip(lengths - 8 * j, 0, 8).astype(np.uint64)
-            word &= np.where(left == 8, _ALL_ONES, (np.uint64(1) << (left * np.uint64(8))) - 1)
-            mixed = (hashes ^ word) * _MIX
-            mixed ^= mixed >> np.uint64(29)
-            hashes = np.where(inside, mixed, hashes)
-        hashes *= _MIX
-        hashes ^= hashes >> np.uint64(32)
+    data, starts, lengths = _arrow_text(pa.array([str(v) for v in ids.tolist()], pa.large_string()))
+    hashes = _word_hashes(data, starts, lengths, np.zeros(starts.shape[0], dtype=np.int64))
     return int(np.bitwise_xor.reduce(hashes))

@@ -39,7 +39,7 @@ from typing import Any, Final, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from .._core.encode import pyarrow_or_none
+from .._core.encode import pyarrow_or_none, value_words
 from .._core.typing import Int64Array, UInt8Array
 from ..errors import InvalidDataError
 
@@ -60,9 +60,6 @@ _BOM: Final = b"\xef\xbb\xbf"
 
 #: Arrow string views hold values of at most this many bytes in themselves.
 _VIEW_INLINE: Final = 12
-
-
-_ALL_ONES: Final = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
 #: String views give offsets as int32: blocks this large or larger are read value by value.
@@ -279,23 +276,7 @@ class CsvChunk:
         Values of at most 8 bytes are whole in their word."""
         s, e, _ = self.bounds(column)
         lengths = e - s
-        buf = self.buf
-        size = buf.shape[0]
-        words = np.zeros(s.shape[0], dtype="<u8")
-        if size >= 8:
-            # Every 8 bytes of the block, from each position: an overlapping view, no copy.
-            word_at = np.ndarray(shape=(size - 7,), dtype="<u8", buffer=buf, strides=(1,))
-            words = word_at[np.minimum(s, size - 8)]
-        for i in np.flatnonzero(s > size - 8).tolist():  # values too near the block's end
-            tail = np.zeros(8, dtype=np.uint8)
-            piece = buf[s[i] : s[i] + 8]
-            tail[: piece.shape[0]] = piece
-            words[i] = tail.view("<u8")[0]
-        kept = np.clip(lengths, 0, 8).astype(np.uint64)
-        with np.errstate(over="ignore"):
-            mask = np.where(kept == 8, _ALL_ONES, (np.uint64(1) << (kept * np.uint64(8))) - 1)
-        masked: npt.NDArray[np.uint64] = np.bitwise_and(words, mask)
-        return masked, lengths
+        return value_words(self.buf, s, lengths), lengths
 
     def matrix(
         self, column: int, width: int, rows: Int64Array | None = None
