@@ -491,10 +491,7 @@ def _check_tags_text(frame: Any, context: _Context) -> None:
     if not any(looks):
         return
     position = looks.index(True)
-    partition, row = _origin(frame, position)
-    where = f"{context.label} partition {partition}"
-    if context.files:
-        where = f"{context.files[partition]} (partition {partition})"
+    where, row = _where(frame, position, context)
     raise InvalidDataError(
         where,
         column,
@@ -517,11 +514,17 @@ def _load(frame: Any, context: _Context) -> Any:
     except InvalidDataError as error:
         if error.row is None or not len(frame):
             raise
-        partition, row = _origin(frame, error.row)
-        where = f"{context.label} partition {partition}"
-        if context.files:
-            where = f"{context.files[partition]} (partition {partition})"
+        where, row = _where(frame, error.row, context)
         raise InvalidDataError(where, error.column, row, error.expected, error.got) from error
+
+
+def _where(frame: Any, position: int, context: _Context) -> tuple[str, int]:
+    """Where a partition's row came from, as an error names it (its input partition or file)
+    and its row there."""
+    partition, row = _origin(frame, position)
+    if context.files:
+        return f"{context.files[partition]} (partition {partition})", row
+    return f"{context.label} partition {partition}", row
 
 
 def _origin(frame: Any, position: int) -> tuple[int, int]:
