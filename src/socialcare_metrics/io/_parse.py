@@ -240,6 +240,19 @@ _MONTH_STARTS: Final = (
 )
 
 
+def _days(year: Int64Array, month: Int64Array, day: Int64Array) -> tuple[Int64Array, BoolArray]:
+    """Days since 1970-01-01 of dates, from the table of months, and which are dates: a month
+    of the years the table holds (1600 to 2400) and a day that month has (not 31 November)."""
+    index = (year - _FIRST_YEAR) * 12 + month - 1
+    ok = (month >= 1) & (month <= 12) & (day >= 1)
+    ok &= (index >= 0) & (index < _MONTH_STARTS.shape[0] - 1)
+    index = np.where(ok, index, 0)
+    starts = _MONTH_STARTS[index]
+    ok &= day <= _MONTH_STARTS[index + 1] - starts
+    days: Int64Array = starts + day - 1
+    return days, ok
+
+
 def parse_twitter_times(matrix: UInt8Array, lengths: Int64Array) -> tuple[Int64Array, BoolArray]:
     """Timestamps like ``Tue Oct 31 22:10:47 +0000 2017`` (``%a %b %d %H:%M:%S %z %Y``).
 
@@ -276,13 +289,8 @@ def parse_twitter_times(matrix: UInt8Array, lengths: Int64Array) -> tuple[Int64A
     off_h, off_m = pairs[:, 4], pairs[:, 5]
     year = pairs[:, 6] * 100 + pairs[:, 7]
     ok &= (hour < 24) & (minute < 60) & (second < 60) & (off_h < 24) & (off_m < 60) & (day >= 1)
-    # The first day of each month of the years the table holds, and the months' lengths.
-    month_index = (year - _FIRST_YEAR) * 12 + _MONTH_NUMBER[month_at]
-    ok &= (month_index >= 0) & (month_index < _MONTH_STARTS.shape[0] - 1)
-    month_index = np.where(ok, month_index, 0)
-    starts = _MONTH_STARTS[month_index]
-    ok &= day <= _MONTH_STARTS[month_index + 1] - starts  # day 31 of a 30-day month is no date
-    days = starts + day - 1
+    days, dated = _days(year, _MONTH_NUMBER[month_at] + 1, day)
+    ok &= dated
     offset = np.where(sign == 45, -1, 1) * (off_h * 3600 + off_m * 60)
     seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
     # Four-digit years reach past what int64 nanoseconds hold: those go to the slow path, which
@@ -415,20 +423,10 @@ def _iso_ns_by_digits(codes: npt.NDArray[np.uint32]) -> Int64Array | None:
     second = number(12, 2) if width > 16 else 0
     places = width - 20 if width > 19 else 0
     fraction = number(14, places) * 10 ** (9 - places) if places else 0
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
-    ok = (month >= 1) & (month <= 12) & (day >= 1)
-    ok &= day <= month_days[np.clip(month, 0, 12)] + (leap & (month == 2))
+    days, ok = _days(year, month, day)
     ok &= (np.asarray(hour) < 24) & (np.asarray(minute) < 60) & (np.asarray(second) < 60)
     if not bool(ok.all()):
         return None
-    # Days since 1970-01-01 of a proleptic Gregorian date (years here are 1678 to 2261).
-    y = year - (month <= 2)
-    era = y // 400
-    year_of_era = y - era * 400
-    day_of_year = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
-    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
-    days = era * 146_097 + day_of_era - 719_468
     seconds = days * 86_400 + hour * 3_600 + minute * 60 + second
     return np.asarray(seconds * 1_000_000_000 + fraction, dtype=np.int64)
 
